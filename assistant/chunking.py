@@ -1,0 +1,131 @@
+"""Clean text → chunks: a paragraph each (its heading kept), long paragraphs split by sentence.
+
+Offsets are exact: ``doc.text[chunk.start:chunk.end] == chunk.text`` always holds.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from .arabic import split_sentences
+from .records import Chunk, Document
+
+TokenCounter = Callable[[str], int]
+
+
+def word_count(text: str) -> int:
+    """Fallback token counter: ~1.6 subword tokens per word for Arabic under XLM-R's vocabulary."""
+    return int(len(text.split()) * 1.6) + 2
+
+
+def chunk_id(doc_id: str, start: int, end: int) -> int:
+    digest = hashlib.sha256(f"{doc_id}:{start}:{end}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    while pos < len(text):
+        nxt = text.find("\n\n", pos)
+        end = len(text) if nxt < 0 else nxt
+        a, b = pos, end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+        pos = end + 2 if nxt >= 0 else len(text)
+    return spans
+
+
+def chunk_document(doc: Document, max_tokens: int = 320, count: TokenCounter = word_count,
+                   min_tokens: int = 24) -> list[Chunk]:
+    """Split a document into retrieval passages of at most ``max_tokens``."""
+    text = doc.text
+    heading_starts = {s.start for s in doc.sections}
+    pieces: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None  # a heading or short paragraph waiting to be merged
+    for a, b in paragraph_spans(text):
+        merged = False
+        if pending is not None:
+            if count(text[pending[0]:b]) <= max_tokens:
+                a, merged = pending[0], True
+            else:
+                pieces.append(pending)
+            pending = None
+        n = count(text[a:b])
+        if n > max_tokens:
+            pieces.extend(_split_long(text, a, b, max_tokens, count))
+        elif not merged and (a in heading_starts or n < min_tokens):
+            pending = (a, b)  # a heading or a very short paragraph joins the next paragraph
+        else:
+            pieces.append((a, b))
+    if pending is not None:
+        if pieces and count(text[pieces[-1][0]:pending[1]]) <= max_tokens:
+            pieces[-1] = (pieces[-1][0], pending[1])
+        else:
+            pieces.append(pending)
+    chunks = []
+    for ordinal, (a, b) in enumerate(pieces):
+        chunks.append(Chunk(
+            chunk_id=chunk_id(doc.doc_id, a, b), doc_id=doc.doc_id, ordinal=ordinal, start=a, end=b,
+            text=text[a:b], heading=_heading_at(doc, a), page=doc.page_at(a),
+        ))
+    return chunks
+
+
+def _split_long(text: str, a: int, b: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for s, e in split_sentences(text, a, b):
+        if count(text[s:e]) > max_tokens:  # one enormous sentence: cut by words
+            if cur:
+                out.append(cur)
+                cur = None
+            out.extend(_split_words(text, s, e, max_tokens, count))
+            continue
+        if cur and count(text[cur[0]:e]) <= max_tokens:
+            cur = (cur[0], e)
+        else:
+            if cur:
+                out.append(cur)
+            cur = (s, e)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _split_words(text: str, a: int, b: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
+    out, start, pos = [], a, a
+    last_ok = None
+    while pos < b:
+        nxt = text.find(" ", pos + 1, b)
+        nxt = b if nxt < 0 else nxt
+        if count(text[start:nxt]) > max_tokens and last_ok is not None:
+            out.append((start, last_ok))
+            start = last_ok
+            while start < b and text[start].isspace():
+                start += 1
+            last_ok = None
+            continue
+        if count(text[start:nxt]) > max_tokens:  # a single "word" over the limit: hard cut
+            cut = start + max(1, (nxt - start) // 2)
+            out.append((start, cut))
+            start = pos = cut
+            continue
+        last_ok = nxt
+        pos = nxt
+    if start < b:
+        out.append((start, b))
+    return out
+
+
+def _heading_at(doc: Document, offset: int) -> str:
+    heading = ""
+    for s in doc.sections:
+        if s.start <= offset:
+            heading = s.heading
+        else:
+            break
+    return heading

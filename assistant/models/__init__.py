@@ -1,0 +1,1 @@
+"""Model adapters: embedders and LLMs behind small Protocols, plus offline provisioning."""

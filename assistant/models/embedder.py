@@ -1,0 +1,125 @@
+"""Embedders: the Protocol, the sentence-transformers adapter, and a deterministic fake."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from ..config import BUILTIN_EMBEDDER, Settings
+from ..errors import ModelError
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    model_id: str
+    dim: int
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers folder; e5-style prefixes for queries and passages."""
+
+    def __init__(self, folder: Path | str, model_id: str, batch_size: int = 10,
+                 query_prefix: str = "query: ", passage_prefix: str = "passage: ") -> None:
+        folder = Path(folder)
+        if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
+            raise ModelError(
+                f"embedding model folder {folder} not found or not a sentence-transformers model; "
+                "set ASSISTANT_EMBEDDER to a local folder (models are never downloaded)")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+        self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        self.model_id = model_id
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of() or 0)
+        self.batch_size = batch_size
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.max_tokens = int(self._model.max_seq_length or 512)
+        self._tokenizer = self._model.tokenizer
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        # sentence-transformers sorts by length inside one call, which keeps padding low.
+        vecs = self._model.encode(
+            [prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prefix)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.passage_prefix)
+
+    def count_tokens(self, text: str) -> int:
+        ids = self._tokenizer(self.passage_prefix + text, add_special_tokens=True,
+                              truncation=False)["input_ids"]
+        return len(ids)
+
+
+class HashEmbedder:
+    """Deterministic fake for fast tests: bag of hashed normalised word stems, L2-normalised.
+
+    Lexical only, so tests that use it exercise plumbing, not semantics.
+    """
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.model_id = f"hash-{dim}"
+
+    def _vec(self, text: str) -> np.ndarray:
+        from ..arabic import analyze
+
+        v = np.zeros(self.dim, np.float32)
+        for tok in analyze(text):
+            h = int.from_bytes(hashlib.md5(tok.encode()).digest()[:4], "little")
+            v[h % self.dim] += 1.0
+        n = float(np.linalg.norm(v))
+        return v / n if n else v
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    embed_passages = embed_queries
+
+    def count_tokens(self, text: str) -> int:
+        return len(re.findall(r"\w+", text)) + 2
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The configured embedder: the built-in e5 (converted on first use) or a local folder."""
+    name = settings.embedder
+    if name.startswith("hash-"):
+        return HashEmbedder(int(name.split("-", 1)[1]))
+    if name == BUILTIN_EMBEDDER:
+        from .e5convert import ensure_converted
+
+        folder = ensure_converted(settings.model_cache / "embeddings")
+        model_id = BUILTIN_EMBEDDER
+    else:
+        folder = Path(name).expanduser()
+        model_id = str(folder.resolve())
+        if not folder.exists():
+            raise ModelError(
+                f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in) or the "
+                "path of a sentence-transformers folder — nothing is downloaded from a hub")
+    return SentenceTransformerEmbedder(folder, model_id, settings.embed_batch_size,
+                                       settings.query_prefix, settings.passage_prefix)

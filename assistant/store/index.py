@@ -1,0 +1,435 @@
+"""The on-disk index: one SQLite database, plus FAISS and BM25 files per committed generation.
+
+Commit protocol (see index/README.md): rows are written with ``added_gen = G+1`` (and removals
+marked ``removed_gen = G+1``) in a SQLite transaction; then ``vectors/G+1.faiss`` and
+``bm25/G+1/`` are written beside the old ones; finally ``manifest.json`` is replaced atomically
+with ``generation = G+1``. Readers only ever look at the generation named by the manifest, so they
+see the old index or the new one, never a mix. A writer that dies before the manifest switch
+leaves rows that the next writer rolls back.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DocumentNotFound, IndexCorruptError, IndexMismatchError
+from ..records import Chunk, Document, Section
+from .lexical import BM25Index
+from .lock import WriteLock
+from .vectors import FaissVectors
+
+FORMAT_VERSION = 1
+ANALYZER = "ar-norm+light10-v1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  doc_id TEXT PRIMARY KEY, title TEXT, source TEXT, language TEXT, date TEXT, url TEXT,
+  author TEXT, fmt TEXT, text TEXT, sections TEXT, pages TEXT, n_chunks INTEGER,
+  ingested_at REAL, added_gen INTEGER NOT NULL, removed_gen INTEGER);
+CREATE TABLE IF NOT EXISTS paths (
+  path TEXT NOT NULL, doc_id TEXT NOT NULL, added_gen INTEGER NOT NULL, removed_gen INTEGER);
+CREATE INDEX IF NOT EXISTS paths_path ON paths(path);
+CREATE INDEX IF NOT EXISTS paths_doc ON paths(doc_id);
+CREATE TABLE IF NOT EXISTS chunks (
+  chunk_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, start INTEGER, "end" INTEGER,
+  heading TEXT, page INTEGER, tokens TEXT, vector BLOB,
+  added_gen INTEGER NOT NULL, removed_gen INTEGER);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS boilerplate (key TEXT PRIMARY KEY, docs INTEGER NOT NULL);
+"""
+_LIVE = "added_gen <= :g AND (removed_gen IS NULL OR removed_gen > :g)"
+
+
+@dataclass
+class Manifest:
+    embedder: str
+    dim: int
+    chunk_max_tokens: int
+    analyzer: str = ANALYZER
+    format_version: int = FORMAT_VERSION
+    generation: int = 0
+    documents: int = 0
+    chunks: int = 0
+    created: float = field(default_factory=time.time)
+    updated: float = field(default_factory=time.time)
+
+    @classmethod
+    def read(cls, path: Path) -> "Manifest":
+        try:
+            data = json.loads(path.read_text())
+            return cls(**data)
+        except (OSError, ValueError, TypeError) as exc:
+            raise IndexCorruptError(f"{path}: unreadable manifest ({exc}); run `assistant check --repair`") from exc
+
+    def write(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "w") as fh:
+            json.dump(asdict(self), fh, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+
+class Index:
+    """Open with :meth:`open`; read methods always use the last committed generation."""
+
+    def __init__(self, root: Path, manifest: Manifest) -> None:
+        self.root = root
+        self._manifest = manifest
+        self._db_lock = threading.RLock()
+        self._db = self._connect()
+        self._loaded_gen = -1
+        self._vectors: FaissVectors | None = None
+        self._bm25: BM25Index | None = None
+        self._manifest_mtime = 0.0
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, root: Path, embedder: str, dim: int, chunk_max_tokens: int) -> "Index":
+        """Open (or create) the index at root, refusing one built with another embedder."""
+        root = Path(root)
+        root.mkdir(parents=True, exist_ok=True)
+        mpath = root / "manifest.json"
+        if mpath.exists():
+            m = Manifest.read(mpath)
+            if m.format_version != FORMAT_VERSION:
+                raise IndexMismatchError(
+                    f"index {root} has format {m.format_version}; this version reads {FORMAT_VERSION}. "
+                    "Re-ingest into a new --data-dir")
+            if m.embedder != embedder or m.dim != dim:
+                raise IndexMismatchError(
+                    f"index {root} was built with embedder '{m.embedder}' (dim {m.dim}); the current "
+                    f"setting is '{embedder}' (dim {dim}). Use the same ASSISTANT_EMBEDDER, or a new "
+                    "--data-dir for the other model")
+            if m.analyzer != ANALYZER:
+                raise IndexMismatchError(
+                    f"index {root} used analyser {m.analyzer}; this version uses {ANALYZER}. "
+                    "Re-ingest into a new --data-dir")
+        else:
+            m = Manifest(embedder=embedder, dim=dim, chunk_max_tokens=chunk_max_tokens)
+            with WriteLock(root / "write.lock"):
+                if not mpath.exists():
+                    (root / "vectors").mkdir(exist_ok=True)
+                    (root / "bm25").mkdir(exist_ok=True)
+                    idx = cls(root, m)
+                    idx._db.close()
+                    m.write(mpath)
+            m = Manifest.read(mpath)
+        return cls(root, m)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.root / "records.sqlite", timeout=30, check_same_thread=False,
+                             isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        return db
+
+    def close(self) -> None:
+        with self._db_lock:
+            self._db.close()
+
+    # ---------------------------------------------------------------- reading
+    @property
+    def manifest(self) -> Manifest:
+        self.refresh()
+        return self._manifest
+
+    @property
+    def generation(self) -> int:
+        return self.manifest.generation
+
+    def refresh(self) -> None:
+        """Pick up a newer committed generation if another process wrote one."""
+        mpath = self.root / "manifest.json"
+        try:
+            mtime = mpath.stat().st_mtime_ns
+        except FileNotFoundError as exc:
+            raise IndexCorruptError(f"{mpath} is missing; run `assistant check --repair`") from exc
+        if mtime != self._manifest_mtime:
+            self._manifest = Manifest.read(mpath)
+            self._manifest_mtime = mtime
+
+    def _ensure_loaded(self) -> None:
+        self.refresh()
+        g = self._manifest.generation
+        if g == self._loaded_gen:
+            return
+        vpath = self.root / "vectors" / f"{g}.faiss"
+        bpath = self.root / "bm25" / str(g)
+        if g == 0:
+            self._vectors, self._bm25 = FaissVectors.empty(self._manifest.dim), BM25Index(None, np.zeros(0, np.int64), {})
+        else:
+            try:
+                self._vectors = FaissVectors.load(vpath)
+                self._bm25 = BM25Index.load(bpath)
+            except Exception as exc:
+                raise IndexCorruptError(
+                    f"index {self.root}: generation {g} files are missing or unreadable ({exc}); "
+                    "run `assistant check --repair`") from exc
+        self._loaded_gen = g
+
+    def dense_search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        self._ensure_loaded()
+        assert self._vectors is not None
+        return self._vectors.search(query, k)
+
+    def bm25_search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+        self._ensure_loaded()
+        assert self._bm25 is not None
+        return self._bm25.search(tokens, k)
+
+    def bm25_coverage(self, tokens: Sequence[str]) -> float:
+        self._ensure_loaded()
+        assert self._bm25 is not None
+        return self._bm25.coverage(tokens)
+
+    def _rows(self, sql: str, params: dict) -> list[sqlite3.Row]:
+        with self._db_lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def chunks_by_id(self, ids: Iterable[int]) -> dict[int, tuple[Chunk, sqlite3.Row]]:
+        """Chunk records (with their document row) for live chunk ids."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        g = self.generation
+        marks = ",".join("?" * len(ids))
+        with self._db_lock:
+            rows = self._db.execute(
+                f"SELECT c.chunk_id, c.doc_id, c.ordinal, c.start, c.\"end\", c.heading, c.page, "
+                f"d.text AS doc_text, d.title, d.source, d.date, d.url, d.language "
+                f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.chunk_id IN ({marks}) "
+                f"AND c.added_gen <= ? AND (c.removed_gen IS NULL OR c.removed_gen > ?)",
+                [*ids, g, g]).fetchall()
+        out = {}
+        for r in rows:
+            text = r["doc_text"][r["start"]:r["end"]]
+            out[r["chunk_id"]] = (Chunk(r["chunk_id"], r["doc_id"], r["ordinal"], r["start"], r["end"], text,
+                                        r["heading"] or "", r["page"]), r)
+        return out
+
+    def documents(self) -> list[dict]:
+        rows = self._rows(
+            f"SELECT doc_id, title, source, language, date, url, author, fmt, n_chunks, ingested_at "
+            f"FROM documents WHERE {_LIVE} ORDER BY ingested_at, doc_id", {"g": self.generation})
+        return [dict(r) for r in rows]
+
+    def get_document(self, doc_id: str) -> Document:
+        rows = self._rows(f"SELECT * FROM documents WHERE doc_id = :d AND {_LIVE}",
+                          {"d": doc_id, "g": self.generation})
+        if not rows:
+            raise DocumentNotFound(f"no document with id '{doc_id}' in {self.root}; list them with `assistant docs`")
+        r = rows[0]
+        return Document(
+            doc_id=r["doc_id"], title=r["title"], text=r["text"], source=r["source"], language=r["language"],
+            date=r["date"], url=r["url"], author=r["author"], fmt=r["fmt"],
+            sections=tuple(Section(*s) for s in json.loads(r["sections"] or "[]")),
+            pages=tuple(tuple(p) for p in json.loads(r["pages"] or "[]")),  # type: ignore[misc]
+        )
+
+    def doc_for_path(self, path: str) -> str | None:
+        rows = self._rows(f"SELECT doc_id FROM paths WHERE path = :p AND {_LIVE}",
+                          {"p": path, "g": self.generation})
+        return rows[0]["doc_id"] if rows else None
+
+    def paths_of(self, doc_id: str) -> list[str]:
+        rows = self._rows(f"SELECT path FROM paths WHERE doc_id = :d AND {_LIVE}",
+                          {"d": doc_id, "g": self.generation})
+        return [r["path"] for r in rows]
+
+    def has_document(self, doc_id: str) -> bool:
+        return bool(self._rows(f"SELECT 1 FROM documents WHERE doc_id = :d AND {_LIVE}",
+                               {"d": doc_id, "g": self.generation}))
+
+    def boilerplate(self, min_docs: int = 3) -> set[str]:
+        rows = self._rows("SELECT key FROM boilerplate WHERE docs >= :m", {"m": min_docs})
+        return {r["key"] for r in rows}
+
+    def counts(self) -> tuple[int, int]:
+        g = {"g": self.generation}
+        d = self._rows(f"SELECT COUNT(*) AS n FROM documents WHERE {_LIVE}", g)[0]["n"]
+        c = self._rows(f"SELECT COUNT(*) AS n FROM chunks WHERE {_LIVE}", g)[0]["n"]
+        return int(d), int(c)
+
+    # ---------------------------------------------------------------- writing
+    @contextmanager
+    def writer(self) -> Iterator["IndexWriter"]:
+        """Exclusive writer; call ``commit()`` (also done on clean exit)."""
+        lock = WriteLock(self.root / "write.lock")
+        lock.acquire()
+        try:
+            w = IndexWriter(self)
+            yield w
+            w.commit()
+        finally:
+            lock.release()
+
+
+class IndexWriter:
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.db = index._connect()
+        index.refresh()
+        self.base = Manifest.read(index.root / "manifest.json")
+        self._rollback_uncommitted()
+        self.gen = self.base.generation + 1
+        self._added: dict[int, np.ndarray] = {}
+        self._removed: set[int] = set()
+        self._dirty = False
+
+    def _rollback_uncommitted(self) -> None:
+        g = self.base.generation
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            for table in ("documents", "paths", "chunks"):
+                self.db.execute(f"DELETE FROM {table} WHERE added_gen > ?", (g,))
+                self.db.execute(f"UPDATE {table} SET removed_gen = NULL WHERE removed_gen > ?", (g,))
+                # Rows removed at or before the committed generation are garbage now.
+                self.db.execute(f"DELETE FROM {table} WHERE removed_gen IS NOT NULL AND removed_gen <= ?", (g,))
+
+    def _live(self, sql: str, params: Sequence) -> list[sqlite3.Row]:
+        self.db.row_factory = sqlite3.Row
+        return self.db.execute(sql, params).fetchall()
+
+    def add_document(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray,
+                     tokens: Sequence[Sequence[str]], path: str) -> None:
+        """Add a new document (its id must not be live) and record the path it came from."""
+        g = self.gen
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            # A document removed earlier may come back with the same content hash.
+            self.db.execute("DELETE FROM chunks WHERE doc_id = ? AND removed_gen IS NOT NULL", (doc.doc_id,))
+            self.db.execute("DELETE FROM documents WHERE doc_id = ? AND removed_gen IS NOT NULL", (doc.doc_id,))
+            self.db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+                (doc.doc_id, doc.title, doc.source, doc.language, doc.date, doc.url, doc.author, doc.fmt,
+                 doc.text, json.dumps([[s.heading, s.start, s.end] for s in doc.sections], ensure_ascii=False),
+                 json.dumps([list(p) for p in doc.pages]), len(chunks), time.time(), g))
+            self.db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
+                [(c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.heading, c.page, " ".join(t),
+                  np.asarray(v, np.float32).tobytes(), g) for c, v, t in zip(chunks, vectors, tokens)])
+            self._set_path(path, doc.doc_id)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        for c, v in zip(chunks, vectors):
+            self._added[c.chunk_id] = np.asarray(v, np.float32)
+        self._dirty = True
+
+    def _set_path(self, path: str, doc_id: str) -> None:
+        g = self.gen
+        self.db.execute("UPDATE paths SET removed_gen = ? WHERE path = ? AND removed_gen IS NULL AND doc_id != ?",
+                        (g, path, doc_id))
+        exists = self.db.execute("SELECT 1 FROM paths WHERE path = ? AND doc_id = ? AND removed_gen IS NULL",
+                                 (path, doc_id)).fetchone()
+        if not exists:
+            self.db.execute("INSERT INTO paths VALUES (?,?,?,NULL)", (path, doc_id, g))
+
+    def add_path(self, path: str, doc_id: str) -> None:
+        """Record another path for an existing document (an exact duplicate file)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self._set_path(path, doc_id)
+        self.db.execute("COMMIT")
+        self._dirty = True
+
+    def remove_document(self, doc_id: str) -> int:
+        """Mark a document and its chunks removed; returns the number of chunks removed."""
+        g = self.gen
+        rows = self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ? AND removed_gen IS NULL",
+                               (doc_id,)).fetchall()
+        found = self.db.execute("SELECT 1 FROM documents WHERE doc_id = ? AND removed_gen IS NULL",
+                                (doc_id,)).fetchone()
+        if not found:
+            raise DocumentNotFound(f"no document with id '{doc_id}' in {self.index.root}; "
+                                   "list them with `assistant docs`")
+        self.db.execute("BEGIN IMMEDIATE")
+        for table in ("documents", "paths", "chunks"):
+            self.db.execute(f"UPDATE {table} SET removed_gen = ? WHERE doc_id = ? AND removed_gen IS NULL",
+                            (g, doc_id))
+        self.db.execute("COMMIT")
+        for (cid,) in rows:
+            if self._added.pop(cid, None) is None:
+                self._removed.add(cid)
+        self._dirty = True
+        return len(rows)
+
+    def learn_boilerplate(self, keys_per_doc: Iterable[set[str]]) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        for keys in keys_per_doc:
+            self.db.executemany(
+                "INSERT INTO boilerplate VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET docs = docs + 1",
+                [(k,) for k in keys])
+        self.db.execute("COMMIT")
+
+    def commit(self) -> None:
+        """Write this generation's FAISS and BM25 files, then switch the manifest to it."""
+        if not self._dirty:
+            return
+        root, g, base = self.index.root, self.gen, self.base
+        vectors = self._vectors_for_new_generation()
+        vectors.save(root / "vectors" / f"{g}.faiss")
+        rows = self.db.execute(
+            f"SELECT chunk_id, tokens FROM chunks WHERE {_LIVE} ORDER BY chunk_id", {"g": g}).fetchall()
+        BM25Index.build([r[0] for r in rows], [(r[1] or "").split() for r in rows]).save(root / "bm25" / str(g))
+        n_docs = self.db.execute(f"SELECT COUNT(*) FROM documents WHERE {_LIVE}", {"g": g}).fetchone()[0]
+        m = Manifest(**{**asdict(base), "generation": g, "documents": int(n_docs), "chunks": len(rows),
+                        "updated": time.time()})
+        m.write(root / "manifest.json")  # the commit point
+        self._cleanup(keep={g, base.generation})
+        self.base = m
+        self.gen = g + 1
+        self._added.clear()
+        self._removed.clear()
+        self._dirty = False
+
+    def _vectors_for_new_generation(self) -> FaissVectors:
+        prev = self.index.root / "vectors" / f"{self.base.generation}.faiss"
+        if self.base.generation > 0 and prev.exists():
+            vec = FaissVectors.load(prev)
+            vec.remove(np.fromiter(self._removed, np.int64))
+            if self._added:
+                ids = np.fromiter(self._added.keys(), np.int64)
+                vec.add(ids, np.stack(list(self._added.values())))
+            return vec
+        return rebuild_vectors(self.db, self.gen, self.base.dim)
+
+    def _cleanup(self, keep: set[int]) -> None:
+        root = self.index.root
+        for f in (root / "vectors").glob("*.faiss"):
+            if f.stem.isdigit() and int(f.stem) not in keep:
+                f.unlink(missing_ok=True)
+        for d in (root / "bm25").iterdir():
+            if d.name.isdigit() and int(d.name) not in keep:
+                shutil.rmtree(d, ignore_errors=True)
+        for stale in list((root / "vectors").glob("*.tmp")) + list((root / "bm25").glob("*.tmp")):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def rebuild_vectors(db: sqlite3.Connection, gen: int, dim: int) -> FaissVectors:
+    """FAISS index for a generation, from the vectors kept in SQLite (no re-embedding)."""
+    vec = FaissVectors.empty(dim)
+    cur = db.execute(f"SELECT chunk_id, vector FROM chunks WHERE {_LIVE}", {"g": gen})
+    while batch := cur.fetchmany(4096):
+        ids = np.array([r[0] for r in batch], np.int64)
+        vec.add(ids, np.stack([np.frombuffer(r[1], np.float32) for r in batch]))
+    return vec

@@ -1,0 +1,65 @@
+"""Vector search behind a small seam; the default is a FAISS IndexIDMap2 over inner product."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+class VectorSearch(Protocol):
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]: ...
+
+    def __len__(self) -> int: ...
+
+
+class FaissVectors:
+    """Exact inner-product search on L2-normalised vectors, keyed by chunk id."""
+
+    def __init__(self, index: object) -> None:
+        self.index = index
+
+    @classmethod
+    def empty(cls, dim: int) -> "FaissVectors":
+        import faiss
+
+        return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)))
+
+    @classmethod
+    def load(cls, path: Path) -> "FaissVectors":
+        import faiss
+
+        return cls(faiss.read_index(str(path)))
+
+    def save(self, path: Path) -> None:
+        import faiss
+
+        tmp = path.with_suffix(".tmp")
+        faiss.write_index(self.index, str(tmp))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+    def add(self, ids: np.ndarray, vecs: np.ndarray) -> None:
+        if len(ids):
+            self.index.add_with_ids(np.ascontiguousarray(vecs, np.float32), np.asarray(ids, np.int64))
+
+    def remove(self, ids: np.ndarray) -> None:
+        if len(ids):
+            self.index.remove_ids(np.asarray(ids, np.int64))
+
+    def ids(self) -> np.ndarray:
+        import faiss
+
+        return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if self.index.ntotal == 0:
+            return []
+        k = min(k, int(self.index.ntotal))
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), np.float32), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
