@@ -196,5 +196,46 @@ def models(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+@main.group("eval")
+def eval_group() -> None:
+    """Evaluate retrieval on a labelled dataset (SQuAD JSON or BEIR folder)."""
+
+
+@eval_group.command("retrieval")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="SQuAD JSON, a folder holding one, or a BEIR folder.")
+@click.option("--retriever", "-r", default="bm25,dense,hybrid", show_default=True,
+              help="Comma-separated: bm25, dense, hybrid.")
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Cut-off shown in the text summary (all metrics are computed).")
+@click.option("--cross", "cross_path", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Same questions in another language (cross-lingual slice); default from dataset.json.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write run files, metrics.json, report.md and metrics.png here.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: int, cross_path: Path | None,
+                   out_dir: Path | None, as_json: bool) -> None:
+    """Index the dataset's corpus in a temporary index and score each retriever."""
+    from .evaluation.datasets import load_dataset
+    from .evaluation.retrieval import evaluate_retrieval
+
+    ds = load_dataset(dataset_path)
+    if cross_path is None and dataset_path.is_dir() and (dataset_path / "dataset.json").exists():
+        meta = json.loads((dataset_path / "dataset.json").read_text())
+        if meta.get("cross_lingual"):
+            cross_path = (dataset_path / meta["cross_lingual"]).resolve()
+    cross = load_dataset(cross_path) if cross_path else None
+    a = _assistant(ctx)
+    names = [r.strip() for r in retriever.split(",") if r.strip()]
+    result = evaluate_retrieval(ds, a.embedder, a.settings, names, cross, out_dir)
+    if as_json:
+        _emit(result)
+        return
+    from .evaluation.report import markdown_report
+
+    click.echo(markdown_report(result))
+
+
 if __name__ == "__main__":
     main()

@@ -119,6 +119,30 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
     return report
 
 
+def index_documents(index: Index, embedder: Embedder, docs: Sequence[tuple[Document, str]],
+                    chunk_max_tokens: int, progress: Progress | None = None) -> IngestReport:
+    """Index already-built documents (e.g. an evaluation corpus), skipping ones already there."""
+    report = IngestReport()
+    with index.writer() as w:
+        pending: list[_Pending] = []
+        n_chunks = 0
+        for i, (doc, path) in enumerate(docs):
+            if progress:
+                progress(i, len(docs), "indexing")
+            if index.has_document(doc.doc_id) or any(p.doc.doc_id == doc.doc_id for p in pending):
+                report.unchanged += 1
+                continue
+            chunks = chunk_document(doc, chunk_max_tokens, embedder.count_tokens)
+            pending.append(_Pending(doc, chunks, path, None))
+            n_chunks += len(chunks)
+            if n_chunks >= _BATCH_CHUNKS * 4:
+                _flush(w, embedder, pending, report)
+                pending, n_chunks = [], 0
+        _flush(w, embedder, pending, report)
+    report.documents, report.chunks = index.counts()
+    return report
+
+
 def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport) -> None:  # noqa: ANN001
     if not pending:
         return

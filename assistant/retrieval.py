@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from .arabic import analyze
 from .config import RETRIEVERS
 from .errors import ConfigError
@@ -40,8 +42,8 @@ class Retriever:
         self.rrf_k = rrf_k
         self.candidates = candidates
 
-    def dense(self, query: str, k: int) -> list[tuple[int, float]]:
-        vec = self.embedder.embed_queries([query])[0]
+    def dense(self, query: str, k: int, qvec: np.ndarray | None = None) -> list[tuple[int, float]]:
+        vec = self.embedder.embed_queries([query])[0] if qvec is None else qvec
         return self.index.dense_search(vec, k)
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
@@ -50,17 +52,18 @@ class Retriever:
     def bm25_weight(self, query: str) -> float:
         return self.index.bm25_coverage(analyze(query))
 
-    def ranked(self, query: str, k: int, retriever: str = "hybrid") -> list[tuple[int, float]]:
-        """(chunk_id, score) best first."""
+    def ranked(self, query: str, k: int, retriever: str = "hybrid",
+               qvec: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(chunk_id, score) best first. ``qvec``: the query's embedding, if already computed."""
         check_retriever(retriever)
         if not query.strip():
             return []
         if retriever == "dense":
-            return self.dense(query, k)
+            return self.dense(query, k, qvec)
         if retriever == "bm25":
             return self.bm25(query, k)
         n = max(k, self.candidates)
-        dense = self.dense(query, n)
+        dense = self.dense(query, n, qvec)
         w_b = self.bm25_weight(query)
         lexical = self.bm25(query, n) if w_b > 0 else []
         fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.rrf_k)

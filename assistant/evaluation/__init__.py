@@ -1,0 +1,1 @@
+"""Retrieval evaluation: datasets in (SQuAD JSON, BEIR folders, TREC qrels), metrics via ir_measures."""
