@@ -1,6 +1,7 @@
 """PDF with pypdf: text per page (page numbers kept), Arabic presentation forms and order repaired."""
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 from ..arabic import is_arabic_char
 from ..errors import LoadError
 from .base import Loaded
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # our LoadError says it once, clearly
 
 _NO_TEXT = ("no text layer: scanned or image-only PDF, OCR not supported",
             "run OCR on it first (e.g. ocrmypdf) and ingest the result")
@@ -43,7 +46,7 @@ def load_pdf(path: Path) -> Loaded:
         except Exception as exc:  # pypdf raises many types on damaged content streams
             raise LoadError(name, f"corrupt PDF: page {number} cannot be read ({type(exc).__name__})",
                             "re-export or re-download the file") from exc
-        text = repair_arabic(raw).strip()
+        text = _paragraphs(repair_arabic(raw))
         offsets.append((pos, number))
         texts.append(text)
         pos += len(text) + 2
@@ -57,18 +60,80 @@ def load_pdf(path: Path) -> Loaded:
                   author=str(author) if author else None, pages=offsets, scraped=False)
 
 
+_END = re.compile(r"[.!?؟:؛\"”»)]\s*$")
+
+
+def _paragraphs(page_text: str) -> str:
+    """Join lines wrapped by the layout; a line ending a sentence ends its paragraph."""
+    paras: list[str] = []
+    cur: list[str] = []
+    for line in (ln.strip() for ln in page_text.split("\n")):
+        if not line:
+            if cur:
+                paras.append(" ".join(cur))
+                cur = []
+            continue
+        cur.append(line)
+        if _END.search(line):
+            paras.append(" ".join(cur))
+            cur = []
+    if cur:
+        paras.append(" ".join(cur))
+    return "\n\n".join(paras)
+
+
 def repair_arabic(text: str) -> str:
-    """Map presentation forms to base letters and undo visual (reversed) order when detected."""
+    """Map presentation forms to base letters and undo visual order when detected.
+
+    Two kinds of visual order occur: (1) whole lines reversed character by character (detected
+    from presentation forms: a word that starts with a final form and ends with an initial
+    form); (2) runs placed left to right, each Arabic run itself in logical order (PDF writers
+    that shape text): a line then starts with its sentence-final punctuation and digits stick
+    to words ("جنود.26"). Both are repaired line by line.
+    """
     lines = text.split("\n")
     reversed_votes = sum(_looks_reversed(line) for line in lines)
     forward_votes = sum(_looks_forward(line) for line in lines)
     flip = reversed_votes > forward_votes
-    out = []
-    for line in lines:
-        if flip and any(is_arabic_char(c) for c in line):
-            line = _unreverse(line)
-        out.append(unicodedata.normalize("NFKC", line))
-    return "\n".join(out)
+    lines = [_unreverse(ln) if flip and any(is_arabic_char(c) for c in ln) else ln for ln in lines]
+    lines = [unicodedata.normalize("NFKC", ln) for ln in lines]
+    rtl = [ln for ln in lines if _rtl_line(ln)]
+    visual_runs = sum(1 for ln in rtl if _LEADING_END.match(ln))
+    logical = sum(1 for ln in rtl if _TRAILING_END.search(ln))
+    if visual_runs and visual_runs >= logical:
+        lines = [_reorder_runs(ln) if _rtl_line(ln) else ln for ln in lines]
+    return "\n".join(lines)
+
+
+_LEADING_END = re.compile(r"^\s*[.!?؟،؛:]+\s*[\u0600-\u06ff]")
+_TRAILING_END = re.compile(r"[\u0600-\u06ff\s][.!?؟]\s*$")
+_LTR = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/%+-]*[0-9A-Za-z%]|[0-9A-Za-z]")
+
+
+def _rtl_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if is_arabic_char(c)) / len(letters) > 0.5
+
+
+def _reorder_runs(line: str) -> str:
+    """Runs laid out left to right → logical order for a right-to-left line."""
+    runs: list[str] = []
+    pos = 0
+    for m in _LTR.finditer(line):
+        if m.start() > pos:
+            runs.extend(_split_leading_neutrals(line[pos:m.start()]))
+        runs.append(m.group(0))
+        pos = m.end()
+    if pos < len(line):
+        runs.extend(_split_leading_neutrals(line[pos:]))
+    out = " ".join(r.strip() for r in reversed(runs) if r.strip())
+    return re.sub(r"\s+([.!?؟،؛:])", r"\1", out)
+
+
+def _split_leading_neutrals(segment: str) -> list[str]:
+    m = re.match(r"^([\s.!?؟،؛:]*)(.*)$", segment, re.S)
+    assert m is not None
+    return [p for p in (m.group(1), m.group(2)) if p.strip()]
 
 
 # Presentation forms tell a letter's position in its word: a word whose first letter is in

@@ -15,20 +15,17 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return _strict(data, "utf-16", name), "utf-16"
     sample = data[:4096]
-    if sample and sample.count(0) > len(sample) // 4:
-        # UTF-16 without BOM: every other byte of Latin/Arabic text is 0 or 0x06.
-        even_nuls = sample[0::2].count(0)
-        odd_nuls = sample[1::2].count(0)
-        enc = "utf-16-le" if odd_nuls >= even_nuls else "utf-16-be"
+    enc16 = _utf16_without_bom(sample)
+    if enc16:
         try:
-            text = data.decode(enc)
+            text = data.decode(enc16)
         except UnicodeDecodeError:
-            raise LoadError(name, "binary file, not text", "only text, HTML, Markdown, PDF and DOCX can be ingested")
-        if _printable_share(text) > 0.95:
-            return text, enc
-        raise LoadError(name, "binary file, not text", "only text, HTML, Markdown, PDF and DOCX can be ingested")
+            text = ""
+        if text and _printable_share(text) > 0.95:
+            return text, enc16
+        raise LoadError(name, "binary file, not text", _BINARY_HINT)
     if b"\x00" in sample:
-        raise LoadError(name, "binary file, not text", "only text, HTML, Markdown, PDF and DOCX can be ingested")
+        raise LoadError(name, "binary file, not text", _BINARY_HINT)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -50,6 +47,22 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         "unknown text encoding (not UTF-8, UTF-16 or Windows-1256)",
         "convert the file to UTF-8 and ingest it again",
     )
+
+
+_BINARY_HINT = "only text, HTML, Markdown, PDF and DOCX can be ingested"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """Latin and Arabic text in UTF-16 has high bytes of 0x00 or 0x06 almost everywhere."""
+    if len(sample) < 4:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    high_le, high_be = sample[1::2], sample[0::2]
+    for enc, high in (("utf-16-le", high_le), ("utf-16-be", high_be)):
+        share = sum(1 for b in high if b in (0x00, 0x06)) / len(high)
+        if share > 0.9 and high.count(0) > 0:
+            return enc
+    return None
 
 
 def read_text(path: Path) -> tuple[str, str]:

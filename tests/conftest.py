@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+SEED = SHARED / "seed" / "article-ar.txt"
+if not SEED.exists():  # CI copies shared/ beside the clone; fall back to the bundled sample
+    SEED = ROOT / "assistant" / "samples" / "article-ar.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class ScriptedLLM:
+    """A fake LLM whose answers are queued; records the messages it was sent."""
+
+    def __init__(self, *answers: str, instruction_tuned: bool = True, n_ctx: int = 4096) -> None:
+        self.answers = list(answers)
+        self.sent: list[list[dict[str, str]]] = []
+        self.name = "scripted"
+        self.instruction_tuned = instruction_tuned
+        self.n_ctx = n_ctx
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) + 1
+
+    def chat(self, messages, max_tokens=400, on_token=None, json_schema=None):  # noqa: ANN001
+        self.sent.append(messages)
+        out = self.answers.pop(0) if self.answers else ""
+        if on_token:
+            for piece in out.split(" "):
+                on_token(piece + " ")
+        return out
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def fake_assistant(tmp_path):
+    """An Assistant over a fresh index, with the deterministic hash embedder and no LLM."""
+    from assistant import Assistant
+    from assistant.models.embedder import HashEmbedder
+
+    def make(llm=None, **overrides):  # noqa: ANN001, ANN202
+        overrides.setdefault("data_dir", tmp_path / "index")
+        overrides.setdefault("llm_backend", "none")
+        overrides.setdefault("abstain_threshold", 0.05)
+        overrides.setdefault("model_cache", tmp_path / "models")
+        return Assistant(embedder=HashEmbedder(), llm=llm, **overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def model_cache() -> Path:
+    """The real model cache: conversion runs once per machine, as for a user."""
+    path = Path(os.environ.get("ASSISTANT_MODEL_CACHE", Path.home() / ".cache" / "article-assistant"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_embedder(model_cache):
+    from assistant.config import load_settings
+    from assistant.models.embedder import load_embedder
+
+    return load_embedder(load_settings(model_cache=model_cache))

@@ -1,0 +1,150 @@
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant.errors import DocumentNotFound, IndexLockedError, IndexMismatchError
+from assistant.models.embedder import HashEmbedder
+from assistant.store import Index
+
+ART1 = "تحالف الراغبين\n\nأكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية إلى أوكرانيا بعد وقف إطلاق النار.\n"
+ART2 = "سوق الطاقة\n\nحصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي خلال عام واحد وفق التقرير.\n"
+
+
+def _write(p, text):
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_ingest_search_reingest_update_remove(fake_assistant, tmp_path):
+    a = fake_assistant()
+    f1, f2 = _write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2)
+    r = a.ingest([f1, f2])
+    assert (r.added, r.updated, r.unchanged, r.failed) == (2, 0, 0, [])
+    assert r.documents == 2 and r.chunks >= 2
+    hits = a.search("كم دولة التزمت بإرسال جنود", k=2)
+    assert "26 دولة" in hits[0].chunk.text
+    assert a.search("مبيعات الوقود", k=1, retriever="bm25")[0].chunk.doc_id != hits[0].chunk.doc_id
+
+    gen = a.index.generation
+    again = a.ingest([f1, f2])
+    assert (again.added, again.unchanged) == (0, 2)
+    assert a.index.generation == gen  # nothing written
+
+    _write(f1, ART1.replace("26 دولة", "27 دولة"))
+    upd = a.ingest([f1])
+    assert (upd.added, upd.updated) == (0, 1)
+    assert upd.documents == 2
+    texts = " ".join(h.chunk.text for h in a.search("دولة التزمت بإرسال جنود", k=5))
+    assert "27 دولة" in texts and "26 دولة" not in texts
+
+    doc_id = a.search("مبيعات الوقود", k=1)[0].chunk.doc_id
+    assert a.remove(doc_id) >= 1
+    assert all(h.chunk.doc_id != doc_id for h in a.search("مبيعات الوقود", k=5))
+    assert len(a.documents()) == 1
+    with pytest.raises(DocumentNotFound):
+        a.remove(doc_id)
+
+
+def test_exact_duplicate_is_one_document_with_both_paths(fake_assistant, tmp_path):
+    a = fake_assistant()
+    f1, f2 = _write(tmp_path / "a.txt", ART1), _write(tmp_path / "copy of a.txt", ART1)
+    r = a.ingest([f1, f2])
+    assert r.added == 1 and r.documents == 1
+    assert r.duplicates and r.duplicates[0]["path"].endswith("copy of a.txt")
+    doc_id = a.documents()[0]["doc_id"]
+    assert sorted(os.path.basename(p) for p in a.index.paths_of(doc_id)) == ["a.txt", "copy of a.txt"]
+
+
+def test_bad_files_fail_alone(fake_assistant, tmp_path):
+    from tests.conftest import FIXTURES
+
+    a = fake_assistant()
+    good = _write(tmp_path / "good.txt", ART1)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "trunc.pdf").write_bytes((FIXTURES / "truncated.pdf").read_bytes())
+    r = a.ingest([good, tmp_path / "empty.txt", tmp_path / "blob.txt", tmp_path / "trunc.pdf",
+                  tmp_path / "missing.txt"])
+    assert r.added == 1
+    errors = {os.path.basename(f["path"]): f["error"] for f in r.failed}
+    assert set(errors) == {"empty.txt", "blob.txt", "trunc.pdf", "missing.txt"}
+    assert "empty file" in errors["empty.txt"]
+    assert "binary file" in errors["blob.txt"]
+    assert "corrupt or truncated PDF" in errors["trunc.pdf"]
+    assert "no such file" in errors["missing.txt"]
+    for path, err in errors.items():
+        assert path in err  # every message names its file
+
+
+def test_index_persists_and_reopens(fake_assistant, tmp_path):
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1)])
+    a.close()
+    b = fake_assistant()
+    assert len(b.documents()) == 1
+    assert "26 دولة" in b.search("جنود قوة أمنية", k=1)[0].chunk.text
+
+
+def test_other_embedder_is_refused(tmp_path):
+    Index.open(tmp_path / "i", "model-a", 64, 320).close()
+    with pytest.raises(IndexMismatchError, match="built with embedder 'model-a'"):
+        Index.open(tmp_path / "i", "model-b", 64, 320)
+
+
+def test_second_writer_gets_clear_error(tmp_path):
+    idx = Index.open(tmp_path / "i", "m", 8, 320)
+    with idx.writer():
+        with pytest.raises(IndexLockedError, match=f"being updated by process {os.getpid()}"):
+            with idx.writer():
+                pass
+    with idx.writer():  # released
+        pass
+
+
+def test_uncommitted_rows_are_invisible_and_rolled_back(fake_assistant, tmp_path):
+    """A writer that dies after its SQLite transaction but before the manifest switch."""
+    from assistant.chunking import chunk_document
+    from assistant.cleaning import clean
+    from assistant.loaders import load_file
+    from assistant.store.index import IndexWriter
+
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1)])
+    idx = a.index
+    w = IndexWriter(idx)
+    doc = clean(load_file(_write(tmp_path / "b.txt", ART2)), str(tmp_path / "b.txt"))
+    chunks = chunk_document(doc)
+    emb = HashEmbedder()
+    w.add_document(doc, chunks, emb.embed_passages([c.text for c in chunks]), [[] for _ in chunks], "b.txt")
+    w.close()  # "crash": no commit
+    assert len(a.documents()) == 1
+    assert all("1.1" not in h.chunk.text for h in a.search("مبيعات الوقود", k=5))
+    r = a.ingest([tmp_path / "b.txt"])  # the next writer rolls back, then adds it properly
+    assert r.added == 1 and r.documents == 2
+
+
+def test_concurrent_writer_in_another_process_is_refused(tmp_path):
+    idx = Index.open(tmp_path / "i", "m", 8, 320)
+    code = (
+        "import sys\nfrom assistant.store import Index\nfrom assistant.errors import IndexLockedError\n"
+        f"idx = Index.open({str(tmp_path / 'i')!r}, 'm', 8, 320)\n"
+        "try:\n    ctx = idx.writer(); ctx.__enter__()\nexcept IndexLockedError as e:\n    print(e); sys.exit(3)\n"
+    )
+    with idx.writer():
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 3, out.stderr
+    assert f"being updated by process {os.getpid()}" in out.stdout
+
+
+def test_manifest_describes_the_index(fake_assistant, tmp_path):
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1)])
+    m = json.loads((tmp_path / "index" / "manifest.json").read_text())
+    assert m["embedder"] == "hash-64" and m["dim"] == 64 and m["format_version"] == 1
+    assert m["documents"] == 1 and m["generation"] >= 1
+    assert (tmp_path / "index" / "vectors" / f"{m['generation']}.faiss").exists()
+    assert np.load(tmp_path / "index" / "bm25" / str(m["generation"]) / "chunk_ids.npy").size == m["chunks"]
