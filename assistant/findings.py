@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .arabic import analyze, detect_language, normalize, split_sentences
+from .arabic import analyze, normalize, split_sentences
 from .chunking import paragraph_spans
 from .cleaning import clean
 from .errors import AssistantError
-from .grounding import verify
+from .grounding import best_quote, verify
 from .loaders import load_file
 from .loaders.base import Loaded
 from .prompts import CONCLUSION_CUES, FINDINGS_HEADINGS, FINDINGS_SCHEMA, FINDINGS_SYSTEM, FINDINGS_USER
@@ -155,7 +155,7 @@ def summarize_article(a: "Assistant", path: str | Path | None = None, text: str 
 
 
 def _with_related(a: "Assistant", f: Finding, own_doc: str) -> Finding:
-    hits = [h for h in a.search(f.text, k=4) if h.chunk.doc_id != own_doc][:2]
+    hits = [h for h in a.search(f.text, k=20) if h.chunk.doc_id != own_doc][:2]
     return Finding(f.text, f.citations, tuple(hits))
 
 
@@ -190,7 +190,8 @@ def _generative(a: "Assistant", chosen: list[_Sent], paras: list[Paragraph], lan
             p = by_number[num]
             why = verify(text_, p.text)
             if why is None:
-                cites.append(FindingCitation(num, p.text, p.start, p.end))
+                qs, qe = best_quote(text_, p.text)
+                cites.append(FindingCitation(num, p.text[qs:qe], p.start + qs, p.start + qe))
             else:
                 reasons.append(f"¶{num}: {why}")
         if cites:

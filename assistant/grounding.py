@@ -17,7 +17,18 @@ _MARKER = re.compile(r"[\[【［]\s*([0-9٠-٩۰-۹]+(?:\s*[,،;؛-]\s*[0-9٠-٩
 _STRAY = re.compile(r"[\[\]【】［］]")
 _LATIN_NAME = re.compile(r"\b[A-Z][a-zA-Z]{2,}\b")
 
-MIN_OVERLAP = 0.6  # share of a sentence's content stems that must occur in the cited passage
+MIN_OVERLAP = 0.6
+# Sentences that address the assistant rather than state facts: never accepted as support.
+_INSTRUCTION = re.compile(
+    r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+(instructions|prompts?)"
+    r"|\b(system|assistant)\s*:|you are now|new instructions|"
+    r"(تجاهل|انس|أهمل|اهمل)\s+(كل\s+|جميع\s+)?(التعليمات|الأوامر|الاوامر)|تعليمات\s+النظام|أنت الآن|انت الان",
+    re.IGNORECASE)
+
+
+def is_instruction(text: str) -> bool:
+    """True for text that tries to instruct the model (prompt injection), in Arabic or English."""
+    return bool(_INSTRUCTION.search(text))  # share of a sentence's content stems that must occur in the cited passage
 
 
 @dataclass(frozen=True)
@@ -30,7 +41,8 @@ def parse_claims(answer: str) -> list[Claim]:
     """Split a generated answer into sentences, each with the passage numbers it cites."""
     claims: list[Claim] = []
     # Markers often follow the full stop ("… 26 دولة. [1]"): attach them to the sentence before.
-    text = re.sub(r"([.!?؟؛])\s*((?:" + _MARKER.pattern + r"\s*)+)", r" \2\1", answer)
+    text = re.sub(r"([.!?؟؛])\s*((?:" + _MARKER.pattern + r"\s*)+)",
+                  lambda m: f" {m.group(2).strip()}{m.group(1)} ", answer)
     for a, b in split_sentences(text):
         raw = text[a:b]
         nums: list[int] = []
@@ -65,6 +77,9 @@ def unsupported_names(sentence: str, passage: str) -> set[str]:
 
 def verify(sentence: str, passage: str, min_overlap: float = MIN_OVERLAP) -> str | None:
     """None when the passage supports the sentence, else the reason it does not."""
+    passage = " ".join(passage[a:b] for a, b in split_sentences(passage) if not is_instruction(passage[a:b]))
+    if not passage:
+        return "the cited passage holds only instructions, not statements"
     nums = unsupported_numbers(sentence, passage)
     if nums:
         return f"numbers not in the cited passage: {', '.join(sorted(nums))}"

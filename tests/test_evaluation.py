@@ -1,0 +1,102 @@
+import json
+
+import pytest
+
+from assistant.errors import DatasetError
+from assistant.evaluation.datasets import load_beir, load_dataset, load_qrels_tsv, load_squad
+from assistant.evaluation.retrieval import evaluate_retrieval, score, write_trec_run
+
+QRELS = {"q1": {"d1": 1}, "q2": {"d2": 1, "d3": 1}}
+RUN = {"q1": {"d9": 3.0, "d1": 2.0}, "q2": {"d3": 3.0, "d8": 2.0, "d2": 1.0}}
+
+
+def test_metrics_on_hand_made_qrels():
+    agg, per_q = score(QRELS, RUN)
+    assert per_q["mrr@10"] == {"q1": 0.5, "q2": 1.0}
+    assert per_q["recall@1"] == {"q1": 0.0, "q2": 0.5}
+    assert per_q["recall@5"] == {"q1": 1.0, "q2": 1.0}
+    assert agg["mrr@10"] == pytest.approx(0.75)
+    # nDCG@10 for q1: 1/log2(3); q2: (1 + 1/log2(4)) / (1 + 1/log2(3))
+    import math
+    q1 = 1 / math.log2(3)
+    q2 = (1 + 1 / math.log2(4)) / (1 + 1 / math.log2(3))
+    assert agg["ndcg@10"] == pytest.approx((q1 + q2) / 2)
+    assert per_q["map"]["q2"] == pytest.approx((1 + 2 / 3) / 2)
+
+
+def test_independent_check_of_a_written_run_file(tmp_path):
+    """Recompute from the TREC run file with plain trec_eval-compatible code."""
+    path = tmp_path / "run.trec"
+    write_trec_run(RUN, path, "x")
+    ranked: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines():
+        qid, _, did, rank, _, _ = line.split()
+        ranked.setdefault(qid, []).append(did)
+    rr = [next((1 / (i + 1) for i, d in enumerate(ranked[q][:10]) if d in QRELS[q]), 0.0) for q in QRELS]
+    agg, _ = score(QRELS, {q: {d: float(len(ds) - i) for i, d in enumerate(ds)} for q, ds in ranked.items()})
+    assert agg["mrr@10"] == pytest.approx(sum(rr) / len(rr))
+
+
+def test_squad_loader(tmp_path):
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({"data": [{"title": "T", "paragraphs": [
+        {"context": "نص الفقرة", "qas": [{"id": "a", "question": "سؤال؟", "answers": [{"text": "نص", "answer_start": 0}]}]}]}]}))
+    ds = load_squad(f)
+    assert ds.qrels == {"a": {"0-0": 1}} and ds.corpus["0-0"] == ("T", "نص الفقرة") and ds.answers["a"] == ["نص"]
+
+
+def test_bad_json_names_file_and_line(tmp_path):
+    f = tmp_path / "bad.json"
+    f.write_text('{"data": [\n  {"title": }\n]}')
+    with pytest.raises(DatasetError, match=r"bad.json: line 2"):
+        load_dataset(f)
+
+
+def _beir(tmp_path, qrels_text):
+    d = tmp_path / "beir"
+    (d / "qrels").mkdir(parents=True)
+    (d / "corpus.jsonl").write_text('{"_id": "d1", "title": "t", "text": "نص أول"}\n{"_id": "d2", "text": "نص ثان"}\n')
+    (d / "queries.jsonl").write_text('{"_id": "q1", "text": "سؤال"}\n')
+    (d / "qrels" / "test.tsv").write_text(qrels_text)
+    return d
+
+
+def test_beir_loader(tmp_path):
+    ds = load_beir(_beir(tmp_path, "query-id\tcorpus-id\tscore\nq1\td2\t1\n"))
+    assert ds.qrels == {"q1": {"d2": 1}} and len(ds.corpus) == 2
+
+
+def test_beir_unknown_id_named_with_line(tmp_path):
+    with pytest.raises(DatasetError, match=r"test.tsv: line 2: unknown document id 'd7'"):
+        load_beir(_beir(tmp_path, "query-id\tcorpus-id\tscore\nq1\td7\t1\n"))
+
+
+def test_beir_missing_qrels(tmp_path):
+    d = _beir(tmp_path, "")
+    (d / "qrels" / "test.tsv").unlink()
+    with pytest.raises(DatasetError, match="no qrels"):
+        load_beir(d)
+
+
+def test_trec_qrels(tmp_path):
+    f = tmp_path / "q.txt"
+    f.write_text("q1 0 d1 1\nq1 0 d2 0\n")
+    assert load_qrels_tsv(f) == {"q1": {"d1": 1, "d2": 0}}
+
+
+def test_end_to_end_eval_with_fake_embedder(tmp_path):
+    from assistant.config import load_settings
+    from assistant.models.embedder import HashEmbedder
+
+    f = tmp_path / "s.json"
+    paras = [("حصلت روسيا على مليار يورو من مبيعات الوقود", "كم حصلت روسيا من مبيعات الوقود"),
+             ("التزمت ست وعشرون دولة بإرسال جنود ضمن قوة أمنية", "كم دولة التزمت بإرسال جنود"),
+             ("فاز المنتخب الأرجنتيني بكأس العالم لكرة القدم", "من فاز بكأس العالم")]
+    f.write_text(json.dumps({"data": [{"title": f"T{i}", "paragraphs": [
+        {"context": c, "qas": [{"id": f"q{i}", "question": q, "answers": []}]}]} for i, (c, q) in enumerate(paras)]}))
+    res = evaluate_retrieval(load_squad(f), HashEmbedder(), load_settings(model_cache=tmp_path), out_dir=tmp_path / "out")
+    assert set(res["retrievers"]) == {"bm25", "dense", "hybrid"}
+    assert res["retrievers"]["bm25"]["recall@1"] == 1.0
+    for name in ("run.bm25.trec", "metrics.json", "report.md", "metrics.png"):
+        assert (tmp_path / "out" / name).exists()
+    assert "bm25 vs dense" in res["significance"]
