@@ -19,8 +19,9 @@ def word_count(text: str) -> int:
 
 
 def chunk_id(doc_id: str, start: int, end: int) -> int:
+    """A 53-bit id from the content hash: exact in JSON for JavaScript clients, int64 for FAISS."""
     digest = hashlib.sha256(f"{doc_id}:{start}:{end}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+    return int.from_bytes(digest[:8], "big") & ((1 << 53) - 1)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -22,7 +22,7 @@ from .grounding import best_quote, verify
 from .loaders import load_file
 from .loaders.base import Loaded
 from .prompts import CONCLUSION_CUES, FINDINGS_HEADINGS, FINDINGS_SCHEMA, FINDINGS_SYSTEM, FINDINGS_USER
-from .records import Document, Dropped, Finding, FindingCitation, Findings
+from .records import Document, Dropped, Finding, FindingCitation, Findings, Hit
 
 if TYPE_CHECKING:
     from .core import Assistant
@@ -154,8 +154,20 @@ def summarize_article(a: "Assistant", path: str | Path | None = None, text: str 
                     excluded_section=excluded, dropped=tuple(dropped), paragraphs=tuple(p.text for p in paras))
 
 
-def _with_related(a: "Assistant", f: Finding, own_doc: str) -> Finding:
-    hits = [h for h in a.search(f.text, k=20) if h.chunk.doc_id != own_doc][:2]
+def _with_related(a: "Assistant", f: Finding, own_doc: str, k: int = 2) -> Finding:
+    """Earlier coverage: the nearest passages of other documents, if near enough to matter."""
+    ranked = a.retriever.dense(f.text, 60)
+    records = a.index.chunks_by_id(cid for cid, _ in ranked)
+    hits: list[Hit] = []
+    for cid, score in ranked:
+        if cid not in records or score < a.settings.abstain_threshold:
+            continue
+        chunk, row = records[cid]
+        if chunk.doc_id == own_doc or any(h.chunk.doc_id == chunk.doc_id for h in hits):
+            continue
+        hits.append(Hit(len(hits) + 1, score, chunk, row["title"], row["source"], row["date"]))
+        if len(hits) == k:
+            break
     return Finding(f.text, f.citations, tuple(hits))
 
 

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 SEED = SHARED / "seed" / "article-ar.txt"
 if not SEED.exists():  # CI copies shared/ beside the clone; fall back to the bundled sample
-    SEED = ROOT / "assistant" / "samples" / "article-ar.txt"
+    SEED = ROOT / "assistant" / "samples" / "articles" / "article-ar.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -35,7 +35,7 @@ class ScriptedLLM:
         return out
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED
 

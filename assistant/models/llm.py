@@ -56,19 +56,19 @@ class LlamaCppLLM:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from llama_cpp import Llama
 
-        probe = Llama(model_path=str(path), vocab_only=True, verbose=False)
-        meta = dict(probe.metadata or {})
-        del probe
-        has_template = bool(meta.get("tokenizer.chat_template"))
-        arch = meta.get("general.architecture", "")
-        if chat_format is None and not has_template:
-            # A base model has no template and llama-cpp-python would silently pick a wrong one.
-            chat_format = "gemma" if arch.startswith("gemma") else "chatml"
         try:
             self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
                               chat_format=chat_format, verbose=False)
         except Exception as exc:
             raise ModelError(f"cannot load GGUF {path}: {exc}") from exc
+        meta = dict(self._llm.metadata or {})
+        has_template = bool(meta.get("tokenizer.chat_template"))
+        if chat_format is None and not has_template:
+            # A base model has no template, and llama-cpp-python would silently pick a wrong one.
+            arch = meta.get("general.architecture", "")
+            chat_format = "gemma" if arch.startswith("gemma") else "chatml"
+            self._llm.chat_format = chat_format
+            self._llm.chat_handler = None
         self.name = Path(path).name
         self.instruction_tuned = has_template
         self.n_ctx = n_ctx

@@ -1,0 +1,148 @@
+"""The real web app in headless Chromium (Debian's, driven by Playwright), with the real embedder."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.real]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUT = ROOT / "test-output" / "browser"
+XSS = ("<script>window.__xss = 1</script> تقرير عن الأمن البحري في البحر الأحمر وهجمات الحوثيين على السفن "
+       "التجارية <img src=x onerror=\"window.__xss = 2\"> وتأثيرها على التجارة الدولية وأسعار الشحن.")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, model_cache):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: apt-get install -y chromium (.ci/run does this)")
+    data = tmp_path_factory.mktemp("webapp") / "index"
+    port = _free_port()
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_SERVER_NAME": "127.0.0.1",
+           "GRADIO_SERVER_PORT": str(port), "ASSISTANT_MODEL_CACHE": str(model_cache),
+           "ASSISTANT_LLM_BACKEND": "none", "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = open(tmp_path_factory.mktemp("logs") / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--no-sample"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"app exited early; see {log.name}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        pytest.fail("app did not start in 180 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"])
+        pg = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ar")
+        pg.dialogs = []  # type: ignore[attr-defined]
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        pg.goto(app_url)
+        pg.wait_for_selector("#app-title", timeout=60_000)
+        yield pg
+        browser.close()
+
+
+def _tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_library_upload_seed_and_hostile_article(page, seed_path, tmp_path):
+    _tab(page, "المكتبة · Library")
+    evil = tmp_path / "<img src=x onerror=alert(1)> تقرير.txt"
+    evil.write_text(f"<script>window.__xss = 3</script> عنوان خبيث\n\n{XSS}\n", encoding="utf-8")
+    page.set_input_files("#upload input[type=file]", [str(seed_path), str(evil)])
+    page.click("#ingest")
+    page.wait_for_function("document.querySelector('#ingest-result').innerText.includes('added')", timeout=120_000)
+    assert "2** added" in page.inner_text("#ingest-result") or "2 added" in page.inner_text("#ingest-result")
+    page.wait_for_function("document.querySelector('#docs-table').innerText.includes('تحالف الراغبين')")
+    page.screenshot(path=str(OUT / "library.png"), full_page=True)
+    assert page.evaluate("window.__xss") is None
+
+
+def test_chat_answers_in_arabic_with_citation_and_rtl(page):
+    _tab(page, "اسأل · Ask")
+    page.fill("#question textarea", "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")
+    page.click("#send")
+    page.wait_for_selector("#conversation .msg.bot .answer:not(.streaming)", timeout=120_000)
+    page.wait_for_selector("#conversation .source", timeout=60_000)
+    answer = page.inner_text("#conversation .answer")
+    assert "26" in answer
+    assert "26 دولة" in page.inner_text("#conversation .source mark")
+    assert page.eval_on_selector("#conversation .answer", "e => getComputedStyle(e).direction") == "rtl"
+    page.click("#conversation a.cite")  # the marker links to its source card
+    page.screenshot(path=str(OUT / "chat.png"), full_page=True)
+
+
+def test_hostile_article_text_is_inert_in_chat(page):
+    _tab(page, "اسأل · Ask")
+    page.fill("#question textarea", "ما تأثير هجمات الحوثيين على التجارة الدولية وأسعار الشحن؟")
+    page.click("#send")
+    page.wait_for_function("document.querySelectorAll('#conversation .msg.bot').length >= 2 && "
+                           "!document.querySelector('#conversation .streaming')", timeout=120_000)
+    text = page.inner_text("#conversation")
+    assert "<script>" in text or "onerror" in text  # shown as text...
+    assert page.evaluate("window.__xss") is None  # ...and nothing ran
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.query_selector("#conversation script") is None
+    assert page.query_selector("#conversation img") is None
+
+
+def test_findings_tab_drafts_cited_findings(page, seed_path):
+    _tab(page, "ملخص النتائج · Findings")
+    page.set_input_files("#findings-file input[type=file]", str(seed_path))
+    page.click("#draft")
+    page.wait_for_selector("#findings-out .findings li", timeout=120_000)
+    items = page.query_selector_all("#findings-out .findings li")
+    assert 5 <= len(items) <= 8
+    assert all("¶" in i.inner_text() for i in items)
+    assert page.eval_on_selector("#findings-out .findings", "e => getComputedStyle(e).direction") == "rtl"
+    page.screenshot(path=str(OUT / "findings.png"), full_page=True)
+
+
+def test_evaluation_tab_runs_xquad(page):
+    _tab(page, "التقييم · Evaluation")
+    page.get_by_label("hybrid").check() if not page.get_by_label("hybrid").is_checked() else None
+    for name in ("bm25", "dense"):
+        box = page.get_by_label(name, exact=True)
+        if box.is_checked():
+            box.uncheck()
+    page.click("#run-eval")
+    page.wait_for_function("document.querySelector('#eval-table').innerText.includes('hybrid')", timeout=300_000)
+    table = page.inner_text("#eval-table")
+    assert "0.9" in table  # hybrid nDCG@10 on XQuAD-ar is about 0.95
+    page.screenshot(path=str(OUT / "evaluation.png"), full_page=True)
+    assert page.evaluate("window.__xss") is None
