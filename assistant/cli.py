@@ -237,5 +237,24 @@ def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: in
     click.echo(markdown_report(result))
 
 
+@eval_group.command("summary")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSONL of {"text" or "path", "references": [...]}')
+@click.option("--mode", type=click.Choice(["extractive", "generative", "auto"]), default="extractive", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_summary(ctx: click.Context, dataset_path: Path, mode: str, as_json: bool) -> None:
+    """Score findings drafts: ROUGE-1/2/L (Arabic-aware), citation validity, reference coverage."""
+    from .evaluation.summary import evaluate_summaries
+
+    res = evaluate_summaries(_assistant(ctx), dataset_path, mode)
+    if as_json:
+        _emit(res)
+        return
+    click.echo(f"{res['items']} articles, mode {res['mode']}")
+    for key, value in res["mean"].items():
+        click.echo(f"  {key}: {value:.4f}")
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,63 @@
+"""Regenerate eval/README.md's results from the bundled dev sets with the default settings.
+
+    python eval/make_report.py            # ~3 minutes on 2 cores
+
+Writes eval/results/<dataset>/ (TREC runs, metrics.json, report.md, metrics.png) and replaces the
+block between the RESULTS markers in eval/README.md.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from assistant import Assistant  # noqa: E402
+from assistant.evaluation.datasets import load_dataset  # noqa: E402
+from assistant.evaluation.report import metrics_table  # noqa: E402
+from assistant.evaluation.retrieval import evaluate_retrieval  # noqa: E402
+from assistant.evaluation.summary import evaluate_summaries  # noqa: E402
+
+START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
+
+
+def main() -> None:
+    a = Assistant(data_dir=HERE / "results" / ".scratch-index", llm_backend="none")
+    lines = [START, "", f"Generated {time.strftime('%Y-%m-%d')} by `python eval/make_report.py` "
+             f"(embedder `{a.embedder.model_id}`, chunk ≤ {a.settings.chunk_max_tokens} tokens, RRF k={a.settings.rrf_k}; "
+             f"{platform.machine()}, Python {platform.python_version()}).", ""]
+    runs = [("xquad-ar", "xquad-en"), ("arcd", None)]
+    for name, cross in runs:
+        ds = load_dataset(HERE / name)
+        cross_ds = load_dataset(HERE / cross) if cross else None
+        res = evaluate_retrieval(ds, a.embedder, a.settings, cross=cross_ds, out_dir=HERE / "results" / name)
+        lines += [f"### {name}: {res['queries']} questions over {res['documents']} paragraphs", "",
+                  *metrics_table(res["retrievers"]), ""]
+        if "cross_lingual" in res["slices"]:
+            sl = res["slices"]["cross_lingual"]
+            lines += [f"Cross-lingual slice: {sl['queries']} English questions ({sl['queries_from']}) over the Arabic paragraphs:",
+                      "", *metrics_table({k: v for k, v in sl.items() if isinstance(v, dict)}), ""]
+        sig = res["significance"].get("dense vs hybrid")
+        if sig:
+            lines += [f"Hybrid vs dense, nDCG@10: {-sig['mean_difference']:+.4f} (paired t-test p = {sig['t_test_p']:.2g}).", ""]
+    summ = evaluate_summaries(a, HERE / "findings" / "seed.jsonl")
+    (HERE / "results" / "findings-seed.json").write_text(json.dumps(summ, indent=2, ensure_ascii=False))
+    m = summ["mean"]
+    lines += ["### Findings draft of the seed article against its own النتائج section (extractive)", "",
+              "| ROUGE-1 | ROUGE-2 | ROUGE-L | citation validity | reference coverage |", "|---|---|---|---|---|",
+              f"| {m['rouge1']:.3f} | {m['rouge2']:.3f} | {m['rougeL']:.3f} | {m['citation_validity']:.2f} | "
+              f"{m['reference_coverage']:.2f} |", "", END]
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    readme.write_text(head + "\n".join(lines) + tail, encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
