@@ -72,7 +72,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
                    f"failed {len(report.failed)}; index holds {report.documents} documents, "
                    f"{report.chunks} chunks")
         for d in report.duplicates:
-            click.echo(f"duplicate: {d['path']} has the same text as {d['duplicate_of']}")
+            how = "the same text as" if d.get("kind") != "near" else f"a near-duplicate ({d['similarity']:.0%}) of"
+            click.echo(f"duplicate: {d['path']} is {how} {d['duplicate_of']}; not indexed twice")
+        for s_ in report.skipped:
+            click.echo(f"skipped: {s_['path']}: {s_['reason']}")
         for f in report.failed:
             click.echo(f"failed: {f['error']}", err=True)
     sys.exit(1 if report.failed else 0)
@@ -194,6 +197,31 @@ def models(ctx: click.Context, as_json: bool) -> None:
     else:
         for key, value in info.items():
             click.echo(f"{key}: {value}")
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Rebuild what can be rebuilt safely (FAISS, BM25, orphans).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Verify that records, FAISS ids and BM25 entries agree; optionally repair."""
+    a = _assistant(ctx)
+    problems = a.index.check()
+    repaired: list[str] = []
+    if problems and repair:
+        repaired = a.index.repair()
+        problems = a.index.check()
+    docs, chunks = a.index.counts()
+    result = {"consistent": not problems, "problems": problems, "repaired": repaired,
+              "generation": a.index.generation, "documents": docs, "chunks": chunks}
+    if as_json:
+        _emit(result)
+    else:
+        click.echo(f"generation {result['generation']}: {docs} documents, {chunks} chunks")
+        for line in repaired:
+            click.echo(f"repaired: {line}")
+        click.echo("consistent" if not problems else "\n".join(f"problem: {p}" for p in problems))
+    sys.exit(0 if not problems else 1)
 
 
 @main.group("eval")

@@ -64,12 +64,13 @@ class Assistant:
             return self._llm
 
     # verbs
-    def ingest(self, paths: Sequence[str | Path], progress=None) -> IngestReport:  # noqa: ANN001
+    def ingest(self, paths: Sequence[str | Path], progress=None, on_commit=None) -> IngestReport:  # noqa: ANN001
+        """Add files or folders. ``progress(done, total, what)``; ``on_commit(doc_ids)`` after each commit."""
         from .ingest import ingest_paths
 
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         return ingest_paths(self.index, self.embedder, [Path(p) for p in paths],
-                            self.settings.chunk_max_tokens, max_bytes, progress)
+                            self.settings.chunk_max_tokens, max_bytes, progress, on_commit)
 
     def search(self, query: str, k: int | None = None, retriever: str | None = None) -> list[Hit]:
         return self.retriever.search(query, k or self.settings.top_k, retriever or self.settings.retriever)

@@ -1,6 +1,7 @@
 """Ingestion: files → documents → chunks → vectors + tokens → index, one file failing alone."""
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -10,6 +11,7 @@ from pathlib import Path
 from .arabic import analyze
 from .chunking import chunk_document
 from .cleaning import clean, line_key
+from .dedup import NEAR_DUP, signature, similarity
 from .errors import AssistantError, LoadError
 from .loaders import SUPPORTED, Loaded, load_file
 from .models.embedder import Embedder
@@ -21,8 +23,9 @@ _EDGE_LINES = 12  # only lines this close to the top or bottom can be learned bo
 _BATCH_CHUNKS = 256  # embed and commit in batches: a crash loses at most one batch
 
 
-def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Files to ingest (folders walked, hidden and unsupported files skipped) and missing paths."""
+def expand_paths(paths: Iterable[Path], skipped: list[dict[str, str]] | None = None
+                 ) -> tuple[list[Path], list[dict[str, str]]]:
+    """Files to ingest (folders walked; hidden files skipped, unsupported ones listed) and missing paths."""
     files: list[Path] = []
     missing: list[dict[str, str]] = []
     for p in paths:
@@ -32,8 +35,12 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, str]
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for n in sorted(names):
                     f = Path(root) / n
-                    if not n.startswith(".") and f.suffix.lower() in SUPPORTED and f.suffix:
+                    if n.startswith("."):
+                        continue
+                    if f.suffix.lower() in SUPPORTED and f.suffix:
                         files.append(f)
+                    elif skipped is not None:
+                        skipped.append({"path": str(f), "reason": f"unsupported file type '{f.suffix or 'none'}'"})
         elif p.is_file():
             files.append(p)
         else:
@@ -48,18 +55,28 @@ def edge_keys(loaded: Loaded) -> set[str]:
     return {line_key(ln) for ln in edge if len(ln.split()) <= 15}
 
 
+def _raw_hash(loaded: Loaded) -> str:
+    return hashlib.sha256(loaded.text.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class _Pending:
     doc: Document
     chunks: list[Chunk]
     path: str
     replaces: str | None
+    minhash: object = None
 
 
 def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_max_tokens: int,
-                 max_bytes: int | None = None, progress: Progress | None = None) -> IngestReport:
+                 max_bytes: int | None = None, progress: Progress | None = None,
+                 on_commit: Callable[[list[str]], None] | None = None) -> IngestReport:
+    """Ingest files and folders; each file succeeds or fails alone; commits every few hundred chunks.
+
+    ``on_commit`` is called with the ids of the documents each commit made durable.
+    """
     report = IngestReport()
-    files, missing = expand_paths(paths)
+    files, missing = expand_paths(paths, report.skipped)
     report.failed.extend(missing)
     total = len(files)
     loaded: list[tuple[Path, Loaded]] = []
@@ -74,8 +91,8 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
             report.failed.append({"path": str(f), "error": f"{f}: unexpected {type(exc).__name__}: {exc} "
                                   "(please report this file)"})
     # Learn boilerplate from this batch's edges plus what earlier ingests taught the index.
-    batch_keys = [edge_keys(ld) for _, ld in loaded if ld.scraped]
-    counts = Counter(k for keys in batch_keys for k in keys)
+    batch_keys = {_raw_hash(ld): edge_keys(ld) for _, ld in loaded if ld.scraped}
+    counts = Counter(k for keys in batch_keys.values() for k in keys)
     with index.writer() as w:
         if batch_keys:
             w.learn_boilerplate(batch_keys)
@@ -96,23 +113,34 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
                     first = seen_in_batch.get(doc.doc_id) or (index.paths_of(doc.doc_id) or ["?"])[0]
                     if path != first and path not in index.paths_of(doc.doc_id):
                         w.add_path(path, doc.doc_id)
-                        report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": doc.doc_id})
+                        report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": doc.doc_id,
+                                                  "kind": "exact", "similarity": 1.0})
+                    report.unchanged += 1
+                    continue
+                old = index.doc_for_path(path)
+                sole_owner = bool(old) and index.paths_of(old) == [path]
+                sig = signature(doc.text)
+                # A changed file is a near-duplicate of its own old version: that is an update.
+                near = _near_duplicate(index, pending, sig, exclude={old} if sole_owner else set())
+                if near is not None:
+                    near_id, sim, first = near
+                    report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": near_id,
+                                              "kind": "near", "similarity": round(sim, 3)})
                     report.unchanged += 1
                     continue
                 seen_in_batch[doc.doc_id] = path
-                old = index.doc_for_path(path)
-                if old and index.paths_of(old) != [path]:
+                if not sole_owner:
                     old = None  # other files still hold the old text: keep it, move only this path
                 chunks = chunk_document(doc, chunk_max_tokens, embedder.count_tokens)
-                pending.append(_Pending(doc, chunks, path, old if old and old != doc.doc_id else None))
+                pending.append(_Pending(doc, chunks, path, old if old and old != doc.doc_id else None, sig))
                 n_pending_chunks += len(chunks)
             except AssistantError as exc:
                 report.failed.append({"path": path, "error": str(exc)})
                 continue
             if n_pending_chunks >= _BATCH_CHUNKS:
-                _flush(w, embedder, pending, report)
+                _flush(w, embedder, pending, report, on_commit)
                 pending, n_pending_chunks = [], 0
-        _flush(w, embedder, pending, report)
+        _flush(w, embedder, pending, report, on_commit)
     report.documents, report.chunks = index.counts()
     if progress:
         progress(total * 2, total * 2, "done")
@@ -143,7 +171,22 @@ def index_documents(index: Index, embedder: Embedder, docs: Sequence[tuple[Docum
     return report
 
 
-def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport) -> None:  # noqa: ANN001
+def _near_duplicate(index: Index, pending: list[_Pending], sig, exclude: set[str]):  # noqa: ANN001, ANN202
+    """(doc id, similarity, its path) of a near-duplicate already indexed or pending, else None."""
+    best = None
+    for p in pending:
+        sim = similarity(sig, p.minhash)
+        if sim >= NEAR_DUP and (best is None or sim > best[1]):
+            best = (p.doc.doc_id, sim, p.path)
+    stored = index.near_duplicate(sig, exclude, NEAR_DUP)
+    if stored and (best is None or stored[1] > best[1]):
+        paths = index.paths_of(stored[0])
+        best = (stored[0], stored[1], paths[0] if paths else "?")
+    return best
+
+
+def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport,  # noqa: ANN001
+           on_commit: Callable[[list[str]], None] | None = None) -> None:
     if not pending:
         return
     texts = [c.text for p in pending for c in p.chunks]
@@ -158,5 +201,7 @@ def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport)
             report.updated += 1
         else:
             report.added += 1
-        w.add_document(p.doc, p.chunks, vecs, [analyze(c.text) for c in p.chunks], p.path)
+        w.add_document(p.doc, p.chunks, vecs, [analyze(c.text) for c in p.chunks], p.path, p.minhash)
     w.commit()
+    if on_commit:
+        on_commit([p.doc.doc_id for p in pending])

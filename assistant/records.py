@@ -188,7 +188,8 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
-    duplicates: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
     documents: int = 0
     chunks: int = 0
 

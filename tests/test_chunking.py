@@ -58,3 +58,11 @@ def test_offsets_always_map_back_to_exact_text(parts):
     for c in chunk_document(doc, max_tokens=25):
         assert doc.text[c.start:c.end] == c.text
         assert c.text.strip() == c.text and c.text
+
+
+def test_chunk_ids_fit_in_53_bits_for_json_clients():
+    from assistant.chunking import chunk_id
+
+    ids = [chunk_id(f"doc{i}", i, i + 10) for i in range(2000)]
+    assert all(0 <= i < 2**53 for i in ids)
+    assert len(set(ids)) == len(ids)

@@ -50,6 +50,10 @@ def load_file(path: Path, max_bytes: int | None = None) -> Loaded:
         return load_docx(path)
     from .text import read_text
     text, encoding = read_text(path)
+    from .trec import load_trec, looks_like_trec
+
+    if kind == "text" and looks_like_trec(text):
+        return load_trec(path, text, encoding)
     if kind == "html" or (kind == "text" and _looks_like_html(text)):
         from .html import load_html
         return load_html(path, text, encoding)

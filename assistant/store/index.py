@@ -35,7 +35,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   doc_id TEXT PRIMARY KEY, title TEXT, source TEXT, language TEXT, date TEXT, url TEXT,
   author TEXT, fmt TEXT, text TEXT, sections TEXT, pages TEXT, n_chunks INTEGER,
-  ingested_at REAL, added_gen INTEGER NOT NULL, removed_gen INTEGER);
+  ingested_at REAL, minhash BLOB, added_gen INTEGER NOT NULL, removed_gen INTEGER);
 CREATE TABLE IF NOT EXISTS paths (
   path TEXT NOT NULL, doc_id TEXT NOT NULL, added_gen INTEGER NOT NULL, removed_gen INTEGER);
 CREATE INDEX IF NOT EXISTS paths_path ON paths(path);
@@ -45,7 +45,10 @@ CREATE TABLE IF NOT EXISTS chunks (
   heading TEXT, page INTEGER, tokens TEXT, vector BLOB,
   added_gen INTEGER NOT NULL, removed_gen INTEGER);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS boilerplate (key TEXT PRIMARY KEY, docs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS boilerplate (key TEXT NOT NULL, src TEXT NOT NULL, PRIMARY KEY (key, src));
+CREATE TABLE IF NOT EXISTS bands (key TEXT NOT NULL, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands(key);
+CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
 """
 _LIVE = "added_gen <= :g AND (removed_gen IS NULL OR removed_gen > :g)"
 
@@ -253,8 +256,31 @@ class Index:
         return bool(self._rows(f"SELECT 1 FROM documents WHERE doc_id = :d AND {_LIVE}",
                                {"d": doc_id, "g": self.generation}))
 
+    def near_duplicate(self, sig: np.ndarray, exclude: Iterable[str] = (),
+                       threshold: float = 0.8) -> tuple[str, float] | None:
+        """The live document whose MinHash signature is most similar to sig, if ≥ threshold."""
+        from ..dedup import band_keys, similarity
+
+        keys = band_keys(sig)
+        marks = ",".join("?" * len(keys))
+        g = self.generation
+        with self._db_lock:
+            rows = self._db.execute(
+                f"SELECT DISTINCT d.doc_id, d.minhash FROM bands b JOIN documents d ON d.doc_id = b.doc_id "
+                f"WHERE b.key IN ({marks}) AND d.added_gen <= ? AND (d.removed_gen IS NULL OR d.removed_gen > ?)",
+                [*keys, g, g]).fetchall()
+        skip = set(exclude)
+        best: tuple[str, float] | None = None
+        for r in rows:
+            if r["doc_id"] in skip or r["minhash"] is None:
+                continue
+            sim = similarity(sig, np.frombuffer(r["minhash"], np.uint32))
+            if sim >= threshold and (best is None or sim > best[1]):
+                best = (r["doc_id"], sim)
+        return best
+
     def boilerplate(self, min_docs: int = 3) -> set[str]:
-        rows = self._rows("SELECT key FROM boilerplate WHERE docs >= :m", {"m": min_docs})
+        rows = self._rows("SELECT key FROM boilerplate GROUP BY key HAVING COUNT(*) >= :m", {"m": min_docs})
         return {r["key"] for r in rows}
 
     def counts(self) -> tuple[int, int]:
@@ -262,6 +288,59 @@ class Index:
         d = self._rows(f"SELECT COUNT(*) AS n FROM documents WHERE {_LIVE}", g)[0]["n"]
         c = self._rows(f"SELECT COUNT(*) AS n FROM chunks WHERE {_LIVE}", g)[0]["n"]
         return int(d), int(c)
+
+    # ------------------------------------------------------------ consistency
+    def check(self) -> list[str]:
+        """Problems found in the committed generation (an empty list when consistent)."""
+        problems: list[str] = []
+        self.refresh()
+        g = self._manifest.generation
+        live = {r["chunk_id"] for r in self._rows(f"SELECT chunk_id FROM chunks WHERE {_LIVE}", {"g": g})}
+        docs = {r["doc_id"]: r["n_chunks"] for r in self._rows(f"SELECT doc_id, n_chunks FROM documents WHERE {_LIVE}", {"g": g})}
+        per_doc: dict[str, int] = {}
+        for r in self._rows(f"SELECT doc_id FROM chunks WHERE {_LIVE}", {"g": g}):
+            per_doc[r["doc_id"]] = per_doc.get(r["doc_id"], 0) + 1
+        orphans = set(per_doc) - set(docs)
+        if orphans:
+            problems.append(f"{len(orphans)} document ids have chunks but no document record")
+        wrong = [d for d, n in docs.items() if per_doc.get(d, 0) != n]
+        if wrong:
+            problems.append(f"{len(wrong)} documents do not have the number of chunks they record")
+        if g == 0:
+            return problems
+        try:
+            faiss_ids = set(FaissVectors.load(self.root / "vectors" / f"{g}.faiss").ids().tolist())
+        except Exception as exc:
+            problems.append(f"vectors/{g}.faiss unreadable ({type(exc).__name__})")
+            faiss_ids = None
+        try:
+            bm25_ids = set(BM25Index.load(self.root / "bm25" / str(g)).chunk_ids.tolist())
+        except Exception as exc:
+            problems.append(f"bm25/{g} unreadable ({type(exc).__name__})")
+            bm25_ids = None
+        if faiss_ids is not None and faiss_ids != live:
+            problems.append(f"FAISS ids differ from the chunk records ({len(faiss_ids - live)} extra, "
+                            f"{len(live - faiss_ids)} missing)")
+        if bm25_ids is not None and bm25_ids != live:
+            problems.append(f"BM25 entries differ from the chunk records ({len(bm25_ids - live)} extra, "
+                            f"{len(live - bm25_ids)} missing)")
+        if self._manifest.chunks != len(live) or self._manifest.documents != len(docs):
+            problems.append("manifest counts differ from the records")
+        return problems
+
+    def repair(self) -> list[str]:
+        """Rebuild what can be rebuilt safely: orphan rows removed, FAISS and BM25 re-made from SQLite."""
+        done: list[str] = []
+        with self.writer() as w:
+            g = w.gen
+            n = w.db.execute(
+                "UPDATE chunks SET removed_gen = ? WHERE removed_gen IS NULL AND doc_id NOT IN "
+                "(SELECT doc_id FROM documents WHERE removed_gen IS NULL)", (g,)).rowcount
+            if n:
+                done.append(f"removed {n} orphan chunk records")
+            w.force_rebuild()
+        done.append(f"rebuilt FAISS and BM25 for generation {self.generation}")
+        return done
 
     # ---------------------------------------------------------------- writing
     @contextmanager
@@ -288,11 +367,14 @@ class IndexWriter:
         self._added: dict[int, np.ndarray] = {}
         self._removed: set[int] = set()
         self._dirty = False
+        self._rebuild = False
 
     def _rollback_uncommitted(self) -> None:
         g = self.base.generation
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM bands WHERE doc_id IN (SELECT doc_id FROM documents WHERE added_gen > ? "
+                            "OR (removed_gen IS NOT NULL AND removed_gen <= ?))", (g, g))
             for table in ("documents", "paths", "chunks"):
                 self.db.execute(f"DELETE FROM {table} WHERE added_gen > ?", (g,))
                 self.db.execute(f"UPDATE {table} SET removed_gen = NULL WHERE removed_gen > ?", (g,))
@@ -304,7 +386,7 @@ class IndexWriter:
         return self.db.execute(sql, params).fetchall()
 
     def add_document(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray,
-                     tokens: Sequence[Sequence[str]], path: str) -> None:
+                     tokens: Sequence[Sequence[str]], path: str, minhash: np.ndarray | None = None) -> None:
         """Add a new document (its id must not be live) and record the path it came from."""
         g = self.gen
         self.db.execute("BEGIN IMMEDIATE")
@@ -312,11 +394,17 @@ class IndexWriter:
             # A document removed earlier may come back with the same content hash.
             self.db.execute("DELETE FROM chunks WHERE doc_id = ? AND removed_gen IS NOT NULL", (doc.doc_id,))
             self.db.execute("DELETE FROM documents WHERE doc_id = ? AND removed_gen IS NOT NULL", (doc.doc_id,))
+            self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc.doc_id,))
             self.db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
                 (doc.doc_id, doc.title, doc.source, doc.language, doc.date, doc.url, doc.author, doc.fmt,
                  doc.text, json.dumps([[s.heading, s.start, s.end] for s in doc.sections], ensure_ascii=False),
-                 json.dumps([list(p) for p in doc.pages]), len(chunks), time.time(), g))
+                 json.dumps([list(p) for p in doc.pages]), len(chunks), time.time(),
+                 None if minhash is None else np.asarray(minhash, np.uint32).tobytes(), g))
+            if minhash is not None:
+                from ..dedup import band_keys
+
+                self.db.executemany("INSERT INTO bands VALUES (?, ?)", [(k, doc.doc_id) for k in band_keys(minhash)])
             self.db.executemany(
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
                 [(c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.heading, c.page, " ".join(t),
@@ -367,13 +455,17 @@ class IndexWriter:
         self._dirty = True
         return len(rows)
 
-    def learn_boilerplate(self, keys_per_doc: Iterable[set[str]]) -> None:
+    def learn_boilerplate(self, keys_by_source: dict[str, set[str]]) -> None:
+        """Record which candidate lines each source text holds (a text counts once however often seen)."""
         self.db.execute("BEGIN IMMEDIATE")
-        for keys in keys_per_doc:
-            self.db.executemany(
-                "INSERT INTO boilerplate VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET docs = docs + 1",
-                [(k,) for k in keys])
+        for src, keys in keys_by_source.items():
+            self.db.executemany("INSERT OR IGNORE INTO boilerplate VALUES (?, ?)", [(k, src) for k in keys])
         self.db.execute("COMMIT")
+
+    def force_rebuild(self) -> None:
+        """Make the next commit rebuild the FAISS index from SQLite instead of patching the last one."""
+        self._rebuild = True
+        self._dirty = True
 
     def commit(self) -> None:
         """Write this generation's FAISS and BM25 files, then switch the manifest to it."""
@@ -395,10 +487,11 @@ class IndexWriter:
         self._added.clear()
         self._removed.clear()
         self._dirty = False
+        self._rebuild = False
 
     def _vectors_for_new_generation(self) -> FaissVectors:
         prev = self.index.root / "vectors" / f"{self.base.generation}.faiss"
-        if self.base.generation > 0 and prev.exists():
+        if self.base.generation > 0 and prev.exists() and not self._rebuild:
             vec = FaissVectors.load(prev)
             vec.remove(np.fromiter(self._removed, np.int64))
             if self._added:
