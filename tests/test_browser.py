@@ -146,3 +146,31 @@ def test_evaluation_tab_runs_xquad(page):
     assert "0.9" in table  # hybrid nDCG@10 on XQuAD-ar is about 0.95
     page.screenshot(path=str(OUT / "evaluation.png"), full_page=True)
     assert page.evaluate("window.__xss") is None
+
+
+def test_abstention_is_shown_with_nearest_passages_and_new_chat_clears(page):
+    _tab(page, "اسأل · Ask")
+    page.fill("#question textarea", "من فاز بكأس العالم 2022؟")
+    page.click("#send")
+    page.wait_for_selector("#conversation .answer.abstained", timeout=120_000)
+    assert "لا تتضمن المقالات المفهرسة" in page.inner_text("#conversation .answer.abstained")
+    assert page.query_selector_all("#conversation .source.near")
+    page.screenshot(path=str(OUT / "abstention.png"), full_page=True)
+    page.click("#new-chat")
+    page.wait_for_selector("#conversation .empty")
+
+
+def test_named_api_endpoints_with_gradio_client(app_url):
+    from gradio_client import Client
+
+    c = Client(app_url, verbose=False)
+    ans = c.predict("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", 5, "hybrid", "auto", api_name="/ask")
+    assert "26" in ans["answer"] and "26 دولة" in ans["citations"][0]["quote"]
+    hits = c.predict("How much money did Russia make from EU fuel sales?", 3, "hybrid", api_name="/search")
+    assert any("1.1 مليار يورو" in h["text"] for h in hits)
+    docs = c.predict(api_name="/documents")
+    assert len(docs) >= 2
+    text = "\n\n".join(f"الفقرة {i}: ناقش الأوروبيون الضمانات الأمنية لأوكرانيا بينما ترددت واشنطن، ويتوقع المحللون "
+                       f"استمرار المعضلة في الجولة {i} من المحادثات." for i in range(1, 11))
+    f = c.predict(text, "auto", False, api_name="/summarize")
+    assert f["language"] == "ar" and 5 <= len(f["findings"]) <= 8
