@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +27,7 @@ class _Candidate:
     end: int
     text: str
     score: float = 0.0
+    sim: float = 0.0  # cosine to the question
 
 
 def question_language(question: str) -> str:
@@ -44,27 +45,31 @@ def answer_question(a: "Assistant", question: str, k: int = 5, retriever: str = 
     if not hits:
         return Answer(question, EMPTY_INDEX[lang] if a.index.counts()[1] == 0 else ABSTAIN[lang],
                       "extractive", True, language=lang)
-    candidates, qvec = _score_sentences(a, question, hits)
+    candidates, _ = _score_sentences(a, question, hits)
     best = candidates[0] if candidates else None
-    if best is None or _should_abstain(a, question, best, qvec):
-        return Answer(question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang)
+    confidence = max((c.sim for c in candidates), default=0.0)
+    if best is None or confidence < a.settings.abstain_threshold:
+        return Answer(question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang,
+                      confidence=confidence)
     use_llm = mode == "generative" or (mode == "auto" and a.llm is not None and a.llm.instruction_tuned)
     if use_llm and a.llm is not None:
         gen, dropped = _generative(a, question, hits, lang, on_token)
         if gen is not None:
-            return gen
+            return replace(gen, confidence=confidence)
         # Too little of the draft survived verification: fall back to quoting the sources.
         fallback = _extractive(question, candidates, lang)
         return Answer(question, fallback.answer, "extractive", False, fallback.citations,
-                      tuple(dropped), language=lang)
-    ans = _extractive(question, candidates, lang)
+                      tuple(dropped), language=lang, confidence=confidence)
+    ans = replace(_extractive(question, candidates, lang), confidence=confidence)
     if on_token:
         on_token(ans.answer)
     return ans
 
 
 def _score_sentences(a: "Assistant", question: str, hits: list[Hit]) -> tuple[list[_Candidate], np.ndarray]:
-    """Score every sentence of the retrieved passages against the question."""
+    """Score every sentence of the retrieved passages against the question, best first.
+
+    Abstention uses the highest cosine among them (the answer's confidence)."""
     cands: list[_Candidate] = []
     for h in hits:
         for s, e in split_sentences(h.chunk.text):
@@ -84,15 +89,10 @@ def _score_sentences(a: "Assistant", question: str, hits: list[Hit]) -> tuple[li
         terms = set(analyze(c.text))
         overlap = len(q_terms & terms) / (len(q_terms) or 1)
         bonus = 0.03 if wants_number and numbers_in(c.text) else 0.0
-        c.score = float(sim) + 0.15 * overlap + bonus + 0.01 / c.hit.rank
+        c.sim = float(sim)
+        c.score = c.sim + 0.15 * overlap + bonus + 0.01 / c.hit.rank
     cands.sort(key=lambda c: -c.score)
     return cands, qvec
-
-
-def _should_abstain(a: "Assistant", question: str, best: _Candidate, qvec: np.ndarray) -> bool:
-    """Abstain when even the best sentence is far from the question."""
-    sent_vec = a.embedder.embed_passages([best.text])[0]
-    return float(sent_vec @ qvec) < a.settings.abstain_threshold
 
 
 def _extractive(question: str, cands: list[_Candidate], lang: str) -> Answer:

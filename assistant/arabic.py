@@ -91,14 +91,22 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(normalize(text))
 
 
-def analyze(text: str, stopwords: bool = True) -> list[str]:
+def analyze(text: str, stopwords: bool = True, stemming: bool = True) -> list[str]:
     """The BM25 analyser: normalise, tokenise, drop stopwords, light-stem."""
     out = []
     for tok in tokenize(text):
         if stopwords and (tok in AR_STOPWORDS or tok in EN_STOPWORDS):
             continue
-        out.append(stem(tok))
+        out.append(stem(tok) if stemming else tok)
     return out
+
+
+def _no_stem(text: str) -> list[str]:
+    return analyze(text, stemming=False)
+
+
+# Analysers by the name an index records in its manifest.
+ANALYZERS = {"ar-norm+light10-v1": analyze, "ar-norm-v1": _no_stem}
 
 
 # Sentence ends: . ! ? ؟ ؛ … (a dot between digits is a decimal point) and line breaks.

@@ -249,6 +249,22 @@ def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: in
     from .evaluation.retrieval import evaluate_retrieval
 
     ds = load_dataset(dataset_path)
+    if ds.own_index is not None:
+        from .evaluation.retrieval import evaluate_own_index
+
+        a = _assistant(ctx)
+        if Path(ds.own_index).resolve() != Path(a.settings.data_dir).resolve():
+            raise click.UsageError(f"{dataset_path} was generated from the index {ds.own_index}; "
+                                   f"run with --data-dir {ds.own_index}")
+        names = [r.strip() for r in retriever.split(",") if r.strip()]
+        result = evaluate_own_index(ds, a.index, a.embedder, a.settings, names, out_dir)
+        if as_json:
+            _emit(result)
+        else:
+            from .evaluation.report import markdown_report
+
+            click.echo(markdown_report(result))
+        return
     if cross_path is None and dataset_path.is_dir() and (dataset_path / "dataset.json").exists():
         meta = json.loads((dataset_path / "dataset.json").read_text())
         if meta.get("cross_lingual"):
@@ -263,6 +279,73 @@ def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: in
     from .evaluation.report import markdown_report
 
     click.echo(markdown_report(result))
+
+
+@eval_group.command("answers")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="SQuAD JSON (or a folder holding one).")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(2, 100_000),
+              help="Questions to ask: half answerable, half made unanswerable.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_answers(ctx: click.Context, dataset_path: Path, limit: int, as_json: bool) -> None:
+    """Answer recall, citation precision and abstention (with a threshold sweep) on SQuAD data."""
+    from .evaluation.answers import evaluate_answers
+    from .evaluation.datasets import load_dataset
+
+    a = _assistant(ctx)
+    res = evaluate_answers(load_dataset(dataset_path), a.embedder, a.settings, limit)
+    if as_json:
+        _emit({k: v for k, v in res.items() if k != "rows"})
+        return
+    t = res["at_threshold"]
+    click.echo(f"{res['dataset']}: {res['answerable']} answerable, {res['unanswerable']} unanswerable questions")
+    click.echo(f"at ABSTAIN_THRESHOLD={t['threshold']}: answer recall {t['answer_recall']:.3f}, citation "
+               f"precision {t['citation_precision']:.3f}, false abstention {t['false_abstention']:.3f}, "
+               f"abstention on unanswerable {t['abstention_on_unanswerable']:.3f}")
+    click.echo(f"best balanced threshold: {res['best_balanced_threshold']}")
+
+
+@eval_group.command("synth")
+@click.option("--n", "n", default=100, show_default=True, type=click.IntRange(1, 100_000), help="Queries to make.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the BEIR-shaped set (corpus.jsonl, queries.jsonl, qrels/test.tsv, dataset.json).")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--llm/--no-llm", "use_llm", default=None, help="Write questions with the LLM (default: only if instruction-tuned).")
+@click.pass_context
+def eval_synth(ctx: click.Context, n: int, out_dir: Path, seed: int, use_llm: bool | None) -> None:
+    """Make a labelled query set from your own index (no labels needed), marked synthetic."""
+    from .evaluation.synth import generate, write_beir
+
+    a = _assistant(ctx)
+    gen = generate(a, n, seed, use_llm)
+    write_beir(gen, out_dir, a.settings.data_dir)
+    click.echo(f"{len(gen['queries'])} synthetic queries over {len(gen['corpus'])} chunks in {out_dir} "
+               f"({gen['method']}). Evaluate: assistant --data-dir {a.settings.data_dir} eval retrieval --dataset {out_dir}")
+
+
+@eval_group.command("compare")
+@click.option("--config", "config_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML with [[variant]] tables of settings (name, chunk_max_tokens, analyzer, rrf_k, embedder, …).")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_compare(ctx: click.Context, config_path: Path, dataset_path: Path, out_dir: Path | None, as_json: bool) -> None:
+    """Run every settings variant on one dataset and write one comparison table."""
+    from .evaluation.compare import compare, compare_table, load_variants
+    from .evaluation.datasets import load_dataset
+
+    a = _assistant(ctx)
+    variants = load_variants(config_path, a.settings)
+    cross = None
+    if dataset_path.is_dir() and (dataset_path / "dataset.json").exists():
+        meta = json.loads((dataset_path / "dataset.json").read_text())
+        if meta.get("cross_lingual"):
+            cross = load_dataset((dataset_path / meta["cross_lingual"]).resolve())
+    needs_default = variants[0][1].embedder == a.settings.embedder
+    res = compare(load_dataset(dataset_path), variants, a.embedder if needs_default else None, cross, out_dir)
+    _emit(res) if as_json else click.echo(compare_table(res))
 
 
 @eval_group.command("summary")

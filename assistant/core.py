@@ -45,7 +45,7 @@ class Assistant:
 
                 emb = self.embedder
                 self._index = Index.open(self.settings.data_dir, emb.model_id, emb.dim,
-                                         self.settings.chunk_max_tokens)
+                                         self.settings.chunk_max_tokens, self.settings.analyzer)
             return self._index
 
     @property

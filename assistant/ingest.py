@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .arabic import analyze
 from .chunking import chunk_document
 from .cleaning import clean, line_key
 from .dedup import NEAR_DUP, signature, similarity
@@ -201,7 +200,7 @@ def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport,
             report.updated += 1
         else:
             report.added += 1
-        w.add_document(p.doc, p.chunks, vecs, [analyze(c.text) for c in p.chunks], p.path, p.minhash)
+        w.add_document(p.doc, p.chunks, vecs, [w.index.analyze(c.text) for c in p.chunks], p.path, p.minhash)
     w.commit()
     if on_commit:
         on_commit([p.doc.doc_id for p in pending])

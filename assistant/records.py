@@ -120,6 +120,7 @@ class Answer:
     dropped: tuple[Dropped, ...] = ()
     nearest: tuple[Hit, ...] = ()  # shown with an abstention
     language: str = "ar"
+    confidence: float = 0.0  # cosine of the best sentence to the question (what abstention is decided on)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,6 +129,7 @@ class Answer:
             "mode": self.mode,
             "abstained": self.abstained,
             "language": self.language,
+            "confidence": round(self.confidence, 4),
             "citations": [c.to_json() for c in self.citations],
             "dropped": [asdict(d) for d in self.dropped],
             "nearest": [h.to_json() for h in self.nearest],

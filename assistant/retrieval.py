@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .arabic import analyze
 from .config import RETRIEVERS
 from .errors import ConfigError
 from .models.embedder import Embedder
@@ -47,10 +46,10 @@ class Retriever:
         return self.index.dense_search(vec, k)
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
-        return self.index.bm25_search(analyze(query), k)
+        return self.index.bm25_search(self.index.analyze(query), k)
 
     def bm25_weight(self, query: str) -> float:
-        return self.index.bm25_coverage(analyze(query))
+        return self.index.bm25_coverage(self.index.analyze(query))
 
     def ranked(self, query: str, k: int, retriever: str = "hybrid",
                qvec: np.ndarray | None = None) -> list[tuple[int, float]]:

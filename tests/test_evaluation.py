@@ -100,3 +100,75 @@ def test_end_to_end_eval_with_fake_embedder(tmp_path):
     for name in ("run.bm25.trec", "metrics.json", "report.md", "metrics.png"):
         assert (tmp_path / "out" / name).exists()
     assert "bm25 vs dense" in res["significance"]
+
+
+def test_answers_eval_on_tiny_squad(tmp_path):
+    from assistant.config import load_settings
+    from assistant.evaluation.answers import evaluate_answers
+    from assistant.models.embedder import HashEmbedder
+
+    f = tmp_path / "s.json"
+    paras = [
+        ("حصلت روسيا على مليار يورو من مبيعات الوقود إلى أوروبا خلال العام الماضي وفق التقرير.", "كم حصلت روسيا من مبيعات الوقود", "مليار يورو"),
+        ("فاز المنتخب الأرجنتيني بكأس العالم لكرة القدم بعد مباراة نهائية طويلة.", "من فاز بكأس العالم لكرة القدم", "المنتخب الأرجنتيني"),
+        ("التزمت ست وعشرون دولة بإرسال جنود ضمن قوة أمنية إلى أوكرانيا بعد الحرب.", "كم دولة التزمت بإرسال جنود", "ست وعشرون"),
+        ("ارتفعت أسعار النفط في الأسواق الآسيوية بعد قرار منظمة أوبك خفض الإنتاج.", "لماذا ارتفعت أسعار النفط", "خفض الإنتاج"),
+    ]
+    f.write_text(json.dumps({"data": [{"title": f"T{i}", "paragraphs": [
+        {"context": c, "qas": [{"id": f"q{i}", "question": q, "answers": [{"text": ans, "answer_start": c.index(ans)}]}]}]}
+        for i, (c, q, ans) in enumerate(paras)]}))
+    res = evaluate_answers(load_squad(f), HashEmbedder(), load_settings(model_cache=tmp_path), limit=4)
+    assert res["answerable"] == 2 and res["unanswerable"] == 2
+    t0 = next(s for s in res["sweep"] if s["threshold"] == 0.7)
+    assert 0 <= t0["answer_recall"] <= 1 and "abstention_on_unanswerable" in t0
+    found = [r for r in res["rows"] if r["kind"] == "answerable"]
+    assert all(r["answer_found"] for r in found)  # the hash embedder retrieves these exact-word questions
+
+
+def test_synthetic_queries_from_own_index_and_their_evaluation(fake_assistant, seed_path, tmp_path):
+    from assistant.evaluation.datasets import load_dataset
+    from assistant.evaluation.retrieval import evaluate_own_index
+    from assistant.evaluation.synth import METHOD, generate, write_beir
+
+    a = fake_assistant()
+    a.ingest([seed_path])
+    gen = generate(a, n=20, seed=1, use_llm=False)
+    assert len(gen["queries"]) == 20 and gen["method"] == METHOD
+    for qid, q in gen["queries"].items():
+        cid = next(iter(gen["qrels"][qid]))
+        assert q not in gen["corpus"][cid]  # not a verbatim copy
+    folder = write_beir(gen, tmp_path / "synth", a.settings.data_dir)
+    ds = load_dataset(folder)
+    assert ds.synthetic == METHOD and ds.own_index
+    res = evaluate_own_index(ds, a.index, a.embedder, a.settings, ["bm25", "hybrid"])
+    assert res["synthetic"] == METHOD
+    assert res["retrievers"]["bm25"]["recall@10"] > 0.5  # answerable, yet not trivially at rank 1 always
+
+
+def test_compare_variants_writes_one_table(tmp_path):
+    from assistant.config import load_settings
+    from assistant.evaluation.compare import compare, load_variants
+    from assistant.models.embedder import HashEmbedder
+
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({"data": [{"title": "T", "paragraphs": [
+        {"context": "حصلت روسيا على مليار يورو من مبيعات الوقود", "qas": [{"id": "a", "question": "مبيعات الوقود الروسية", "answers": []}]},
+        {"context": "فاز المنتخب الأرجنتيني بكأس العالم", "qas": [{"id": "b", "question": "من فاز بكأس العالم", "answers": []}]}]}]}))
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('[[variant]]\nname = "base"\n\n[[variant]]\nname = "no stem"\nanalyzer = "ar-norm-v1"\nretrievers = ["bm25"]\n')
+    base = load_settings(model_cache=tmp_path, embedder="hash-64")
+    res = compare(load_squad(f), load_variants(cfg, base), HashEmbedder(), out_dir=tmp_path / "out")
+    assert [(r["variant"], r["retriever"]) for r in res["rows"]] == [
+        ("base", "bm25"), ("base", "dense"), ("base", "hybrid"), ("no stem", "bm25")]
+    assert "| no stem | bm25 |" in (tmp_path / "out" / "compare.md").read_text()
+
+
+def test_bad_variant_is_named(tmp_path):
+    from assistant.config import load_settings
+    from assistant.errors import ConfigError
+    from assistant.evaluation.compare import load_variants
+
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('[[variant]]\nname = "huge"\nchunk_max_tokens = 4000\n')
+    with pytest.raises(ConfigError, match="variant 'huge'"):
+        load_variants(cfg, load_settings())

@@ -16,6 +16,7 @@ class Dataset:
     qrels: dict[str, dict[str, int]]
     answers: dict[str, list[str]] = field(default_factory=dict)  # gold answer strings (SQuAD)
     synthetic: str | None = None  # how the queries were generated, if they were
+    own_index: str | None = None  # data dir of the user's index the set was generated from
 
 
 def _read_json(path: Path) -> object:
@@ -121,7 +122,14 @@ def load_dataset(path: Path) -> Dataset:
     if not path.is_dir():
         raise DatasetError(f"{path}: no such dataset file or folder")
     if (path / "corpus.jsonl").exists():
-        return load_beir(path)
+        ds = load_beir(path)
+        meta_path = path / "dataset.json"
+        if meta_path.exists():
+            meta = _read_json(meta_path)
+            if isinstance(meta, dict):
+                ds.synthetic = meta.get("synthetic")
+                ds.own_index = meta.get("index")
+        return ds
     jsons = sorted(p for p in path.glob("*.json") if p.name != "dataset.json")
     if len(jsons) == 1:
         return load_squad(jsons[0], name=path.name)

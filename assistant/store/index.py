@@ -98,7 +98,8 @@ class Index:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, root: Path, embedder: str, dim: int, chunk_max_tokens: int) -> "Index":
+    def open(cls, root: Path, embedder: str, dim: int, chunk_max_tokens: int,
+             analyzer: str = ANALYZER) -> "Index":
         """Open (or create) the index at root, refusing one built with another embedder."""
         root = Path(root)
         root.mkdir(parents=True, exist_ok=True)
@@ -114,12 +115,12 @@ class Index:
                     f"index {root} was built with embedder '{m.embedder}' (dim {m.dim}); the current "
                     f"setting is '{embedder}' (dim {dim}). Use the same ASSISTANT_EMBEDDER, or a new "
                     "--data-dir for the other model")
-            if m.analyzer != ANALYZER:
+            if m.analyzer != analyzer:
                 raise IndexMismatchError(
-                    f"index {root} used analyser {m.analyzer}; this version uses {ANALYZER}. "
-                    "Re-ingest into a new --data-dir")
+                    f"index {root} was built with the BM25 analyser '{m.analyzer}'; the current setting is "
+                    f"'{analyzer}'. Use the same ASSISTANT_ANALYZER, or a new --data-dir")
         else:
-            m = Manifest(embedder=embedder, dim=dim, chunk_max_tokens=chunk_max_tokens)
+            m = Manifest(embedder=embedder, dim=dim, chunk_max_tokens=chunk_max_tokens, analyzer=analyzer)
             with WriteLock(root / "write.lock"):
                 if not mpath.exists():
                     (root / "vectors").mkdir(exist_ok=True)
@@ -144,6 +145,12 @@ class Index:
             self._db.close()
 
     # ---------------------------------------------------------------- reading
+    def analyze(self, text: str) -> list[str]:
+        """BM25 tokens with the analyser this index was built with."""
+        from ..arabic import ANALYZERS
+
+        return ANALYZERS[self._manifest.analyzer](text)
+
     @property
     def manifest(self) -> Manifest:
         self.refresh()
