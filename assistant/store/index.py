@@ -176,19 +176,26 @@ class Index:
         g = self._manifest.generation
         if g == self._loaded_gen:
             return
-        vpath = self.root / "vectors" / f"{g}.faiss"
-        bpath = self.root / "bm25" / str(g)
         if g == 0:
             self._vectors, self._bm25 = FaissVectors.empty(self._manifest.dim), BM25Index(None, np.zeros(0, np.int64), {})
-        else:
+            self._loaded_gen = g
+            return
+        for attempt in range(3):
             try:
-                self._vectors = FaissVectors.load(vpath)
-                self._bm25 = BM25Index.load(bpath)
+                self._vectors = FaissVectors.load(self.root / "vectors" / f"{g}.faiss")
+                self._bm25 = BM25Index.load(self.root / "bm25" / str(g))
+                self._loaded_gen = g
+                return
             except Exception as exc:
-                raise IndexCorruptError(
-                    f"index {self.root}: generation {g} files are missing or unreadable ({exc}); "
-                    "run `assistant check --repair`") from exc
-        self._loaded_gen = g
+                # A writer may have committed twice since we read the manifest and cleaned up the
+                # files we were about to open: read the manifest again before giving up.
+                self._manifest_mtime = 0
+                self.refresh()
+                if self._manifest.generation == g or attempt == 2:
+                    raise IndexCorruptError(
+                        f"index {self.root}: generation {g} files are missing or unreadable ({exc}); "
+                        "run `assistant check --repair`") from exc
+                g = self._manifest.generation
 
     def dense_search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         self._ensure_loaded()

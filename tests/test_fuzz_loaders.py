@@ -1,0 +1,70 @@
+"""Mutated PDFs, HTML and text: every file is read or refused with one LoadError, fast, never a crash."""
+import random
+import time
+
+import pytest
+
+from assistant.cleaning import clean
+from assistant.errors import LoadError
+from assistant.loaders import load_file
+from tests.conftest import FIXTURES, SEED
+
+HTML = ("<html><head><title>تقرير</title></head><body><article><h1>تقرير</h1>"
+        + "".join(f"<p>فقرة {i} عن الأمن الأوروبي والضمانات الأمنية لأوكرانيا والعقوبات على روسيا.</p>" for i in range(20))
+        + "</article></body></html>").encode()
+
+
+def _mutate(data: bytes, rng: random.Random) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 12)):
+        op = rng.random()
+        pos = rng.randrange(len(b)) if b else 0
+        if op < 0.4 and b:
+            b[pos] = rng.randrange(256)
+        elif op < 0.6:
+            b[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 64)))
+        elif op < 0.8 and b:
+            del b[pos:pos + rng.randint(1, 256)]
+        else:
+            b = b[: rng.randint(0, len(b))]
+    return bytes(b)
+
+
+@pytest.mark.parametrize("source,suffix", [
+    (FIXTURES / "arabic.pdf", ".pdf"), (FIXTURES / "english.pdf", ".pdf"), (None, ".html"), (SEED, ".txt")])
+def test_mutated_files_fail_cleanly(tmp_path, source, suffix):
+    rng = random.Random(hash(suffix) & 0xFFFF)
+    data = HTML if source is None else source.read_bytes()
+    outcomes = {"ok": 0, "refused": 0}
+    for i in range(60):
+        f = tmp_path / f"m{i}{suffix}"
+        f.write_bytes(_mutate(data, rng))
+        t = time.perf_counter()
+        try:
+            clean(load_file(f, seconds=10), str(f))
+            outcomes["ok"] += 1
+        except LoadError as exc:
+            assert str(f) in str(exc) and "\n" not in str(exc)
+            outcomes["refused"] += 1
+        assert time.perf_counter() - t < 10
+    assert outcomes["ok"] + outcomes["refused"] == 60
+
+
+def test_time_limit_reports_a_hang(tmp_path, monkeypatch):
+    import assistant.loaders as loaders
+
+    f = tmp_path / "slow.txt"
+    f.write_text("نص", encoding="utf-8")
+    monkeypatch.setattr(loaders, "_load", lambda p, m: time.sleep(5))
+    t = time.perf_counter()
+    with pytest.raises(LoadError, match="took longer than 1 s"):
+        loaders.load_file(f, seconds=1)
+    assert time.perf_counter() - t < 3
+
+
+def test_huge_file_is_refused_without_reading(tmp_path):
+    f = tmp_path / "huge.txt"
+    with open(f, "wb") as fh:  # sparse: 200 MB on paper, nothing read
+        fh.truncate(200 * 1024 * 1024)
+    with pytest.raises(LoadError, match="over the 50 MB limit"):
+        load_file(f, max_bytes=50_000_000)

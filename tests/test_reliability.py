@@ -1,0 +1,252 @@
+"""Reliability under concurrency and faults: readers during writes, killed writers, killed removals,
+a killed web app, and load. Subprocesses use the deterministic hash embedder: these tests exercise
+the index, locking and the server, not the model."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_ingest_archive import ant_files
+
+pytestmark = pytest.mark.slow
+ENV = {**os.environ, "ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none", "PYTHONPATH": str(ROOT),
+       "GRADIO_ANALYTICS_ENABLED": "False"}
+
+
+def _open(data: Path):
+    from assistant.models.embedder import HashEmbedder
+    from assistant.store import Index
+
+    emb = HashEmbedder()
+    return Index.open(data, emb.model_id, emb.dim, 320), emb
+
+
+def _folder(tmp_path: Path, n: int) -> Path:
+    folder = tmp_path / f"archive-{n}"
+    folder.mkdir(exist_ok=True)
+    for f in ant_files(n):
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def test_searches_keep_working_while_an_ingest_runs(tmp_path):
+    from assistant.retrieval import Retriever
+
+    folder = _folder(tmp_path, 400)
+    data = tmp_path / "index"
+    idx, emb = _open(data)
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "-d", str(data), "ingest", str(folder), "--json"],
+                            env=ENV, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    r = Retriever(idx, emb)
+    searches, errors, counts = 0, [], []
+    while proc.poll() is None:
+        try:
+            r.search("الحكومة التركية والصحفيين", k=5)
+            counts.append(idx.counts()[0])
+            searches += 1
+        except Exception as exc:  # noqa: BLE001 - the point is to count every failure
+            errors.append(repr(exc))
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert errors == []
+    assert searches > 20
+    assert counts == sorted(counts)  # readers only ever see whole commits, growing
+    assert idx.counts()[0] == json.loads(out)["documents"]
+
+
+def test_lock_of_a_killed_writer_is_released(tmp_path):
+    data = tmp_path / "index"
+    _open(data)
+    code = ("import sys, time\nfrom assistant.store import Index\n"
+            f"idx = Index.open({str(data)!r}, 'hash-64', 64, 320)\n"
+            "w = idx.writer(); w.__enter__(); print('locked', flush=True); time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+    assert proc.stdout.readline().strip() == "locked"
+    from assistant.errors import IndexLockedError
+
+    idx, _ = _open(data)
+    with pytest.raises(IndexLockedError, match=f"process {proc.pid}"):
+        with idx.writer():
+            pass
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with idx.writer():  # no stale lock to clean up by hand
+        pass
+
+
+REMOVER = """
+import sys
+from assistant import Assistant
+a = Assistant(data_dir=sys.argv[1])
+for d in a.documents():
+    a.remove(d["doc_id"])
+    print(d["doc_id"], flush=True)
+"""
+INGEST = "import sys\nfrom assistant import Assistant\nAssistant(data_dir=sys.argv[1]).ingest([sys.argv[2]])\n"
+
+
+def test_killed_removals_leave_a_consistent_index(tmp_path):
+    folder = _folder(tmp_path, 40)
+    data = tmp_path / "index"
+    rng = random.Random(3)
+    kills = 0
+    for attempt in range(60):
+        if kills >= 20:
+            break
+        subprocess.run([sys.executable, "-c", INGEST, str(data), str(folder)], env=ENV, cwd=ROOT, check=True)
+        idx, _ = _open(data)
+        before = {d["doc_id"] for d in idx.documents()}
+        idx.close()
+        proc = subprocess.Popen([sys.executable, "-c", REMOVER, str(data)], stdout=subprocess.PIPE, text=True,
+                                env=ENV, cwd=ROOT)
+        time.sleep(rng.uniform(0.6, 2.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        out, _ = proc.communicate()
+        removed = set(out.split())
+        idx, _ = _open(data)
+        assert idx.check() == [], f"attempt {attempt}: {idx.check()}"
+        have = {d["doc_id"] for d in idx.documents()}
+        assert not (removed & have), "a committed removal came back"
+        assert have <= before
+        idx.close()
+    assert kills >= 20
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_app(data: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "-d", str(data), "serve", "--no-sample",
+                             "--port", str(port)], env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("the app exited at start-up") from None
+            time.sleep(0.25)
+    proc.kill()
+    raise RuntimeError("the app did not start")
+
+
+def test_killed_web_app_mid_ingest_leaves_a_consistent_index(tmp_path):
+    from gradio_client import Client, handle_file
+
+    files = sorted(_folder(tmp_path, 120).iterdir())
+    data = tmp_path / "index"
+    rng = random.Random(5)
+    kills = 0
+    for attempt in range(30):
+        if kills >= 20:
+            break
+        port = _free_port()
+        proc = _start_app(data, port)
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        batch = rng.sample(files, 40)
+        job = client.submit([handle_file(str(f)) for f in batch], api_name="/ingest")
+        time.sleep(rng.uniform(0.5, 3.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        del job
+        idx, _ = _open(data)
+        assert idx.check() == [], f"attempt {attempt}: {idx.check()}"
+        idx.close()
+    assert kills >= 20
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+QUESTIONS = ["ما موقف الحكومة التركية من الصحفيين؟", "ماذا قالت الفيدرالية العربية لحقوق الإنسان؟",
+             "ما أسباب التوتر في الشرق الأوسط؟", "كم عدد الضحايا في الهجوم؟", "What did the United Nations say?",
+             "ما موقف روسيا من الحرب في سوريا؟", "من هو رئيس الوزراء؟", "أين وقع الانفجار؟"]
+
+
+def run_load(url: str, pid: int, users: int, seconds: float) -> dict:
+    from gradio_client import Client
+
+    latencies: list[float] = []
+    failures: list[str] = []
+    rss: list[float] = []
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def user(i: int) -> None:
+        client = Client(url, verbose=False)
+        rng = random.Random(i)
+        while time.monotonic() < stop:
+            t = time.perf_counter()
+            try:
+                ans = client.predict(rng.choice(QUESTIONS), 5, "hybrid", "extractive", api_name="/ask")
+                assert "answer" in ans
+                with lock:
+                    latencies.append(time.perf_counter() - t)
+            except Exception as exc:  # noqa: BLE001
+                with lock:
+                    failures.append(repr(exc)[:200])
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        rss.append(_rss_mb(pid))
+        time.sleep(1)
+    for t in threads:
+        t.join()
+    lat = sorted(latencies)
+    q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")  # noqa: E731
+    third = max(1, len(rss) // 3)
+    return {"users": users, "seconds": seconds, "requests": len(lat), "failures": len(failures),
+            "failure_samples": failures[:3], "p50_ms": round(1000 * q(0.5), 1), "p95_ms": round(1000 * q(0.95), 1),
+            "rss_first_third_mb": round(sum(rss[:third]) / third, 1),
+            "rss_last_third_mb": round(sum(rss[-third:]) / third, 1), "rss_max_mb": round(max(rss), 1)}
+
+
+def test_sixteen_users_for_a_minute_on_twenty_thousand_chunks(tmp_path):
+    data = tmp_path / "index"
+    folder = _folder(tmp_path, 1700)
+    subprocess.run([sys.executable, "-m", "assistant.cli", "-d", str(data), "ingest", str(folder)], env=ENV, cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
+    idx, _ = _open(data)
+    chunks = idx.counts()[1]
+    idx.close()
+    assert chunks >= 20_000
+    port = _free_port()
+    proc = _start_app(data, port)
+    try:
+        res = run_load(f"http://127.0.0.1:{port}/", proc.pid, users=16, seconds=60)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    res["chunks"] = chunks
+    out = ROOT / "test-output" / "load.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(res, indent=2, ensure_ascii=False))
+    assert res["failures"] == 0, res["failure_samples"]
+    assert res["requests"] >= 16
+    assert res["rss_last_third_mb"] <= res["rss_first_third_mb"] * 1.15 + 30  # flat: no growth over the run
