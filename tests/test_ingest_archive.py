@@ -139,6 +139,9 @@ def test_killed_ingest_leaves_a_consistent_index_with_every_committed_document(t
             assert "DONE" in out
             data, committed = tmp_path / f"index-{attempt + 1}", set()
     assert kills >= 10
+    from tests.test_reliability import _record
+
+    _record("killed ingest", {"kills": kills, "attempts": attempt + 1, "inconsistent": 0, "lost_committed": 0})
     done = subprocess.run([sys.executable, "-c", KILLER, str(data), str(folder)], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=300)
     assert "DONE" in done.stdout, done.stderr
