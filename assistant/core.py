@@ -46,6 +46,7 @@ class Assistant:
                 emb = self.embedder
                 self._index = Index.open(self.settings.data_dir, emb.model_id, emb.dim,
                                          self.settings.chunk_max_tokens, self.settings.analyzer)
+                self._index.ann_threshold = self.settings.ann_threshold
             return self._index
 
     @property

@@ -148,3 +148,28 @@ def test_manifest_describes_the_index(fake_assistant, tmp_path):
     assert m["documents"] == 1 and m["generation"] >= 1
     assert (tmp_path / "index" / "vectors" / f"{m['generation']}.faiss").exists()
     assert np.load(tmp_path / "index" / "bm25" / str(m["generation"]) / "chunk_ids.npy").size == m["chunks"]
+
+
+def test_approximate_index_above_threshold_finds_what_exact_search_finds(fake_assistant, tmp_path, seed_path):
+    """The fast path (IVF-SQ8 above ann_threshold) against the plain path (exact flat search)."""
+    exact = fake_assistant(data_dir=tmp_path / "exact")
+    approx = fake_assistant(data_dir=tmp_path / "approx", ann_threshold=20)
+    for a in (exact, approx):
+        a.ingest([seed_path])
+    from assistant.store.vectors import FaissVectors
+
+    g = approx.index.generation
+    assert FaissVectors.load(tmp_path / "approx" / "vectors" / f"{g}.faiss").kind == "ivf-sq8"
+    assert FaissVectors.load(tmp_path / "exact" / "vectors" / f"{exact.index.generation}.faiss").kind == "flat"
+    queries = ["كم دولة التزمت بإرسال جنود", "مبيعات الوقود الروسية", "موقف ميرز من القوات", "الناتو وروسيا وأوكرانيا"]
+    overlap = []
+    for q in queries:
+        e = [h.chunk.chunk_id for h in exact.search(q, k=10, retriever="dense")]
+        p = [h.chunk.chunk_id for h in approx.search(q, k=10, retriever="dense")]
+        overlap.append(len(set(e) & set(p)) / len(e))
+        assert e[0] == p[0]
+    assert sum(overlap) / len(overlap) >= 0.9
+    # removal works on the approximate index too
+    doc = approx.documents()[0]["doc_id"]
+    approx.remove(doc)
+    assert approx.index.check() == []

@@ -86,9 +86,10 @@ class Manifest:
 class Index:
     """Open with :meth:`open`; read methods always use the last committed generation."""
 
-    def __init__(self, root: Path, manifest: Manifest) -> None:
+    def __init__(self, root: Path, manifest: Manifest, ann_threshold: int = 200_000) -> None:
         self.root = root
         self._manifest = manifest
+        self.ann_threshold = ann_threshold  # above this many chunks the FAISS index is IVF-SQ8
         self._db_lock = threading.RLock()
         self._db = self._connect()
         self._loaded_gen = -1
@@ -382,6 +383,7 @@ class IndexWriter:
         self._removed: set[int] = set()
         self._dirty = False
         self._rebuild = False
+        self.timings: dict[str, float] = {}  # seconds per commit stage, summed (for benchmarks)
 
     def _rollback_uncommitted(self) -> None:
         g = self.base.generation
@@ -486,15 +488,20 @@ class IndexWriter:
         if not self._dirty:
             return
         root, g, base = self.index.root, self.gen, self.base
+        t0 = time.perf_counter()
         vectors = self._vectors_for_new_generation()
         vectors.save(root / "vectors" / f"{g}.faiss")
+        t1 = time.perf_counter()
         rows = self.db.execute(
             f"SELECT chunk_id, tokens FROM chunks WHERE {_LIVE} ORDER BY chunk_id", {"g": g}).fetchall()
         BM25Index.build([r[0] for r in rows], [(r[1] or "").split() for r in rows]).save(root / "bm25" / str(g))
+        t2 = time.perf_counter()
         n_docs = self.db.execute(f"SELECT COUNT(*) FROM documents WHERE {_LIVE}", {"g": g}).fetchone()[0]
         m = Manifest(**{**asdict(base), "generation": g, "documents": int(n_docs), "chunks": len(rows),
                         "updated": time.time()})
         m.write(root / "manifest.json")  # the commit point
+        for key, seconds in (("faiss", t1 - t0), ("bm25", t2 - t1), ("manifest", time.perf_counter() - t2)):
+            self.timings[key] = self.timings.get(key, 0.0) + seconds
         self._cleanup(keep={g, base.generation})
         self.base = m
         self.gen = g + 1
@@ -504,15 +511,26 @@ class IndexWriter:
         self._rebuild = False
 
     def _vectors_for_new_generation(self) -> FaissVectors:
+        live = self.db.execute(f"SELECT COUNT(*) FROM chunks WHERE {_LIVE}", {"g": self.gen}).fetchone()[0]
+        kind = "ivf-sq8" if live > self.index.ann_threshold else "flat"
         prev = self.index.root / "vectors" / f"{self.base.generation}.faiss"
         if self.base.generation > 0 and prev.exists() and not self._rebuild:
             vec = FaissVectors.load(prev)
-            vec.remove(np.fromiter(self._removed, np.int64))
-            if self._added:
-                ids = np.fromiter(self._added.keys(), np.int64)
-                vec.add(ids, np.stack(list(self._added.values())))
-            return vec
-        return rebuild_vectors(self.db, self.gen, self.base.dim)
+            # Patch the last generation while its type still suits the size (IVF: until it doubles).
+            if vec.kind == kind and (kind == "flat" or live <= 2 * self._trained_on(vec)):
+                vec.remove(np.fromiter(self._removed, np.int64))
+                if self._added:
+                    ids = np.fromiter(self._added.keys(), np.int64)
+                    vec.add(ids, np.stack(list(self._added.values())))
+                return vec
+        return rebuild_vectors(self.db, self.gen, self.base.dim, kind)
+
+    @staticmethod
+    def _trained_on(vec: FaissVectors) -> int:
+        import faiss
+
+        ivf = faiss.extract_index_ivf(vec.index.index)
+        return int(ivf.nlist) ** 2 // 16  # nlist = 4·√n at training time
 
     def _cleanup(self, keep: set[int]) -> None:
         root = self.index.root
@@ -532,9 +550,21 @@ class IndexWriter:
         self.db.close()
 
 
-def rebuild_vectors(db: sqlite3.Connection, gen: int, dim: int) -> FaissVectors:
+def rebuild_vectors(db: sqlite3.Connection, gen: int, dim: int, kind: str = "flat") -> FaissVectors:
     """FAISS index for a generation, from the vectors kept in SQLite (no re-embedding)."""
-    vec = FaissVectors.empty(dim)
+    if kind == "ivf-sq8":
+        import random
+
+        ids = [r[0] for r in db.execute(f"SELECT chunk_id FROM chunks WHERE {_LIVE}", {"g": gen})]
+        picked = random.Random(gen).sample(ids, min(len(ids), 200_000))
+        sample = []
+        for i in range(0, len(picked), 900):
+            part = picked[i:i + 900]
+            rows = db.execute(f"SELECT vector FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part)
+            sample.extend(np.frombuffer(r[0], np.float32) for r in rows)
+        vec = FaissVectors.ivf(dim, np.stack(sample))
+    else:
+        vec = FaissVectors.empty(dim)
     cur = db.execute(f"SELECT chunk_id, vector FROM chunks WHERE {_LIVE}", {"g": gen})
     while batch := cur.fetchmany(4096):
         ids = np.array([r[0] for r in batch], np.int64)

@@ -14,6 +14,9 @@ class VectorSearch(Protocol):
     def __len__(self) -> int: ...
 
 
+NPROBE = 32
+
+
 class FaissVectors:
     """Exact inner-product search on L2-normalised vectors, keyed by chunk id."""
 
@@ -27,10 +30,38 @@ class FaissVectors:
         return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)))
 
     @classmethod
+    def ivf(cls, dim: int, train: np.ndarray, nprobe: int = NPROBE) -> "FaissVectors":
+        """IVF with 8-bit scalar quantisation (eval/scaling.py: recall@10 ≥ 0.98 at nprobe 32 from 100k up)."""
+        import faiss
+
+        n = len(train)
+        nlist = max(1, min(int(4 * np.sqrt(n)), n // 39 or 1))
+        quantizer = faiss.IndexFlatIP(dim)
+        ivf = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                            faiss.METRIC_INNER_PRODUCT)
+        ivf.train(np.ascontiguousarray(train, np.float32))
+        ivf.nprobe = nprobe
+        wrapped = faiss.IndexIDMap2(ivf)
+        obj = cls(wrapped)
+        obj._keep = quantizer  # the SWIG wrappers do not own their sub-indexes
+        return obj
+
+    @property
+    def kind(self) -> str:
+        import faiss
+
+        inner = faiss.downcast_index(self.index.index) if hasattr(self.index, "index") else self.index
+        return "ivf-sq8" if isinstance(inner, faiss.IndexIVF) else "flat"
+
+    @classmethod
     def load(cls, path: Path) -> "FaissVectors":
         import faiss
 
-        return cls(faiss.read_index(str(path)))
+        index = faiss.read_index(str(path))
+        obj = cls(index)
+        if obj.kind == "ivf-sq8":
+            faiss.extract_index_ivf(index).nprobe = NPROBE
+        return obj
 
     def save(self, path: Path) -> None:
         import faiss
