@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion
-    ann_threshold: int = 200_000  # chunks above which FAISS switches from exact search to IVF-SQ8
+    ann_threshold: int = 50_000  # chunks above which FAISS is IVF-SQ8 (recall@10 ≥ 0.985, eval/performance.md)
 
     # Answering
     answer_mode: Literal["auto", "extractive", "generative"] = "auto"

@@ -142,8 +142,12 @@ def _plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    for name in dict.fromkeys(r["index"].split(" nprobe")[0].split(" ef=")[0] for r in rows):
-        pts = [r for r in rows if r["index"].startswith(name)]
+    def family(name: str) -> str:
+        base = name.split(" nprobe")[0].split(" ef=")[0]
+        return "IVF-SQ8" if base.startswith("IVF") else base
+
+    for name in dict.fromkeys(family(r["index"]) for r in rows):
+        pts = [r for r in rows if family(r["index"]) == name]
         best = {}
         for r in pts:
             best.setdefault(r["n"], r)

@@ -86,7 +86,7 @@ class Manifest:
 class Index:
     """Open with :meth:`open`; read methods always use the last committed generation."""
 
-    def __init__(self, root: Path, manifest: Manifest, ann_threshold: int = 200_000) -> None:
+    def __init__(self, root: Path, manifest: Manifest, ann_threshold: int = 50_000) -> None:
         self.root = root
         self._manifest = manifest
         self.ann_threshold = ann_threshold  # above this many chunks the FAISS index is IVF-SQ8
