@@ -345,7 +345,10 @@ def eval_compare(ctx: click.Context, config_path: Path, dataset_path: Path, out_
             cross = load_dataset((dataset_path / meta["cross_lingual"]).resolve())
     needs_default = variants[0][1].embedder == a.settings.embedder
     res = compare(load_dataset(dataset_path), variants, a.embedder if needs_default else None, cross, out_dir)
-    _emit(res) if as_json else click.echo(compare_table(res))
+    if as_json:
+        _emit(res)
+    else:
+        click.echo(compare_table(res))
 
 
 @eval_group.command("summary")

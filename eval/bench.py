@@ -111,8 +111,7 @@ def worker_ours(corpus_name: str) -> dict:
         out["index_mb"] = _dir_mb(tmp / "index")
         if queries:
             r = Retriever(index, emb, settings.rrf_k, settings.candidates)
-            rows = index._rows("SELECT c.chunk_id, d.source FROM chunks c JOIN documents d ON d.doc_id = c.doc_id", {})
-            doc_of = {int(x["chunk_id"]): x["source"] for x in rows}
+            doc_of = {cid: source for cid, source, _, _ in index.live_chunks()}
             lat, run = [], {}
             for qid, q in queries.items():
                 t = time.perf_counter()

@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE.parent))
 from assistant import Assistant  # noqa: E402
 from assistant.evaluation.answers import evaluate_answers  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
-from assistant.evaluation.report import metrics_table  # noqa: E402
+from assistant.evaluation.report import metrics_table, replace_marked_block  # noqa: E402
 from assistant.evaluation.retrieval import evaluate_retrieval  # noqa: E402
 from assistant.evaluation.summary import evaluate_summaries  # noqa: E402
 
@@ -28,7 +28,7 @@ START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 
 def main() -> None:
     a = Assistant(data_dir=HERE / "results" / ".scratch-index", llm_backend="none")
-    lines = [START, "", f"Generated {time.strftime('%Y-%m-%d')} by `python eval/make_report.py` "
+    lines = ["", f"Generated {time.strftime('%Y-%m-%d')} by `python eval/make_report.py` "
              f"(embedder `{a.embedder.model_id}`, chunk ≤ {a.settings.chunk_max_tokens} tokens, RRF k={a.settings.rrf_k}; "
              f"{platform.machine()}, Python {platform.python_version()}).", ""]
     runs = [("xquad-ar", "xquad-en"), ("arcd", None)]
@@ -68,12 +68,8 @@ def main() -> None:
     lines += ["### Findings draft of the seed article against its own النتائج section (extractive)", "",
               "| ROUGE-1 | ROUGE-2 | ROUGE-L | citation validity | reference coverage |", "|---|---|---|---|---|",
               f"| {m['rouge1']:.3f} | {m['rouge2']:.3f} | {m['rougeL']:.3f} | {m['citation_validity']:.2f} | "
-              f"{m['reference_coverage']:.2f} |", "", END]
-    readme = HERE / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    readme.write_text(head + "\n".join(lines) + tail, encoding="utf-8")
+              f"{m['reference_coverage']:.2f} |", ""]
+    replace_marked_block(HERE / "README.md", START, END, lines)
     print("\n".join(lines))
 
 

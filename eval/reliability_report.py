@@ -8,10 +8,15 @@ Longer variants: RELIABILITY_KILLS=100 RELIABILITY_LOAD_SECONDS=600 before the p
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from assistant.evaluation.report import replace_marked_block  # noqa: E402
+
 SRC = HERE.parent / "test-output" / "reliability.json"
 START, END = "<!-- FIGURES:START -->", "<!-- FIGURES:END -->"
 
@@ -41,12 +46,8 @@ def main() -> None:
                     f"{k['chunks']:,} chunks | {k['requests']} requests | {k['failures']} failed; p50 {k['p50_ms']:.0f} ms, "
                     f"p95 {k['p95_ms']:.0f} ms; RSS {k['rss_first_third_mb']:.0f} → {k['rss_last_third_mb']:.0f} MB "
                     f"(first vs last third), max {k['rss_max_mb']:.0f} MB |")
-    block = [START, "", f"Last run: {time.strftime('%Y-%m-%d')}.", "", *rows, "", END]
-    md = HERE / "reliability.md"
-    text = md.read_text(encoding="utf-8")
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    md.write_text(head + "\n".join(block) + tail, encoding="utf-8")
+    replace_marked_block(HERE / "reliability.md", START, END,
+                         ["", f"Last run: {time.strftime('%Y-%m-%d')}.", "", *rows, ""])
     print("\n".join(rows))
 
 

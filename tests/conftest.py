@@ -18,6 +18,33 @@ if not SEED.exists():  # CI copies shared/ beside the clone; fall back to the bu
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, proc, seconds: float = 120.0, what: str = "the server") -> None:  # noqa: ANN001
+    """Poll url until it answers; fail the test if proc exits or time runs out."""
+    import time
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"{what} exited before answering at {url}")
+            time.sleep(0.25)
+    proc.kill()
+    pytest.fail(f"{what} did not answer at {url} within {seconds:.0f} s")
+
+
 class ScriptedLLM:
     """A fake LLM whose answers are queued; records the messages it was sent."""
 

@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port, wait_for_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.real]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -21,18 +18,12 @@ XSS = ("<script>window.__xss = 1</script> تقرير عن الأمن البحر�
        "التجارية <img src=x onerror=\"window.__xss = 2\"> وتأثيرها على التجارة الدولية وأسعار الشحن.")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, model_cache):
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: apt-get install -y chromium (.ci/run does this)")
     data = tmp_path_factory.mktemp("webapp") / "index"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_SERVER_NAME": "127.0.0.1",
            "GRADIO_SERVER_PORT": str(port), "ASSISTANT_MODEL_CACHE": str(model_cache),
            "ASSISTANT_LLM_BACKEND": "none", "GRADIO_ANALYTICS_ENABLED": "False"}
@@ -40,18 +31,7 @@ def app_url(tmp_path_factory, model_cache):
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--no-sample"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app exited early; see {log.name}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail("app did not start in 180 s")
+    wait_for_http(url, proc, 180, f"the web app (log: {log.name})")
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -32,22 +32,23 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
 
 @pytest.mark.parametrize("source,suffix", [
     (FIXTURES / "arabic.pdf", ".pdf"), (FIXTURES / "english.pdf", ".pdf"), (None, ".html"), (SEED, ".txt")])
-def test_mutated_files_fail_cleanly(tmp_path, source, suffix):
-    rng = random.Random(hash(suffix) & 0xFFFF)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mutated_files_fail_cleanly(tmp_path, source, suffix, seed):
+    rng = random.Random(seed * 1000 + len(suffix) + (0 if source is None else len(source.name)))
     data = HTML if source is None else source.read_bytes()
     outcomes = {"ok": 0, "refused": 0}
-    for i in range(60):
+    for i in range(40):
         f = tmp_path / f"m{i}{suffix}"
         f.write_bytes(_mutate(data, rng))
         t = time.perf_counter()
         try:
-            clean(load_file(f, seconds=10), str(f))
+            clean(load_file(f, seconds=5), str(f))
             outcomes["ok"] += 1
         except LoadError as exc:
             assert str(f) in str(exc) and "\n" not in str(exc)
             outcomes["refused"] += 1
-        assert time.perf_counter() - t < 10
-    assert outcomes["ok"] + outcomes["refused"] == 60
+        assert time.perf_counter() - t < 8  # the 5 s limit fired, or the file was read in time
+    assert outcomes["ok"] + outcomes["refused"] == 40
 
 
 def test_time_limit_reports_a_hang(tmp_path, monkeypatch):

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from assistant.arabic import numbers_in
+from tests.conftest import free_port, wait_for_http
 
 pytestmark = pytest.mark.real
 
@@ -81,28 +79,15 @@ def _shown_claims(answer: str):
     return [(c.text, c.cited) for c in parse_claims(answer)]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(gguf):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
          "--n_threads", "1", "--n_threads_batch", "1", "--chat_format", "gemma", "--n_ctx", "4096"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/v1"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base + "/models", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("llama_cpp.server exited; is llama-cpp-python[server] installed?")
-            time.sleep(0.5)
+    wait_for_http(base + "/models", proc, 60, "llama_cpp.server (needs llama-cpp-python[server])")
     yield base
     proc.terminate()
     proc.wait(timeout=20)

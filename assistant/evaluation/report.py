@@ -36,6 +36,16 @@ def markdown_report(result: dict) -> str:
     return "\n".join(out)
 
 
+def replace_marked_block(path: Path, start: str, end: str, lines: list[str]) -> None:
+    """Replace the text between two marker lines of a Markdown file (markers kept)."""
+    text = path.read_text(encoding="utf-8")
+    head, found, rest = text.partition(start)
+    if not found:
+        raise ValueError(f"{path}: marker {start} not found")
+    _, _, tail = rest.partition(end)
+    path.write_text(head + "\n".join([start, *lines, end]) + tail, encoding="utf-8")
+
+
 def bar_chart(result: dict, path: Path) -> None:
     import matplotlib
 

@@ -39,8 +39,7 @@ def build_eval_index(ds: Dataset, embedder: Embedder, settings: Settings, folder
     docs = [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
             for pid, (title, text) in ds.corpus.items()]
     index_documents(index, embedder, docs, settings.chunk_max_tokens, progress)
-    rows = index._rows("SELECT c.chunk_id, d.source FROM chunks c JOIN documents d ON d.doc_id = c.doc_id", {})
-    doc_of_chunk = {int(r["chunk_id"]): r["source"] for r in rows}
+    doc_of_chunk = {cid: source for cid, source, _, _ in index.live_chunks()}
     return EvalIndex(index, Retriever(index, embedder, settings.rrf_k, settings.candidates), doc_of_chunk)
 
 

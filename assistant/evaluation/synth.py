@@ -42,13 +42,10 @@ def rewrite_as_query(sentence: str, rng: random.Random) -> str:
 
 def generate(a: "Assistant", n: int = 100, seed: int = 0, use_llm: bool | None = None) -> dict:
     """A BEIR-shaped query set over the index's chunks: {"corpus", "queries", "qrels", "method"}."""
-    rows = a.index._rows(
-        "SELECT c.chunk_id, c.start, c.\"end\", d.text AS doc_text, d.language FROM chunks c JOIN documents d "
-        "ON d.doc_id = c.doc_id WHERE c.added_gen <= :g AND (c.removed_gen IS NULL OR c.removed_gen > :g)",
-        {"g": a.index.generation})
-    if not rows:
+    live = a.index.live_chunks()
+    if not live:
         raise AssistantError("the index is empty: ingest articles before generating a query set")
-    chunks = {str(r["chunk_id"]): (r["doc_text"][r["start"]:r["end"]], r["language"]) for r in rows}
+    chunks = {str(cid): (text, lang) for cid, _, text, lang in live}
     df = Counter(t for text, _ in chunks.values() for t in set(tokenize(text)))
     n_docs = len(chunks)
     rng = random.Random(seed)

@@ -53,9 +53,12 @@ def load_pdf(path: Path) -> Loaded:
     body = "\n\n".join(texts)
     if len(re.sub(r"\s", "", body)) < 20:
         raise LoadError(name, *_NO_TEXT)
-    meta = reader.metadata or {}
-    title = (meta.get("/Title") or None) if hasattr(meta, "get") else None
-    author = (meta.get("/Author") or None) if hasattr(meta, "get") else None
+    try:  # a damaged info dictionary costs the metadata, not the text
+        meta = reader.metadata or {}
+        title = (meta.get("/Title") or None) if hasattr(meta, "get") else None
+        author = (meta.get("/Author") or None) if hasattr(meta, "get") else None
+    except Exception:  # pypdf raises many types on damaged objects
+        title = author = None
     return Loaded(text=body, fmt="pdf", title=str(title) if title else None,
                   author=str(author) if author else None, pages=offsets, scraped=False)
 

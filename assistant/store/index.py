@@ -238,6 +238,15 @@ class Index:
                                         r["heading"] or "", r["page"]), r)
         return out
 
+    def live_chunks(self) -> list[tuple[int, str, str, str]]:
+        """(chunk id, document source, chunk text, document language) of every committed chunk."""
+        rows = self._rows(
+            f"SELECT c.chunk_id, c.start, c.\"end\", d.source, d.text, d.language FROM chunks c "
+            "JOIN documents d ON d.doc_id = c.doc_id "
+            "WHERE c.added_gen <= :g AND (c.removed_gen IS NULL OR c.removed_gen > :g)",
+            {"g": self.generation})
+        return [(int(r["chunk_id"]), r["source"], r["text"][r["start"]:r["end"]], r["language"]) for r in rows]
+
     def documents(self) -> list[dict]:
         rows = self._rows(
             f"SELECT doc_id, title, source, language, date, url, author, fmt, n_chunks, ingested_at "
