@@ -47,8 +47,9 @@ def _fail(exc: Exception) -> None:
 
 
 def ensure_samples(a: Assistant) -> None:
-    """On first run, index the bundled sample articles so that a new user can ask right away."""
-    if a.index.counts()[0] == 0:
+    """On first run (an index never written to), index the bundled sample articles so that a new user
+    can ask right away. An index whose documents were all removed stays empty."""
+    if a.index.generation == 0:
         files = sorted(SAMPLES.iterdir())
         print(f"indexing {len(files)} bundled sample articles into {a.settings.data_dir} …", flush=True)
         rep = a.ingest(files)

@@ -57,3 +57,16 @@ def test_refuses_public_bind_without_login(monkeypatch, tmp_path):
     monkeypatch.delenv("ASSISTANT_AUTH", raising=False)
     with pytest.raises(ConfigError, match="refusing to listen on 0.0.0.0 without a login"):
         serve(data_dir=tmp_path, host="0.0.0.0", port=1, block=False)
+
+
+def test_samples_only_on_first_run(fake_assistant):
+    from assistant.web import ensure_samples
+
+    a = fake_assistant()
+    ensure_samples(a)
+    docs = a.documents()
+    assert len(docs) == 4 and any(d["language"] == "en" for d in docs)
+    for d in docs:
+        a.remove(d["doc_id"])
+    ensure_samples(a)  # the user emptied the library on purpose: do not refill it
+    assert a.documents() == []
