@@ -41,14 +41,14 @@ def answer_question(a: "Assistant", question: str, k: int = 5, retriever: str = 
     question = question.strip()
     if not question:
         return Answer(question, ABSTAIN[lang], "extractive", True, language=lang)
-    hits = a.retriever.search(question, k=k, retriever=retriever)
+    qvec = a.embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
+    hits = a.retriever.search(question, k=k, retriever=retriever, qvec=qvec)
     if not hits:
         return Answer(question, EMPTY_INDEX[lang] if a.index.counts()[1] == 0 else ABSTAIN[lang],
                       "extractive", True, language=lang)
-    candidates, _ = _score_sentences(a, question, hits)
-    best = candidates[0] if candidates else None
+    candidates = _score_sentences(a, question, hits, qvec)
     confidence = max((c.sim for c in candidates), default=0.0)
-    if best is None or confidence < a.settings.abstain_threshold:
+    if not candidates or confidence < a.settings.abstain_threshold:
         return Answer(question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang,
                       confidence=confidence)
     use_llm = mode == "generative" or (mode == "auto" and a.llm is not None and a.llm.instruction_tuned)
@@ -66,7 +66,7 @@ def answer_question(a: "Assistant", question: str, k: int = 5, retriever: str = 
     return ans
 
 
-def _score_sentences(a: "Assistant", question: str, hits: list[Hit]) -> tuple[list[_Candidate], np.ndarray]:
+def _score_sentences(a: "Assistant", question: str, hits: list[Hit], qvec: np.ndarray) -> list[_Candidate]:
     """Score every sentence of the retrieved passages against the question, best first.
 
     Abstention uses the highest cosine among them (the answer's confidence)."""
@@ -78,10 +78,8 @@ def _score_sentences(a: "Assistant", question: str, hits: list[Hit]) -> tuple[li
                 continue  # headings and fragments answer nothing
             cands.append(_Candidate(h, h.chunk.start + s, h.chunk.start + e, text))
     if not cands:
-        return [], np.zeros(0)
-    emb = a.embedder
-    qvec = emb.embed_queries([question])[0]
-    svecs = emb.embed_passages([c.text for c in cands])
+        return []
+    svecs = a.embedder.embed_passages([c.text for c in cands])
     sims = svecs @ qvec
     q_terms = set(analyze(question))
     wants_number = bool(_COUNT_Q.search(question) or _WHEN_Q.search(question))
@@ -92,7 +90,7 @@ def _score_sentences(a: "Assistant", question: str, hits: list[Hit]) -> tuple[li
         c.sim = float(sim)
         c.score = c.sim + 0.15 * overlap + bonus + 0.01 / c.hit.rank
     cands.sort(key=lambda c: -c.score)
-    return cands, qvec
+    return cands
 
 
 def _extractive(question: str, cands: list[_Candidate], lang: str) -> Answer:

@@ -45,8 +45,8 @@ class Retriever:
         vec = self.embedder.embed_queries([query])[0] if qvec is None else qvec
         return self.index.dense_search(vec, k)
 
-    def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
-        return self.index.bm25_search(self.index.analyze(query), k)
+    def bm25(self, query: str, k: int, tokens: list[str] | None = None) -> list[tuple[int, float]]:
+        return self.index.bm25_search(self.index.analyze(query) if tokens is None else tokens, k)
 
     def bm25_weight(self, query: str) -> float:
         return self.index.bm25_coverage(self.index.analyze(query))
@@ -63,13 +63,15 @@ class Retriever:
             return self.bm25(query, k)
         n = max(k, self.candidates)
         dense = self.dense(query, n, qvec)
-        w_b = self.bm25_weight(query)
-        lexical = self.bm25(query, n) if w_b > 0 else []
+        tokens = self.index.analyze(query)
+        w_b = self.index.bm25_coverage(tokens)
+        lexical = self.bm25(query, n, tokens) if w_b > 0 else []
         fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.rrf_k)
         return fused[:k]
 
-    def search(self, query: str, k: int = 5, retriever: str = "hybrid") -> list[Hit]:
-        ranked = self.ranked(query, k, retriever)
+    def search(self, query: str, k: int = 5, retriever: str = "hybrid",
+               qvec: np.ndarray | None = None) -> list[Hit]:
+        ranked = self.ranked(query, k, retriever, qvec)
         records = self.index.chunks_by_id(c for c, _ in ranked)
         hits = []
         for cid, score in ranked:

@@ -241,7 +241,7 @@ class Index:
     def live_chunks(self) -> list[tuple[int, str, str, str]]:
         """(chunk id, document source, chunk text, document language) of every committed chunk."""
         rows = self._rows(
-            f"SELECT c.chunk_id, c.start, c.\"end\", d.source, d.text, d.language FROM chunks c "
+            "SELECT c.chunk_id, c.start, c.\"end\", d.source, d.text, d.language FROM chunks c "
             "JOIN documents d ON d.doc_id = c.doc_id "
             "WHERE c.added_gen <= :g AND (c.removed_gen IS NULL OR c.removed_gen > :g)",
             {"g": self.generation})
@@ -372,11 +372,14 @@ class Index:
         """Exclusive writer; call ``commit()`` (also done on clean exit)."""
         lock = WriteLock(self.root / "write.lock")
         lock.acquire()
+        w: IndexWriter | None = None
         try:
             w = IndexWriter(self)
             yield w
             w.commit()
         finally:
+            if w is not None:
+                w.close()
             lock.release()
 
 
@@ -405,10 +408,6 @@ class IndexWriter:
                 self.db.execute(f"UPDATE {table} SET removed_gen = NULL WHERE removed_gen > ?", (g,))
                 # Rows removed at or before the committed generation are garbage now.
                 self.db.execute(f"DELETE FROM {table} WHERE removed_gen IS NOT NULL AND removed_gen <= ?", (g,))
-
-    def _live(self, sql: str, params: Sequence) -> list[sqlite3.Row]:
-        self.db.row_factory = sqlite3.Row
-        return self.db.execute(sql, params).fetchall()
 
     def add_document(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray,
                      tokens: Sequence[Sequence[str]], path: str, minhash: np.ndarray | None = None) -> None:
