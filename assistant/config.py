@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     candidates: int = 50  # per retriever, before fusion
     ann_threshold: int = 50_000  # chunks above which FAISS is IVF-SQ8 (recall@10 ≥ 0.985, eval/performance.md)
 
+    # Where vectors and BM25 postings live: FAISS + bm25s files in data_dir, or Milvus (docs/scale-out.md)
+    vector_store: Literal["faiss", "milvus"] = "faiss"
+    milvus_uri: str | None = None  # default: <data_dir>/milvus.db (Milvus Lite); or http://host:19530
+    milvus_collection: str = "article_chunks"
+    milvus_index_type: str = "AUTOINDEX"  # for a server: e.g. HNSW, IVF_SQ8 (Milvus Lite uses FLAT)
+    milvus_token: str = ""  # "user:password" or an API key for a secured server
+
+    # Ingestion: processes that embed in parallel (1: embed in this process)
+    embed_workers: int = 1
+
     # Answering
     answer_mode: Literal["auto", "extractive", "generative"] = "auto"
     abstain_threshold: float = 0.81  # calibrated on XQuAD-ar: `assistant eval answers` (eval/README.md)
@@ -64,7 +74,7 @@ class Settings(BaseSettings):
     # Ingestion
     max_file_mb: float = 50.0
 
-    @field_validator("embed_batch_size", "chunk_max_tokens", "top_k", "candidates", "rrf_k")
+    @field_validator("embed_batch_size", "embed_workers", "chunk_max_tokens", "top_k", "candidates", "rrf_k")
     @classmethod
     def _positive(cls, v: int) -> int:
         if v <= 0:

@@ -41,12 +41,10 @@ class Assistant:
     def index(self) -> "Index":
         with self._lock:
             if self._index is None:
-                from .store import Index
+                from .store import open_index
 
                 emb = self.embedder
-                self._index = Index.open(self.settings.data_dir, emb.model_id, emb.dim,
-                                         self.settings.chunk_max_tokens, self.settings.analyzer)
-                self._index.ann_threshold = self.settings.ann_threshold
+                self._index = open_index(self.settings, emb.model_id, emb.dim)
             return self._index
 
     @property
@@ -73,8 +71,11 @@ class Assistant:
         return ingest_paths(self.index, self.embedder, [Path(p) for p in paths],
                             self.settings.chunk_max_tokens, max_bytes, progress, on_commit)
 
-    def search(self, query: str, k: int | None = None, retriever: str | None = None) -> list[Hit]:
-        return self.retriever.search(query, k or self.settings.top_k, retriever or self.settings.retriever)
+    def search(self, query: str, k: int | None = None, retriever: str | None = None,
+               doc_ids: Sequence[str] | None = None) -> list[Hit]:
+        """Best passages; ``doc_ids``: only in these documents (ids from ``documents()``)."""
+        return self.retriever.search(query, k or self.settings.top_k, retriever or self.settings.retriever,
+                                     doc_ids=doc_ids)
 
     def documents(self) -> list[dict]:
         return self.index.documents()

@@ -15,6 +15,7 @@ from .errors import ConfigError
 from .models.embedder import Embedder
 from .records import Hit
 from .store import Index
+from .store.base import DocFilter
 
 
 def rrf_fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60) -> list[tuple[int, float]]:
@@ -41,37 +42,41 @@ class Retriever:
         self.rrf_k = rrf_k
         self.candidates = candidates
 
-    def dense(self, query: str, k: int, qvec: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def dense(self, query: str, k: int, qvec: np.ndarray | None = None,
+              docs: DocFilter | None = None) -> list[tuple[int, float]]:
         vec = self.embedder.embed_queries([query])[0] if qvec is None else qvec
-        return self.index.dense_search(vec, k)
+        return self.index.dense_search(vec, k, docs)
 
-    def bm25(self, query: str, k: int, tokens: list[str] | None = None) -> list[tuple[int, float]]:
-        return self.index.bm25_search(self.index.analyze(query) if tokens is None else tokens, k)
+    def bm25(self, query: str, k: int, tokens: list[str] | None = None,
+             docs: DocFilter | None = None) -> list[tuple[int, float]]:
+        return self.index.bm25_search(self.index.analyze(query) if tokens is None else tokens, k, docs)
 
     def bm25_weight(self, query: str) -> float:
         return self.index.bm25_coverage(self.index.analyze(query))
 
-    def ranked(self, query: str, k: int, retriever: str = "hybrid",
-               qvec: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """(chunk_id, score) best first. ``qvec``: the query's embedding, if already computed."""
+    def ranked(self, query: str, k: int, retriever: str = "hybrid", qvec: np.ndarray | None = None,
+               doc_ids: Sequence[str] | None = None) -> list[tuple[int, float]]:
+        """(chunk_id, score) best first. ``qvec``: the query's embedding, if already computed;
+        ``doc_ids``: search only these documents."""
         check_retriever(retriever)
         if not query.strip():
             return []
+        docs = self.index.doc_filter(doc_ids)
         if retriever == "dense":
-            return self.dense(query, k, qvec)
+            return self.dense(query, k, qvec, docs)
         if retriever == "bm25":
-            return self.bm25(query, k)
+            return self.bm25(query, k, docs=docs)
         n = max(k, self.candidates)
-        dense = self.dense(query, n, qvec)
+        dense = self.dense(query, n, qvec, docs)
         tokens = self.index.analyze(query)
         w_b = self.index.bm25_coverage(tokens)
-        lexical = self.bm25(query, n, tokens) if w_b > 0 else []
+        lexical = self.bm25(query, n, tokens, docs) if w_b > 0 else []
         fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.rrf_k)
         return fused[:k]
 
-    def search(self, query: str, k: int = 5, retriever: str = "hybrid",
-               qvec: np.ndarray | None = None) -> list[Hit]:
-        ranked = self.ranked(query, k, retriever, qvec)
+    def search(self, query: str, k: int = 5, retriever: str = "hybrid", qvec: np.ndarray | None = None,
+               doc_ids: Sequence[str] | None = None) -> list[Hit]:
+        ranked = self.ranked(query, k, retriever, qvec, doc_ids)
         records = self.index.chunks_by_id(c for c, _ in ranked)
         hits = []
         for cid, score in ranked:

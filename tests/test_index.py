@@ -14,6 +14,23 @@ ART1 = "تحالف الراغبين\n\nأكد ماكرون أن 26 دولة عل
 ART2 = "سوق الطاقة\n\nحصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي خلال عام واحد وفق التقرير.\n"
 
 
+@pytest.fixture(params=["faiss", pytest.param("milvus", marks=pytest.mark.milvus)])
+def backend(request):
+    """The store suite runs on the FAISS default and on Milvus (Milvus Lite, a real engine)."""
+    if request.param == "milvus":
+        pytest.importorskip("milvus_lite", reason="pip install -e '.[test]' brings Milvus Lite")
+    return request.param
+
+
+@pytest.fixture
+def fake_assistant(fake_assistant, backend):
+    def make(**kw):
+        kw.setdefault("vector_store", backend)
+        return fake_assistant(**kw)
+
+    return make
+
+
 def _write(p, text):
     p.write_text(text, encoding="utf-8")
     return p
@@ -140,6 +157,7 @@ def test_concurrent_writer_in_another_process_is_refused(tmp_path):
     assert f"being updated by process {os.getpid()}" in out.stdout
 
 
+@pytest.mark.parametrize("backend", ["faiss"])
 def test_manifest_describes_the_index(fake_assistant, tmp_path):
     a = fake_assistant()
     a.ingest([_write(tmp_path / "a.txt", ART1)])
@@ -150,6 +168,7 @@ def test_manifest_describes_the_index(fake_assistant, tmp_path):
     assert np.load(tmp_path / "index" / "bm25" / str(m["generation"]) / "chunk_ids.npy").size == m["chunks"]
 
 
+@pytest.mark.parametrize("backend", ["faiss"])
 def test_approximate_index_above_threshold_finds_what_exact_search_finds(fake_assistant, tmp_path, seed_path):
     """The fast path (IVF-SQ8 above ann_threshold) against the plain path (exact flat search)."""
     exact = fake_assistant(data_dir=tmp_path / "exact")
@@ -173,3 +192,98 @@ def test_approximate_index_above_threshold_finds_what_exact_search_finds(fake_as
     doc = approx.documents()[0]["doc_id"]
     approx.remove(doc)
     assert approx.index.check() == []
+
+
+def test_search_restricted_to_documents(fake_assistant, tmp_path):
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2)])
+    docs = {d["source"].rsplit("/", 1)[-1]: d["doc_id"] for d in a.documents()}
+    query = "مبيعات الوقود إلى الاتحاد الأوروبي"
+    assert a.search(query, k=1)[0].chunk.doc_id == docs["b.txt"]
+    for retriever in ("dense", "bm25", "hybrid"):
+        hits = a.search(query, k=5, retriever=retriever, doc_ids=[docs["a.txt"]])
+        assert {h.chunk.doc_id for h in hits} <= {docs["a.txt"]}, retriever
+        assert hits or retriever == "bm25", retriever  # BM25 finds nothing when no term is shared
+    assert a.search("دولة جنود", k=5, retriever="bm25", doc_ids=[docs["a.txt"]])
+    assert a.search(query, k=5, doc_ids=[]) == []
+
+
+def test_persists_across_processes(fake_assistant, tmp_path, backend):
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2)])
+    a.close()
+    code = (
+        "import sys\nfrom assistant import Assistant\nfrom assistant.models.embedder import HashEmbedder\n"
+        f"a = Assistant(embedder=HashEmbedder(), data_dir={str(tmp_path / 'index')!r}, llm_backend='none', "
+        f"vector_store={backend!r}, model_cache={str(tmp_path / 'models')!r})\n"
+        "hits = a.search('مبيعات الوقود', k=1, retriever='hybrid')\n"
+        "print(len(a.documents()), hits[0].chunk.text.splitlines()[-1])\n"
+        "a.remove(hits[0].chunk.doc_id)\n"
+        "a.close()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("2 ") and "1.1 مليار يورو" in out.stdout
+    b = fake_assistant()  # the removal made in the other process is seen here
+    assert len(b.documents()) == 1
+    assert all("1.1" not in h.chunk.text for h in b.search("مبيعات الوقود", k=5))
+    assert b.index.check() == []
+
+
+def test_writer_that_died_while_committing_is_rolled_back(fake_assistant, tmp_path):
+    """The store was written for generation G+1, but the manifest never switched to it."""
+    from assistant.chunking import chunk_document
+    from assistant.cleaning import clean
+    from assistant.loaders import load_file
+    from assistant.store.base import CommitPlan
+    from assistant.store.index import IndexWriter
+
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1)])
+    idx = a.index
+    w = IndexWriter(idx)
+    doc = clean(load_file(_write(tmp_path / "b.txt", ART2)), str(tmp_path / "b.txt"))
+    chunks = chunk_document(doc)
+    vecs = HashEmbedder().embed_passages([c.text for c in chunks])
+    w.add_document(doc, chunks, vecs, [idx.analyze(c.text) for c in chunks], "b.txt")
+    idx.store.write(CommitPlan(gen=w.gen, base_gen=w.base.generation, dim=w.base.dim, db=w.db,
+                               added=w._added, removed=w._removed))
+    w.close()  # dies here: no manifest switch
+    for retriever in ("dense", "bm25", "hybrid"):
+        assert all("1.1" not in h.chunk.text for h in a.search("مبيعات الوقود", k=5, retriever=retriever))
+    assert idx.check() == []
+    r = a.ingest([tmp_path / "b.txt"])
+    assert r.added == 1 and r.documents == 2
+    assert "1.1 مليار" in a.search("مبيعات الوقود", k=1)[0].chunk.text
+    assert idx.check() == []
+
+
+def test_check_finds_a_damaged_store_and_repair_rebuilds_it(fake_assistant, tmp_path, backend):
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2)])
+    idx = a.index
+    victim = a.search("مبيعات الوقود", k=1)[0].chunk.chunk_id
+    if backend == "milvus":
+        idx.store.client.delete(idx.store.collection, ids=[victim])
+    else:
+        from assistant.store.vectors import FaissVectors
+
+        path = tmp_path / "index" / "vectors" / f"{idx.generation}.faiss"
+        vec = FaissVectors.load(path)
+        vec.remove(np.array([victim]))
+        vec.save(path)
+        idx.store.close()  # drop the copy this process had loaded
+    problems = idx.check()
+    assert problems and "1 missing" in " ".join(problems)
+    idx.repair()
+    assert idx.check() == []
+    assert a.search("مبيعات الوقود", k=1)[0].chunk.chunk_id == victim
+
+
+def test_index_kept_in_one_store_is_refused_by_the_other(fake_assistant, tmp_path, backend):
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1)])
+    a.close()
+    other = "faiss" if backend == "milvus" else "milvus"
+    with pytest.raises(IndexMismatchError, match="assistant export"):
+        fake_assistant(vector_store=other).documents()

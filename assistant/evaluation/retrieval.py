@@ -17,7 +17,7 @@ from ..ingest import index_documents
 from ..loaders.base import Loaded
 from ..models.embedder import Embedder
 from ..retrieval import Retriever, check_retriever
-from ..store import Index
+from ..store import Index, open_index
 from .datasets import Dataset
 
 MEASURES = ("nDCG@10", "R@1", "R@5", "R@10", "R@100", "RR@10", "AP")
@@ -33,9 +33,33 @@ class EvalIndex:
     doc_of_chunk: dict[int, str]
 
 
+def eval_settings(settings: Settings) -> Settings:
+    """Settings for a throw-away evaluation index: never the user's own Milvus collection."""
+    if settings.vector_store != "milvus":
+        return settings
+    from ..store.milvus_store import is_local
+
+    if settings.milvus_uri is None or is_local(settings.milvus_uri):
+        return settings.model_copy(update={"milvus_uri": None})  # a Milvus Lite file in the eval folder
+    import uuid
+
+    return settings.model_copy(update={"milvus_collection": f"{settings.milvus_collection}_eval_{uuid.uuid4().hex[:8]}"})
+
+
+def discard(index: Index) -> None:
+    """Close an evaluation index, dropping its collection if it lives on a Milvus server."""
+    store = index.store
+    if store.kind == "milvus":
+        from ..store.milvus_store import is_local
+
+        if not is_local(store.uri):  # type: ignore[attr-defined]
+            store.client.drop_collection(store.collection)  # type: ignore[attr-defined]
+    index.close()
+
+
 def build_eval_index(ds: Dataset, embedder: Embedder, settings: Settings, folder: Path,
                      progress: Callable[[int, int, str], None] | None = None) -> EvalIndex:
-    index = Index.open(folder, embedder.model_id, embedder.dim, settings.chunk_max_tokens, settings.analyzer)
+    index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=folder)
     docs = [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
             for pid, (title, text) in ds.corpus.items()]
     index_documents(index, embedder, docs, settings.chunk_max_tokens, progress)
@@ -161,7 +185,7 @@ def evaluate_retrieval(ds: Dataset, embedder: Embedder, settings: Settings,
                 "queries_from": cross.name, "queries": len(cq),
                 **{r: score({q: ds.qrels[q] for q in cq}, run_retriever(ev, cq, r, qvecs=cvecs))[0]
                    for r in retrievers}}
-        ev.index.close()
+        discard(ev.index)
     if out_dir is not None:
         write_outputs(result, runs, Path(out_dir))
     return result

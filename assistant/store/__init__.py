@@ -1,4 +1,36 @@
-"""Persistence: SQLite records, FAISS vectors and a BM25 index per committed generation."""
+"""Persistence: SQLite records, plus a vector store (FAISS + BM25 files, or Milvus) per generation."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .base import VectorStore
 from .index import Index, Manifest
 
-__all__ = ["Index", "Manifest"]
+if TYPE_CHECKING:
+    from ..config import Settings
+
+__all__ = ["Index", "Manifest", "VectorStore", "make_store", "open_index"]
+
+
+def make_store(settings: "Settings", dim: int, data_dir: Path | None = None) -> VectorStore:
+    """The vector store the settings choose (nothing is connected until first use)."""
+    root = Path(data_dir or settings.data_dir)
+    if settings.vector_store == "milvus":
+        from .milvus_store import MilvusStore
+
+        uri = settings.milvus_uri or str(root / "milvus.db")
+        return MilvusStore(uri, settings.milvus_collection, dim, settings.milvus_index_type, settings.milvus_token)
+    from .faiss_store import FaissStore
+
+    root.mkdir(parents=True, exist_ok=True)
+    return FaissStore(root, dim)
+
+
+def open_index(settings: "Settings", embedder_id: str, dim: int, data_dir: Path | None = None) -> Index:
+    """Open (or create) the index the settings describe."""
+    root = Path(data_dir or settings.data_dir)
+    index = Index.open(root, embedder_id, dim, settings.chunk_max_tokens, settings.analyzer,
+                       store=make_store(settings, dim, root))
+    index.ann_threshold = settings.ann_threshold
+    return index

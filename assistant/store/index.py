@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import threading
 import time
@@ -22,11 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DocumentNotFound, IndexCorruptError, IndexMismatchError
+from ..errors import (
+    ConfigError,
+    DocumentNotFound,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMismatchError,
+)
 from ..records import Chunk, Document, Section
-from .lexical import BM25Index
+from .base import LIVE, Added, CommitPlan, DocFilter, VectorStore
 from .lock import WriteLock
-from .vectors import FaissVectors
 
 FORMAT_VERSION = 1
 ANALYZER = "ar-norm+light10-v1"
@@ -50,7 +54,7 @@ CREATE TABLE IF NOT EXISTS bands (key TEXT NOT NULL, doc_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands(key);
 CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
 """
-_LIVE = "added_gen <= :g AND (removed_gen IS NULL OR removed_gen > :g)"
+_LIVE = LIVE
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Manifest:
     dim: int
     chunk_max_tokens: int
     analyzer: str = ANALYZER
+    vector_store: str = "faiss"  # where vectors and BM25 postings live: "faiss" (files here) or "milvus"
     format_version: int = FORMAT_VERSION
     generation: int = 0
     documents: int = 0
@@ -86,23 +91,31 @@ class Manifest:
 class Index:
     """Open with :meth:`open`; read methods always use the last committed generation."""
 
-    def __init__(self, root: Path, manifest: Manifest, ann_threshold: int = 50_000) -> None:
+    def __init__(self, root: Path, manifest: Manifest, ann_threshold: int = 50_000,
+                 store: VectorStore | None = None) -> None:
         self.root = root
         self._manifest = manifest
         self.ann_threshold = ann_threshold  # above this many chunks the FAISS index is IVF-SQ8
         self._db_lock = threading.RLock()
         self._db = self._connect()
         self._loaded_gen = -1
-        self._vectors: FaissVectors | None = None
-        self._bm25: BM25Index | None = None
+        if store is None:
+            from .faiss_store import FaissStore
+
+            store = FaissStore(root, manifest.dim)
+        self.store = store
         self._manifest_mtime = 0.0
 
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, root: Path, embedder: str, dim: int, chunk_max_tokens: int,
-             analyzer: str = ANALYZER) -> "Index":
-        """Open (or create) the index at root, refusing one built with another embedder."""
+             analyzer: str = ANALYZER, store: "VectorStore | None" = None) -> "Index":
+        """Open (or create) the index at root, refusing one built with another embedder.
+
+        ``store``: where vectors and BM25 postings live (default: FAISS + bm25s files under root).
+        """
         root = Path(root)
+        kind = store.kind if store is not None else "faiss"
         root.mkdir(parents=True, exist_ok=True)
         mpath = root / "manifest.json"
         if mpath.exists():
@@ -120,17 +133,22 @@ class Index:
                 raise IndexMismatchError(
                     f"index {root} was built with the BM25 analyser '{m.analyzer}'; the current setting is "
                     f"'{analyzer}'. Use the same ASSISTANT_ANALYZER, or a new --data-dir")
+            if m.vector_store != kind:
+                raise IndexMismatchError(
+                    f"index {root} keeps its vectors in '{m.vector_store}'; the current setting is "
+                    f"ASSISTANT_VECTOR_STORE={kind}. Use the same setting, or move the index with "
+                    "`assistant export` and `assistant import` (no re-embedding)")
         else:
-            m = Manifest(embedder=embedder, dim=dim, chunk_max_tokens=chunk_max_tokens, analyzer=analyzer)
+            m = Manifest(embedder=embedder, dim=dim, chunk_max_tokens=chunk_max_tokens, analyzer=analyzer,
+                         vector_store=kind)
             with WriteLock(root / "write.lock"):
                 if not mpath.exists():
-                    (root / "vectors").mkdir(exist_ok=True)
-                    (root / "bm25").mkdir(exist_ok=True)
-                    idx = cls(root, m)
-                    idx._db.close()
+                    db = sqlite3.connect(root / "records.sqlite")
+                    db.executescript(_SCHEMA)
+                    db.close()
                     m.write(mpath)
             m = Manifest.read(mpath)
-        return cls(root, m)
+        return cls(root, m, store=store)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.root / "records.sqlite", timeout=30, check_same_thread=False,
@@ -144,6 +162,7 @@ class Index:
     def close(self) -> None:
         with self._db_lock:
             self._db.close()
+        self.store.close()
 
     # ---------------------------------------------------------------- reading
     def analyze(self, text: str) -> list[str]:
@@ -177,16 +196,13 @@ class Index:
         g = self._manifest.generation
         if g == self._loaded_gen:
             return
-        if g == 0:
-            self._vectors, self._bm25 = FaissVectors.empty(self._manifest.dim), BM25Index(None, np.zeros(0, np.int64), {})
-            self._loaded_gen = g
-            return
         for attempt in range(3):
             try:
-                self._vectors = FaissVectors.load(self.root / "vectors" / f"{g}.faiss")
-                self._bm25 = BM25Index.load(self.root / "bm25" / str(g))
+                self.store.prepare(g)
                 self._loaded_gen = g
                 return
+            except (IndexLockedError, ConfigError):
+                raise
             except Exception as exc:
                 # A writer may have committed twice since we read the manifest and cleaned up the
                 # files we were about to open: read the manifest again before giving up.
@@ -198,20 +214,32 @@ class Index:
                         "run `assistant check --repair`") from exc
                 g = self._manifest.generation
 
-    def dense_search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        self._ensure_loaded()
-        assert self._vectors is not None
-        return self._vectors.search(query, k)
+    def doc_filter(self, doc_ids: Sequence[str] | None) -> DocFilter | None:
+        """A search restriction to these live documents (None: no restriction)."""
+        if doc_ids is None:
+            return None
+        doc_ids = tuple(dict.fromkeys(doc_ids))
+        if not doc_ids:
+            return DocFilter((), np.zeros(0, np.int64))
+        marks = ",".join("?" * len(doc_ids))
+        g = self.generation
+        with self._db_lock:
+            rows = self._db.execute(
+                f"SELECT chunk_id FROM chunks WHERE doc_id IN ({marks}) AND added_gen <= ? "
+                f"AND (removed_gen IS NULL OR removed_gen > ?)", [*doc_ids, g, g]).fetchall()
+        return DocFilter(doc_ids, np.array([r[0] for r in rows], np.int64))
 
-    def bm25_search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def dense_search(self, query: np.ndarray, k: int, docs: DocFilter | None = None) -> list[tuple[int, float]]:
         self._ensure_loaded()
-        assert self._bm25 is not None
-        return self._bm25.search(tokens, k)
+        return self.store.dense(self._loaded_gen, query, k, docs)
+
+    def bm25_search(self, tokens: Sequence[str], k: int, docs: DocFilter | None = None) -> list[tuple[int, float]]:
+        self._ensure_loaded()
+        return self.store.lexical(self._loaded_gen, tokens, k, docs)
 
     def bm25_coverage(self, tokens: Sequence[str]) -> float:
         self._ensure_loaded()
-        assert self._bm25 is not None
-        return self._bm25.coverage(tokens)
+        return self.store.coverage(self._loaded_gen, tokens)
 
     def _rows(self, sql: str, params: dict) -> list[sqlite3.Row]:
         with self._db_lock:
@@ -330,24 +358,7 @@ class Index:
         wrong = [d for d, n in docs.items() if per_doc.get(d, 0) != n]
         if wrong:
             problems.append(f"{len(wrong)} documents do not have the number of chunks they record")
-        if g == 0:
-            return problems
-        try:
-            faiss_ids = set(FaissVectors.load(self.root / "vectors" / f"{g}.faiss").ids().tolist())
-        except Exception as exc:
-            problems.append(f"vectors/{g}.faiss unreadable ({type(exc).__name__})")
-            faiss_ids = None
-        try:
-            bm25_ids = set(BM25Index.load(self.root / "bm25" / str(g)).chunk_ids.tolist())
-        except Exception as exc:
-            problems.append(f"bm25/{g} unreadable ({type(exc).__name__})")
-            bm25_ids = None
-        if faiss_ids is not None and faiss_ids != live:
-            problems.append(f"FAISS ids differ from the chunk records ({len(faiss_ids - live)} extra, "
-                            f"{len(live - faiss_ids)} missing)")
-        if bm25_ids is not None and bm25_ids != live:
-            problems.append(f"BM25 entries differ from the chunk records ({len(bm25_ids - live)} extra, "
-                            f"{len(live - bm25_ids)} missing)")
+        problems += self.store.verify(g, live)
         if self._manifest.chunks != len(live) or self._manifest.documents != len(docs):
             problems.append("manifest counts differ from the records")
         return problems
@@ -363,7 +374,8 @@ class Index:
             if n:
                 done.append(f"removed {n} orphan chunk records")
             w.force_rebuild()
-        done.append(f"rebuilt FAISS and BM25 for generation {self.generation}")
+        what = "FAISS and BM25" if self.store.kind == "faiss" else "the Milvus collection"
+        done.append(f"rebuilt {what} for generation {self.generation}")
         return done
 
     # ---------------------------------------------------------------- writing
@@ -391,7 +403,7 @@ class IndexWriter:
         self.base = Manifest.read(index.root / "manifest.json")
         self._rollback_uncommitted()
         self.gen = self.base.generation + 1
-        self._added: dict[int, np.ndarray] = {}
+        self._added: dict[int, Added] = {}
         self._removed: set[int] = set()
         self._dirty = False
         self._rebuild = False
@@ -399,6 +411,9 @@ class IndexWriter:
 
     def _rollback_uncommitted(self) -> None:
         g = self.base.generation
+        purge = [r[0] for r in self.db.execute(
+            "SELECT chunk_id FROM chunks WHERE removed_gen IS NOT NULL AND removed_gen <= ?", (g,))]
+        self.index.store.rollback(g, purge)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM bands WHERE doc_id IN (SELECT doc_id FROM documents WHERE added_gen > ? "
@@ -438,8 +453,8 @@ class IndexWriter:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        for c, v in zip(chunks, vectors):
-            self._added[c.chunk_id] = np.asarray(v, np.float32)
+        for c, v, t in zip(chunks, vectors, tokens):
+            self._added[c.chunk_id] = Added(np.asarray(v, np.float32), doc.doc_id, list(t))
         self._dirty = True
 
     def _set_path(self, path: str, doc_id: str) -> None:
@@ -492,89 +507,28 @@ class IndexWriter:
         self._dirty = True
 
     def commit(self) -> None:
-        """Write this generation's FAISS and BM25 files, then switch the manifest to it."""
+        """Write this generation to the vector store, then switch the manifest to it."""
         if not self._dirty:
             return
         root, g, base = self.index.root, self.gen, self.base
+        plan = CommitPlan(gen=g, base_gen=base.generation, dim=base.dim, db=self.db, added=self._added,
+                          removed=self._removed, rebuild=self._rebuild, ann_threshold=self.index.ann_threshold)
+        for key, seconds in self.index.store.write(plan).items():
+            self.timings[key] = self.timings.get(key, 0.0) + seconds
         t0 = time.perf_counter()
-        vectors = self._vectors_for_new_generation()
-        vectors.save(root / "vectors" / f"{g}.faiss")
-        t1 = time.perf_counter()
-        rows = self.db.execute(
-            f"SELECT chunk_id, tokens FROM chunks WHERE {_LIVE} ORDER BY chunk_id", {"g": g}).fetchall()
-        BM25Index.build([r[0] for r in rows], [(r[1] or "").split() for r in rows]).save(root / "bm25" / str(g))
-        t2 = time.perf_counter()
         n_docs = self.db.execute(f"SELECT COUNT(*) FROM documents WHERE {_LIVE}", {"g": g}).fetchone()[0]
-        m = Manifest(**{**asdict(base), "generation": g, "documents": int(n_docs), "chunks": len(rows),
+        m = Manifest(**{**asdict(base), "generation": g, "documents": int(n_docs), "chunks": plan.live_count(),
                         "updated": time.time()})
         m.write(root / "manifest.json")  # the commit point
-        for key, seconds in (("faiss", t1 - t0), ("bm25", t2 - t1), ("manifest", time.perf_counter() - t2)):
-            self.timings[key] = self.timings.get(key, 0.0) + seconds
-        self._cleanup(keep={g, base.generation})
+        self.timings["manifest"] = self.timings.get("manifest", 0.0) + time.perf_counter() - t0
+        self.index.store.committed(plan)
         self.base = m
         self.gen = g + 1
-        self._added.clear()
-        self._removed.clear()
+        self._added = {}
+        self._removed = set()
         self._dirty = False
         self._rebuild = False
-
-    def _vectors_for_new_generation(self) -> FaissVectors:
-        live = self.db.execute(f"SELECT COUNT(*) FROM chunks WHERE {_LIVE}", {"g": self.gen}).fetchone()[0]
-        kind = "ivf-sq8" if live > self.index.ann_threshold else "flat"
-        prev = self.index.root / "vectors" / f"{self.base.generation}.faiss"
-        if self.base.generation > 0 and prev.exists() and not self._rebuild:
-            vec = FaissVectors.load(prev)
-            # Patch the last generation while its type still suits the size (IVF: until it doubles).
-            if vec.kind == kind and (kind == "flat" or live <= 2 * self._trained_on(vec)):
-                vec.remove(np.fromiter(self._removed, np.int64))
-                if self._added:
-                    ids = np.fromiter(self._added.keys(), np.int64)
-                    vec.add(ids, np.stack(list(self._added.values())))
-                return vec
-        return rebuild_vectors(self.db, self.gen, self.base.dim, kind)
-
-    @staticmethod
-    def _trained_on(vec: FaissVectors) -> int:
-        import faiss
-
-        ivf = faiss.extract_index_ivf(vec.index.index)
-        return int(ivf.nlist) ** 2 // 16  # nlist = 4·√n at training time
-
-    def _cleanup(self, keep: set[int]) -> None:
-        root = self.index.root
-        for f in (root / "vectors").glob("*.faiss"):
-            if f.stem.isdigit() and int(f.stem) not in keep:
-                f.unlink(missing_ok=True)
-        for d in (root / "bm25").iterdir():
-            if d.name.isdigit() and int(d.name) not in keep:
-                shutil.rmtree(d, ignore_errors=True)
-        for stale in list((root / "vectors").glob("*.tmp")) + list((root / "bm25").glob("*.tmp")):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink(missing_ok=True)
 
     def close(self) -> None:
         self.db.close()
 
-
-def rebuild_vectors(db: sqlite3.Connection, gen: int, dim: int, kind: str = "flat") -> FaissVectors:
-    """FAISS index for a generation, from the vectors kept in SQLite (no re-embedding)."""
-    if kind == "ivf-sq8":
-        import random
-
-        ids = [r[0] for r in db.execute(f"SELECT chunk_id FROM chunks WHERE {_LIVE}", {"g": gen})]
-        picked = random.Random(gen).sample(ids, min(len(ids), 200_000))
-        sample = []
-        for i in range(0, len(picked), 900):
-            part = picked[i:i + 900]
-            rows = db.execute(f"SELECT vector FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part)
-            sample.extend(np.frombuffer(r[0], np.float32) for r in rows)
-        vec = FaissVectors.ivf(dim, np.stack(sample))
-    else:
-        vec = FaissVectors.empty(dim)
-    cur = db.execute(f"SELECT chunk_id, vector FROM chunks WHERE {_LIVE}", {"g": gen})
-    while batch := cur.fetchmany(4096):
-        ids = np.array([r[0] for r in batch], np.int64)
-        vec.add(ids, np.stack([np.frombuffer(r[1], np.float32) for r in batch]))
-    return vec

@@ -65,13 +65,16 @@ class BM25Index:
             return 0.0
         return sum(1 for t in tokens if t in self.vocab) / len(tokens)
 
-    def search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def search(self, tokens: Sequence[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Best k (chunk id, BM25 score) with a positive score; ``allowed``: only these chunk ids."""
         if self._retriever is None or not len(self.chunk_ids):
             return []
         ids = [self.vocab[t] for t in tokens if t in self.vocab]
         if not ids:
             return []
         scores = np.asarray(self._retriever.get_scores(ids), dtype=np.float32)
+        if allowed is not None:
+            scores = np.where(np.isin(self.chunk_ids, allowed), scores, 0.0).astype(np.float32)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -3,16 +3,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
-
-
-class VectorSearch(Protocol):
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]: ...
-
-    def __len__(self) -> int: ...
-
 
 NPROBE = 32
 
@@ -88,9 +80,17 @@ class FaissVectors:
     def __len__(self) -> int:
         return int(self.index.ntotal)
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if self.index.ntotal == 0:
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Best k (id, inner product); ``allowed``: only these ids (e.g. one document's chunks)."""
+        import faiss
+
+        if self.index.ntotal == 0 or (allowed is not None and not len(allowed)):
             return []
         k = min(k, int(self.index.ntotal))
-        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), np.float32), k)
+        params = None
+        if allowed is not None:
+            sel = faiss.IDSelectorBatch(np.asarray(allowed, np.int64))
+            params = (faiss.SearchParametersIVF(sel=sel, nprobe=NPROBE) if self.kind == "ivf-sq8"
+                      else faiss.SearchParameters(sel=sel))
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), np.float32), k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]

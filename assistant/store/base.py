@@ -1,0 +1,89 @@
+"""The seam between the record store (SQLite) and the search engines (FAISS + BM25, or Milvus).
+
+SQLite stays the source of truth: documents, chunk records, their vectors and BM25 tokens. A
+``VectorStore`` holds what is searched — dense vectors and BM25 postings — for each committed
+generation, and must never show a reader rows of a generation the manifest has not named yet.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+LIVE = "added_gen <= :g AND (removed_gen IS NULL OR removed_gen > :g)"
+
+
+@dataclass(frozen=True)
+class DocFilter:
+    """Restrict a search to some documents: by document id (Milvus) or by chunk id (FAISS, BM25)."""
+
+    doc_ids: tuple[str, ...]
+    chunk_ids: np.ndarray
+
+
+@dataclass
+class Added:
+    vector: np.ndarray
+    doc_id: str
+    tokens: Sequence[str]
+
+
+@dataclass
+class CommitPlan:
+    """What one writer changed, handed to the store before the manifest switch."""
+
+    gen: int  # the generation being written
+    base_gen: int  # the committed generation it starts from
+    dim: int
+    db: sqlite3.Connection  # the writer's connection (rows for gen already written)
+    added: dict[int, Added] = field(default_factory=dict)
+    removed: set[int] = field(default_factory=set)
+    rebuild: bool = False  # re-make from SQLite instead of patching
+    ann_threshold: int = 50_000
+
+    def live_count(self) -> int:
+        return int(self.db.execute(f"SELECT COUNT(*) FROM chunks WHERE {LIVE}", {"g": self.gen}).fetchone()[0])
+
+    def live_ids(self) -> set[int]:
+        return {r[0] for r in self.db.execute(f"SELECT chunk_id FROM chunks WHERE {LIVE}", {"g": self.gen})}
+
+
+class VectorStore(Protocol):
+    kind: str
+
+    def prepare(self, gen: int) -> None:
+        """Make generation ``gen`` searchable in this process (raise if its data is unreadable)."""
+
+    def dense(self, gen: int, query: np.ndarray, k: int, docs: DocFilter | None = None) -> list[tuple[int, float]]:
+        """Chunk ids by inner product with the (normalised) query vector, best first."""
+
+    def lexical(self, gen: int, tokens: Sequence[str], k: int,
+                docs: DocFilter | None = None) -> list[tuple[int, float]]:
+        """Chunk ids by BM25 over analysed tokens, best first (only chunks sharing a term)."""
+
+    def coverage(self, gen: int, tokens: Sequence[str]) -> float:
+        """Share of the query tokens that occur in some chunk of the generation."""
+
+    def write(self, plan: CommitPlan) -> dict[str, float]:
+        """Store generation ``plan.gen`` (invisible to readers until the manifest names it)."""
+
+    def committed(self, plan: CommitPlan) -> None:
+        """Called after the manifest switch: drop what only older generations needed."""
+
+    def rollback(self, committed_gen: int, purge: Sequence[int]) -> None:
+        """Forget anything written for generations after ``committed_gen`` (a writer died), and
+        the chunk ids in ``purge`` (removed in a committed generation)."""
+
+    def verify(self, gen: int, live: set[int]) -> list[str]:
+        """Problems: ids that differ from the live chunk records of ``gen``."""
+
+    def close(self) -> None: ...
+
+
+def id_problems(what: str, found: set[int], live: set[int]) -> list[str]:
+    if found == live:
+        return []
+    return [f"{what} differ from the chunk records ({len(found - live)} extra, {len(live - found)} missing)"]

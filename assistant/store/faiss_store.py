@@ -1,0 +1,150 @@
+"""The embedded default: one FAISS file and one bm25s folder per committed generation.
+
+Layout under the index root: ``vectors/<g>.faiss`` and ``bm25/<g>/``. A commit writes the new
+generation's files beside the old ones; the manifest switch makes them current; the files of
+generations older than the previous one are then deleted.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .base import LIVE, CommitPlan, DocFilter, id_problems
+from .lexical import BM25Index
+from .vectors import FaissVectors
+
+
+class FaissStore:
+    kind = "faiss"
+
+    def __init__(self, root: Path, dim: int) -> None:
+        self.root = Path(root)
+        self.dim = dim
+        self._gen = -1
+        self._vectors: FaissVectors | None = None
+        self._bm25: BM25Index | None = None
+        (self.root / "vectors").mkdir(parents=True, exist_ok=True)
+        (self.root / "bm25").mkdir(parents=True, exist_ok=True)
+
+    # ---------------------------------------------------------------- reading
+    def prepare(self, gen: int) -> None:
+        if gen == self._gen:
+            return
+        if gen == 0:
+            vectors, bm25 = FaissVectors.empty(self.dim), BM25Index(None, np.zeros(0, np.int64), {})
+        else:
+            vectors = FaissVectors.load(self.root / "vectors" / f"{gen}.faiss")
+            bm25 = BM25Index.load(self.root / "bm25" / str(gen))
+        self._vectors, self._bm25, self._gen = vectors, bm25, gen
+
+    def _loaded(self, gen: int) -> tuple[FaissVectors, BM25Index]:
+        self.prepare(gen)
+        assert self._vectors is not None and self._bm25 is not None
+        return self._vectors, self._bm25
+
+    def dense(self, gen: int, query: np.ndarray, k: int, docs: DocFilter | None = None) -> list[tuple[int, float]]:
+        return self._loaded(gen)[0].search(query, k, None if docs is None else docs.chunk_ids)
+
+    def lexical(self, gen: int, tokens: Sequence[str], k: int,
+                docs: DocFilter | None = None) -> list[tuple[int, float]]:
+        return self._loaded(gen)[1].search(tokens, k, None if docs is None else docs.chunk_ids)
+
+    def coverage(self, gen: int, tokens: Sequence[str]) -> float:
+        return self._loaded(gen)[1].coverage(tokens)
+
+    # ---------------------------------------------------------------- writing
+    def write(self, plan: CommitPlan) -> dict[str, float]:
+        t0 = time.perf_counter()
+        vectors = self._vectors_for(plan)
+        vectors.save(self.root / "vectors" / f"{plan.gen}.faiss")
+        t1 = time.perf_counter()
+        rows = plan.db.execute(f"SELECT chunk_id, tokens FROM chunks WHERE {LIVE} ORDER BY chunk_id",
+                               {"g": plan.gen}).fetchall()
+        BM25Index.build([r[0] for r in rows], [(r[1] or "").split() for r in rows]).save(
+            self.root / "bm25" / str(plan.gen))
+        return {"faiss": t1 - t0, "bm25": time.perf_counter() - t1}
+
+    def _vectors_for(self, plan: CommitPlan) -> FaissVectors:
+        live = plan.live_count()
+        kind = "ivf-sq8" if live > plan.ann_threshold else "flat"
+        prev = self.root / "vectors" / f"{plan.base_gen}.faiss"
+        if plan.base_gen > 0 and prev.exists() and not plan.rebuild:
+            vec = FaissVectors.load(prev)
+            # Patch the last generation while its type still suits the size (IVF: until it doubles).
+            if vec.kind == kind and (kind == "flat" or live <= 2 * _trained_on(vec)):
+                vec.remove(np.fromiter(plan.removed, np.int64))
+                if plan.added:
+                    vec.add(np.fromiter(plan.added.keys(), np.int64),
+                            np.stack([a.vector for a in plan.added.values()]))
+                return vec
+        return rebuild_vectors(plan.db, plan.gen, plan.dim, kind)
+
+    def committed(self, plan: CommitPlan) -> None:
+        keep = {plan.gen, plan.base_gen}
+        for f in (self.root / "vectors").glob("*.faiss"):
+            if f.stem.isdigit() and int(f.stem) not in keep:
+                f.unlink(missing_ok=True)
+        for d in (self.root / "bm25").iterdir():
+            if d.name.isdigit() and int(d.name) not in keep:
+                shutil.rmtree(d, ignore_errors=True)
+        for stale in list((self.root / "vectors").glob("*.tmp")) + list((self.root / "bm25").glob("*.tmp")):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+
+    def rollback(self, committed_gen: int, purge: Sequence[int]) -> None:
+        """Nothing to undo: files of an uncommitted generation are overwritten or cleaned up."""
+
+    def verify(self, gen: int, live: set[int]) -> list[str]:
+        if gen == 0:
+            return []
+        problems: list[str] = []
+        try:
+            problems += id_problems("FAISS ids", set(FaissVectors.load(self.root / "vectors" / f"{gen}.faiss")
+                                                     .ids().tolist()), live)
+        except Exception as exc:
+            problems.append(f"vectors/{gen}.faiss unreadable ({type(exc).__name__})")
+        try:
+            problems += id_problems("BM25 entries", set(BM25Index.load(self.root / "bm25" / str(gen))
+                                                        .chunk_ids.tolist()), live)
+        except Exception as exc:
+            problems.append(f"bm25/{gen} unreadable ({type(exc).__name__})")
+        return problems
+
+    def close(self) -> None:
+        self._vectors = self._bm25 = None
+        self._gen = -1
+
+
+def _trained_on(vec: FaissVectors) -> int:
+    import faiss
+
+    ivf = faiss.extract_index_ivf(vec.index.index)
+    return int(ivf.nlist) ** 2 // 16  # nlist = 4·√n at training time
+
+
+def rebuild_vectors(db: sqlite3.Connection, gen: int, dim: int, kind: str = "flat") -> FaissVectors:
+    """FAISS index for a generation, from the vectors kept in SQLite (no re-embedding)."""
+    if kind == "ivf-sq8":
+        ids = [r[0] for r in db.execute(f"SELECT chunk_id FROM chunks WHERE {LIVE}", {"g": gen})]
+        picked = random.Random(gen).sample(ids, min(len(ids), 200_000))
+        sample = []
+        for i in range(0, len(picked), 900):
+            part = picked[i:i + 900]
+            rows = db.execute(f"SELECT vector FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part)
+            sample.extend(np.frombuffer(r[0], np.float32) for r in rows)
+        vec = FaissVectors.ivf(dim, np.stack(sample))
+    else:
+        vec = FaissVectors.empty(dim)
+    cur = db.execute(f"SELECT chunk_id, vector FROM chunks WHERE {LIVE}", {"g": gen})
+    while batch := cur.fetchmany(4096):
+        ids = np.array([r[0] for r in batch], np.int64)
+        vec.add(ids, np.stack([np.frombuffer(r[1], np.float32) for r in batch]))
+    return vec
