@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .errors import AssistantError
+from .errors import AssistantError, DocumentNotFound
 
 
 def _emit(obj: object) -> None:
@@ -109,11 +109,16 @@ def remove(ctx: click.Context, doc_id: str) -> None:
 @click.option("-k", "--k", "k", default=5, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--retriever", "-r", default="hybrid", show_default=True,
               type=click.Choice(["hybrid", "dense", "bm25"]))
+@click.option("--doc", "doc_ids", multiple=True, help="Search only this document (id from `assistant docs`); repeatable.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def search(ctx: click.Context, query: str, k: int, retriever: str, as_json: bool) -> None:
+def search(ctx: click.Context, query: str, k: int, retriever: str, doc_ids: tuple[str, ...], as_json: bool) -> None:
     """Retrieve the passages that best match QUERY."""
-    hits = _assistant(ctx).search(query, k=k, retriever=retriever)
+    a = _assistant(ctx)
+    for d in doc_ids:
+        if not a.index.has_document(d):
+            raise DocumentNotFound(f"no document with id '{d}' in {a.settings.data_dir}; list them with `assistant docs`")
+    hits = a.search(query, k=k, retriever=retriever, doc_ids=list(doc_ids) or None)
     if as_json:
         _emit([h.to_json() for h in hits])
         return
@@ -222,6 +227,46 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
             click.echo(f"repaired: {line}")
         click.echo("consistent" if not problems else "\n".join(f"problem: {p}" for p in problems))
     sys.exit(0 if not problems else 1)
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def export_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Write the index (texts, vectors, BM25 tokens) to one file, to import into any store."""
+    from .store.transfer import export_index
+
+    meta = export_index(_assistant(ctx).index, file)
+    if as_json:
+        _emit({"file": str(file), **meta})
+    else:
+        click.echo(f"exported {meta['documents']} documents, {meta['chunks']} chunks "
+                   f"(generation {meta['generation']}, {meta['embedder']}) to {file}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def import_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Add the documents of an export file to this index (no re-embedding); skips those it has."""
+    from .store.transfer import import_index, read_meta
+
+    read_meta(file)  # a clear error before any model loads
+    a = _assistant(ctx)
+
+    def progress(done: int, total: int, what: str) -> None:
+        if not as_json:
+            click.echo(f"imported {done}/{total} documents", err=True)
+
+    r = import_index(a.index, file, progress)
+    if as_json:
+        _emit(r)
+    else:
+        click.echo(f"added {r['documents_added']} documents ({r['chunks_added']} chunks), skipped "
+                   f"{r['documents_skipped']} already present; index holds {r['documents']} documents, "
+                   f"{r['chunks']} chunks")
 
 
 @main.group("eval")

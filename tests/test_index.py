@@ -287,3 +287,51 @@ def test_index_kept_in_one_store_is_refused_by_the_other(fake_assistant, tmp_pat
     other = "faiss" if backend == "milvus" else "milvus"
     with pytest.raises(IndexMismatchError, match="assistant export"):
         fake_assistant(vector_store=other).documents()
+
+
+def test_export_import_round_trips_between_stores(fake_assistant, tmp_path, backend):
+    """FAISS → the backend under test → FAISS, with no re-embedding; results stay the same."""
+    from assistant.store.transfer import export_index, import_index
+
+    src = fake_assistant(data_dir=tmp_path / "src", vector_store="faiss")
+    src.ingest([_write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2),
+                _write(tmp_path / "copy.txt", ART1)])
+    meta = export_index(src.index, tmp_path / "one.aidx")
+    assert (meta["documents"], meta["embedder"]) == (2, "hash-64")
+
+    dst = fake_assistant(data_dir=tmp_path / "dst")  # the parametrised backend
+    dst.embedder.embed_passages = None  # importing must not embed anything
+    r = import_index(dst.index, tmp_path / "one.aidx")
+    assert (r["documents_added"], r["documents_skipped"], r["documents"]) == (2, 0, 2)
+    assert dst.index.check() == []
+    assert [d["doc_id"] for d in dst.documents()] == [d["doc_id"] for d in src.documents()]
+    doc = src.documents()[0]["doc_id"]
+    assert sorted(dst.index.paths_of(doc)) == sorted(src.index.paths_of(doc))
+    for q in ("كم دولة التزمت بإرسال جنود", "مبيعات الوقود", "Ukraine"):
+        for retriever in ("dense", "bm25", "hybrid"):
+            assert ([h.chunk.chunk_id for h in dst.search(q, k=3, retriever=retriever)]
+                    == [h.chunk.chunk_id for h in src.search(q, k=3, retriever=retriever)]), (q, retriever)
+    assert import_index(dst.index, tmp_path / "one.aidx")["documents_skipped"] == 2  # idempotent
+
+    export_index(dst.index, tmp_path / "two.aidx")
+    back = fake_assistant(data_dir=tmp_path / "back", vector_store="faiss")
+    import_index(back.index, tmp_path / "two.aidx")
+    assert back.index.check() == [] and back.index.counts() == src.index.counts()
+
+
+def test_import_refuses_other_embedder_and_bad_files(fake_assistant, tmp_path):
+    from assistant.errors import LoadError
+    from assistant.store.transfer import export_index, import_index
+
+    src = fake_assistant(data_dir=tmp_path / "src")
+    src.ingest([_write(tmp_path / "a.txt", ART1)])
+    export_index(src.index, tmp_path / "one.aidx")
+    other = Index.open(tmp_path / "other", "model-b", 64, 320)
+    with pytest.raises(IndexMismatchError, match="exported with embedder 'hash-64'"):
+        import_index(other, tmp_path / "one.aidx")
+    (tmp_path / "junk.aidx").write_bytes(b"not sqlite at all" * 100)
+    with pytest.raises(LoadError, match="junk.aidx: not an index export"):
+        import_index(other, tmp_path / "junk.aidx")
+    with pytest.raises(LoadError, match="missing.aidx: no such export file"):
+        import_index(other, tmp_path / "missing.aidx")
+    assert other.counts() == (0, 0)

@@ -54,6 +54,8 @@ class MilvusStore:
         self.index_type = index_type
         self.token = token
         self._client = None
+        self._known: dict[str, bool] = {}  # term → occurs in generation _known_gen (coverage cache)
+        self._known_gen = -1
 
     # -------------------------------------------------------------- connecting
     @property
@@ -152,12 +154,15 @@ class MilvusStore:
     def coverage(self, gen: int, tokens: Sequence[str]) -> float:
         if not tokens:
             return 0.0
-        known: dict[str, bool] = {}
-        for t in set(tokens):
+        if gen != self._known_gen:  # what a term query found holds for one generation only
+            self._known, self._known_gen = {}, gen
+        for t in set(tokens) - self._known.keys():
             rows = self.client.query(self.collection, filter=f"TEXT_MATCH(terms, '{term_key(t)}') and "
                                      f"added_gen <= {int(gen)}", output_fields=["chunk_id"], limit=1)
-            known[t] = bool(rows)
-        return sum(1 for t in tokens if known[t]) / len(tokens)
+            if len(self._known) > 200_000:
+                self._known.clear()
+            self._known[t] = bool(rows)
+        return sum(1 for t in tokens if self._known[t]) / len(tokens)
 
     # ---------------------------------------------------------------- writing
     def _upsert(self, rows: list[dict]) -> None:
