@@ -103,3 +103,6 @@ class Assistant:
         if self._index is not None:
             self._index.close()
             self._index = None
+        close = getattr(self._embedder, "close", None)
+        if close is not None:  # worker processes of a parallel embedder
+            close()

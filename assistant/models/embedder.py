@@ -32,6 +32,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, folder: Path | str, model_id: str, batch_size: int = 10,
                  query_prefix: str = "query: ", passage_prefix: str = "passage: ") -> None:
         folder = Path(folder)
+        self.folder = folder
         if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
             raise ModelError(
                 f"embedding model folder {folder} not found or not a sentence-transformers model; "
@@ -172,7 +173,8 @@ def load_embedder(settings: Settings) -> Embedder:
         return RemoteEmbedder(settings.embedder_base_url, name, settings.embedder_api_key,
                               settings.embedder_remote_prefixes, settings.query_prefix, settings.passage_prefix)
     if name.startswith("hash-"):
-        return HashEmbedder(int(name.split("-", 1)[1]))
+        emb: Embedder = HashEmbedder(int(name.split("-", 1)[1]))
+        return _parallel(emb, ("hash", emb.dim), settings.embed_workers)
     if name == BUILTIN_EMBEDDER:
         from .e5convert import ensure_converted
 
@@ -185,5 +187,15 @@ def load_embedder(settings: Settings) -> Embedder:
             raise ModelError(
                 f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in) or the "
                 "path of a sentence-transformers folder — nothing is downloaded from a hub")
-    return SentenceTransformerEmbedder(folder, model_id, settings.embed_batch_size,
-                                       settings.query_prefix, settings.passage_prefix)
+    emb = SentenceTransformerEmbedder(folder, model_id, settings.embed_batch_size,
+                                      settings.query_prefix, settings.passage_prefix)
+    return _parallel(emb, ("st", str(folder), model_id, settings.embed_batch_size, settings.query_prefix,
+                           settings.passage_prefix), settings.embed_workers)
+
+
+def _parallel(emb: Embedder, spec: tuple, workers: int) -> Embedder:
+    if workers <= 1:
+        return emb
+    from .parallel import ParallelEmbedder
+
+    return ParallelEmbedder(emb, spec, workers)
