@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
@@ -63,3 +64,42 @@ def test_ask_and_summarize_json(tmp_path, seed_path):
     f = json.loads(_run(tmp_path, "summarize", str(seed_path), "--json").output)
     assert set(f) >= {"title", "language", "findings", "related"}
     assert 5 <= len(f["findings"]) <= 8
+
+
+def _cli(tmp_path, *args, store="faiss", data="idx"):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none",
+           "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"), "ASSISTANT_ABSTAIN_THRESHOLD": "0.05",
+           "ASSISTANT_VECTOR_STORE": store}
+    return subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / data), *args],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.milvus
+def test_cli_works_unchanged_on_milvus_and_moves_an_index_back(tmp_path, seed_path):
+    """Each command is its own process, as for a user: Milvus Lite must be released between them."""
+    pytest.importorskip("milvus_lite")
+    q = "كم دولة التزمت بإرسال جنود ضمن قوة أمنية"
+    r = _cli(tmp_path, "ingest", str(seed_path), "--json", store="milvus")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "idx" / "milvus.db").exists()
+    doc = json.loads(_cli(tmp_path, "docs", "--json", store="milvus").stdout)[0]["doc_id"]
+    hits = json.loads(_cli(tmp_path, "search", q, "--json", "--doc", doc, store="milvus").stdout)
+    assert "26 دولة" in hits[0]["text"] and {h["doc_id"] for h in hits} == {doc}
+    r = _cli(tmp_path, "search", "أي شيء", "--doc", "nope", store="milvus")
+    assert r.returncode == 2 and "no document with id 'nope'" in r.stderr
+    ans = json.loads(_cli(tmp_path, "ask", "كم دولة التزمت بإرسال جنود؟", "--json", store="milvus").stdout)
+    assert "26" in ans["answer"] and ans["citations"]
+    assert _cli(tmp_path, "check", store="milvus").returncode == 0
+    r = _cli(tmp_path, "docs", store="faiss")  # the other store is refused, with the way out
+    assert r.returncode == 2 and "assistant export" in r.stderr
+    assert _cli(tmp_path, "export", str(tmp_path / "x.aidx"), store="milvus").returncode == 0
+    r = _cli(tmp_path, "import", str(tmp_path / "x.aidx"), "--json", store="faiss", data="back")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["documents_added"] == 1
+    on_milvus = json.loads(_cli(tmp_path, "search", q, "--json", store="milvus").stdout)
+    on_faiss = json.loads(_cli(tmp_path, "search", q, "--json", store="faiss", data="back").stdout)
+    assert [h["chunk_id"] for h in on_faiss] == [h["chunk_id"] for h in on_milvus]
