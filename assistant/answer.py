@@ -79,16 +79,23 @@ def _score_sentences(a: "Assistant", question: str, hits: list[Hit], qvec: np.nd
             cands.append(_Candidate(h, h.chunk.start + s, h.chunk.start + e, text))
     if not cands:
         return []
-    svecs = a.embedder.embed_passages([c.text for c in cands])
-    sims = svecs @ qvec
     q_terms = set(analyze(question))
     wants_number = bool(_COUNT_Q.search(question) or _WHEN_Q.search(question))
-    for c, sim in zip(cands, sims):
+    lexical = []
+    for c in cands:
         terms = set(analyze(c.text))
         overlap = len(q_terms & terms) / (len(q_terms) or 1)
         bonus = 0.03 if wants_number and numbers_in(c.text) else 0.0
+        lexical.append(0.15 * overlap + bonus + 0.01 / c.hit.rank)
+    limit = a.settings.answer_sentences
+    if limit and len(cands) > limit:
+        # Embedding the sentences is most of an answer's time: embed only the lexically likeliest.
+        keep = sorted(range(len(cands)), key=lambda i: -lexical[i])[:limit]
+        cands, lexical = [cands[i] for i in keep], [lexical[i] for i in keep]
+    sims = a.embedder.embed_passages([c.text for c in cands]) @ qvec
+    for c, sim, lex in zip(cands, sims, lexical):
         c.sim = float(sim)
-        c.score = c.sim + 0.15 * overlap + bonus + 0.01 / c.hit.rank
+        c.score = c.sim + lex
     cands.sort(key=lambda c: -c.score)
     return cands
 

@@ -349,6 +349,7 @@ def eval_answers(ctx: click.Context, dataset_path: Path, limit: int, as_json: bo
                f"precision {t['citation_precision']:.3f}, false abstention {t['false_abstention']:.3f}, "
                f"abstention on unanswerable {t['abstention_on_unanswerable']:.3f}")
     click.echo(f"best balanced threshold: {res['best_balanced_threshold']}")
+    click.echo(f"answer time p50 {res['timing']['answer_p50_ms']} ms, p95 {res['timing']['answer_p95_ms']} ms")
 
 
 @eval_group.command("synth")

@@ -3,6 +3,7 @@ unanswerable (their paragraph is left out of the index), with a sweep of the abs
 from __future__ import annotations
 
 import random
+import time
 import tempfile
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def evaluate_answers(ds: Dataset, embedder: Embedder, settings: Settings, limit:
     rng.shuffle(unanswerable)
     answerable, unanswerable = answerable[: limit // 2], unanswerable[: limit - limit // 2]
     rows: list[dict] = []
+    latency: list[float] = []
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
         a = Assistant(settings.model_copy(update={"data_dir": Path(tmp) / "index", "llm_backend": "none",
                                                   "abstain_threshold": -1.0}), embedder=embedder)
@@ -46,7 +48,9 @@ def evaluate_answers(ds: Dataset, embedder: Embedder, settings: Settings, limit:
         index_documents(a.index, embedder, docs, settings.chunk_max_tokens)
         for kind, qids in (("answerable", answerable), ("unanswerable", unanswerable)):
             for qid in qids:
+                t0 = time.perf_counter()
                 ans = a.ask(ds.queries[qid], mode="extractive")
+                latency.append(time.perf_counter() - t0)
                 gold = next(iter(ds.qrels[qid]))
                 quotes = " ".join(c.quote for c in ans.citations)
                 rows.append({
@@ -56,7 +60,12 @@ def evaluate_answers(ds: Dataset, embedder: Embedder, settings: Settings, limit:
                     "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
                 })
         a.close()
-    return summarize_rows(rows, settings.abstain_threshold) | {"dataset": ds.name, "questions": len(rows)}
+    latency.sort()
+    timing = {"answer_p50_ms": round(1000 * latency[len(latency) // 2], 1) if latency else 0.0,
+              "answer_p95_ms": round(1000 * latency[min(len(latency) - 1, int(0.95 * len(latency)))], 1)
+              if latency else 0.0}
+    return summarize_rows(rows, settings.abstain_threshold) | {"dataset": ds.name, "questions": len(rows),
+                                                               "timing": timing}
 
 
 def summarize_rows(rows: list[dict], threshold: float) -> dict:
