@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     # Answering
     answer_mode: Literal["auto", "extractive", "generative"] = "auto"
     abstain_threshold: float = 0.81  # calibrated on XQuAD-ar: `assistant eval answers` (eval/README.md)
-    answer_sentences: int = 0  # embed at most this many candidate sentences per answer (0: all)
+    answer_sentences: int = 8  # embed at most this many candidate sentences per answer (0: all); eval/performance.md
     llm_backend: Literal["llama-cpp", "openai", "none"] = "llama-cpp"
     llm: str = BUILTIN_LLM  # GGUF path, or the built-in name
     llm_chat_format: str | None = None  # e.g. "gemma", "chatml"; required for GGUFs without a template

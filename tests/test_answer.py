@@ -110,3 +110,17 @@ def test_verify_answer_never_shows_citations_to_passages_not_given(fake_assistan
     kept, dropped = verify_answer("أكد ماكرون أن 26 دولة التزمت [0]. 26 دولة التزمت بإرسال جنود [2][١].", hits)
     assert all(c.n == 1 for _, cs in kept for c in cs)
     assert any("not given" in d.reason for d in dropped)
+
+
+def test_capped_sentence_scoring_matches_the_plain_path(fake_assistant, tmp_path, seed_path):
+    """The fast path (embed only the lexically likeliest sentences) against the plain path (all)."""
+    plain = fake_assistant(data_dir=tmp_path / "plain")
+    plain.ingest([seed_path])
+    questions = [Q, "كم حصلت روسيا من مبيعات الوقود إلى الاتحاد الأوروبي؟", "ما موقف ميرز من إرسال القوات؟"]
+    want = [plain.ask(q, mode="extractive") for q in questions]
+    roomy = fake_assistant(data_dir=tmp_path / "plain", answer_sentences=10_000)  # cap above any count
+    assert [roomy.ask(q, mode="extractive") for q in questions] == want
+    capped = fake_assistant(data_dir=tmp_path / "plain", answer_sentences=8)
+    got = [capped.ask(q, mode="extractive") for q in questions]
+    assert [g.citations[0].chunk_id for g in got] == [w.citations[0].chunk_id for w in want]
+    assert "26" in got[0].answer
