@@ -39,6 +39,7 @@ def build(folder: Path, articles: int) -> dict:
     from assistant.chunking import chunk_document
     from assistant.cleaning import clean
     from assistant.config import load_settings
+    from assistant.errors import AssistantError
     from assistant.loaders import load_file
     from assistant.models.embedder import load_embedder
     from assistant.store import open_index
@@ -51,9 +52,18 @@ def build(folder: Path, articles: int) -> dict:
     rng = np.random.default_rng(0)
     t0 = time.perf_counter()
     n_chunks = 0
+    failed: list[str] = []
+    seen: set[str] = set()
     with index.writer() as w:
         for i, f in enumerate(files):
-            doc = clean(load_file(f), str(f))
+            try:
+                doc = clean(load_file(f), str(f))
+            except AssistantError as exc:
+                failed.append(str(exc))
+                continue
+            if not doc.text.strip() or index.has_document(doc.doc_id) or doc.doc_id in seen:
+                continue  # empty after cleaning, or the same article twice in the corpus
+            seen.add(doc.doc_id)
             chunks = chunk_document(doc, settings.chunk_max_tokens, emb.count_tokens)
             vecs = rng.standard_normal((len(chunks), emb.dim)).astype(np.float32)
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
@@ -61,7 +71,8 @@ def build(folder: Path, articles: int) -> dict:
             n_chunks += len(chunks)
             if (i + 1) % 500 == 0:
                 print(f"{i + 1} articles, {n_chunks} chunks", file=sys.stderr)
-    return {"articles": len(files), "chunks": n_chunks, "build_s": round(time.perf_counter() - t0, 1)}
+    return {"articles": len(files), "indexed": len(seen), "failed": failed[:5], "n_failed": len(failed),
+            "chunks": n_chunks, "build_s": round(time.perf_counter() - t0, 1)}
 
 
 def serve(folder: Path, queries: int) -> dict:

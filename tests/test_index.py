@@ -122,8 +122,8 @@ def test_second_writer_gets_clear_error(tmp_path):
         pass
 
 
-def test_uncommitted_rows_are_invisible_and_rolled_back(fake_assistant, tmp_path):
-    """A writer that dies after its SQLite transaction but before the manifest switch."""
+def _half_written(fake_assistant, tmp_path):
+    """An index holding ART1, and an open writer that added ART2 (rows written, nothing committed)."""
     from assistant.chunking import chunk_document
     from assistant.cleaning import clean
     from assistant.loaders import load_file
@@ -131,12 +131,17 @@ def test_uncommitted_rows_are_invisible_and_rolled_back(fake_assistant, tmp_path
 
     a = fake_assistant()
     a.ingest([_write(tmp_path / "a.txt", ART1)])
-    idx = a.index
-    w = IndexWriter(idx)
+    w = IndexWriter(a.index)
     doc = clean(load_file(_write(tmp_path / "b.txt", ART2)), str(tmp_path / "b.txt"))
     chunks = chunk_document(doc)
-    emb = HashEmbedder()
-    w.add_document(doc, chunks, emb.embed_passages([c.text for c in chunks]), [[] for _ in chunks], "b.txt")
+    vecs = HashEmbedder().embed_passages([c.text for c in chunks])
+    w.add_document(doc, chunks, vecs, [a.index.analyze(c.text) for c in chunks], "b.txt")
+    return a, w
+
+
+def test_uncommitted_rows_are_invisible_and_rolled_back(fake_assistant, tmp_path):
+    """A writer that dies after its SQLite transaction but before the manifest switch."""
+    a, w = _half_written(fake_assistant, tmp_path)
     w.close()  # "crash": no commit
     assert len(a.documents()) == 1
     assert all("1.1" not in h.chunk.text for h in a.search("مبيعات الوقود", k=5))
@@ -232,20 +237,10 @@ def test_persists_across_processes(fake_assistant, tmp_path, backend):
 
 def test_writer_that_died_while_committing_is_rolled_back(fake_assistant, tmp_path):
     """The store was written for generation G+1, but the manifest never switched to it."""
-    from assistant.chunking import chunk_document
-    from assistant.cleaning import clean
-    from assistant.loaders import load_file
     from assistant.store.base import CommitPlan
-    from assistant.store.index import IndexWriter
 
-    a = fake_assistant()
-    a.ingest([_write(tmp_path / "a.txt", ART1)])
+    a, w = _half_written(fake_assistant, tmp_path)
     idx = a.index
-    w = IndexWriter(idx)
-    doc = clean(load_file(_write(tmp_path / "b.txt", ART2)), str(tmp_path / "b.txt"))
-    chunks = chunk_document(doc)
-    vecs = HashEmbedder().embed_passages([c.text for c in chunks])
-    w.add_document(doc, chunks, vecs, [idx.analyze(c.text) for c in chunks], "b.txt")
     idx.store.write(CommitPlan(gen=w.gen, base_gen=w.base.generation, dim=w.base.dim, db=w.db,
                                added=w._added, removed=w._removed))
     w.close()  # dies here: no manifest switch
