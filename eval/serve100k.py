@@ -13,6 +13,7 @@ and the process's RSS.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import resource
 import subprocess
@@ -33,7 +34,7 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def build(folder: Path, articles: int) -> dict:
+def build(folder: Path, articles: int, copies: int = 1) -> dict:
     import numpy as np
 
     from assistant.chunking import chunk_document
@@ -49,15 +50,19 @@ def build(folder: Path, articles: int) -> dict:
     emb = load_embedder(settings)
     index = open_index(settings, emb.model_id, emb.dim, data_dir=folder)
     files = sorted(p for p in (SHARED / "ant").rglob("*.txt") if not p.name.startswith("LICENSE"))[:articles]
+    files = [(f, k) for k in range(1, copies + 1) for f in files]
     rng = np.random.default_rng(0)
     t0 = time.perf_counter()
     n_chunks = 0
     failed: list[str] = []
     seen: set[str] = set()
     with index.writer() as w:
-        for i, f in enumerate(files):
+        for i, (f, copy) in enumerate(files):
             try:
-                doc = clean(load_file(f), str(f))
+                loaded = load_file(f)
+                if copy > 1:  # a synthetic copy: another text, so another document and chunk ids
+                    loaded = replace(loaded, text=f"{loaded.text}\n\nنسخة {copy}")
+                doc = clean(loaded, f"{f}#{copy}")
             except AssistantError as exc:
                 failed.append(str(exc))
                 continue
@@ -67,7 +72,7 @@ def build(folder: Path, articles: int) -> dict:
             chunks = chunk_document(doc, settings.chunk_max_tokens, emb.count_tokens)
             vecs = rng.standard_normal((len(chunks), emb.dim)).astype(np.float32)
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            w.add_document(doc, chunks, vecs, [index.analyze(c.text) for c in chunks], str(f))
+            w.add_document(doc, chunks, vecs, [index.analyze(c.text) for c in chunks], f"{f}#{copy}")
             n_chunks += len(chunks)
             if (i + 1) % 500 == 0:
                 print(f"{i + 1} articles, {n_chunks} chunks", file=sys.stderr)
@@ -98,11 +103,17 @@ def serve(folder: Path, queries: int) -> dict:
         sents = [text[s:e] for s, e in split_sentences(text)]
         if sents and len(sents[0].split()) >= 5:
             qs.append(" ".join(sents[0].split()[:14]))
-    lat: dict[str, list[float]] = {"search": [], "answer": []}
+    lat: dict[str, list[float]] = {"search": [], "embed_query": [], "search_given_vector": [], "answer": []}
     for q in qs:
         t = time.perf_counter()
         a.search(q, k=5)
         lat["search"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        qvec = a.embedder.embed_queries([q])[0]
+        lat["embed_query"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        a.retriever.search(q, k=5, qvec=qvec)
+        lat["search_given_vector"].append(time.perf_counter() - t)
         t = time.perf_counter()
         a.ask(q, mode="extractive")
         lat["answer"].append(time.perf_counter() - t)
@@ -120,11 +131,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=5600)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--copies", type=int, default=1, help="index every article this many times (synthetic copies)")
     ap.add_argument("--index", type=Path, help="reuse (or keep) the built index here")
     ap.add_argument("--stage", choices=["build", "serve"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.stage == "build":
-        print(json.dumps(build(args.index, args.articles)))
+        print(json.dumps(build(args.index, args.articles, args.copies)))
         return
     if args.stage == "serve":
         print(json.dumps(serve(args.index, args.queries)))
@@ -133,7 +145,7 @@ def main() -> None:
     result: dict = {}
     if not (folder / "manifest.json").exists():
         out = subprocess.run([sys.executable, __file__, "--stage", "build", "--index", str(folder),
-                              "--articles", str(args.articles)], check=True, capture_output=True, text=True)
+                              "--articles", str(args.articles), "--copies", str(args.copies)], check=True, capture_output=True, text=True)
         result["build"] = json.loads(out.stdout.strip().splitlines()[-1])
     out = subprocess.run([sys.executable, __file__, "--stage", "serve", "--index", str(folder),
                           "--queries", str(args.queries)], check=True, capture_output=True, text=True)
