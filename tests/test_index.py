@@ -330,3 +330,19 @@ def test_import_refuses_other_embedder_and_bad_files(fake_assistant, tmp_path):
     with pytest.raises(LoadError, match="missing.aidx: no such export file"):
         import_index(other, tmp_path / "missing.aidx")
     assert other.counts() == (0, 0)
+
+
+@pytest.mark.milvus
+def test_a_collection_is_never_shared_by_two_indexes(fake_assistant, tmp_path):
+    pytest.importorskip("milvus_lite")
+    uri = str(tmp_path / "shared-milvus.db")
+    a = fake_assistant(data_dir=tmp_path / "one", vector_store="milvus", milvus_uri=uri)
+    a.ingest([_write(tmp_path / "a.txt", ART1)])
+    b = fake_assistant(data_dir=tmp_path / "two", vector_store="milvus", milvus_uri=uri)
+    with pytest.raises(IndexMismatchError, match="already holds .* chunks of another index"):
+        b.documents()
+    c = fake_assistant(data_dir=tmp_path / "one", vector_store="milvus", milvus_uri=uri,
+                       milvus_collection="other")
+    with pytest.raises(IndexMismatchError, match="collection 'article_chunks'"):
+        c.documents()
+    assert len(a.documents()) == 1 and a.index.check() == []  # the first index is untouched

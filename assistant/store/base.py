@@ -53,6 +53,10 @@ class CommitPlan:
 
 class VectorStore(Protocol):
     kind: str
+    location: str  # recorded in the manifest: which collection (for Milvus) holds this index
+
+    def ensure_new(self) -> None:
+        """Before a new index is created: refuse if the store already holds another index's rows."""
 
     def prepare(self, gen: int) -> None:
         """Make generation ``gen`` searchable in this process (raise if its data is unreadable)."""

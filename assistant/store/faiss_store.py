@@ -32,6 +32,11 @@ class FaissStore:
         (self.root / "vectors").mkdir(parents=True, exist_ok=True)
         (self.root / "bm25").mkdir(parents=True, exist_ok=True)
 
+    location = ""  # files under the index root
+
+    def ensure_new(self) -> None:
+        """A new index: files of an earlier one in this folder are overwritten generation by generation."""
+
     # ---------------------------------------------------------------- reading
     def prepare(self, gen: int) -> None:
         if gen == self._gen:

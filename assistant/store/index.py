@@ -64,6 +64,7 @@ class Manifest:
     chunk_max_tokens: int
     analyzer: str = ANALYZER
     vector_store: str = "faiss"  # where vectors and BM25 postings live: "faiss" (files here) or "milvus"
+    store_location: str = ""  # for Milvus: the collection (and server) holding this index's rows
     format_version: int = FORMAT_VERSION
     generation: int = 0
     documents: int = 0
@@ -116,6 +117,7 @@ class Index:
         """
         root = Path(root)
         kind = store.kind if store is not None else "faiss"
+        location = store.location if store is not None else ""
         root.mkdir(parents=True, exist_ok=True)
         mpath = root / "manifest.json"
         if mpath.exists():
@@ -138,11 +140,18 @@ class Index:
                     f"index {root} keeps its vectors in '{m.vector_store}'; the current setting is "
                     f"ASSISTANT_VECTOR_STORE={kind}. Use the same setting, or move the index with "
                     "`assistant export` and `assistant import` (no re-embedding)")
+            if m.store_location != location:
+                raise IndexMismatchError(
+                    f"index {root} keeps its vectors in Milvus collection '{m.store_location}'; the current "
+                    f"setting points at '{location}'. Set ASSISTANT_MILVUS_COLLECTION / ASSISTANT_MILVUS_URI "
+                    "back, or move the index with `assistant export` and `assistant import`")
         else:
             m = Manifest(embedder=embedder, dim=dim, chunk_max_tokens=chunk_max_tokens, analyzer=analyzer,
-                         vector_store=kind)
+                         vector_store=kind, store_location=location)
             with WriteLock(root / "write.lock"):
                 if not mpath.exists():
+                    if store is not None:
+                        store.ensure_new()
                     db = sqlite3.connect(root / "records.sqlite")
                     db.executescript(_SCHEMA)
                     db.close()

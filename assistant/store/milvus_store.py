@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError, IndexCorruptError, IndexLockedError
+from ..errors import ConfigError, IndexCorruptError, IndexLockedError, IndexMismatchError
 from .base import LIVE, CommitPlan, DocFilter, id_problems
 
 _BATCH = 1000
@@ -118,6 +118,21 @@ class MilvusStore:
             raise ConfigError(
                 f"Milvus collection '{self.collection}' at {self.uri} does not hold {self.dim}-d chunk vectors "
                 f"(found {dims or 'no vector field'}); set ASSISTANT_MILVUS_COLLECTION to another name")
+
+    @property
+    def location(self) -> str:
+        """What the manifest records: the collection, and the server for a remote one."""
+        return self.collection if is_local(self.uri) else f"{self.collection}@{self.uri}"
+
+    def ensure_new(self) -> None:
+        """Refuse to start a new index in a collection that already holds rows (another index's)."""
+        rows = self.client.query(self.collection, filter="", output_fields=["count(*)"])
+        n = int(rows[0]["count(*)"]) if rows else 0
+        if n:
+            raise IndexMismatchError(
+                f"Milvus collection '{self.collection}' at {self.uri} already holds {n} chunks of another "
+                "index; set ASSISTANT_MILVUS_COLLECTION to a new name for this --data-dir, or open the "
+                "data directory that collection belongs to")
 
     # ---------------------------------------------------------------- reading
     def prepare(self, gen: int) -> None:
