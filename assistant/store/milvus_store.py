@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -54,15 +55,17 @@ class MilvusStore:
         self.index_type = index_type
         self.token = token
         self._client = None
+        self._connect_lock = threading.Lock()
         self._known: dict[str, bool] = {}  # term → occurs in generation _known_gen (coverage cache)
         self._known_gen = -1
 
     # -------------------------------------------------------------- connecting
     @property
     def client(self):
-        if self._client is None:
-            self._client = self._connect()
-        return self._client
+        with self._connect_lock:  # the web app's worker threads share one client
+            if self._client is None:
+                self._client = self._connect()
+            return self._client
 
     def _connect(self):
         try:
