@@ -121,6 +121,30 @@ def main() -> None:
         cos = float((vecs[k] * vecs["torch (ours)"]).sum(1).min())
         med = statistics.median(times[k])
         print(f"| {k} | {med:.2f} | {med / base:.2f}× | {cos:.5f} | {ndcg:.4f} |")
+
+    # One question at a time, as a user asks: where does a query's embedding time go?
+    def lean_torch(texts: list[str]) -> np.ndarray:
+        enc = tok(texts, padding=True, truncation=True, max_length=512, return_tensors="pt")
+        with torch.inference_mode():
+            hidden = model(**{n: enc[n] for n in names}).last_hidden_state
+        mask = enc["attention_mask"][..., None].float()
+        vec = ((hidden * mask).sum(1) / mask.sum(1)).numpy()
+        return vec / np.linalg.norm(vec, axis=1, keepdims=True)
+
+    single = {"torch via sentence-transformers (ours)": torch_encode, "torch, direct forward": lean_torch,
+              "onnxruntime fp32": lambda t: ort_encode(sessions["onnxruntime fp32"], t)}
+    lat: dict[str, list[float]] = {k: [] for k in single}
+    for q in queries[:200]:
+        for k, enc in single.items():
+            t = time.perf_counter()
+            enc([q])
+            lat[k].append(time.perf_counter() - t)
+    print(f"\nOne query at a time ({min(200, len(queries))} XQuAD-ar questions, interleaved)\n")
+    print("| query encoder | p50 (ms) | p95 (ms) |")
+    print("|---|---|---|")
+    for k, xs in lat.items():
+        xs.sort()
+        print(f"| {k} | {1000 * xs[len(xs) // 2]:.1f} | {1000 * xs[int(0.95 * len(xs))]:.1f} |")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
