@@ -205,11 +205,11 @@ def models(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--repair", is_flag=True, help="Rebuild what can be rebuilt safely (FAISS, BM25, orphans).")
+@click.option("--repair", is_flag=True, help="Rebuild what can be rebuilt safely (FAISS, BM25 or the Milvus collection; orphan rows).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
-    """Verify that records, FAISS ids and BM25 entries agree; optionally repair."""
+    """Verify that the records and the vector store (FAISS + BM25, or Milvus) agree; optionally repair."""
     a = _assistant(ctx)
     problems = a.index.check()
     repaired: list[str] = []
