@@ -110,11 +110,17 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
                                     "check that the file holds an article")
                 if doc.doc_id in seen_in_batch or index.has_document(doc.doc_id):
                     first = seen_in_batch.get(doc.doc_id) or (index.paths_of(doc.doc_id) or ["?"])[0]
+                    old = index.doc_for_path(path)
+                    if old and old != doc.doc_id and index.paths_of(old) == [path]:
+                        # The file was edited into a copy of another document: its old text goes.
+                        w.remove_document(old)
+                        report.updated += 1
+                    else:
+                        report.unchanged += 1
                     if path != first and path not in index.paths_of(doc.doc_id):
                         w.add_path(path, doc.doc_id)
                         report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": doc.doc_id,
                                                   "kind": "exact", "similarity": 1.0})
-                    report.unchanged += 1
                     continue
                 old = index.doc_for_path(path)
                 sole_owner = bool(old) and index.paths_of(old) == [path]

@@ -346,3 +346,14 @@ def test_a_collection_is_never_shared_by_two_indexes(fake_assistant, tmp_path):
     with pytest.raises(IndexMismatchError, match="collection 'article_chunks'"):
         c.documents()
     assert len(a.documents()) == 1 and a.index.check() == []  # the first index is untouched
+
+
+def test_file_edited_into_a_copy_of_another_document_drops_its_old_text(fake_assistant, tmp_path):
+    a = fake_assistant()
+    a.ingest([_write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2)])
+    r = a.ingest([_write(tmp_path / "b.txt", ART1)])  # b.txt now holds a.txt's article
+    assert (r.updated, r.documents) == (1, 1)
+    assert all("1.1" not in h.chunk.text for h in a.search("مبيعات الوقود", k=5))
+    doc = a.documents()[0]["doc_id"]
+    assert sorted(os.path.basename(p) for p in a.index.paths_of(doc)) == ["a.txt", "b.txt"]
+    assert a.index.check() == []
