@@ -10,7 +10,7 @@ from ..arabic import is_arabic_char
 from ..errors import LoadError
 from .base import Loaded
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)  # our LoadError says it once, clearly
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # pypdf logs handled issues as errors ("Advanced encoding …"); our LoadError reports real failures once, clearly
 
 _NO_TEXT = ("no text layer: scanned or image-only PDF, OCR not supported",
             "run OCR on it first (e.g. ocrmypdf) and ingest the result")
