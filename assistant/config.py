@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     embedder_base_url: str | None = None  # an OpenAI-compatible /v1/embeddings server instead of in-process
     embedder_api_key: str = "none"
     embedder_remote_prefixes: bool = True  # add query:/passage: here (off when the server adds them)
+    query_backend: Literal["onnx", "torch"] = "onnx"  # questions: ONNX Runtime (same vectors, ~3× faster) or torch
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
 

@@ -90,3 +90,21 @@ def test_persistence_across_processes(tmp_path, seed_path, model_cache):
     assert "26 دولة" in hits[0]["text"]
     again = subprocess.run([*base, "ingest", str(seed_path), "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert json.loads(again.stdout)["unchanged"] == 1
+
+
+@pytest.mark.real
+def test_onnx_question_vectors_equal_torch(real_embedder):
+    """The fast path (questions through ONNX Runtime) against the plain path (torch)."""
+    qs = ["كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "How much did Russia earn from fuel sales to the EU?",
+          "ما موقف المستشار الألماني فريدريش ميرز؟", "؟", "NATO " * 300, "الأمن\u200fالدولي — «تحالف الراغبين»"]
+    assert real_embedder.query_backend == "onnx"
+    fast = real_embedder.embed_queries(qs)
+    assert real_embedder._onnx is not None  # the ONNX path really ran
+    plain = real_embedder._encode(qs, real_embedder.query_prefix)
+    assert fast.shape == plain.shape
+    assert float((fast * plain).sum(1).min()) > 0.9999
+    passages = real_embedder.embed_passages([
+        "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
+        "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي.",
+        "قال ميرز إن ألمانيا ستدرس المشاركة."])
+    assert ((fast[:3] @ passages.T).argmax(1) == (plain[:3] @ passages.T).argmax(1)).all()

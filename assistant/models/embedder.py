@@ -30,7 +30,8 @@ class SentenceTransformerEmbedder:
     """Any sentence-transformers folder; e5-style prefixes for queries and passages."""
 
     def __init__(self, folder: Path | str, model_id: str, batch_size: int = 10,
-                 query_prefix: str = "query: ", passage_prefix: str = "passage: ") -> None:
+                 query_prefix: str = "query: ", passage_prefix: str = "passage: ",
+                 query_backend: str = "torch") -> None:
         folder = Path(folder)
         self.folder = folder
         if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
@@ -53,6 +54,9 @@ class SentenceTransformerEmbedder:
         self.passage_prefix = passage_prefix
         self.max_tokens = int(self._model.max_seq_length or 512)
         self._tokenizer = self._model.tokenizer
+        self.query_backend = query_backend  # "onnx": questions through ONNX Runtime (models/onnx_query.py)
+        self._onnx: object | None = None
+        self._onnx_tried = False
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         if not texts:
@@ -65,6 +69,14 @@ class SentenceTransformerEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if self.query_backend == "onnx" and texts:
+            if not self._onnx_tried:
+                from .onnx_query import try_onnx_queries
+
+                self._onnx_tried = True
+                self._onnx = try_onnx_queries(self._model, self.folder)
+            if self._onnx is not None:
+                return self._onnx.encode([self.query_prefix + t for t in texts])  # type: ignore[attr-defined]
         return self._encode(texts, self.query_prefix)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -188,7 +200,7 @@ def load_embedder(settings: Settings) -> Embedder:
                 f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in) or the "
                 "path of a sentence-transformers folder — nothing is downloaded from a hub")
     emb = SentenceTransformerEmbedder(folder, model_id, settings.embed_batch_size,
-                                      settings.query_prefix, settings.passage_prefix)
+                                      settings.query_prefix, settings.passage_prefix, settings.query_backend)
     return _parallel(emb, ("st", str(folder), model_id, settings.embed_batch_size, settings.query_prefix,
                            settings.passage_prefix), settings.embed_workers)
 
