@@ -352,7 +352,7 @@ def serve(data_dir: Path | str | None = None, host: str | None = None, port: int
                           "or bind to 127.0.0.1")
     kwargs = {"data_dir": data_dir} if data_dir else {}
     a = Assistant(**kwargs)
-    a.embedder  # load the model before the first request  # noqa: B018
+    a.embedder.embed_queries(["تهيئة"])  # load the model (and its question path) before the first request
     if sample:
         ensure_samples(a)
     ui_lang = os.environ.get("ASSISTANT_UI_LANG", "ar")
