@@ -26,6 +26,9 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+ONNX_MAX_BATCH = 32  # up to this many texts go through ONNX Runtime (faster when small; equal when large)
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers folder; e5-style prefixes for queries and passages."""
 
@@ -68,18 +71,27 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vecs, dtype=np.float32)
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        if self.query_backend == "onnx" and texts:
-            if not self._onnx_tried:
-                from .onnx_query import try_onnx_queries
+    def _fast(self, texts: Sequence[str]):  # noqa: ANN202
+        """The ONNX encoder for a small batch (a question, an answer's sentences), else None."""
+        if self.query_backend != "onnx" or not texts or len(texts) > ONNX_MAX_BATCH:
+            return None
+        if not self._onnx_tried:
+            from .onnx_query import try_onnx_queries
 
-                self._onnx_tried = True
-                self._onnx = try_onnx_queries(self._model, self.folder)
-            if self._onnx is not None:
-                return self._onnx.encode([self.query_prefix + t for t in texts])  # type: ignore[attr-defined]
+            self._onnx_tried = True
+            self._onnx = try_onnx_queries(self._model, self.folder)
+        return self._onnx
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        fast = self._fast(texts)
+        if fast is not None:
+            return fast.encode([self.query_prefix + t for t in texts])
         return self._encode(texts, self.query_prefix)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        fast = self._fast(texts)  # an answer's few sentences; ingest batches stay on torch
+        if fast is not None:
+            return fast.encode([self.passage_prefix + t for t in texts])
         return self._encode(texts, self.passage_prefix)
 
     def count_tokens(self, text: str) -> int:

@@ -45,6 +45,9 @@ class OnnxQueryEncoder:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or (os.cpu_count() or 1)
         opts.log_severity_level = 3
+        # No busy-waiting between runs: its threads would take the cores from torch, which embeds the
+        # answer's sentences right after the question.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self._inputs = [i.name for i in self._session.get_inputs()]
 
