@@ -74,6 +74,11 @@ class MilvusStore:
             raise ConfigError("ASSISTANT_VECTOR_STORE=milvus needs pymilvus (and milvus-lite for a local "
                               "file): pip install 'article-assistant[milvus]'") from exc
         if is_local(self.uri):
+            import importlib.util
+
+            if importlib.util.find_spec("milvus_lite") is None:
+                raise ConfigError(f"ASSISTANT_MILVUS_URI={self.uri} is a local file, which needs Milvus Lite: "
+                                  "pip install 'article-assistant[milvus]' (or point it at a Milvus server)")
             Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
         try:
             client = MilvusClient(self.uri, token=self.token) if self.token else MilvusClient(self.uri)
