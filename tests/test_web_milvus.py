@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for_http
+from tests.conftest import ROOT, free_port, serving
 
 pytestmark = [pytest.mark.real, pytest.mark.milvus]
 
@@ -20,22 +20,18 @@ def test_web_app_serves_the_samples_from_milvus(tmp_path, model_cache):
            "GRADIO_SERVER_PORT": str(port), "ASSISTANT_MODEL_CACHE": str(model_cache),
            "ASSISTANT_LLM_BACKEND": "none", "GRADIO_ANALYTICS_ENABLED": "False",
            "ASSISTANT_VECTOR_STORE": "milvus"}
-    with open(tmp_path / "app.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}/"
-            wait_for_http(url, proc, 240, f"the web app (log: {log.name})")
-            from gradio_client import Client
+    url = f"http://127.0.0.1:{port}/"
+    with open(tmp_path / "app.log", "w") as log, \
+            serving([sys.executable, "app.py"], url, f"the web app (log: {log.name})", 240, cwd=ROOT, env=env,
+                    stdout=log, stderr=subprocess.STDOUT):
+        from gradio_client import Client
 
-            c = Client(url, verbose=False)
-            ans = c.predict("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", 5, "hybrid", "auto", api_name="/ask")
-            assert "26" in ans["answer"] and "26 دولة" in ans["citations"][0]["quote"]
-            # (In English this question ranks the English 1973 oil-crisis sample first, on either store.)
-            hits = c.predict("كم حصلت روسيا من مبيعات الوقود إلى الاتحاد الأوروبي؟", 3, "hybrid", api_name="/search")
-            assert any("1.1 مليار يورو" in h["text"] for h in hits)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        c = Client(url, verbose=False)
+        ans = c.predict("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", 5, "hybrid", "auto", api_name="/ask")
+        assert "26" in ans["answer"] and "26 دولة" in ans["citations"][0]["quote"]
+        # (In English this question ranks the English 1973 oil-crisis sample first, on either store.)
+        hits = c.predict("كم حصلت روسيا من مبيعات الوقود إلى الاتحاد الأوروبي؟", 3, "hybrid", api_name="/search")
+        assert any("1.1 مليار يورو" in h["text"] for h in hits)
     manifest = (data / "manifest.json").read_text()
     assert '"vector_store": "milvus"' in manifest and (data / "milvus.db").exists()
     assert not any((data / "vectors").glob("*.faiss"))  # nothing went to FAISS files

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -44,7 +45,9 @@ class CommitPlan:
     rebuild: bool = False  # re-make from SQLite instead of patching
     ann_threshold: int = 50_000
 
+    @cached_property
     def live_count(self) -> int:
+        """Chunks live in gen (counted once: the store and the manifest both need it)."""
         return int(self.db.execute(f"SELECT COUNT(*) FROM chunks WHERE {LIVE}", {"g": self.gen}).fetchone()[0])
 
     def live_ids(self) -> set[int]:

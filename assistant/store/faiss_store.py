@@ -76,7 +76,7 @@ class FaissStore:
         return {"faiss": t1 - t0, "bm25": time.perf_counter() - t1}
 
     def _vectors_for(self, plan: CommitPlan) -> FaissVectors:
-        live = plan.live_count()
+        live = plan.live_count
         kind = "ivf-sq8" if live > plan.ann_threshold else "flat"
         prev = self.root / "vectors" / f"{plan.base_gen}.faiss"
         if plan.base_gen > 0 and prev.exists() and not plan.rebuild:

@@ -54,7 +54,6 @@ CREATE TABLE IF NOT EXISTS bands (key TEXT NOT NULL, doc_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands(key);
 CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
 """
-_LIVE = LIVE
 
 
 @dataclass
@@ -287,11 +286,11 @@ class Index:
     def documents(self) -> list[dict]:
         rows = self._rows(
             f"SELECT doc_id, title, source, language, date, url, author, fmt, n_chunks, ingested_at "
-            f"FROM documents WHERE {_LIVE} ORDER BY ingested_at, doc_id", {"g": self.generation})
+            f"FROM documents WHERE {LIVE} ORDER BY ingested_at, doc_id", {"g": self.generation})
         return [dict(r) for r in rows]
 
     def get_document(self, doc_id: str) -> Document:
-        rows = self._rows(f"SELECT * FROM documents WHERE doc_id = :d AND {_LIVE}",
+        rows = self._rows(f"SELECT * FROM documents WHERE doc_id = :d AND {LIVE}",
                           {"d": doc_id, "g": self.generation})
         if not rows:
             raise DocumentNotFound(f"no document with id '{doc_id}' in {self.root}; list them with `assistant docs`")
@@ -304,17 +303,17 @@ class Index:
         )
 
     def doc_for_path(self, path: str) -> str | None:
-        rows = self._rows(f"SELECT doc_id FROM paths WHERE path = :p AND {_LIVE}",
+        rows = self._rows(f"SELECT doc_id FROM paths WHERE path = :p AND {LIVE}",
                           {"p": path, "g": self.generation})
         return rows[0]["doc_id"] if rows else None
 
     def paths_of(self, doc_id: str) -> list[str]:
-        rows = self._rows(f"SELECT path FROM paths WHERE doc_id = :d AND {_LIVE}",
+        rows = self._rows(f"SELECT path FROM paths WHERE doc_id = :d AND {LIVE}",
                           {"d": doc_id, "g": self.generation})
         return [r["path"] for r in rows]
 
     def has_document(self, doc_id: str) -> bool:
-        return bool(self._rows(f"SELECT 1 FROM documents WHERE doc_id = :d AND {_LIVE}",
+        return bool(self._rows(f"SELECT 1 FROM documents WHERE doc_id = :d AND {LIVE}",
                                {"d": doc_id, "g": self.generation}))
 
     def near_duplicate(self, sig: np.ndarray, exclude: Iterable[str] = (),
@@ -346,8 +345,8 @@ class Index:
 
     def counts(self) -> tuple[int, int]:
         g = {"g": self.generation}
-        d = self._rows(f"SELECT COUNT(*) AS n FROM documents WHERE {_LIVE}", g)[0]["n"]
-        c = self._rows(f"SELECT COUNT(*) AS n FROM chunks WHERE {_LIVE}", g)[0]["n"]
+        d = self._rows(f"SELECT COUNT(*) AS n FROM documents WHERE {LIVE}", g)[0]["n"]
+        c = self._rows(f"SELECT COUNT(*) AS n FROM chunks WHERE {LIVE}", g)[0]["n"]
         return int(d), int(c)
 
     # ------------------------------------------------------------ consistency
@@ -356,10 +355,10 @@ class Index:
         problems: list[str] = []
         self.refresh()
         g = self._manifest.generation
-        live = {r["chunk_id"] for r in self._rows(f"SELECT chunk_id FROM chunks WHERE {_LIVE}", {"g": g})}
-        docs = {r["doc_id"]: r["n_chunks"] for r in self._rows(f"SELECT doc_id, n_chunks FROM documents WHERE {_LIVE}", {"g": g})}
+        live = {r["chunk_id"] for r in self._rows(f"SELECT chunk_id FROM chunks WHERE {LIVE}", {"g": g})}
+        docs = {r["doc_id"]: r["n_chunks"] for r in self._rows(f"SELECT doc_id, n_chunks FROM documents WHERE {LIVE}", {"g": g})}
         per_doc: dict[str, int] = {}
-        for r in self._rows(f"SELECT doc_id FROM chunks WHERE {_LIVE}", {"g": g}):
+        for r in self._rows(f"SELECT doc_id FROM chunks WHERE {LIVE}", {"g": g}):
             per_doc[r["doc_id"]] = per_doc.get(r["doc_id"], 0) + 1
         orphans = set(per_doc) - set(docs)
         if orphans:
@@ -525,8 +524,8 @@ class IndexWriter:
         for key, seconds in self.index.store.write(plan).items():
             self.timings[key] = self.timings.get(key, 0.0) + seconds
         t0 = time.perf_counter()
-        n_docs = self.db.execute(f"SELECT COUNT(*) FROM documents WHERE {_LIVE}", {"g": g}).fetchone()[0]
-        m = Manifest(**{**asdict(base), "generation": g, "documents": int(n_docs), "chunks": plan.live_count(),
+        n_docs = self.db.execute(f"SELECT COUNT(*) FROM documents WHERE {LIVE}", {"g": g}).fetchone()[0]
+        m = Manifest(**{**asdict(base), "generation": g, "documents": int(n_docs), "chunks": plan.live_count,
                         "updated": time.time()})
         m.write(root / "manifest.json")  # the commit point
         self.timings["manifest"] = self.timings.get("manifest", 0.0) + time.perf_counter() - t0
