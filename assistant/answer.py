@@ -1,23 +1,38 @@
-"""ask(): retrieve, then answer extractively (default) or generatively with every sentence verified."""
+"""ask(): retrieve, then answer extractively (default) or generatively with every sentence verified.
+
+The step receives what it uses — a retriever, an embedder, an LLM (or None) and options — and
+never the facade.
+"""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .arabic import analyze, detect_language, numbers_in, split_sentences
-from .grounding import best_quote, parse_claims, verify
+from .grounding import parse_claims, verify_claims
+from .models.embedder import Embedder
+from .models.llm import LLM, wants_llm
 from .prompts import ABSTAIN, ANSWER_SYSTEM, ANSWER_USER, EMPTY_INDEX, PASSAGE
 from .records import Answer, Citation, Dropped, Hit
-
-if TYPE_CHECKING:
-    from .core import Assistant
+from .retrieval import Retriever
 
 _COUNT_Q = re.compile(r"\b(كم|عدد|how many|how much|what number|what percentage|نسبة)\b", re.I)
 _WHEN_Q = re.compile(r"\b(متى|في أي عام|في اي عام|when|what year)\b", re.I)
+
+
+@dataclass(frozen=True)
+class AnswerOptions:
+    """How one question is answered (the facade fills these from Settings)."""
+
+    k: int = 5
+    retriever: str = "hybrid"
+    mode: str = "auto"  # auto | extractive | generative
+    abstain_threshold: float = 0.81
+    sentences: int = 8  # candidate sentences embedded per answer (0: all)
+    llm_max_tokens: int = 400
 
 
 @dataclass
@@ -35,25 +50,24 @@ def question_language(question: str) -> str:
     return lang if lang in ("ar", "en") else "ar"
 
 
-def answer_question(a: "Assistant", question: str, k: int = 5, retriever: str = "hybrid",
-                    mode: str = "auto", on_token: Callable[[str], None] | None = None) -> Answer:
+def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,
+                    options: AnswerOptions, on_token: Callable[[str], None] | None = None) -> Answer:
     lang = question_language(question)
     question = question.strip()
     if not question:
         return Answer(question, ABSTAIN[lang], "extractive", True, language=lang)
-    qvec = a.embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
-    hits = a.retriever.search(question, k=k, retriever=retriever, qvec=qvec)
+    qvec = embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
+    hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
     if not hits:
-        return Answer(question, EMPTY_INDEX[lang] if a.index.counts()[1] == 0 else ABSTAIN[lang],
+        return Answer(question, EMPTY_INDEX[lang] if retriever.is_empty() else ABSTAIN[lang],
                       "extractive", True, language=lang)
-    candidates = _score_sentences(a, question, hits, qvec)
+    candidates = _score_sentences(embedder, question, hits, qvec, options.sentences)
     confidence = max((c.sim for c in candidates), default=0.0)
-    if not candidates or confidence < a.settings.abstain_threshold:
+    if not candidates or confidence < options.abstain_threshold:
         return Answer(question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang,
                       confidence=confidence)
-    use_llm = mode == "generative" or (mode == "auto" and a.llm is not None and a.llm.instruction_tuned)
-    if use_llm and a.llm is not None:
-        gen, dropped = _generative(a, question, hits, lang, on_token)
+    if llm is not None and wants_llm(options.mode, llm):
+        gen, dropped = _generative(llm, question, hits, lang, options.llm_max_tokens, on_token)
         if gen is not None:
             return replace(gen, confidence=confidence)
         # Too little of the draft survived verification: fall back to quoting the sources.
@@ -66,7 +80,8 @@ def answer_question(a: "Assistant", question: str, k: int = 5, retriever: str = 
     return ans
 
 
-def _score_sentences(a: "Assistant", question: str, hits: list[Hit], qvec: np.ndarray) -> list[_Candidate]:
+def _score_sentences(embedder: Embedder, question: str, hits: list[Hit], qvec: np.ndarray,
+                     limit: int) -> list[_Candidate]:
     """Score every sentence of the retrieved passages against the question, best first.
 
     Abstention uses the highest cosine among them (the answer's confidence)."""
@@ -87,12 +102,11 @@ def _score_sentences(a: "Assistant", question: str, hits: list[Hit], qvec: np.nd
         overlap = len(q_terms & terms) / (len(q_terms) or 1)
         bonus = 0.03 if wants_number and numbers_in(c.text) else 0.0
         lexical.append(0.15 * overlap + bonus + 0.01 / c.hit.rank)
-    limit = a.settings.answer_sentences
     if limit and len(cands) > limit:
         # Embedding the sentences is most of an answer's time: embed only the lexically likeliest.
         keep = sorted(range(len(cands)), key=lambda i: -lexical[i])[:limit]
         cands, lexical = [cands[i] for i in keep], [lexical[i] for i in keep]
-    sims = a.embedder.embed_passages([c.text for c in cands]) @ qvec
+    sims = embedder.embed_passages([c.text for c in cands]) @ qvec
     for c, sim, lex in zip(cands, sims, lexical):
         c.sim = float(sim)
         c.score = c.sim + lex
@@ -155,42 +169,24 @@ def build_messages(question: str, hits: list[Hit], lang: str, budget_tokens: int
 
 def verify_answer(text: str, passages: list[Hit]) -> tuple[list[tuple[str, list[Citation]]], list[Dropped]]:
     """Keep the sentences that cite a given passage which supports them; say why others went."""
-    kept: list[tuple[str, list[Citation]]] = []
-    dropped: list[Dropped] = []
-    for claim in parse_claims(text):
-        valid = [n for n in claim.cited if 1 <= n <= len(passages)]
-        if not claim.cited:
-            dropped.append(Dropped(claim.text, "cites no passage"))
-            continue
-        if not valid:
-            dropped.append(Dropped(claim.text, f"cites passages that were not given: {list(claim.cited)}"))
-            continue
-        cites: list[Citation] = []
-        reasons = []
-        for n in valid:
-            h = passages[n - 1]
-            why = verify(claim.text, h.chunk.text)
-            if why is None:
-                s, e = best_quote(claim.text, h.chunk.text)
-                cites.append(_citation(n, h, h.chunk.start + s, h.chunk.start + e, h.chunk.text[s:e]))
-            else:
-                reasons.append(f"[{n}] {why}")
-        if cites:
-            kept.append((claim.text, cites))
-        else:
-            dropped.append(Dropped(claim.text, "; ".join(reasons)))
-    return kept, dropped
+    kept, dropped = verify_claims(parse_claims(text), {n: h.chunk.text for n, h in enumerate(passages, 1)})
+    out: list[tuple[str, list[Citation]]] = []
+    for claim, supports in kept:
+        cites = []
+        for s in supports:
+            h = passages[s.n - 1]
+            cites.append(_citation(s.n, h, h.chunk.start + s.start, h.chunk.start + s.end, h.chunk.text[s.start:s.end]))
+        out.append((claim.text, cites))
+    return out, dropped
 
 
-def _generative(a: "Assistant", question: str, hits: list[Hit], lang: str,
+def _generative(llm: LLM, question: str, hits: list[Hit], lang: str, max_tokens: int,
                 on_token: Callable[[str], None] | None) -> tuple[Answer | None, list[Dropped]]:
-    llm = a.llm
-    assert llm is not None
-    budget = llm.n_ctx - a.settings.llm_max_tokens - 64
+    budget = llm.n_ctx - max_tokens - 64
     messages, used = build_messages(question, hits, lang, budget, llm.count_tokens)
     if not used:
         return None, []
-    raw = llm.chat(messages, max_tokens=a.settings.llm_max_tokens, on_token=on_token)
+    raw = llm.chat(messages, max_tokens=max_tokens, on_token=on_token)
     kept, dropped = verify_answer(raw, used)
     if not kept:
         return None, dropped
@@ -203,7 +199,7 @@ def _generative(a: "Assistant", question: str, hits: list[Hit], lang: str,
         for c in cites:
             if c.chunk_id not in numbering:
                 numbering[c.chunk_id] = len(numbering) + 1
-                citations.append(Citation(**{**c.to_json(), "n": numbering[c.chunk_id]}))
+                citations.append(replace(c, n=numbering[c.chunk_id]))
             marks.append(f"[{numbering[c.chunk_id]}]")
         parts.append(f"{sentence} {''.join(dict.fromkeys(marks))}")
     answer = Answer(question, " ".join(parts), "generative", False, tuple(citations), tuple(dropped),

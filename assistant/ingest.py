@@ -16,6 +16,7 @@ from .loaders import SUPPORTED, Loaded, load_file
 from .models.embedder import Embedder
 from .records import Chunk, Document, IngestReport
 from .store import Index
+from .store.writer import IndexWriter
 
 Progress = Callable[[int, int, str], None]
 _EDGE_LINES = 12  # only lines this close to the top or bottom can be learned boilerplate
@@ -78,17 +79,7 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
     files, missing = expand_paths(paths, report.skipped)
     report.failed.extend(missing)
     total = len(files)
-    loaded: list[tuple[Path, Loaded]] = []
-    for i, f in enumerate(files):
-        if progress:
-            progress(i, total * 2, f"reading {f.name}")
-        try:
-            loaded.append((f, load_file(f, max_bytes)))
-        except LoadError as exc:
-            report.failed.append({"path": str(f), "error": str(exc)})
-        except Exception as exc:  # a loader bug must not stop the batch
-            report.failed.append({"path": str(f), "error": f"{f}: unexpected {type(exc).__name__}: {exc} "
-                                  "(please report this file)"})
+    loaded = _load_all(files, max_bytes, report, progress)
     # Learn boilerplate from this batch's edges plus what earlier ingests taught the index.
     batch_keys = {_raw_hash(ld): edge_keys(ld) for _, ld in loaded if ld.scraped}
     counts = Counter(k for keys in batch_keys.values() for k in keys)
@@ -104,41 +95,12 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
                 progress(total + i, total * 2, f"indexing {f.name}")
             path = str(f.resolve())
             try:
-                doc = clean(ld, path, learned)
-                if not doc.text.strip():
-                    raise LoadError(path, "no article text left after removing page clutter",
-                                    "check that the file holds an article")
-                if doc.doc_id in seen_in_batch or index.has_document(doc.doc_id):
-                    first = seen_in_batch.get(doc.doc_id) or (index.paths_of(doc.doc_id) or ["?"])[0]
-                    old = index.doc_for_path(path)
-                    if old and old != doc.doc_id and index.paths_of(old) == [path]:
-                        # The file was edited into a copy of another document: its old text goes.
-                        w.remove_document(old)
-                        report.updated += 1
-                    else:
-                        report.unchanged += 1
-                    if path != first and path not in index.paths_of(doc.doc_id):
-                        w.add_path(path, doc.doc_id)
-                        report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": doc.doc_id,
-                                                  "kind": "exact", "similarity": 1.0})
+                item = _prepare(index, w, ld, path, learned, seen_in_batch, pending, report)
+                if item is None:
                     continue
-                old = index.doc_for_path(path)
-                sole_owner = bool(old) and index.paths_of(old) == [path]
-                sig = signature(doc.text)
-                # A changed file is a near-duplicate of its own old version: that is an update.
-                near = _near_duplicate(index, pending, sig, exclude={old} if sole_owner else set())
-                if near is not None:
-                    near_id, sim, first = near
-                    report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": near_id,
-                                              "kind": "near", "similarity": round(sim, 3)})
-                    report.unchanged += 1
-                    continue
-                seen_in_batch[doc.doc_id] = path
-                if not sole_owner:
-                    old = None  # other files still hold the old text: keep it, move only this path
-                chunks = chunk_document(doc, chunk_max_tokens, embedder.count_tokens)
-                pending.append(_Pending(doc, chunks, path, old if old and old != doc.doc_id else None, sig))
-                n_pending_chunks += len(chunks)
+                item.chunks = chunk_document(item.doc, chunk_max_tokens, embedder.count_tokens)
+                pending.append(item)
+                n_pending_chunks += len(item.chunks)
             except AssistantError as exc:
                 report.failed.append({"path": path, "error": str(exc)})
                 continue
@@ -150,6 +112,61 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
     if progress:
         progress(total * 2, total * 2, "done")
     return report
+
+
+def _load_all(files: list[Path], max_bytes: int | None, report: IngestReport,
+              progress: Progress | None) -> list[tuple[Path, Loaded]]:
+    """Read every file; a file that cannot be read is reported and the others go on."""
+    loaded: list[tuple[Path, Loaded]] = []
+    for i, f in enumerate(files):
+        if progress:
+            progress(i, len(files) * 2, f"reading {f.name}")
+        try:
+            loaded.append((f, load_file(f, max_bytes)))
+        except LoadError as exc:
+            report.failed.append({"path": str(f), "error": str(exc)})
+        except Exception as exc:  # a loader bug must not stop the batch
+            report.failed.append({"path": str(f), "error": f"{f}: unexpected {type(exc).__name__}: {exc} "
+                                  "(please report this file)"})
+    return loaded
+
+
+def _prepare(index: Index, w: IndexWriter, ld: Loaded, path: str, learned: set[str],
+             seen_in_batch: dict[str, str], pending: list[_Pending], report: IngestReport) -> _Pending | None:
+    """Clean one loaded file; None when it is already indexed (exactly or nearly), else what to add."""
+    doc = clean(ld, path, learned)
+    if not doc.text.strip():
+        raise LoadError(path, "no article text left after removing page clutter",
+                        "check that the file holds an article")
+    if doc.doc_id in seen_in_batch or index.has_document(doc.doc_id):
+        first = seen_in_batch.get(doc.doc_id) or (index.paths_of(doc.doc_id) or ["?"])[0]
+        old = index.doc_for_path(path)
+        if old and old != doc.doc_id and index.paths_of(old) == [path]:
+            # The file was edited into a copy of another document: its old text goes.
+            w.remove_document(old)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        if path != first and path not in index.paths_of(doc.doc_id):
+            w.add_path(path, doc.doc_id)
+            report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": doc.doc_id,
+                                      "kind": "exact", "similarity": 1.0})
+        return None
+    old = index.doc_for_path(path)
+    sole_owner = bool(old) and index.paths_of(old) == [path]
+    sig = signature(doc.text)
+    # A changed file is a near-duplicate of its own old version: that is an update.
+    near = _near_duplicate(index, pending, sig, exclude={old} if sole_owner else set())
+    if near is not None:
+        near_id, sim, first = near
+        report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": near_id,
+                                  "kind": "near", "similarity": round(sim, 3)})
+        report.unchanged += 1
+        return None
+    seen_in_batch[doc.doc_id] = path
+    if not sole_owner:
+        old = None  # other files still hold the old text: keep it, move only this path
+    return _Pending(doc, [], path, old if old and old != doc.doc_id else None, sig)
 
 
 def index_documents(index: Index, embedder: Embedder, docs: Sequence[tuple[Document, str]],

@@ -1,8 +1,6 @@
 """Every prompt and user-facing canned message, in Arabic and English. Versioned with the code."""
 from __future__ import annotations
 
-PROMPT_VERSION = 1
-
 ABSTAIN = {
     "ar": "لا تتضمن المقالات المفهرسة إجابة عن هذا السؤال.",
     "en": "The indexed articles do not contain an answer to this question.",

@@ -30,7 +30,6 @@ class Document:
     sections: tuple[Section, ...] = ()
     # (start offset in text, page number) for paged formats such as PDF
     pages: tuple[tuple[int, int], ...] = ()
-    removed_lines: tuple[str, ...] = ()  # clutter lines dropped by cleaning
 
     def page_at(self, offset: int) -> int | None:
         page = None

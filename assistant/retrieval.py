@@ -51,6 +51,26 @@ class Retriever:
              docs: DocFilter | None = None) -> list[tuple[int, float]]:
         return self.index.bm25_search(self.index.analyze(query) if tokens is None else tokens, k, docs)
 
+    def is_empty(self) -> bool:
+        """True when the index holds no chunk at all (nothing could have been found)."""
+        return self.index.counts()[1] == 0
+
+    def related(self, text: str, k: int, min_score: float, exclude_doc: str) -> list[Hit]:
+        """The nearest passages of other documents (one per document), if at least ``min_score``."""
+        hits: list[Hit] = []
+        ranked = self.dense(text, 60)
+        records = self.index.chunks_by_id(cid for cid, _ in ranked)
+        for cid, score in ranked:
+            if cid not in records or score < min_score:
+                continue
+            chunk, row = records[cid]
+            if chunk.doc_id == exclude_doc or any(h.chunk.doc_id == chunk.doc_id for h in hits):
+                continue
+            hits.append(Hit(len(hits) + 1, score, chunk, row["title"], row["source"], row["date"]))
+            if len(hits) == k:
+                break
+        return hits
+
     def bm25_weight(self, query: str) -> float:
         return self.index.bm25_coverage(self.index.analyze(query))
 

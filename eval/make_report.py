@@ -17,11 +17,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from assistant import Assistant  # noqa: E402
-from assistant.evaluation.answers import evaluate_answers  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.report import metrics_table, replace_marked_block  # noqa: E402
-from assistant.evaluation.retrieval import evaluate_retrieval  # noqa: E402
-from assistant.evaluation.summary import evaluate_summaries  # noqa: E402
 
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 
@@ -35,7 +32,7 @@ def main() -> None:
     for name, cross in runs:
         ds = load_dataset(HERE / name)
         cross_ds = load_dataset(HERE / cross) if cross else None
-        res = evaluate_retrieval(ds, a.embedder, a.settings, cross=cross_ds, out_dir=HERE / "results" / name)
+        res = a.evaluate_retrieval(ds, cross=cross_ds, out_dir=HERE / "results" / name)
         lines += [f"### {name}: {res['queries']} questions over {res['documents']} paragraphs", "",
                   *metrics_table(res["retrievers"]), ""]
         if "cross_lingual" in res["slices"]:
@@ -45,7 +42,7 @@ def main() -> None:
         sig = res["significance"].get("dense vs hybrid")
         if sig:
             lines += [f"Hybrid vs dense, nDCG@10: {-sig['mean_difference']:+.4f} (paired t-test p = {sig['t_test_p']:.2g}).", ""]
-    ans = evaluate_answers(load_dataset(HERE / "xquad-ar"), a.embedder, a.settings, limit=200)
+    ans = a.evaluate_answers(load_dataset(HERE / "xquad-ar"), limit=200)
     (HERE / "results" / "answers-xquad-ar.json").write_text(json.dumps(ans, indent=2, ensure_ascii=False))
     t = ans["at_threshold"]
     lines += ["### Answers on XQuAD-ar (extractive), and the abstention threshold", "",
@@ -62,7 +59,7 @@ def main() -> None:
     lines += ["", "Answer recall: the gold answer string occurs in the cited quotes. Citation precision: cited "
               "passages that are the question's own paragraph. The default favours answering: a quoted answer "
               "is never invented, while a false abstention hides a real answer.", ""]
-    summ = evaluate_summaries(a, HERE / "findings" / "seed.jsonl")
+    summ = a.evaluate_summaries(HERE / "findings" / "seed.jsonl")
     (HERE / "results" / "findings-seed.json").write_text(json.dumps(summ, indent=2, ensure_ascii=False))
     m = summ["mean"]
     lines += ["### Findings draft of the seed article against its own النتائج section (extractive)", "",

@@ -13,13 +13,13 @@ and the process's RSS.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import json
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -93,7 +93,7 @@ def serve(folder: Path, queries: int) -> dict:
     out["chunks"] = a.index.counts()[1]
     out["faiss"] = a.index.store._vectors.kind  # type: ignore[attr-defined]
     rnd = random.Random(1)
-    ids = [r[0] for r in a.index._rows("SELECT chunk_id FROM chunks WHERE removed_gen IS NULL", {})]
+    ids = [r[0] for r in a.index.records.rows("SELECT chunk_id FROM chunks WHERE removed_gen IS NULL", {})]
     picked = a.index.chunks_by_id(rnd.sample(ids, min(len(ids), 4 * queries)))
     qs = []
     for chunk, _ in picked.values():

@@ -47,16 +47,22 @@ def test_related_coverage_excludes_the_article_itself(fake_assistant, seed_path,
 
 
 def test_generative_findings_verified_against_paragraphs(fake_assistant, seed_path):
+    from assistant.findings import select_sentences
+
     doc = clean(load_file(seed_path), str(seed_path))
     paras, _ = body_paragraphs(doc)
-    p3 = paras[2].text
-    good = p3.split(".")[0]
+    chosen = select_sentences(doc, paras, min(8, max(5, len(paras) // 6)))
+    num = chosen[0].para.number  # a paragraph the LLM is given
+    good = chosen[0].text.replace('"', "'")
     answer = ('{"findings": [' + ", ".join(
-        [f'{{"text": "{good}", "paragraphs": [3]}}'] * 3
-        + ['{"text": "التزمت 34 دولة أوروبية بإرسال قوات", "paragraphs": [3]}',
+        [f'{{"text": "{good}", "paragraphs": [{num}]}}'] * 3
+        + [f'{{"text": "التزمت 34 دولة أوروبية بإرسال قوات", "paragraphs": [{num}]}}',
            '{"text": "جملة", "paragraphs": [999]}']) + "]}")
     a = fake_assistant(llm=ScriptedLLM(answer))
     f = a.summarize(path=seed_path, mode="generative")
-    # which sentences are offered depends on selection; the invented number never survives
+    assert f.mode == "generative" and len(f.findings) == 3
     assert all("34" not in fd.text for fd in f.findings)
-    assert any("34" in d.sentence for d in f.dropped) or f.mode == "extractive"
+    reasons = {d.sentence: d.reason for d in f.dropped}
+    assert "numbers not in the cited passage: 34" in reasons["التزمت 34 دولة أوروبية بإرسال قوات"]
+    assert "not given: [999]" in reasons["جملة"]
+    assert all(c.paragraph == num and c.quote in paras[num - 1].text for fd in f.findings for c in fd.citations)

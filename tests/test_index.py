@@ -237,12 +237,9 @@ def test_persists_across_processes(fake_assistant, tmp_path, backend):
 
 def test_writer_that_died_while_committing_is_rolled_back(fake_assistant, tmp_path):
     """The store was written for generation G+1, but the manifest never switched to it."""
-    from assistant.store.base import CommitPlan
-
     a, w = _half_written(fake_assistant, tmp_path)
     idx = a.index
-    idx.store.write(CommitPlan(gen=w.gen, base_gen=w.base.generation, dim=w.base.dim, db=w.db,
-                               added=w._added, removed=w._removed))
+    idx.store.write(w.plan())
     w.close()  # dies here: no manifest switch
     for retriever in ("dense", "bm25", "hybrid"):
         assert all("1.1" not in h.chunk.text for h in a.search("مبيعات الوقود", k=5, retriever=retriever))

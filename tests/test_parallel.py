@@ -36,7 +36,7 @@ def test_ingest_with_workers_matches_one_process(tmp_path, seed_path):
         assert type(a.embedder).__name__ == ("ParallelEmbedder" if workers > 1 else "HashEmbedder")
         a.ingest([seed_path, corpus])
         hits = a.search("كم دولة التزمت بإرسال جنود", k=5)
-        vecs = a.index._db.execute("SELECT chunk_id, vector FROM chunks ORDER BY chunk_id").fetchall()
+        vecs = a.index.records.rows("SELECT chunk_id, vector FROM chunks ORDER BY chunk_id", {})
         if workers > 1:
             assert a.embedder._pool is not None  # the workers did embed
         results.append(([h.chunk.chunk_id for h in hits], [(r[0], bytes(r[1])) for r in vecs]))

@@ -1,4 +1,13 @@
-from assistant.records import Answer, Chunk, Citation, Dropped, Finding, FindingCitation, Findings, Hit
+from assistant.records import (
+    Answer,
+    Chunk,
+    Citation,
+    Dropped,
+    Finding,
+    FindingCitation,
+    Findings,
+    Hit,
+)
 from assistant.render import answer_html, findings_html, source_card
 from assistant.web import is_loopback, parse_auth, safe_name
 

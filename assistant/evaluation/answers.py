@@ -3,14 +3,15 @@ unanswerable (their paragraph is left out of the index), with a sweep of the abs
 from __future__ import annotations
 
 import random
-import time
 import tempfile
+import time
 from pathlib import Path
 
 from ..arabic import normalize
 from ..config import Settings
 from ..models.embedder import Embedder
 from .datasets import Dataset
+from .retrieval import discard, eval_settings
 
 THRESHOLDS = [round(0.70 + 0.01 * i, 2) for i in range(21)]
 
@@ -22,10 +23,12 @@ def _contains(haystack: str, needles: list[str]) -> bool:
 
 def evaluate_answers(ds: Dataset, embedder: Embedder, settings: Settings, limit: int = 200,
                      seed: int = 13) -> dict:
+    from ..answer import AnswerOptions, answer_question
     from ..cleaning import clean
-    from ..core import Assistant
     from ..ingest import index_documents
     from ..loaders.base import Loaded
+    from ..retrieval import Retriever
+    from ..store import open_index
 
     pids = sorted(ds.corpus)
     indexed = set(pids[0::2])  # every other paragraph; questions on the rest have no answer here
@@ -40,16 +43,19 @@ def evaluate_answers(ds: Dataset, embedder: Embedder, settings: Settings, limit:
     answerable, unanswerable = answerable[: limit // 2], unanswerable[: limit - limit // 2]
     rows: list[dict] = []
     latency: list[float] = []
+    # Every answer is kept (threshold -1); abstention is decided afterwards, threshold by threshold.
+    options = AnswerOptions(k=settings.top_k, retriever=settings.retriever, mode="extractive",
+                            abstain_threshold=-1.0, sentences=settings.answer_sentences)
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
-        a = Assistant(settings.model_copy(update={"data_dir": Path(tmp) / "index", "llm_backend": "none",
-                                                  "abstain_threshold": -1.0}), embedder=embedder)
+        index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=Path(tmp) / "index")
+        retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
         docs = [(clean(Loaded(text=ds.corpus[p][1], fmt="text", title=ds.corpus[p][0] or None, scraped=False),
                        source=p), p) for p in sorted(indexed)]
-        index_documents(a.index, embedder, docs, settings.chunk_max_tokens)
+        index_documents(index, embedder, docs, settings.chunk_max_tokens)
         for kind, qids in (("answerable", answerable), ("unanswerable", unanswerable)):
             for qid in qids:
                 t0 = time.perf_counter()
-                ans = a.ask(ds.queries[qid], mode="extractive")
+                ans = answer_question(ds.queries[qid], retriever, embedder, None, options)
                 latency.append(time.perf_counter() - t0)
                 gold = next(iter(ds.qrels[qid]))
                 quotes = " ".join(c.quote for c in ans.citations)
@@ -59,7 +65,7 @@ def evaluate_answers(ds: Dataset, embedder: Embedder, settings: Settings, limit:
                     "citations": len(ans.citations),
                     "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
                 })
-        a.close()
+        discard(index)
     latency.sort()
     timing = {"answer_p50_ms": round(1000 * latency[len(latency) // 2], 1) if latency else 0.0,
               "answer_p95_ms": round(1000 * latency[min(len(latency) - 1, int(0.95 * len(latency)))], 1)

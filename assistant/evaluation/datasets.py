@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,3 +136,38 @@ def load_dataset(path: Path) -> Dataset:
     if len(jsons) == 1:
         return load_squad(jsons[0], name=path.name)
     raise DatasetError(f"{path}: expected corpus.jsonl (BEIR) or exactly one SQuAD .json file, found {len(jsons)}")
+
+
+def cross_lingual_companion(path: Path) -> Dataset | None:
+    """The same questions in another language, if the dataset folder's dataset.json names them."""
+    path = Path(path)
+    meta_path = path / "dataset.json"
+    if not (path.is_dir() and meta_path.exists()):
+        return None
+    meta = _read_json(meta_path)
+    if isinstance(meta, dict) and meta.get("cross_lingual"):
+        return load_dataset((path / meta["cross_lingual"]).resolve())
+    return None
+
+
+def open_dataset(path: Path, workdir: Path) -> Dataset:
+    """A dataset as a user hands it over: SQuAD JSON, a folder, or a BEIR zip (unpacked into workdir)."""
+    path = Path(path)
+    if path.is_file() and zipfile.is_zipfile(path):
+        folder = Path(workdir) / "beir"
+        extract_beir_zip(path, folder)
+        return load_dataset(folder)
+    return load_dataset(path)
+
+
+def extract_beir_zip(src: Path, folder: Path) -> None:
+    """Unpack only the BEIR layout (corpus.jsonl, queries.jsonl, qrels/*.tsv) of a zip into folder."""
+    with zipfile.ZipFile(src) as z:
+        for info in z.infolist():
+            parts = [p for p in info.filename.replace("\\", "/").split("/") if p and p != ".."]
+            if info.is_dir() or not parts:
+                continue
+            rel = Path(*parts[-2:]) if parts[-2:-1] == ["qrels"] else Path(parts[-1])
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            with z.open(info) as fin, open(folder / rel, "wb") as fout:
+                shutil.copyfileobj(fin, fout)

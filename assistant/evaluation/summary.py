@@ -3,14 +3,13 @@ and coverage of the reference points."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..arabic import split_sentences, tokenize
 from ..errors import DatasetError
-
-if TYPE_CHECKING:
-    from ..core import Assistant
+from ..findings import FindingsOptions, load_article, summarize_article
+from ..models.llm import LLM
 
 
 class ArabicTokenizer:
@@ -62,10 +61,13 @@ def load_summary_set(path: Path) -> list[dict]:
     return items
 
 
-def evaluate_summaries(a: "Assistant", path: Path, mode: str = "extractive") -> dict:
+def evaluate_summaries(path: Path, llm: LLM | None, options: FindingsOptions, max_bytes: int | None = None,
+                       mode: str = "extractive") -> dict:
+    options = replace(options, mode=mode)
     rows = []
     for item in load_summary_set(path):
-        f = a.summarize(path=item.get("path"), text=item.get("text"), mode=mode)
+        doc = load_article(Path(item["path"]) if item.get("path") else None, item.get("text"), max_bytes)
+        f = summarize_article(doc, llm, options)
         texts = [fd.text for fd in f.findings]
         refs = [r for ref in item["references"] for r in _sentences(ref)]
         valid = total = 0

@@ -13,13 +13,11 @@ import math
 import random
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..arabic import AR_STOPWORDS, EN_STOPWORDS, split_sentences, stem, tokenize
 from ..errors import AssistantError
-
-if TYPE_CHECKING:
-    from ..core import Assistant
+from ..models.llm import LLM
+from ..store import Index
 
 KEEP = 0.6
 STEMMED = 0.25
@@ -40,9 +38,11 @@ def rewrite_as_query(sentence: str, rng: random.Random) -> str:
     return " ".join(stem(w) if rng.random() < STEMMED else w for w in keep)
 
 
-def generate(a: "Assistant", n: int = 100, seed: int = 0, use_llm: bool | None = None) -> dict:
-    """A BEIR-shaped query set over the index's chunks: {"corpus", "queries", "qrels", "method"}."""
-    live = a.index.live_chunks()
+def generate(index: Index, llm: LLM | None, n: int = 100, seed: int = 0, use_llm: bool | None = None) -> dict:
+    """A BEIR-shaped query set over the index's chunks: {"corpus", "queries", "qrels", "method"}.
+
+    ``use_llm``: True/False to force; None: only an instruction-tuned LLM writes the questions."""
+    live = index.live_chunks()
     if not live:
         raise AssistantError("the index is empty: ingest articles before generating a query set")
     chunks = {str(cid): (text, lang) for cid, _, text, lang in live}
@@ -50,8 +50,7 @@ def generate(a: "Assistant", n: int = 100, seed: int = 0, use_llm: bool | None =
     n_docs = len(chunks)
     rng = random.Random(seed)
     sample = rng.sample(sorted(chunks), min(n, len(chunks)))
-    llm = a.llm if use_llm is not False else None
-    if use_llm is None and (llm is None or not llm.instruction_tuned):
+    if use_llm is False or (use_llm is None and (llm is None or not llm.instruction_tuned)):
         llm = None
     method = f"llm: {llm.name}" if llm is not None else METHOD
     queries, qrels = {}, {}

@@ -150,7 +150,15 @@ def _state_dict(f: E5File) -> dict[str, np.ndarray]:
 
 
 def _tokenizer_json(f: E5File) -> str:
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     sp = f.special
     vocab = list(zip(f.pieces, f.scores))

@@ -27,6 +27,14 @@ class LLM(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+def wants_llm(mode: str, llm: "LLM | None") -> bool:
+    """The one rule for using the LLM: always in generative mode, in auto mode only when it is
+    instruction-tuned (a base model cannot answer faithfully), never in extractive mode."""
+    if llm is None:
+        return False
+    return mode == "generative" or (mode == "auto" and llm.instruction_tuned)
+
+
 def provision_gemma(cache_dir: Path) -> Path:
     """Assemble the bundled Gemma 3 270M GGUF (sha256 checked by its package) into the cache."""
     try:

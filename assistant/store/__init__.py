@@ -1,11 +1,18 @@
-"""Persistence: SQLite records, plus a vector store (FAISS + BM25 files, or Milvus) per generation."""
+"""Persistence: SQLite records, plus a vector store (FAISS + BM25 files, or Milvus) per generation.
+
+Modules by job: ``manifest`` (what an index is, the commit point), ``records`` (SQLite schema and
+queries), ``writer`` (the one writer and its commit), ``maintenance`` (check and repair),
+``index`` (opens them together), ``base`` (the VectorStore seam) with ``faiss_store`` and
+``milvus_store`` behind it, ``transfer`` (export/import).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .base import VectorStore
-from .index import Index, Manifest
+from .index import Index
+from .manifest import Manifest
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -27,10 +34,12 @@ def make_store(settings: "Settings", dim: int, data_dir: Path | None = None) -> 
     return FaissStore(root, dim)
 
 
-def open_index(settings: "Settings", embedder_id: str, dim: int, data_dir: Path | None = None) -> Index:
-    """Open (or create) the index the settings describe."""
+def open_index(settings: "Settings", embedder_id: str, dim: int, data_dir: Path | None = None,
+               store: VectorStore | None = None) -> Index:
+    """Open (or create) the index the settings describe; ``store``: a vector store to use instead of
+    the one the settings choose (tests, or a store of your own)."""
     root = Path(data_dir or settings.data_dir)
     index = Index.open(root, embedder_id, dim, settings.chunk_max_tokens, settings.analyzer,
-                       store=make_store(settings, dim, root))
+                       store=store if store is not None else make_store(settings, dim, root))
     index.ann_threshold = settings.ann_threshold
     return index

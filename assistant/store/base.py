@@ -3,18 +3,17 @@
 SQLite stays the source of truth: documents, chunk records, their vectors and BM25 tokens. A
 ``VectorStore`` holds what is searched — dense vectors and BM25 postings — for each committed
 generation, and must never show a reader rows of a generation the manifest has not named yet.
+
+Nothing of SQLite crosses this seam: a store gets chunk ids, vectors, document ids and tokens, as
+arrays and lists, so a new store needs no knowledge of our schema.
 """
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Protocol
 
 import numpy as np
-
-LIVE = "added_gen <= :g AND (removed_gen IS NULL OR removed_gen > :g)"
 
 
 @dataclass(frozen=True)
@@ -33,25 +32,36 @@ class Added:
 
 
 @dataclass
+class LiveRows:
+    """One batch of the chunks live in the generation being written."""
+
+    ids: np.ndarray  # int64 chunk ids
+    doc_ids: list[str]
+    added_gen: np.ndarray  # int64: the generation each row was added in
+    tokens: list[list[str]]  # BM25 tokens
+    vectors: np.ndarray | None = None  # float32 rows, when asked for
+
+
+# live_rows(with_vectors) → batches of every live chunk of the plan's generation, in chunk-id order
+RowSource = Callable[[bool], Iterator[LiveRows]]
+
+
+@dataclass
 class CommitPlan:
     """What one writer changed, handed to the store before the manifest switch."""
 
     gen: int  # the generation being written
     base_gen: int  # the committed generation it starts from
     dim: int
-    db: sqlite3.Connection  # the writer's connection (rows for gen already written)
+    live_count: int  # chunks live in gen
+    live_rows: RowSource
     added: dict[int, Added] = field(default_factory=dict)
     removed: set[int] = field(default_factory=set)
-    rebuild: bool = False  # re-make from SQLite instead of patching
+    rebuild: bool = False  # re-make from the live rows instead of patching
     ann_threshold: int = 50_000
 
-    @cached_property
-    def live_count(self) -> int:
-        """Chunks live in gen (counted once: the store and the manifest both need it)."""
-        return int(self.db.execute(f"SELECT COUNT(*) FROM chunks WHERE {LIVE}", {"g": self.gen}).fetchone()[0])
-
     def live_ids(self) -> set[int]:
-        return {r[0] for r in self.db.execute(f"SELECT chunk_id FROM chunks WHERE {LIVE}", {"g": self.gen})}
+        return {int(i) for batch in self.live_rows(False) for i in batch.ids}
 
 
 class VectorStore(Protocol):

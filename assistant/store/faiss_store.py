@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .base import LIVE, CommitPlan, DocFilter, id_problems
+from .base import CommitPlan, DocFilter, RowSource, id_problems
 from .lexical import BM25Index
 from .vectors import FaissVectors
 
@@ -69,10 +68,12 @@ class FaissStore:
         vectors = self._vectors_for(plan)
         vectors.save(self.root / "vectors" / f"{plan.gen}.faiss")
         t1 = time.perf_counter()
-        rows = plan.db.execute(f"SELECT chunk_id, tokens FROM chunks WHERE {LIVE} ORDER BY chunk_id",
-                               {"g": plan.gen}).fetchall()
-        BM25Index.build([r[0] for r in rows], [(r[1] or "").split() for r in rows]).save(
-            self.root / "bm25" / str(plan.gen))
+        ids: list[int] = []
+        tokens: list[list[str]] = []
+        for batch in plan.live_rows(False):
+            ids.extend(batch.ids.tolist())
+            tokens.extend(batch.tokens)
+        BM25Index.build(ids, tokens).save(self.root / "bm25" / str(plan.gen))
         return {"faiss": t1 - t0, "bm25": time.perf_counter() - t1}
 
     def _vectors_for(self, plan: CommitPlan) -> FaissVectors:
@@ -88,7 +89,7 @@ class FaissStore:
                     vec.add(np.fromiter(plan.added.keys(), np.int64),
                             np.stack([a.vector for a in plan.added.values()]))
                 return vec
-        return rebuild_vectors(plan.db, plan.gen, plan.dim, kind)
+        return rebuild_vectors(plan.live_rows, plan.gen, plan.dim, kind)
 
     def committed(self, plan: CommitPlan) -> None:
         keep = {plan.gen, plan.base_gen}
@@ -135,21 +136,26 @@ def _trained_on(vec: FaissVectors) -> int:
     return int(ivf.nlist) ** 2 // 16  # nlist = 4·√n at training time
 
 
-def rebuild_vectors(db: sqlite3.Connection, gen: int, dim: int, kind: str = "flat") -> FaissVectors:
-    """FAISS index for a generation, from the vectors kept in SQLite (no re-embedding)."""
+def rebuild_vectors(live_rows: RowSource, gen: int, dim: int, kind: str = "flat",
+                    max_train: int = 200_000) -> FaissVectors:
+    """FAISS index for a generation, from the vectors kept with the records (no re-embedding)."""
     if kind == "ivf-sq8":
-        ids = [r[0] for r in db.execute(f"SELECT chunk_id FROM chunks WHERE {LIVE}", {"g": gen})]
-        picked = random.Random(gen).sample(ids, min(len(ids), 200_000))
-        sample = []
-        for i in range(0, len(picked), 900):
-            part = picked[i:i + 900]
-            rows = db.execute(f"SELECT vector FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part)
-            sample.extend(np.frombuffer(r[0], np.float32) for r in rows)
+        # Reservoir sample of the vectors to train the quantiser on (deterministic per generation).
+        rng = random.Random(gen)
+        sample: list[np.ndarray] = []
+        seen = 0
+        for batch in live_rows(True):
+            assert batch.vectors is not None
+            for v in batch.vectors:
+                seen += 1
+                if len(sample) < max_train:
+                    sample.append(v)
+                elif (j := rng.randrange(seen)) < max_train:
+                    sample[j] = v
         vec = FaissVectors.ivf(dim, np.stack(sample))
     else:
         vec = FaissVectors.empty(dim)
-    cur = db.execute(f"SELECT chunk_id, vector FROM chunks WHERE {LIVE}", {"g": gen})
-    while batch := cur.fetchmany(4096):
-        ids = np.array([r[0] for r in batch], np.int64)
-        vec.add(ids, np.stack([np.frombuffer(r[1], np.float32) for r in batch]))
+    for batch in live_rows(True):
+        assert batch.vectors is not None
+        vec.add(batch.ids, batch.vectors)
     return vec

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, IndexCorruptError, IndexLockedError, IndexMismatchError
-from .base import LIVE, CommitPlan, DocFilter, id_problems
+from .base import CommitPlan, DocFilter, id_problems
 
 _BATCH = 1000
 _MAX_TOKENS_TEXT = 65_535  # VARCHAR limit in bytes; 17 bytes a term → ~3,800 terms a chunk
@@ -212,12 +212,12 @@ class MilvusStore:
         """Make the collection hold exactly the live rows of plan.gen, from SQLite (no re-embedding)."""
         live = plan.live_ids()
         self._delete(self.ids(None) - live)
-        cur = plan.db.execute(f"SELECT chunk_id, doc_id, added_gen, vector, tokens FROM chunks WHERE {LIVE}",
-                              {"g": plan.gen})
-        while batch := cur.fetchmany(_BATCH):
-            self._upsert([{"chunk_id": r[0], "doc_id": r[1], "added_gen": r[2],
-                           "vector": np.frombuffer(r[3], np.float32).tolist(),
-                           "terms": terms_text((r[4] or "").split())} for r in batch])
+        for batch in plan.live_rows(True):
+            assert batch.vectors is not None
+            self._upsert([{"chunk_id": int(cid), "doc_id": doc, "added_gen": int(gen), "vector": vec.tolist(),
+                           "terms": terms_text(toks)}
+                          for cid, doc, gen, vec, toks in zip(batch.ids, batch.doc_ids, batch.added_gen,
+                                                              batch.vectors, batch.tokens)])
 
     def committed(self, plan: CommitPlan) -> None:
         self._delete(plan.removed - plan.added.keys())

@@ -17,9 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexMismatchError, LoadError
-from ..records import Chunk, Document, Section
-from .base import LIVE
-from .index import FORMAT_VERSION, Index
+from ..records import Chunk
+from .index import Index
+from .manifest import FORMAT_VERSION
+from .records import LIVE, document_from_row
+from .writer import IndexWriter
 
 EXPORT_FORMAT = "article-assistant-export-1"
 _COMMIT_CHUNKS = 50_000  # commit (and free the vectors held for it) every this many chunks
@@ -96,8 +98,7 @@ def import_index(index: Index, path: Path,
             w.learn_boilerplate(_boilerplate(src))
             pending = 0
             for i, doc_id in enumerate(doc_ids, 1):
-                if w.db.execute(
-                        "SELECT 1 FROM documents WHERE doc_id = ? AND removed_gen IS NULL", (doc_id,)).fetchone():
+                if w.has_live_document(doc_id):
                     skipped += 1
                     continue
                 n = _import_document(w, src, doc_id)
@@ -122,12 +123,9 @@ def _boilerplate(src: sqlite3.Connection) -> dict[str, set[str]]:
     return out
 
 
-def _import_document(w, src: sqlite3.Connection, doc_id: str) -> int:  # noqa: ANN001
+def _import_document(w: IndexWriter, src: sqlite3.Connection, doc_id: str) -> int:
     r = src.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-    doc = Document(doc_id=r["doc_id"], title=r["title"], text=r["text"], source=r["source"], language=r["language"],
-                   date=r["date"], url=r["url"], author=r["author"], fmt=r["fmt"],
-                   sections=tuple(Section(*s) for s in json.loads(r["sections"] or "[]")),
-                   pages=tuple(tuple(p) for p in json.loads(r["pages"] or "[]")))  # type: ignore[misc]
+    doc = document_from_row(r)
     rows = src.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
     chunks = [Chunk(c["chunk_id"], doc_id, c["ordinal"], c["start"], c["end"], doc.text[c["start"]:c["end"]],
                     c["heading"] or "", c["page"]) for c in rows]
@@ -135,9 +133,8 @@ def _import_document(w, src: sqlite3.Connection, doc_id: str) -> int:  # noqa: A
     tokens = [(c["tokens"] or "").split() for c in rows]
     paths = [p[0] for p in src.execute("SELECT path FROM paths WHERE doc_id = ? ORDER BY path", (doc_id,))]
     minhash = np.frombuffer(r["minhash"], np.uint32) if r["minhash"] is not None else None
-    w.add_document(doc, chunks, vectors, tokens, paths[0] if paths else doc.source, minhash)
+    w.add_document(doc, chunks, vectors, tokens, paths[0] if paths else doc.source, minhash,
+                   ingested_at=r["ingested_at"])
     for p in paths[1:]:
         w.add_path(p, doc_id)
-    w.db.execute("UPDATE documents SET ingested_at = ? WHERE doc_id = ? AND removed_gen IS NULL",
-                 (r["ingested_at"], doc_id))
     return len(rows)

@@ -1,0 +1,4 @@
+"""`python -m assistant.cli …` is the `assistant` command."""
+from . import main
+
+main()

@@ -1,0 +1,130 @@
+"""`assistant eval …`: retrieval, answers, findings, synthetic query sets, settings compared."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..config import RETRIEVERS
+from . import assistant, emit, main
+
+
+def _retrievers(value: str) -> list[str]:
+    names = [r.strip() for r in value.split(",") if r.strip()]
+    bad = [r for r in names if r not in RETRIEVERS]
+    if bad or not names:
+        raise click.BadParameter(f"unknown retriever {', '.join(repr(b) for b in bad) or '(none)'}; "
+                                 f"choose from {', '.join(RETRIEVERS)}")
+    return names
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Evaluate retrieval, answers and findings on labelled data (SQuAD JSON, BEIR folder or zip)."""
+
+
+@eval_group.command("retrieval")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="SQuAD JSON, a folder holding one, a BEIR folder, or a BEIR zip.")
+@click.option("--retriever", "-r", default="bm25,dense,hybrid", show_default=True,
+              help="Comma-separated: bm25, dense, hybrid.")
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Cut-off shown in the text summary (all metrics are computed).")
+@click.option("--cross", "cross_path", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Same questions in another language (cross-lingual slice); default from dataset.json.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write run files, metrics.json, report.md and metrics.png here.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: int, cross_path: Path | None,
+                   out_dir: Path | None, as_json: bool) -> None:
+    """Index the dataset's corpus in a temporary index and score each retriever."""
+    from ..evaluation.datasets import cross_lingual_companion, load_dataset, open_dataset
+    from ..evaluation.report import markdown_report
+
+    names = _retrievers(retriever)
+    with tempfile.TemporaryDirectory(prefix="assistant-dataset-") as work:
+        ds = open_dataset(dataset_path, Path(work))
+        cross = load_dataset(cross_path) if cross_path else cross_lingual_companion(dataset_path)
+        result = assistant(ctx).evaluate_retrieval(ds, names, cross, out_dir)
+    if as_json:
+        emit(result)
+    else:
+        click.echo(markdown_report(result))
+
+
+@eval_group.command("answers")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="SQuAD JSON (or a folder holding one).")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(2, 100_000),
+              help="Questions to ask: half answerable, half made unanswerable.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_answers(ctx: click.Context, dataset_path: Path, limit: int, as_json: bool) -> None:
+    """Answer recall, citation precision and abstention (with a threshold sweep) on SQuAD data."""
+    from ..evaluation.datasets import load_dataset
+
+    res = assistant(ctx).evaluate_answers(load_dataset(dataset_path), limit)
+    if as_json:
+        emit({k: v for k, v in res.items() if k != "rows"})
+        return
+    t = res["at_threshold"]
+    click.echo(f"{res['dataset']}: {res['answerable']} answerable, {res['unanswerable']} unanswerable questions")
+    click.echo(f"at ABSTAIN_THRESHOLD={t['threshold']}: answer recall {t['answer_recall']:.3f}, citation "
+               f"precision {t['citation_precision']:.3f}, false abstention {t['false_abstention']:.3f}, "
+               f"abstention on unanswerable {t['abstention_on_unanswerable']:.3f}")
+    click.echo(f"best balanced threshold: {res['best_balanced_threshold']}")
+    click.echo(f"answer time p50 {res['timing']['answer_p50_ms']} ms, p95 {res['timing']['answer_p95_ms']} ms")
+
+
+@eval_group.command("synth")
+@click.option("--n", "n", default=100, show_default=True, type=click.IntRange(1, 100_000), help="Queries to make.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the BEIR-shaped set (corpus.jsonl, queries.jsonl, qrels/test.tsv, dataset.json).")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--llm/--no-llm", "use_llm", default=None, help="Write questions with the LLM (default: only if instruction-tuned).")
+@click.pass_context
+def eval_synth(ctx: click.Context, n: int, out_dir: Path, seed: int, use_llm: bool | None) -> None:
+    """Make a labelled query set from your own index (no labels needed), marked synthetic."""
+    a = assistant(ctx)
+    r = a.make_query_set(out_dir, n, seed, use_llm)
+    click.echo(f"{r['queries']} synthetic queries over {r['chunks']} chunks in {out_dir} ({r['method']}). "
+               f"Evaluate: assistant --data-dir {a.settings.data_dir} eval retrieval --dataset {out_dir}")
+
+
+@eval_group.command("compare")
+@click.option("--config", "config_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML with [[variant]] tables of settings (name, chunk_max_tokens, analyzer, rrf_k, embedder, …).")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_compare(ctx: click.Context, config_path: Path, dataset_path: Path, out_dir: Path | None, as_json: bool) -> None:
+    """Run every settings variant on one dataset and write one comparison table."""
+    from ..evaluation.compare import compare_table
+    from ..evaluation.datasets import cross_lingual_companion, load_dataset
+
+    res = assistant(ctx).compare_settings(config_path, load_dataset(dataset_path),
+                                          cross_lingual_companion(dataset_path), out_dir)
+    if as_json:
+        emit(res)
+    else:
+        click.echo(compare_table(res))
+
+
+@eval_group.command("summary")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSONL of {"text" or "path", "references": [...]}')
+@click.option("--mode", type=click.Choice(["extractive", "generative", "auto"]), default="extractive", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_summary(ctx: click.Context, dataset_path: Path, mode: str, as_json: bool) -> None:
+    """Score findings drafts: ROUGE-1/2/L (Arabic-aware), citation validity, reference coverage."""
+    res = assistant(ctx).evaluate_summaries(dataset_path, mode)
+    if as_json:
+        emit(res)
+        return
+    click.echo(f"{res['items']} articles, mode {res['mode']}")
+    for key, value in res["mean"].items():
+        click.echo(f"  {key}: {value:.4f}")

@@ -1,0 +1,116 @@
+"""The web app's handlers without a browser: fake embedder, scripted LLM, real Gradio objects."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ScriptedLLM
+
+Q = "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟"
+
+
+@pytest.fixture
+def web(fake_assistant, seed_path):
+    from assistant import web
+
+    a = fake_assistant()
+    msg, rows = web.on_ingest(a, [str(seed_path)])
+    assert msg.startswith("**1** added") and len(rows) == 1
+    return web, a
+
+
+def test_ingest_reports_each_failed_file_by_name(web, tmp_path):
+    web_, a = web
+    bad = tmp_path / "فارغ.txt"
+    bad.write_bytes(b"")
+    msg, rows = web_.on_ingest(a, [str(bad)])
+    assert "**1** failed" in msg and "فارغ.txt" in msg and "empty file" in msg
+    assert len(rows) == 1
+
+
+def test_ingest_without_files_is_a_clear_error(web):
+    import gradio as gr
+
+    web_, a = web
+    with pytest.raises(gr.Error, match="choose files first"):
+        web_.on_ingest(a, [])
+
+
+def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assistant, seed_path):
+    from assistant import web
+
+    llm = ScriptedLLM("أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية [1].")
+    a = fake_assistant(llm=llm)
+    a.ingest([seed_path])
+    states = list(web.on_ask(a, Q, [], 5, "hybrid", "generative"))
+    assert len(states) >= 3  # the question, streamed pieces, the final answer
+    assert 'class="answer streaming"' in states[1][0]
+    html, history, box = states[-1]
+    assert box == "" and len(history) == 1
+    assert 'data-mode="generative"' in html and "26 دولة" in html and '<div class="source"' in html
+    assert "<mark>" in html  # the quote is highlighted in its passage
+
+
+def test_chat_ignores_an_empty_question(web):
+    web_, a = web
+    assert list(web_.on_ask(a, "   ", [], 5, "hybrid", "auto")) == [(web_.conversation_html([]), [], "")]
+
+
+def test_handler_errors_are_one_clear_message(web):
+    import gradio as gr
+
+    web_, a = web
+    with pytest.raises(gr.Error, match="unknown retriever 'bm52'; choose hybrid, dense, bm25"):
+        list(web_.on_ask(a, Q, [], 5, "bm52", "auto"))
+    with pytest.raises(gr.Error, match="no document with id 'nope'"):
+        web_.on_delete(a, "nope", "")
+
+
+def test_findings_tab_gives_html_markdown_and_a_download(web, seed_path):
+    web_, a = web
+    html, md, path = web_.on_findings(a, str(seed_path), "", "auto", False)
+    assert html.count("<li>") >= 5 and md.startswith("# النتائج")
+    with open(path, encoding="utf-8") as fh:
+        assert fh.read() == md
+
+
+def test_delete_and_filter(web):
+    web_, a = web
+    doc = a.documents()[0]["doc_id"]
+    assert web_.docs_rows(a, "تحالف") and not web_.docs_rows(a, "لا يوجد عنوان كهذا")
+    msg, rows = web_.on_delete(a, f" {doc} ", "")
+    assert msg.startswith("removed") and rows == []
+
+
+def test_evaluation_on_an_uploaded_squad_file(web, tmp_path):
+    web_, a = web
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({"data": [{"title": "T", "paragraphs": [
+        {"context": "حصلت روسيا على مليار يورو من مبيعات الوقود", "qas": [{"id": "a", "question": "مبيعات الوقود الروسية"}]},
+        {"context": "فاز المنتخب الأرجنتيني بكأس العالم", "qas": [{"id": "b", "question": "من فاز بكأس العالم"}]}]}]}))
+    rows, chart, report = web_.on_eval(a, "", str(f), ["bm25"])
+    assert rows[0][0] == "bm25" and rows[0][1] == 1.0
+    assert chart.endswith("metrics.png") and report.endswith("report.md")
+
+
+def test_api_defaults_come_from_settings(fake_assistant, seed_path):
+    from assistant.web import Api
+
+    a = fake_assistant(top_k=2, retriever="bm25")
+    a.ingest([seed_path])
+    api = Api(a)
+    assert len(api.search("قوة أمنية")) == 2
+    ans = api.ask(Q)
+    assert "26" in ans["answer"] and ans["mode"] == "extractive"
+
+
+def test_the_app_builds_with_defaults_from_settings(fake_assistant):
+    from assistant.web import build_app
+
+    a = fake_assistant(retriever="dense", answer_mode="extractive")
+    demo = build_app(a)
+    radios = {c.label: c.value for c in demo.blocks.values() if type(c).__name__ == "Radio"}
+    assert radios["المسترجع · Retriever"] == "dense" and radios["نمط الإجابة · Answer mode"] == "extractive"
+    assert {"/ask", "/search", "/summarize", "/documents", "/ingest"} <= {
+        f"/{d.api_name}" for d in demo.fns.values() if d.api_name}
