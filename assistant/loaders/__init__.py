@@ -1,6 +1,7 @@
 """Loaders: one module per format. ``load_file(path)`` returns a ``Loaded`` or raises LoadError."""
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from collections.abc import Iterator
@@ -41,11 +42,31 @@ SUPPORTED = {
 }
 
 
-def load_file(path: Path, max_bytes: int | None = None, seconds: float | None = LOAD_SECONDS) -> Loaded:
+MAX_TEXT_CHARS = 2_000_000  # ~300,000 words: more than any article; a bigger text is refused, not embedded
+
+
+def load_file(path: Path, max_bytes: int | None = None, seconds: float | None = LOAD_SECONDS,
+              max_chars: int | None = MAX_TEXT_CHARS) -> Loaded:
     """Read one file into text and metadata, choosing the loader by extension and content."""
     path = Path(path)
     with time_limit(seconds, path):
-        return _load(path, max_bytes)
+        loaded = _load(path, max_bytes)
+    if max_chars is not None and len(loaded.text) > max_chars:
+        raise LoadError(str(path), f"holds {len(loaded.text) / 1e6:.1f} million characters of text, more than an "
+                        f"article ({max_chars / 1e6:.0f} million at most)", "split it into its articles")
+    if looks_like_markup(loaded.text):
+        raise LoadError(str(path), "looks like markup or data (XML, code), not an article", "ingest the article itself")
+    return loaded
+
+
+def looks_like_markup(text: str) -> bool:
+    """Text that is mostly tags (an XML part, a config file) rather than prose."""
+    head = text[:20000]
+    if head.lstrip().startswith("<?xml"):
+        return True
+    tagged = sum(len(m) for m in re.findall(r"<[^<>]{1,300}>", head))
+    letters = sum(1 for c in head if c.isalpha())
+    return len(head) > 200 and (tagged > 0.3 * len(head) or letters < 0.2 * len(head))
 
 
 def _load(path: Path, max_bytes: int | None) -> Loaded:

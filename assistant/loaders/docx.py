@@ -8,6 +8,9 @@ from .base import Loaded
 
 
 def load_docx(path: Path) -> Loaded:
+    from ..archives import DOCX_LIMITS, open_checked
+
+    open_checked(path, DOCX_LIMITS).close()  # a DOCX bomb is refused before python-docx reads it
     try:
         import docx
         document = docx.Document(str(path))
