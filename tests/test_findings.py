@@ -46,23 +46,25 @@ def test_related_coverage_excludes_the_article_itself(fake_assistant, seed_path,
     assert related and all(h.chunk.doc_id != seed_id for h in related)
 
 
-def test_generative_findings_verified_against_paragraphs(fake_assistant, seed_path):
-    from assistant.findings import select_sentences
-
+def test_generative_findings_are_verified_one_by_one(fake_assistant, seed_path):
     doc = clean(load_file(seed_path), str(seed_path))
     paras, _ = body_paragraphs(doc)
-    chosen = select_sentences(doc, paras, min(8, max(5, len(paras) // 6)))
-    num = chosen[0].para.number  # a paragraph the LLM is given
-    good = chosen[0].text.replace('"', "'")
-    answer = ('{"findings": [' + ", ".join(
-        [f'{{"text": "{good}", "paragraphs": [{num}]}}'] * 3
-        + [f'{{"text": "التزمت 34 دولة أوروبية بإرسال قوات", "paragraphs": [{num}]}}',
-           '{"text": "جملة", "paragraphs": [999]}']) + "]}")
-    a = fake_assistant(llm=ScriptedLLM(answer))
-    f = a.summarize(path=seed_path, mode="generative")
-    assert f.mode == "generative" and len(f.findings) == 3
-    assert all("34" not in fd.text for fd in f.findings)
-    reasons = {d.sentence: d.reason for d in f.dropped}
-    assert "numbers not in the cited passage: 34" in reasons["التزمت 34 دولة أوروبية بإرسال قوات"]
-    assert "not given: [999]" in reasons["جملة"]
-    assert all(c.paragraph == num and c.quote in paras[num - 1].text for fd in f.findings for c in fd.citations)
+    chosen = [fd.citations[0] for fd in fake_assistant().summarize(path=seed_path, mode="extractive").findings]
+    first, second = chosen[0], chosen[1]
+    replies = [f"{first.quote} [{first.paragraph}]",  # kept (verbatim is supported)
+               f"التزمت 34 دولة أوروبية بإرسال قوات إلى أوكرانيا [{second.paragraph}]"]  # invented number
+    replies += ["[1]"] * (len(chosen) - 2)  # no sentence at all
+    steps: list[str] = []
+    llm = ScriptedLLM(*replies)
+    a = fake_assistant(llm=llm)
+    f = a.summarize(path=seed_path, mode="generative", progress=lambda d, t, w: steps.append(w))
+    assert f.mode == "generative" and len(f.findings) == len(chosen) == len(llm.sent)
+    assert f.findings[0].text == first.quote.rstrip(".") or f.findings[0].text.startswith(first.quote[:20])
+    assert f.findings[1].text == second.quote  # fell back to its extractive sentence
+    assert "numbers not in the cited passage: 34" in " ".join(d.reason for d in f.dropped)
+    assert sum("wrote no finding" in d.reason for d in f.dropped) == len(chosen) - 2
+    for fd in f.findings:
+        for c in fd.citations:
+            assert doc.text[c.start:c.end] == c.quote and c.quote in paras[c.paragraph - 1].text
+    assert steps[0] == f"finding 1/{len(chosen)}" and steps[-1] == "findings drafted"
+    assert "(in Arabic)" in llm.sent[0][1]["content"] and f"[{first.paragraph}]" in llm.sent[0][1]["content"]
