@@ -1,16 +1,20 @@
-"""Pure functions for citations: parse markers, verify statements against passages, find quotes.
+"""Citations: parse markers, verify statements against the sources they cite, find quotes.
 
-A statement is shown as supported only if it cites a passage that was given AND that passage
-supports it: enough of its content words occur in the passage, and every number it states (and
-every Latin-script name) occurs there too.
+A statement is shown as supported only if it cites a source that was given AND that source supports
+it. ``verify`` is the lexical check (numbers, Latin names, content overlap); ``Verifier`` adds what
+works across languages — numbers after normalisation (digits, number words, scales, percent), names
+matched across scripts, negation, rare words the source lacks, and semantic support (the embedder's
+cosine between the statement and its best sentence in the source, above a threshold calibrated per
+language pair on eval/faithfulness/). Instructions planted in a source never count as support.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from .arabic import analyze, normalize, numbers_in, split_sentences
+from .arabic import analyze, detect_language, normalize, numbers_in, split_sentences
 from .records import Dropped
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -23,9 +27,19 @@ MIN_OVERLAP = 0.6  # share of a sentence's content stems that must occur in the 
 # Sentences that address the assistant rather than state facts: never accepted as support.
 _INSTRUCTION = re.compile(
     r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+(instructions|prompts?)"
-    r"|\b(system|assistant)\s*:|you are now|new instructions|"
-    r"(تجاهل|انس|أهمل|اهمل)\s+(كل\s+|جميع\s+)?(التعليمات|الأوامر|الاوامر)|تعليمات\s+النظام|أنت الآن|انت الان",
+    r"|\b(system|assistant)\s*:|you are now|new instructions"
+    r"|\b(the|your)\s+(correct\s+|real\s+|only\s+)?answer\s+(is|must be|should be)\b"
+    r"|\b(always\s+)?(answer|reply|respond)\s+(with|that|only)\b|\b(tell|inform)\s+the\s+(user|reader)\b"
+    r"|(تجاهل|انس|أهمل|اهمل)\s+(كل\s+|جميع\s+)?(التعليمات|الأوامر|الاوامر)|تعليمات\s+النظام|أنت الآن|انت الان"
+    r"|(الإجابة|الاجابة|الجواب)\s+(الصحيحة\s+|الوحيدة\s+)?(هي|هو|يجب أن تكون)"
+    r"|(أجب|اجب|أجيبوا|قل للمستخدم|أخبر المستخدم|اكتب في الإجابة)\b",
     re.IGNORECASE)
+
+
+def neutralize_markers(text: str) -> str:
+    """Citation-like markers inside quoted document text ("[2]", "【3】", "[١]") turned into "(2)", so
+    a reader (and our marker parser) cannot take them for the assistant's own citations."""
+    return _MARKER.sub(lambda m: "(" + m.group(1) + ")", text)
 
 
 def is_instruction(text: str) -> bool:
@@ -150,3 +164,157 @@ def verify_claims(claims: Sequence[Claim], sources: Mapping[int, str], noun: str
         else:
             dropped.append(Dropped(claim.text, "; ".join(reasons)))
     return kept, dropped
+
+
+# ---------------------------------------------------------------- across languages
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+          "واحد": 1, "واحده": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
+          "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7, "ثمان": 8,
+          "ثماني": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90, "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
+         "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80,
+         "ثمانين": 80, "تسعون": 90, "تسعين": 90}
+_SCALES = {"thousand": "k", "thousands": "k", "الف": "k", "الاف": "k", "million": "m", "millions": "m",
+           "مليون": "m", "ملايين": "m", "billion": "b", "billions": "b", "مليار": "b", "مليارات": "b",
+           "trillion": "t", "تريليون": "t"}
+_PERCENT = re.compile(r"%|٪|\bpercent\b|\bper cent\b|بالمئه|بالمائه|في المائه|في المئه")
+_NEG_SKIP = re.compile(r"\bلا (يزال|تزال|يزالون|زال|سيما|بد)\b|\bلاسيما\b|\bno longer\b|\bnot only\b")
+_NEGATIONS = re.compile(
+    r"\b(not|no|never|none|neither|nor|without|cannot|ruled out|rules out|rule out|rejected|rejects|refused|"
+    r"refuses|denied|denies|declined|لا|لم|لن|ليس|ليست|ليسوا|عدم|بدون|دون|ولا|ولم|فلم|ولن|استبعد|استبعدت|"
+    r"رفض|رفضت|نفى|نفت|امتنع|امتنعت)\b|n't\b")
+_LEADING_ANSWER = re.compile(r"^\s*(no|yes|لا|نعم|كلا|بلى)\s*[,،.:]\s*", re.IGNORECASE)
+
+
+def number_facts(text: str) -> tuple[set[str], set[str], bool]:
+    """(numbers as digits, scale words, whether a percentage is stated) — comparable across languages:
+    Arabic-Indic digits, Arabic decimal and thousands marks, number words up to 99 in both languages,
+    thousand/million/billion and their Arabic names, "%"/"percent"/"بالمئة"."""
+    t = normalize(text).replace("٫", ".").replace("٬", ",")
+    t = re.sub(r"(?<![\d.,])(\d{1,3}),\s(?=000\b)", r"\1,", t)  # "40, 000" as written by some models
+    nums = set()
+    for raw in re.findall(r"\d+(?:[.,]\d+)*", t):
+        nums.add(raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw.replace(",", "."))
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", t)
+    in_compound: set[int] = set()
+    for i, (a, b) in enumerate(zip(words, words[1:])):  # Arabic compounds: "ستة وعشرون" = 26
+        if a in _UNITS and b.startswith("و") and b[1:] in _TENS:
+            nums.add(str(_UNITS[a] + _TENS[b[1:]]))
+            in_compound |= {i, i + 1}
+    for i, w in enumerate(words):
+        if i in in_compound:
+            continue
+        w = w[1:] if w.startswith("و") and (w[1:] in _UNITS or w[1:] in _TENS) else w
+        head, _, tail = w.partition("-")
+        if tail and head in _TENS and tail in _UNITS:
+            nums.add(str(_TENS[head] + _UNITS[tail]))
+        elif w in _TENS:
+            nums.add(str(_TENS[w]))
+        elif w in _UNITS and _UNITS[w] > 1:  # "one"/"واحد" are too often not numbers
+            nums.add(str(_UNITS[w]))
+    scales = {_SCALES[w] for w in words if w in _SCALES}
+    return nums, scales, bool(_PERCENT.search(t))
+
+
+def _negated_terms(text: str) -> set[str]:
+    """Analysed terms of the few words after each negation: what the text says is not so."""
+    t = _NEG_SKIP.sub(" ", _LEADING_ANSWER.sub("", normalize(text)))
+    out: set[str] = set()
+    for m in _NEGATIONS.finditer(t):
+        out |= set(analyze(" ".join(t[m.end():].split()[:4])))
+    return out
+
+
+def negative(text: str) -> bool:
+    """The sentence's polarity: an odd number of negations (particles or negative verbs); a leading
+    "No," that answers a yes/no question does not count, nor "لا يزال" (still)."""
+    t = _NEG_SKIP.sub(" ", _LEADING_ANSWER.sub("", normalize(text)))
+    return len(_NEGATIONS.findall(t)) % 2 == 1
+
+
+@dataclass(frozen=True)
+class Verifier:
+    """Checks a statement against the source it cites, in the same language or across languages.
+
+    ``embed``: normalised passage embeddings of a list of texts (semantic support; None skips it);
+    ``idf``: IDF of analysed terms in the archive (rare words the source lacks; None skips it)."""
+
+    embed: Callable[[Sequence[str]], "object"] | None = None
+    idf: Callable[[Sequence[str]], Mapping[str, float]] | None = None
+    min_cosine: Mapping[str, float] | None = None  # per pair "ar-ar", "en-ar", …
+    rare_idf: float = 6.0
+    min_overlap: float = MIN_OVERLAP
+
+    def check(self, sentence: str, source: str) -> str | None:
+        """None when the source supports the sentence, else the reason it does not."""
+        from .questions import latin_name_phrases, phrase_found
+
+        kept = [source[a:b] for a, b in split_sentences(source) if not is_instruction(source[a:b])]
+        if not kept:
+            return "the cited passage holds only instructions, not statements"
+        text = " ".join(kept)
+        nums, scales, pct = number_facts(sentence)
+        src_nums, src_scales, src_pct = number_facts(text)
+        if nums - src_nums:
+            return f"numbers not in the cited passage: {', '.join(sorted(nums - src_nums))}"
+        if scales - src_scales:
+            return "a scale (thousand/million/billion) the cited passage does not state"
+        if pct and not src_pct:
+            return "a percentage the cited passage does not state"
+        missing_names = [p for p in latin_name_phrases(sentence) if not phrase_found(p, text)]
+        if missing_names:
+            return f"names not in the cited passage: {', '.join(sorted(set(missing_names)))}"
+        same_script = detect_language(sentence) == detect_language(text)
+        if same_script:
+            ov = content_overlap(sentence, text)
+            if ov < self.min_overlap:
+                return f"too little of it is in the cited passage (overlap {ov:.2f} < {self.min_overlap})"
+            if self.idf is not None:
+                missing = set(analyze(sentence)) - set(analyze(text))
+                weights = self.idf(sorted(missing)) if missing else {}
+                rare = sorted(t for t, w in weights.items() if w >= self.rare_idf)
+                if rare:
+                    return f"rare words not in the cited passage: {', '.join(rare)}"
+        best, cos = self._best_sentence(sentence, kept)
+        neg_s, neg_b = negative(sentence), negative(best)
+        # A negation in the source only contradicts a positive sentence if it is about the same thing
+        # (checked on shared terms, so only within one script; across scripts a source's negation is
+        # too often about something else — a sentence that adds a negation is always caught).
+        if neg_s != neg_b and (neg_s or (same_script and _negated_terms(best) & set(analyze(sentence)))):
+            return "it negates what the cited passage says (or the other way round)"
+        pair = f"{detect_language(sentence)}-{detect_language(text)}"
+        floor = (self.min_cosine or {}).get(pair)
+        if cos is not None and floor is not None and cos < floor:
+            return f"the cited passage does not say this (similarity {cos:.2f} < {floor:.2f})"
+        return None
+
+    def _best_sentence(self, sentence: str, source_sentences: list[str]) -> tuple[str, float | None]:
+        if self.embed is None:
+            target = set(analyze(sentence))
+            return max(source_sentences, key=lambda s: len(target & set(analyze(s)))), None
+        vecs = self.embed([sentence, *source_sentences])
+        sims = vecs[1:] @ vecs[0]
+        i = int(sims.argmax())
+        return source_sentences[i], float(sims[i])
+
+
+VERIFIER_FILE = Path(__file__).parent / "data" / "verifier.json"
+
+
+def default_verifier(embedder: object | None,
+                     idf: Callable[[Sequence[str]], Mapping[str, float]] | None) -> Verifier:
+    """The verifier with the thresholds calibrated on eval/faithfulness/ (assistant/data/verifier.json).
+
+    The cosine floors hold for the embedder they were calibrated with; with another embedder (or a
+    fake one in tests) the semantic floor is left out and the lexical, number, name and negation
+    checks remain."""
+    import json
+
+    spec = json.loads(VERIFIER_FILE.read_text(encoding="utf-8")) if VERIFIER_FILE.exists() else {}
+    embed = getattr(embedder, "embed_passages", None)
+    same = getattr(embedder, "model_id", None) == spec.get("embedder")
+    return Verifier(embed=embed, idf=idf, min_cosine=spec.get("min_cosine") if same else None,
+                    rare_idf=spec.get("rare_idf", 6.0), min_overlap=spec.get("min_overlap", MIN_OVERLAP))

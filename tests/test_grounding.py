@@ -52,3 +52,53 @@ def test_parser_never_crashes_and_numbers_are_ints(s):
     for c in parse_claims(s):
         assert all(isinstance(n, int) for n in c.cited)
         assert "[" not in c.text and "]" not in c.text
+
+
+# ---------------------------------------------------------------- the cross-language Verifier
+SOURCE_AR = ("قال الرئيس الفرنسي ماكرون إن 26 دولة التزمت بإرسال قوات إلى أوكرانيا. "
+             "ولم توافق بولندا على إرسال جنود، وقدّر التقرير الكلفة بنحو 40 ألف يورو.")
+
+
+def test_verifier_accepts_english_over_arabic_with_names_and_numbers():
+    from assistant.grounding import Verifier
+    v = Verifier()
+    assert v.check("Macron said 26 countries committed to sending forces to Ukraine.", SOURCE_AR) is None
+    assert v.check("ماكرون قال إن 26 دولة التزمت بإرسال قوات.", SOURCE_AR) is None
+
+
+def test_verifier_catches_changed_number_swapped_name_and_added_negation():
+    from assistant.grounding import Verifier
+    v = Verifier()
+    assert "numbers" in v.check("Macron said 28 countries committed to sending forces.", SOURCE_AR)
+    assert "names" in v.check("Scholz said 26 countries committed to sending forces.", SOURCE_AR)
+    assert "negates" in v.check("قال ماكرون إن 26 دولة لم تلتزم بإرسال قوات.", SOURCE_AR)
+
+
+def test_verifier_negation_in_the_source_only_counts_when_it_is_about_the_sentence():
+    from assistant.grounding import Verifier
+    v = Verifier()
+    src = "لم يحضر الوزير الجلسة التي أقر فيها البرلمان الموازنة الجديدة."
+    assert v.check("أقر البرلمان الموازنة الجديدة.", src) is None  # the negation is about the minister
+    assert "negates" in v.check("حضر الوزير الجلسة.", src)
+    assert "negates" in v.check("وافقت بولندا على إرسال جنود.", SOURCE_AR)
+
+
+def test_verifier_reads_a_name_phrase_as_one_name_and_spaced_thousands():
+    from assistant.grounding import Verifier, number_facts
+    src = "أعلنت الجمعية الملكية في إدنبرة أن نحو 40 ألف شخص شاركوا."
+    assert Verifier().check("The Royal Society of Edinburgh said about 40 thousand people took part.", src) is None
+    assert "40000" in number_facts("about 40, 000 people")[0]
+
+
+def test_calibrated_cosine_floors_apply_only_to_the_embedder_they_were_fitted_for():
+    import json
+
+    from assistant.grounding import VERIFIER_FILE, default_verifier
+    from assistant.models.embedder import HashEmbedder
+
+    spec = json.loads(VERIFIER_FILE.read_text(encoding="utf-8"))
+    assert default_verifier(HashEmbedder(), None).min_cosine is None  # a fake's cosines mean nothing
+
+    calibrated = HashEmbedder()
+    calibrated.model_id = spec["embedder"]
+    assert default_verifier(calibrated, None).min_cosine == spec["min_cosine"]

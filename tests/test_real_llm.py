@@ -1,4 +1,5 @@
-"""The real bundled GGUF (Gemma 3 270M base) through llama-cpp-python, in process and over HTTP."""
+"""The real GGUFs through llama-cpp-python: the default instruction-tuned model assembled from its part
+packages (a handful of generations: a few seconds each), and the small base model for plumbing."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,96 @@ from tests.conftest import free_port, serving
 
 pytestmark = pytest.mark.real
 
+ARTICLE = ("ضمانات أمنية لأوكرانيا\n\n"
+           "تجلى هذا في الرابع من سبتمبر 2025 بعد مداولات تحالف الراغبين في باريس. وكانت الرسالة الأهم من الرئيس "
+           "الفرنسي، إيمانويل ماكرون، أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.\n\n"
+           "وقدّر الرئيس الأمريكي أن روسيا حصلت على 1.1 مليار يورو من مبيعات الوقود من الاتحاد الأوروبي خلال عام واحد.\n\n"
+           "بينما استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.\n")
 
+
+@pytest.fixture(scope="module")
+def default_llm(model_cache):
+    """The configured default model, as a user gets it: joined from its installed part packages."""
+    from assistant.config import load_settings
+    from assistant.models.llm import load_llm
+
+    settings = load_settings(model_cache=model_cache, llm_backend="llama-cpp")
+    llm = load_llm(settings)
+    assert llm is not None and llm.instruction_tuned, f"{settings.llm} should be instruction-tuned"
+    return llm
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, real_embedder, default_llm):
+    from assistant import Assistant
+
+    folder = tmp_path_factory.mktemp("llm")
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    a = Assistant(data_dir=folder / "index", embedder=real_embedder, llm=default_llm)
+    a.ingest([folder / "a.txt"])
+    return a
+
+
+def test_the_default_model_is_assembled_from_its_parts_and_verified(model_cache):
+    from assistant.config import load_settings
+    from assistant.models.provision import get, gguf_metadata
+
+    settings = load_settings(model_cache=model_cache)
+    model = get(settings.llm)
+    path = model_cache / "llm" / model.filename
+    assert path.stat().st_size == model.size
+    assert gguf_metadata(path)["general.name"] == model.gguf_name
+
+
+def test_arabic_answer_streams_with_its_citation(archive):
+    pieces: list[str] = []
+    events = [e.kind for e in archive.ask_events("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", mode="generative")]
+    assert events[0] == "quote" and "drafting" in events and events[-1] == "final"
+    ans = archive.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", mode="generative", on_token=pieces.append)
+    assert len(pieces) > 1 and ans.timings["tokens"] >= 2
+    assert ans.mode == "generative", (ans.llm_status, ans.dropped)
+    assert "26" in ans.answer and ans.citations and "26 دولة" in ans.citations[0].quote
+
+
+def test_an_english_answer_from_an_arabic_passage_is_kept(archive):
+    ans = archive.ask("How much money did Russia make from fuel sales to the EU in one year?", mode="generative")
+    assert ans.language == "en"
+    assert ans.mode == "generative", (ans.llm_status, [(d.sentence, d.reason) for d in ans.dropped])
+    assert "1.1" in ans.answer and any(ch.isascii() and ch.isalpha() for ch in ans.answer)
+    assert "1.1 مليار يورو" in ans.citations[0].quote  # the English sentence cites the Arabic quote
+
+
+def test_a_planted_wrong_number_is_dropped(archive, default_llm):
+    """The model's own context, with one figure changed before verification: the verifier drops it."""
+    from assistant.generate import draft_answer
+    from assistant.grounding import default_verifier
+    from tests.conftest import ScriptedLLM
+
+    q = "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟"
+    raw = default_llm.chat([{"role": "user", "content": f"{ARTICLE}\n\nأجب بجملة واحدة: {q}"}], max_tokens=60)
+    planted = raw.replace("26", "34") if "26" in raw else "التزمت 34 دولة على الأقل بإرسال جنود ضمن قوة أمنية"
+    from assistant.answer import AnswerOptions, extract_answer, question_language
+    from assistant.generate import sources_for
+    from assistant.scoring import default_scorer
+
+    _, scored = extract_answer(q, question_language(q), archive.retriever, archive.embedder, AnswerOptions(), default_scorer())
+    sources = sources_for(scored, 3)
+    verifier = default_verifier(archive.embedder, archive.retriever.idf)
+    draft = draft_answer(q, sources, "ar", ScriptedLLM(f"{planted.strip().rstrip('.')} [1]."), verifier)
+    assert draft.answer is None and draft.status == "no usable sentence"
+    assert "34" in draft.dropped[0].reason
+
+
+def test_schema_bounded_json(default_llm):
+    schema = {"type": "object", "properties": {"points": {"type": "array", "maxItems": 3, "items": {
+        "type": "string", "maxLength": 80}}}, "required": ["points"]}
+    out = default_llm.chat([{"role": "user", "content": f"{ARTICLE}\n\nList the key points as JSON."}],
+                           max_tokens=200, json_schema=schema)
+    data = json.loads(out)
+    assert 1 <= len(data["points"]) <= 3
+
+
+# --------------------------------------------------------------- the base model: plumbing only
 @pytest.fixture(scope="module")
 def gguf(model_cache):
     from assistant.models.llm import provision_gemma
@@ -20,63 +110,24 @@ def gguf(model_cache):
     return provision_gemma(model_cache / "llm")
 
 
-@pytest.fixture(scope="module")
-def gemma(gguf):
+def test_the_base_model_is_never_used_to_answer_in_auto_mode(gguf, real_embedder, tmp_path):
+    from assistant import Assistant
     from assistant.models.llm import LlamaCppLLM
 
-    return LlamaCppLLM(gguf, n_ctx=4096, threads=1)
-
-
-def test_gemma_loads_as_a_base_model_with_explicit_chat_format(gemma):
-    assert gemma.instruction_tuned is False  # no chat template in the GGUF
-    assert gemma.chat_format == "gemma"
-
-
-def test_gemma_streams(gemma):
-    pieces: list[str] = []
-    out = gemma.chat([{"role": "user", "content": "اكتب جملة عن الأمن الأوروبي."}], max_tokens=24, on_token=pieces.append)
-    assert len(pieces) >= 5 and "".join(pieces) == out
-
-
-def test_json_schema_output_is_bounded_and_parses(gemma):
-    from assistant.prompts import FINDINGS_SCHEMA
-
-    out = gemma.chat([{"role": "user", "content": "Findings as JSON."}], max_tokens=400, json_schema=FINDINGS_SCHEMA)
-    data = json.loads(out)
-    assert 1 <= len(data["findings"]) <= 8
-
-
-def test_context_overflow_is_avoided_by_trimming(gemma, real_embedder, seed_path, tmp_path):
-    from assistant import Assistant
-
+    gemma = LlamaCppLLM(gguf, n_ctx=4096, threads=1)
+    assert gemma.instruction_tuned is False and gemma.chat_format == "gemma"
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     a = Assistant(data_dir=tmp_path / "idx", embedder=real_embedder, llm=gemma)
-    a.ingest([seed_path])
-    a.settings.llm_n_ctx = gemma.n_ctx
-    ans = a.ask("ما موقف ترامب من العقوبات على روسيا؟", k=20, mode="generative")  # 20 passages > 4096 tokens
-    assert ans.answer
-
-
-def test_forced_generative_gemma_never_shows_unsupported_numbers(gemma, real_embedder, seed_path, tmp_path):
-    from assistant import Assistant
-
-    a = Assistant(data_dir=tmp_path / "idx", embedder=real_embedder, llm=gemma)
-    a.ingest([seed_path])
-    for q in ("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "كم حصلت روسيا من مبيعات الوقود؟",
-              "ما نسبة تأييد البولنديين لانضمام أوكرانيا إلى الاتحاد الأوروبي؟"):
-        ans = a.ask(q, mode="generative")
-        assert not ans.abstained
-        by_n = {c.n: c for c in ans.citations}
-        for claim in _shown_claims(ans.answer):
-            text, cited = claim
-            assert cited, f"shown sentence without citation: {text}"
-            passages = " ".join(a.index.chunks_by_id([by_n[n].chunk_id])[by_n[n].chunk_id][0].text for n in cited)
-            assert numbers_in(text) <= numbers_in(passages), (text, passages)
-
-
-def _shown_claims(answer: str):
+    a.ingest([tmp_path / "a.txt"])
+    ans = a.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")
+    assert ans.mode == "extractive" and ans.llm_status == ""
+    forced = a.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", mode="generative")
+    by_n = {c.n: c for c in forced.citations}
     from assistant.grounding import parse_claims
 
-    return [(c.text, c.cited) for c in parse_claims(answer)]
+    for claim in parse_claims(forced.answer):  # whatever it wrote, nothing unsupported is shown
+        passages = " ".join(a.passages([by_n[n].chunk_id])[by_n[n].chunk_id][0] for n in claim.cited)
+        assert numbers_in(claim.text) <= numbers_in(passages)
 
 
 @pytest.fixture(scope="module")
@@ -90,26 +141,23 @@ def llama_server(gguf):
         yield base
 
 
-def test_openai_compatible_backend_against_a_real_server(llama_server):
-    from assistant.models.llm import OpenAICompatLLM
-
-    llm = OpenAICompatLLM(llama_server, model="gemma")
-    plain = llm.chat([{"role": "user", "content": "Hello"}], max_tokens=16)
-    assert isinstance(plain, str) and plain
-    pieces: list[str] = []
-    streamed = llm.chat([{"role": "user", "content": "Hello"}], max_tokens=16, on_token=pieces.append)
-    assert len(pieces) > 1 and "".join(pieces) == streamed
-
-
-def test_generative_answer_over_http_is_verified(llama_server, real_embedder, seed_path, tmp_path):
+def test_openai_compatible_backend_against_a_real_server(llama_server, real_embedder, tmp_path):
     from assistant import Assistant
     from assistant.models.llm import OpenAICompatLLM
 
-    a = Assistant(data_dir=tmp_path / "idx", embedder=real_embedder, llm=OpenAICompatLLM(llama_server))
-    a.ingest([seed_path])
+    llm = OpenAICompatLLM(llama_server, model="gemma")
+    pieces: list[str] = []
+    streamed = llm.chat([{"role": "user", "content": "Hello"}], max_tokens=16, on_token=pieces.append,
+                        stop=["\nQuestion"])
+    assert len(pieces) > 1 and "".join(pieces) == streamed
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    a = Assistant(data_dir=tmp_path / "idx", embedder=real_embedder, llm=llm)
+    a.ingest([tmp_path / "a.txt"])
     ans = a.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")  # auto: a server counts as instruction-tuned
-    assert ans.mode in ("generative", "extractive")
+    assert ans.llm_status in ("used", "no answer", "no usable sentence", "nothing written")
     by_n = {c.n: c for c in ans.citations}
-    for text, cited in _shown_claims(ans.answer):
-        passages = " ".join(a.index.chunks_by_id([by_n[n].chunk_id])[by_n[n].chunk_id][0].text for n in cited)
-        assert numbers_in(text) <= numbers_in(passages)
+    from assistant.grounding import parse_claims
+
+    for claim in parse_claims(ans.answer):
+        passages = " ".join(a.passages([by_n[n].chunk_id])[by_n[n].chunk_id][0] for n in claim.cited)
+        assert numbers_in(claim.text) <= numbers_in(passages)

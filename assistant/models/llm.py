@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -21,8 +24,8 @@ class LLM(Protocol):
     instruction_tuned: bool  # only then is generative answering on by default
     n_ctx: int
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400,
-             on_token: TokenCallback | None = None, json_schema: dict | None = None) -> str: ...
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400, on_token: TokenCallback | None = None,
+             json_schema: dict | None = None, stop: list[str] | None = None) -> str: ...
 
     def count_tokens(self, text: str) -> int: ...
 
@@ -85,10 +88,12 @@ class LlamaCppLLM:
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400,
-             on_token: TokenCallback | None = None, json_schema: dict | None = None) -> str:
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400, on_token: TokenCallback | None = None,
+             json_schema: dict | None = None, stop: list[str] | None = None) -> str:
         kwargs: dict[str, Any] = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0,
                                   "repeat_penalty": 1.1}
+        if stop:
+            kwargs["stop"] = stop
         if json_schema is not None:
             kwargs["response_format"] = {"type": "json_object", "schema": json_schema}
         if on_token is None:
@@ -132,10 +137,12 @@ class OpenAICompatLLM:
             raise ModelError(f"cannot reach the LLM server at {self.base_url} ({exc}); "
                              "check ASSISTANT_LLM_BASE_URL and that the server runs") from exc
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400,
-             on_token: TokenCallback | None = None, json_schema: dict | None = None) -> str:
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400, on_token: TokenCallback | None = None,
+             json_schema: dict | None = None, stop: list[str] | None = None) -> str:
         payload: dict[str, Any] = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
                                    "temperature": 0.0, "stream": on_token is not None}
+        if stop:
+            payload["stop"] = stop
         if json_schema is not None:
             payload["response_format"] = {"type": "json_object", "schema": json_schema}
         with self._post(payload) as resp:
@@ -158,6 +165,31 @@ class OpenAICompatLLM:
             return "".join(parts)
 
 
+def builtin_llms() -> dict[str, str]:
+    """Name → what it is, for every LLM this package can provision offline."""
+    from .provision import catalogue
+
+    out = {m.name: m.description for m in catalogue().values() if m.kind == "llm"}
+    out[BUILTIN_LLM] = "Gemma 3 270M base, Q4_K_M (a base model: plumbing and tests only, never used to answer)"
+    return out
+
+
+def llm_path(settings: Settings) -> Path:
+    """The GGUF the settings name: a bundled model (assembled from its parts on first use) or a file."""
+    name = settings.llm
+    if name == BUILTIN_LLM:
+        return provision_gemma(settings.model_cache / "llm")
+    from .provision import catalogue, provision
+
+    if name in catalogue():
+        return provision(name, settings.model_cache)
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise ModelError(f"ASSISTANT_LLM='{name}' is neither a bundled model ({', '.join(builtin_llms())}) nor a "
+                         ".gguf file; set it to one of them")
+    return path
+
+
 def load_llm(settings: Settings) -> LLM | None:
     if settings.llm_backend == "none":
         return None
@@ -166,5 +198,41 @@ def load_llm(settings: Settings) -> LLM | None:
             raise ModelError("ASSISTANT_LLM_BACKEND=openai needs ASSISTANT_LLM_BASE_URL, e.g. http://127.0.0.1:8080/v1")
         return OpenAICompatLLM(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
                                settings.llm_timeout, settings.llm_n_ctx)
-    path = provision_gemma(settings.model_cache / "llm") if settings.llm == BUILTIN_LLM else Path(settings.llm)
-    return LlamaCppLLM(path, settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format)
+    return LlamaCppLLM(llm_path(settings), settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format)
+
+
+class Gate:
+    """One generation at a time, first come first served; a waiter can learn its place in the queue."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._queue: deque[object] = deque()
+
+    def position(self, ticket: object) -> int:
+        """How many generations run or wait before this ticket's (0: its turn)."""
+        with self._cond:
+            return self._queue.index(ticket) if ticket in self._queue else 0
+
+    def waiting(self) -> int:
+        with self._cond:
+            return len(self._queue)
+
+    @contextmanager
+    def turn(self, on_wait: Callable[[int], None] | None = None, poll: float = 0.5) -> Iterator[None]:
+        """Hold the LLM; ``on_wait(ahead)`` is called while others are ahead (and when that changes)."""
+        ticket = object()
+        with self._cond:
+            self._queue.append(ticket)
+            last = -1
+            while self._queue[0] is not ticket:
+                ahead = self._queue.index(ticket)
+                if on_wait is not None and ahead != last:
+                    on_wait(ahead)
+                    last = ahead
+                self._cond.wait(poll)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._queue.remove(ticket)
+                self._cond.notify_all()

@@ -1,0 +1,148 @@
+"""The LLM writes the answer from a short context — the best sentences and their neighbours — and
+only the sentences that pass the verifier are shown, each citing the exact quote it rests on.
+
+The context is small on purpose: prompt evaluation dominates a local model's time (FACTS.md), so
+two or three windows of a few sentences keep the first token near a second, and the fixed system
+prompt is evaluated once and reused.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from .arabic import split_sentences
+from .grounding import Verifier, parse_claims, verify_claims
+from .models.llm import LLM
+from .prompts import ANSWER_SYSTEM, ANSWER_USER, LANGUAGE_NAME, NO_ANSWER
+from .records import Answer, Citation, Dropped, Hit
+from .scoring import Candidate
+
+STOP = ["\nQuestion", "Question (", "\nSources:", "\n\n\n"]
+_PREFIX = re.compile(r"^\s*(answer|الإجابة|الاجابة|الجواب)\s*[:：]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source given to the LLM: a window of sentences of one retrieved passage."""
+
+    n: int
+    hit: Hit
+    start: int  # offsets in the document's clean text
+    end: int
+
+    @property
+    def text(self) -> str:
+        c = self.hit.chunk
+        return c.text[self.start - c.start:self.end - c.start]
+
+
+def sources_for(scored: list[Candidate], limit: int = 3, budget: int | None = None,
+                count: Callable[[str], int] | None = None) -> list[Source]:
+    """Windows (the sentence with the one before and after it) around the best candidates, best first;
+    windows of one passage that touch are merged. With a token ``budget`` (prompt evaluation is most
+    of a local model's time), a window that does not fit shrinks to its sentence, or is left out."""
+    spans: list[tuple[Hit, int, int]] = []
+    spent = 0
+    for c in scored:
+        if len(spans) == limit:
+            break
+        chunk = c.hit.chunk
+        sents = split_sentences(chunk.text)
+        a = chunk.start + sents[max(0, c.position - 1)][0]
+        b = chunk.start + sents[min(len(sents) - 1, c.position + 1)][1]
+        if budget is not None and count is not None:
+            cost = count(chunk.text[a - chunk.start:b - chunk.start])
+            if spent + cost > budget:
+                a, b = c.start, c.end  # the sentence alone
+                cost = count(c.text)
+                if spent + cost > budget and spans:
+                    break
+            spent += cost
+        for i, (h, s, e) in enumerate(spans):
+            if h.chunk.chunk_id == chunk.chunk_id and a <= e and s <= b:
+                spans[i] = (h, min(s, a), max(e, b))
+                break
+        else:
+            spans.append((c.hit, a, b))
+    return [Source(n, h, s, e) for n, (h, s, e) in enumerate(spans, 1)]
+
+
+def answer_messages(question: str, sources: list[Source], lang: str) -> list[dict[str, str]]:
+    block = "\n".join(f"[{s.n}] {' '.join(s.text.split())}" for s in sources)
+    user = ANSWER_USER.format(sources=block, language=LANGUAGE_NAME[lang], question=question.strip())
+    return [{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": user}]
+
+
+def clean_reply(raw: str) -> str:
+    """The reply without a repeated "Answer:" and without anything after the first blank line."""
+    text = _PREFIX.sub("", raw.strip())
+    return text.split("\n\n")[0].strip()
+
+
+@dataclass
+class Draft:
+    """What came of asking the LLM: the verified answer (or None), what was dropped, and why not used."""
+
+    answer: Answer | None
+    dropped: list[Dropped]
+    status: str  # used | no answer | no usable sentence | nothing written
+    raw: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def draft_answer(question: str, sources: list[Source], lang: str, llm: LLM, verifier: Verifier,
+                 max_tokens: int = 160, on_token: Callable[[str], None] | None = None) -> Draft:
+    """Ask the LLM, verify every sentence it wrote against the source it cites, build the answer."""
+    t0 = time.perf_counter()
+    first: list[float] = []
+    count = [0]
+
+    def token(piece: str) -> None:
+        if not first:
+            first.append(time.perf_counter() - t0)
+        count[0] += 1
+        if on_token is not None:
+            on_token(piece)
+
+    raw = llm.chat(answer_messages(question, sources, lang), max_tokens=max_tokens, on_token=token, stop=STOP)
+    took = time.perf_counter() - t0
+    timings = {"first_token_s": round(first[0] if first else took, 3), "llm_s": round(took, 3),
+               "tokens": count[0], "tokens_per_s": round(count[0] / max(took - (first[0] if first else 0), 1e-6), 2)}
+    reply = clean_reply(raw)
+    if reply.upper().startswith(NO_ANSWER):
+        return Draft(None, [], "no answer", raw, timings)
+    claims = parse_claims(reply)
+    if not claims:
+        return Draft(None, [Dropped(raw.strip()[:200] or "(empty)", "the LLM wrote no sentence")],
+                     "nothing written", raw, timings)
+    kept, dropped = verify_claims(claims, {s.n: s.text for s in sources}, check=verifier.check)
+    if not kept:
+        return Draft(None, dropped, "no usable sentence", raw, timings)
+    by_n = {s.n: s for s in sources}
+    numbering: dict[int, int] = {}
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for claim, supports in kept:
+        marks = []
+        for sp in supports:
+            src = by_n[sp.n]
+            if sp.n not in numbering:
+                numbering[sp.n] = len(numbering) + 1
+                ch = src.hit.chunk
+                citations.append(Citation(
+                    n=numbering[sp.n], doc_id=ch.doc_id, title=src.hit.title, source=src.hit.source,
+                    chunk_id=ch.chunk_id, quote=src.text[sp.start:sp.end], start=src.start + sp.start,
+                    end=src.start + sp.end, heading=ch.heading, page=ch.page, date=src.hit.date))
+            marks.append(f"[{numbering[sp.n]}]")
+        parts.append(f"{claim.text} {''.join(dict.fromkeys(marks))}")
+    answer = Answer(question, " ".join(parts), "generative", False, tuple(citations), tuple(dropped), language=lang)
+    return Draft(answer, dropped, "used", raw, timings)
+
+
+def with_draft(quote: Answer, draft: Draft) -> Answer:
+    """The answer to show: the verified draft, or the quote with what was dropped and why."""
+    if draft.answer is not None:
+        return replace(draft.answer, confidence=quote.confidence, llm_status=draft.status, timings=draft.timings)
+    return replace(quote, dropped=tuple(draft.dropped), llm_status=draft.status, timings=draft.timings)

@@ -1,0 +1,113 @@
+"""The whole embedder through ONNX Runtime and the `tokenizers` library: no torch in the process.
+
+The web app serves questions, answers and uploads with this: the same vectors as the
+sentence-transformers model (the graph is exported from it), and bulk passages as fast (measured
+in eval/performance.md), without torch and transformers in memory — about 0.7 GB less RSS. The graph
+is exported once, in a child process (so this process never imports torch), into
+``<folder>/onnx-query/model.onnx``; any failure keeps the torch path and says why once.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .onnx_query import ONNX_DIR, mean_pooled
+
+BATCH = 16
+
+
+def export_in_child(folder: Path) -> Path:
+    """Export the ONNX graph in a separate process (torch is imported there, not here)."""
+    path = Path(folder) / ONNX_DIR / "model.onnx"
+    if path.exists():
+        return path
+    code = ("import sys\nfrom pathlib import Path\nfrom sentence_transformers import SentenceTransformer\n"
+            "from assistant.models.onnx_query import export\n"
+            "m = SentenceTransformer(sys.argv[1], device='cpu', local_files_only=True)\n"
+            "export(m, Path(sys.argv[1]) / 'onnx-query' / 'model.onnx')\n")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env)
+    if proc.returncode != 0 or not path.exists():
+        raise RuntimeError((proc.stderr.strip().splitlines() or ["export failed"])[-1])
+    return path
+
+
+class OnnxEmbedder:
+    """Embedder protocol over an exported sentence-transformers model (mean pooling, normalised)."""
+
+    def __init__(self, folder: Path | str, model_id: str, query_prefix: str = "query: ",
+                 passage_prefix: str = "passage: ", threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = Path(folder)
+        self.folder = folder
+        self.model_id = model_id
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        cfg = json.loads((folder / "sentence_bert_config.json").read_text()) if (
+            folder / "sentence_bert_config.json").exists() else {}
+        self.max_tokens = int(cfg.get("max_seq_length", 512))
+        # One tokenizer (a 250k-piece vocabulary costs ~0.3 GB), used without truncation or padding so that
+        # it also counts whole texts; _encode truncates and pads itself. Shared by threads: read-only use.
+        self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tok.no_truncation()
+        self._tok.no_padding()
+        pad = self._tok.token_to_id("<pad>")
+        self._pad = pad if pad is not None else 0
+        path = export_in_child(folder)
+        opts = ort.SessionOptions()
+        opts.add_session_config_entry("session.disable_prepacking", "1")  # ~60 MB less, same speed here
+        opts.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        opts.log_severity_level = 3
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self._inputs = [i.name for i in self._session.get_inputs()]
+        self.dim = int(self._encode(["dimension probe"]).shape[1])
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        out: list[np.ndarray] = []
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths: little padding
+        for i in range(0, len(order), BATCH):
+            idx = order[i:i + BATCH]
+            enc = [e.ids for e in self._tok.encode_batch([texts[j] for j in idx])]
+            # Truncate as sentence-transformers does: keep the first tokens and the closing special token.
+            enc = [e if len(e) <= self.max_tokens else e[:self.max_tokens - 1] + e[-1:] for e in enc]
+            width = max(len(e) for e in enc)
+            ids = np.full((len(enc), width), self._pad, np.int64)
+            mask = np.zeros((len(enc), width), np.int64)
+            for r, e in enumerate(enc):
+                ids[r, :len(e)] = e
+                mask[r, :len(e)] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, {n: feed[n] for n in self._inputs})[0]
+            m = mask[..., None].astype(np.float32)
+            vec = (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+            out.append(vec / np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12))
+        if not out:
+            return np.zeros((0, getattr(self, "dim", 0)), np.float32)
+        vecs = np.concatenate(out).astype(np.float32)
+        result = np.empty_like(vecs)
+        result[order] = vecs
+        return result
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self.query_prefix + t for t in texts])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tok.encode(self.passage_prefix + text).ids)
+
+
+def onnx_capable(folder: Path) -> bool:
+    return mean_pooled(Path(folder)) and (Path(folder) / "tokenizer.json").exists()

@@ -1,0 +1,86 @@
+"""Extractive against generative answers with each bundled LLM, on held-out questions; and the seed
+article's findings drafted by each. One table for eval/README.md.
+
+    python eval/compare_llms.py                   # ~1 hour on 2 cores
+    python eval/compare_llms.py --models qwen2.5-coder-0.5b --limit 40
+
+Sets (none of them seen by any tuning): XQuAD-ar test articles with 300 ANT distractors (Arabic
+questions, and their English twins: cross-lingual), ARCD test articles (Arabic). Each set is asked in
+extractive mode (the quote alone) and in generative mode per model (the verified draft, or the
+quote when nothing survives). Writes eval/results/llms.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.config import load_settings  # noqa: E402
+from assistant.evaluation.answers import build_answer_set, evaluate_answers  # noqa: E402
+from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
+
+ANT = ROOT.parent / "shared" / "data" / "ant"
+
+
+def sets(limit: int) -> dict:
+    xq = build_answer_set(HERE / "xquad-ar", "test", True, "offtopic", ANT, 300, removed=10, nearmiss=40, limit=limit)
+    xq = replace(xq, offtopic=[replace(d, queries=dict(list(d.queries.items())[:40])) for d in xq.offtopic])
+    ar = build_answer_set(HERE / "arcd", "test", False, None, None, removed=8, nearmiss=30, limit=limit)
+    return {"xquad-ar test (+ English twins)": xq, "arcd test": ar}
+
+
+def findings(model: str | None, settings, embedder) -> dict:  # noqa: ANN001
+    from assistant.evaluation.summary import evaluate_summaries
+    from assistant.findings import FindingsOptions
+    from assistant.grounding import default_verifier
+
+    llm = None if model is None else LlamaCppLLM(llm_path(settings.model_copy(update={"llm": model})), 4096,
+                                                 settings.llm_threads)
+    t = time.perf_counter()
+    res = evaluate_summaries(HERE / "findings" / "seed.jsonl", llm, FindingsOptions(), None,
+                             "extractive" if model is None else "generative", embedder=embedder,
+                             verifier=default_verifier(embedder, None))
+    res["seconds"] = round(time.perf_counter() - t, 1)
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--models", default="qwen2.5-coder-1.5b,qwen2.5-coder-0.5b")
+    ap.add_argument("--limit", type=int, default=120, help="answerable questions per language and set")
+    args = ap.parse_args()
+    settings = load_settings()
+    embedder = load_embedder(settings)
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    out: dict = {"date": time.strftime("%Y-%m-%d"), "limit": args.limit, "threads": settings.llm_threads,
+                 "context_tokens": settings.llm_context_tokens, "answers": {}, "findings": {}}
+    for name, spec in sets(args.limit).items():
+        out["answers"][name] = {}
+        for model in [None, *models]:
+            t = time.perf_counter()
+            llm = None if model is None else LlamaCppLLM(llm_path(settings.model_copy(update={"llm": model})), 4096,
+                                                         settings.llm_threads)
+            res = evaluate_answers(spec, embedder, settings, llm, "extractive" if model is None else "generative")
+            key = model or "extractive (quote)"
+            out["answers"][name][key] = {**{k: v for k, v in res.items() if k != "rows"},
+                                         "seconds": round(time.perf_counter() - t)}
+            (HERE / "results" / "llms-rows.jsonl").open("a", encoding="utf-8").write(
+                json.dumps({"set": name, "model": key, "rows": res["rows"]}, ensure_ascii=False) + "\n")
+            print(name, key, json.dumps(res["by_pair"], ensure_ascii=False)[:900], flush=True)
+    for model in [None, *models]:
+        out["findings"][model or "extractive"] = findings(model, settings, embedder)
+        print("findings", model, out["findings"][model or "extractive"]["mean"], flush=True)
+    (HERE / "results" / "llms.json").write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
+    print("wrote eval/results/llms.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Many users against the web app with the real parts: the real embedder and the default local LLM.
+
+    python eval/load_real.py                      # 16 users for 60 s
+    python eval/load_real.py --users 16 --seconds 60 --threads 1
+
+Starts the app (`assistant serve`) over the bundled sample articles in a temporary data directory,
+then each user, in its own gradio_client, asks questions one after another through /ask_stream: the
+quote arrives at once, then the user waits in the LLM's queue, then the verified answer. Reported:
+failures, time to the quote (p50/p95), the queue wait (quote → the LLM starts on it, p50/p95), the
+answers completed per minute, and the app's RSS (first third vs last third, peak). Writes
+eval/results/load-real.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from eval.llm_latency import QUESTIONS  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return round(xs[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--users", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--threads", type=int, default=None, help="ASSISTANT_LLM_THREADS for the app")
+    args = ap.parse_args()
+    from gradio_client import Client
+
+    from tests.conftest import free_port, wait_for_http
+
+    data = Path(tempfile.mkdtemp(prefix="load-real-")) / "index"
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_ANALYTICS_ENABLED": "False"}
+    if args.threads:
+        env["ASSISTANT_LLM_THREADS"] = str(args.threads)
+    log = open(data.parent / "app.log", "w")  # noqa: SIM115
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    wait_for_http(url, proc, 600, "the web app")
+    start_s = time.perf_counter() - t0
+    lock = threading.Lock()
+    rec: dict[str, list] = {"quote": [], "wait": [], "final": [], "failures": [], "generative": [], "asked": []}
+    rss: list[float] = []
+    stop = time.monotonic() + args.seconds
+
+    def user(i: int) -> None:
+        client = Client(url, verbose=False)
+        rng = random.Random(i)
+        while time.monotonic() < stop:
+            q = rng.choice(QUESTIONS)
+            t = time.perf_counter()
+            got_quote = got_draft = None
+            try:
+                job = client.submit(q, None, None, "auto", api_name="/ask_stream")
+                for out in job:
+                    now = time.perf_counter() - t
+                    if out["stage"] == "quote" and got_quote is None:
+                        got_quote = now
+                        with lock:
+                            rec["quote"].append(now)
+                    elif out["stage"] == "drafting" and got_draft is None:
+                        got_draft = now
+                        with lock:
+                            rec["wait"].append(now - (got_quote or 0.0))
+                    elif out["stage"] == "final":
+                        with lock:
+                            rec["final"].append((time.monotonic(), now))
+                            rec["generative"].append(out["answer"]["mode"] == "generative")
+                    if time.monotonic() > stop + 120:  # the run is over: stop waiting in the queue
+                        job.cancel()
+                        break
+                with lock:
+                    rec["asked"].append(got_quote is not None)
+            except Exception as exc:  # noqa: BLE001
+                with lock:
+                    rec["failures"].append(repr(exc)[:200])
+
+    threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(args.users)]
+    for th in threads:
+        th.start()
+    while any(th.is_alive() for th in threads):
+        rss.append(rss_mb(proc.pid))
+        time.sleep(1)
+    proc.terminate()
+    proc.wait(timeout=30)
+    finished = [t for t, _ in rec["final"] if t <= stop]
+    third = max(1, len(rss) // 3)
+    res = {"users": args.users, "seconds": args.seconds, "app_start_s": round(start_s, 1),
+           "questions": len(rec["asked"]), "failures": len(rec["failures"]), "failure_samples": rec["failures"][:3],
+           "every_question_got_its_quote": all(rec["asked"]) and len(rec["quote"]) == len(rec["asked"]),
+           "quote_p50_s": pct(rec["quote"], 0.5), "quote_p95_s": pct(rec["quote"], 0.95),
+           "llm_wait_p50_s": pct(rec["wait"], 0.5), "llm_wait_p95_s": pct(rec["wait"], 0.95),
+           "answers_per_minute": round(len(finished) / (args.seconds / 60), 1),
+           "final_p50_s": pct([s for _, s in rec["final"]], 0.5), "final_p95_s": pct([s for _, s in rec["final"]], 0.95),
+           "generative_share": round(sum(rec["generative"]) / max(len(rec["generative"]), 1), 3),
+           "rss_first_third_mb": round(sum(rss[:third]) / third), "rss_last_third_mb": round(sum(rss[-third:]) / third),
+           "rss_max_mb": round(max(rss)) if rss else 0}
+    out = HERE / "results" / "load-real.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), **res}, indent=1, ensure_ascii=False))
+    print(json.dumps(res, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
