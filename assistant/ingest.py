@@ -25,27 +25,50 @@ _BATCH_CHUNKS = 256  # embed and commit in batches: a crash loses at most one ba
 
 def expand_paths(paths: Iterable[Path], skipped: list[dict[str, str]] | None = None
                  ) -> tuple[list[Path], list[dict[str, str]]]:
-    """Files to ingest (folders walked; hidden files skipped, unsupported ones listed) and missing paths."""
+    """Files to ingest and the paths that failed. Folders are walked without leaving them: a link to
+    something outside the folder given is not followed (and is listed as skipped), hidden files are
+    skipped, unsupported ones listed, and a sub-folder that cannot be read is reported as failed."""
     files: list[Path] = []
-    missing: list[dict[str, str]] = []
+    failed: list[dict[str, str]] = []
+    skipped = skipped if skipped is not None else []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            root = p.resolve()
+
+            def unreadable(err: OSError) -> None:
+                failed.append({"path": str(err.filename), "error": f"{err.filename}: cannot read this folder "
+                               f"({err.strerror}); its files were not ingested (check its permissions)"})
+
+            for folder, dirs, names in os.walk(p, onerror=unreadable):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _inside(Path(folder) / d, root, skipped))
                 for n in sorted(names):
-                    f = Path(root) / n
-                    if n.startswith("."):
+                    f = Path(folder) / n
+                    if n.startswith(".") or not _inside(f, root, skipped):
                         continue
                     if f.suffix.lower() in SUPPORTED and f.suffix:
                         files.append(f)
-                    elif skipped is not None:
+                    else:
                         skipped.append({"path": str(f), "reason": f"unsupported file type '{f.suffix or 'none'}'"})
         elif p.is_file():
             files.append(p)
         else:
-            missing.append({"path": str(p), "error": f"{p}: no such file or folder (check the path)"})
-    return files, missing
+            failed.append({"path": str(p), "error": f"{p}: no such file or folder (check the path)"})
+    return files, failed
+
+
+def _inside(path: Path, root: Path, skipped: list[dict[str, str]]) -> bool:
+    """False (and the path listed as skipped) for a link that leads out of the folder being ingested."""
+    if not path.is_symlink():
+        return True
+    try:
+        target = path.resolve()
+    except OSError:
+        target = None
+    if target is not None and (target == root or root in target.parents) and target.exists():
+        return True
+    skipped.append({"path": str(path), "reason": "a link to something outside the folder: not followed"})
+    return False
 
 
 def edge_keys(loaded: Loaded) -> set[str]:
@@ -68,18 +91,22 @@ class _Pending:
     minhash: object = None
 
 
+Loader = Callable[[Path, "int | None"], Loaded]
+
+
 def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_max_tokens: int,
                  max_bytes: int | None = None, progress: Progress | None = None,
-                 on_commit: Callable[[list[str]], None] | None = None) -> IngestReport:
+                 on_commit: Callable[[list[str]], None] | None = None, loader: Loader | None = None) -> IngestReport:
     """Ingest files and folders; each file succeeds or fails alone; commits every few hundred chunks.
 
-    ``on_commit`` is called with the ids of the documents each commit made durable.
+    ``on_commit`` is called with the ids of the documents each commit made durable; ``loader`` reads
+    one file (default: loaders.load_file in this process; the web app reads uploads in another).
     """
     report = IngestReport()
     files, missing = expand_paths(paths, report.skipped)
     report.failed.extend(missing)
     total = len(files)
-    loaded = _load_all(files, max_bytes, report, progress)
+    loaded = _load_all(files, max_bytes, report, progress, loader or load_file)
     # Learn boilerplate from this batch's edges plus what earlier ingests taught the index.
     batch_keys = {_raw_hash(ld): edge_keys(ld) for _, ld in loaded if ld.scraped}
     counts = Counter(k for keys in batch_keys.values() for k in keys)
@@ -115,14 +142,14 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
 
 
 def _load_all(files: list[Path], max_bytes: int | None, report: IngestReport,
-              progress: Progress | None) -> list[tuple[Path, Loaded]]:
+              progress: Progress | None, loader: Loader) -> list[tuple[Path, Loaded]]:
     """Read every file; a file that cannot be read is reported and the others go on."""
     loaded: list[tuple[Path, Loaded]] = []
     for i, f in enumerate(files):
         if progress:
             progress(i, len(files) * 2, f"reading {f.name}")
         try:
-            loaded.append((f, load_file(f, max_bytes)))
+            loaded.append((f, loader(f, max_bytes)))
         except LoadError as exc:
             report.failed.append({"path": str(f), "error": str(exc)})
         except Exception as exc:  # a loader bug must not stop the batch

@@ -119,7 +119,9 @@ class Answer:
     dropped: tuple[Dropped, ...] = ()
     nearest: tuple[Hit, ...] = ()  # shown with an abstention
     language: str = "ar"
-    confidence: float = 0.0  # cosine of the best sentence to the question (what abstention is decided on)
+    confidence: float = 0.0  # probability that the best sentence holds the answer (abstention is decided on it)
+    llm_status: str = ""  # "" (no LLM), used, no answer, no usable sentence, nothing written
+    timings: dict[str, float] = field(default_factory=dict)  # the LLM's: first_token_s, llm_s, tokens, …
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -129,6 +131,8 @@ class Answer:
             "abstained": self.abstained,
             "language": self.language,
             "confidence": round(self.confidence, 4),
+            "llm_status": self.llm_status,
+            "timings": self.timings,
             "citations": [c.to_json() for c in self.citations],
             "dropped": [asdict(d) for d in self.dropped],
             "nearest": [h.to_json() for h in self.nearest],

@@ -38,11 +38,24 @@ def answer_html(ans: Answer, turn: int, passages: dict[int, tuple[str, int]] | N
     if ans.nearest:
         parts.append(f'<div class="sources-label" dir="auto">{esc(UI[lang]["nearest"])}</div>')
         parts.extend(hit_card(h) for h in ans.nearest)
+    if ans.llm_status and ans.llm_status != "used":
+        parts.append(f'<div class="llm-status" dir="auto">{esc(UI[lang]["draft_not_used"])}: '
+                     f'{esc(UI[lang].get(ans.llm_status, ans.llm_status))}</div>')
     if ans.dropped:
         items = "".join(f'<li dir="auto">{esc(d.sentence)} — <em>{esc(d.reason)}</em></li>' for d in ans.dropped)
         parts.append(f'<details class="dropped"><summary dir="auto">{esc(UI[lang]["unsupported"])} '
                      f'({len(ans.dropped)})</summary><ul>{items}</ul></details>')
     return "".join(parts)
+
+
+def draft_html(text: str, ahead: int | None = None) -> str:
+    """The LLM's draft as it streams under the quote (or the place in the model's queue)."""
+    if not text:
+        wait = (f"بانتظار النموذج: {ahead} قبلك · waiting for the model: {ahead} ahead of you" if ahead
+                else "يكتب النموذج إجابة… · the model is drafting an answer…")
+        return f'<div class="draft waiting" dir="auto">{esc(wait)}</div>'
+    return (f'<div class="draft streaming" dir="{_dir(text)}"><span class="draft-label">'
+            f'{esc("مسودة قيد التحقق · draft, being checked")}</span> {esc(text)}</div>')
 
 
 def _meta(title: str, date: str | None, heading: str, page: int | None) -> str:
@@ -127,6 +140,9 @@ CSS = """
 .msg.bot { background: #f8fafc; border: 1px solid #e2e8f0; }
 .answer { font-size: 1.05em; margin-bottom: 8px; }
 .answer.abstained { color: #92400e; }
+.draft { margin-top: 8px; padding: 6px 10px; border: 1px dashed #94a3b8; color: #334155; }
+.draft .draft-label { font-size: 0.8em; color: #64748b; }
+.llm-status { font-size: 0.85em; color: #64748b; margin-top: 6px; }
 .source { border-inline-start: 3px solid #6366f1; padding: 4px 10px; margin: 6px 0; background: white; }
 .source.near { border-color: #94a3b8; }
 .source .meta { font-size: 0.85em; color: #475569; }

@@ -2,11 +2,18 @@
 
 Hybrid is script-aware: BM25's weight is the share of the query's analysed terms that occur in the
 corpus vocabulary. An English question over Arabic articles shares almost no terms with them, so
-BM25 (noise there, FACTS.md: cross-lingual R@5 .947 → .459 with plain fusion) barely counts.
+BM25 (noise there, FACTS.md: cross-lingual R@5 .947 → .459 with plain fusion) barely counts. On top
+of that share, a tuned factor per query kind (script, length) and the RRF constant come from
+``assistant/data/fusion.json`` (``eval/tune_fusion.py``, tuned on ARCD and the training part of XQuAD),
+per embedder: a stronger dense model earns more weight against BM25.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +36,36 @@ def rrf_fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+FUSION_FILE = Path(__file__).parent / "data" / "fusion.json"
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """RRF constant, and BM25's weight factor per query kind ("ar-short", "ar-long", "other")."""
+
+    k: int = 60
+    bm25_factor: dict[str, float] = field(default_factory=dict)
+    long_query: int = 6  # analysed terms from which a query counts as long
+
+    def kind(self, tokens: Sequence[str], coverage: float) -> str:
+        if coverage < 0.5:  # mostly words the archive does not know: another script or language
+            return "other"
+        return "ar-long" if len(tokens) >= self.long_query else "ar-short"
+
+    def bm25_weight(self, tokens: Sequence[str], coverage: float) -> float:
+        return coverage * self.bm25_factor.get(self.kind(tokens, coverage), 1.0)
+
+
+@lru_cache(maxsize=8)
+def fusion_for(embedder_id: str) -> Fusion:
+    """The tuned fusion for an embedder (plain coverage-weighted RRF if none was tuned for it)."""
+    if FUSION_FILE.exists():
+        spec = json.loads(FUSION_FILE.read_text(encoding="utf-8")).get("embedders", {}).get(embedder_id)
+        if spec:
+            return Fusion(int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)))
+    return Fusion()
+
+
 def check_retriever(name: str) -> str:
     if name not in RETRIEVERS:
         raise ConfigError(f"unknown retriever '{name}'; choose {', '.join(RETRIEVERS)}")
@@ -36,11 +73,17 @@ def check_retriever(name: str) -> str:
 
 
 class Retriever:
-    def __init__(self, index: Index, embedder: Embedder, rrf_k: int = 60, candidates: int = 50) -> None:
+    def __init__(self, index: Index, embedder: Embedder, rrf_k: int | None = None, candidates: int = 50,
+                 fusion: Fusion | None = None) -> None:
+        """``rrf_k``: the fusion constant, when set (None: the tuned one)."""
+        from dataclasses import replace
+
         self.index = index
         self.embedder = embedder
-        self.rrf_k = rrf_k
         self.candidates = candidates
+        self.fusion = fusion or fusion_for(embedder.model_id)
+        if rrf_k is not None:
+            self.fusion = replace(self.fusion, k=rrf_k)
 
     def dense(self, query: str, k: int, qvec: np.ndarray | None = None,
               docs: DocFilter | None = None) -> list[tuple[int, float]]:
@@ -50,6 +93,26 @@ class Retriever:
     def bm25(self, query: str, k: int, tokens: list[str] | None = None,
              docs: DocFilter | None = None) -> list[tuple[int, float]]:
         return self.index.bm25_search(self.index.analyze(query) if tokens is None else tokens, k, docs)
+
+    def analyze(self, text: str) -> list[str]:
+        """Analysed terms (normalised, stop-worded, stemmed) with the index's own analyser."""
+        return self.index.analyze(text)
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of each analysed term in the index (chunks as documents)."""
+        terms = list(dict.fromkeys(terms))
+        if not terms:
+            return {}
+        dfs, n = self.index.doc_freqs(terms)
+        return {t: float(np.log(1.0 + (n - df + 0.5) / (df + 0.5))) for t, df in zip(terms, dfs)}
+
+    def known(self, terms: Sequence[str]) -> set[str]:
+        """The terms that occur somewhere in the index."""
+        terms = list(dict.fromkeys(terms))
+        return {t for t, df in zip(terms, self.index.doc_freqs(terms)[0]) if df > 0} if terms else set()
+
+    def chunk_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        return self.index.chunk_vectors(ids)
 
     def is_empty(self) -> bool:
         """True when the index holds no chunk at all (nothing could have been found)."""
@@ -89,9 +152,9 @@ class Retriever:
         n = max(k, self.candidates)
         dense = self.dense(query, n, qvec, docs)
         tokens = self.index.analyze(query)
-        w_b = self.index.bm25_coverage(tokens)
+        w_b = self.fusion.bm25_weight(tokens, self.index.bm25_coverage(tokens))
         lexical = self.bm25(query, n, tokens, docs) if w_b > 0 else []
-        fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.rrf_k)
+        fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.fusion.k)
         return fused[:k]
 
     def search(self, query: str, k: int = 5, retriever: str = "hybrid", qvec: np.ndarray | None = None,

@@ -10,11 +10,11 @@ import inspect
 import ipaddress
 import logging
 import os
-import queue
 import re
+import shutil
 import tempfile
-import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,8 @@ from typing import Any
 from .config import ANSWER_MODES, RETRIEVERS
 from .core import Assistant
 from .errors import AssistantError, ConfigError
-from .render import CSS, RTL_CSS, answer_html, conversation_html, findings_html, findings_markdown
-from .uploads import extract_uploads, safe_name
+from .render import CSS, RTL_CSS, answer_html, conversation_html, draft_html, findings_html, findings_markdown
+from .uploads import safe_name, unpack_uploads
 
 __all__ = ["build_app", "ensure_samples", "is_loopback", "parse_auth", "safe_name", "serve"]
 
@@ -32,6 +32,7 @@ SAMPLES = Path(__file__).parent / "samples" / "articles"
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 BUNDLED_SETS = {"XQuAD-ar (1190 أسئلة)": "xquad-ar", "XQuAD-en": "xquad-en", "ARCD train": "arcd"}
 EVAL_COLUMNS = ("ndcg@10", "recall@1", "recall@5", "mrr@10", "map")
+ASK_CONCURRENCY = 32  # questions answered side by side (retrieval and quotes); the LLM queues them
 
 
 def L(ar: str, en: str) -> str:  # noqa: N802 - a label in both languages
@@ -47,7 +48,7 @@ def user_errors(fn: Callable) -> Callable:
         if isinstance(exc, gr.Error):
             raise exc
         if isinstance(exc, AssistantError):
-            raise gr.Error(str(exc)) from exc
+            raise gr.Error(no_paths(str(exc))) from exc
         log.exception("unexpected error in a web handler")
         raise gr.Error(f"unexpected error ({type(exc).__name__}); the details are in the server log") from exc
 
@@ -67,6 +68,23 @@ def user_errors(fn: Callable) -> Callable:
         except Exception as exc:
             fail(exc)
     return call
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/]([^\\/\s:'\"]+)")
+
+
+def no_paths(text: str) -> str:
+    """A message for a web page: every server path reduced to its file name."""
+    return _PATH.sub(r"\1", text)
+
+
+def public(obj: Any) -> Any:
+    """A JSON answer for a web client: "source" fields hold the file name, never a server path."""
+    if isinstance(obj, dict):
+        return {k: (Path(v).name if k == "source" and isinstance(v, str) else public(v)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [public(v) for v in obj]
+    return obj
 
 
 def ensure_samples(a: Assistant) -> None:
@@ -91,64 +109,86 @@ def docs_rows(a: Assistant, needle: str = "") -> list[list[Any]]:
 
 @user_errors
 def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: str) -> Iterator[tuple]:
-    """The chat: the question at once, the answer as it streams, then the answer with its sources."""
+    """The chat: the quote at once, then the place in the model's queue, the draft as it streams, and the
+    answer to keep with its sources (the verified draft, or the quote with what was removed and why)."""
     q = (q or "").strip()
     if not q:
         yield conversation_html(history), history, ""
         return
     turn = len(history) + 1
-    pending = history + [(q, '<div class="answer streaming" dir="auto">…</div>')]
-    yield conversation_html(pending), history, ""
-    tokens: queue.Queue = queue.Queue()
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["answer"] = a.ask(q, k=int(k), retriever=retriever, mode=mode, on_token=tokens.put)
-        except Exception as exc:  # handed to the request thread
-            box["error"] = exc
-        finally:
-            tokens.put(None)
-
-    threading.Thread(target=work, daemon=True).start()
-    partial = ""
-    while (tok := tokens.get()) is not None:
-        partial += tok
-        live = f'<div class="answer streaming" dir="auto">{_esc(partial)}</div>'
+    yield conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>')]), history, ""
+    quote_html, draft = "", ""
+    for ev in a.ask_events(q, k=int(k), retriever=retriever, mode=mode):
+        if ev.kind == "quote":
+            quote_html = answer_html(ev.answer, turn, a.passages([c.chunk_id for c in ev.answer.citations]))
+            live = quote_html
+        elif ev.kind in ("waiting", "drafting"):
+            live = quote_html + draft_html("", ev.ahead)
+        elif ev.kind == "token":
+            draft += ev.text
+            live = quote_html + draft_html(draft)
+        else:
+            ans = ev.answer
+            final = answer_html(ans, turn, a.passages([c.chunk_id for c in ans.citations]))
+            new = history + [(q, final)]
+            yield conversation_html(new), new, ""
+            return
         yield conversation_html(history + [(q, live)]), history, ""
-    if "error" in box:
-        raise box["error"]
-    ans = box["answer"]
-    new = history + [(q, answer_html(ans, turn, a.passages([c.chunk_id for c in ans.citations])))]
-    yield conversation_html(new), new, ""
 
 
 @user_errors
 def on_findings(a: Assistant, file: str | None, text: str, lang: str, related: bool) -> tuple[str, str, str]:
     f = a.summarize(path=file or None, text=None if file else text, lang=None if lang == "auto" else lang,
-                    related=related)
+                    related=related, isolate=True)
     md = findings_markdown(f)
-    out = Path(tempfile.mkdtemp(prefix="findings-")) / "findings.md"
+    out = outputs_folder() / "findings.md"
     out.write_text(md, encoding="utf-8")
     return findings_html(f), md, str(out)
 
 
 @user_errors
 def on_ingest(a: Assistant, files: list[str] | None, progress: Any = None) -> tuple[str, list]:
+    """Library uploads: zips unpacked within limits, every file reported by the name the user knows;
+    files that were not added are not kept."""
     import gradio as gr
 
     if not files:
         raise gr.Error("اختر ملفات أولاً · choose files first")
-    dest = Path(a.settings.data_dir) / "uploads" / time.strftime("%Y%m%d-%H%M%S")
-    paths = extract_uploads(files, dest)
-    step = (lambda d, t, w: progress(d / max(t, 1), desc=w)) if progress is not None else None
-    rep = a.ingest(paths, progress=step)
-    lines = [f"**{rep.added}** added · **{rep.updated}** updated · **{rep.unchanged}** unchanged · "
-             f"**{len(rep.failed)}** failed — {rep.documents} documents, {rep.chunks} chunks"]
-    lines += [f"- ⚠ {_md_text(Path(f['path']).name)}: {_md_text(f['error'].split(': ', 1)[-1])}" for f in rep.failed]
-    lines += [f"- ⧉ {_md_text(Path(d['path']).name)} = {_md_text(Path(d['duplicate_of']).name)}"
-              for d in rep.duplicates]
+    dest = Path(a.settings.data_dir) / "uploads" / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    try:
+        up = unpack_uploads(files, dest)
+        step = (lambda d, t, w: progress(d / max(t, 1), desc=no_paths(w))) if progress is not None else None
+        rep = a.ingest(up.files, progress=step, isolate=True) if up.files else None
+    except BaseException:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
+    shown = {str(p.resolve()): n for p, n in up.shown.items()}
+
+    def name(path: str) -> str:
+        return shown.get(str(Path(path).resolve()), Path(path).name)
+
+    failed = up.refused + (rep.failed if rep else [])
+    near = [d for d in (rep.duplicates if rep else []) if d.get("kind") == "near"]
+    for f in [*(rep.failed if rep else []), *near, *(rep.skipped if rep else [])]:
+        Path(f["path"]).unlink(missing_ok=True)  # not in the index: not kept
+    _prune_empty(dest)
+    added = rep.added if rep else 0
+    lines = [f"**{added}** added · **{rep.updated if rep else 0}** updated · **{rep.unchanged if rep else 0}** "
+             f"unchanged · **{len(failed)}** failed — {a.stats()['documents']} documents, {a.stats()['chunks']} chunks"]
+    lines += [f"- ⚠ {_md_text(name(f['path']))}: {_md_text(no_paths(f['error'].split(': ', 1)[-1]))}"
+              for f in failed]
+    lines += [f"- ⧉ {_md_text(name(d['path']))} = {_md_text(Path(d['duplicate_of']).name)}"
+              for d in (rep.duplicates if rep else [])]
+    lines += [f"- ↷ {_md_text(name(s_['path']))}: {_md_text(s_['reason'])}" for s_ in (rep.skipped if rep else [])]
     return "\n".join(lines), docs_rows(a)
+
+
+def _prune_empty(folder: Path) -> None:
+    for d in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)) + [folder]:
+        try:
+            d.rmdir()
+        except OSError:
+            pass
 
 
 @user_errors
@@ -161,13 +201,34 @@ def on_delete(a: Assistant, doc_id: str, needle: str) -> tuple[str, list]:
 def on_eval(a: Assistant, choice: str, upload: str | None, names: list[str], progress: Any = None) -> tuple:
     from .evaluation.datasets import load_dataset, open_dataset
 
-    work = Path(tempfile.mkdtemp(prefix="eval-"))
-    ds = open_dataset(Path(upload), work) if upload else load_dataset(EVAL_DIR / BUNDLED_SETS[choice])
-    step = (lambda d, t, w: progress(d / max(t, 1), desc="indexing")) if progress is not None else None
-    out = work / "report"
-    res = a.evaluate_retrieval(ds, names or ["hybrid"], None, out, progress=step)
+    out = outputs_folder() / "report"
+    with tempfile.TemporaryDirectory(prefix="assistant-eval-upload-") as work:  # removed, also on error
+        ds = open_dataset(Path(upload), Path(work)) if upload else load_dataset(EVAL_DIR / BUNDLED_SETS[choice])
+        step = (lambda d, t, w: progress(d / max(t, 1), desc="indexing")) if progress is not None else None
+        res = a.evaluate_retrieval(ds, names or ["hybrid"], None, out, progress=step)
     rows = [[n, *(round(m[c], 4) for c in EVAL_COLUMNS)] for n, m in res["retrievers"].items()]
     return rows, str(out / "metrics.png"), str(out / "report.md")
+
+
+_OUTPUTS: list[Path] = []
+
+
+def outputs_folder(keep_seconds: float = 3600.0) -> Path:
+    """A fresh folder for files a page offers for download; folders older than an hour are removed, and
+    all of them when the app exits."""
+    import atexit
+
+    if not _OUTPUTS:
+        root = Path(tempfile.mkdtemp(prefix="assistant-web-"))
+        _OUTPUTS.append(root)
+        atexit.register(shutil.rmtree, root, True)
+    root = _OUTPUTS[0]
+    for old in root.iterdir():
+        if time.time() - old.stat().st_mtime > keep_seconds:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = root / uuid.uuid4().hex
+    folder.mkdir()
+    return folder
 
 
 class Api:
@@ -180,22 +241,43 @@ class Api:
     def ask(self, question: str, k: int | None = None, retriever: str | None = None,
             mode: str | None = None) -> dict:
         """Answer a question from the indexed articles, with checked citations."""
-        return self.a.ask(question, k=int(k) if k else None, retriever=retriever or None, mode=mode or None).to_json()
+        return public(self.a.ask(question, k=_int(k), retriever=retriever or None, mode=mode or None).to_json())
+
+    @user_errors
+    def ask_stream(self, question: str, k: int | None = None, retriever: str | None = None,
+                   mode: str | None = None) -> Iterator[dict]:
+        """The answer in stages: {"stage": "quote"} at once, {"stage": "waiting", "ahead": n} while the
+        model is busy with others, {"stage": "drafting"} when it starts on this one, then {"stage":
+        "final"}; quote and final carry the answer."""
+        for ev in self.a.ask_events(question, k=_int(k), retriever=retriever or None, mode=mode or None):
+            if ev.kind in ("quote", "final"):
+                yield {"stage": ev.kind, "ahead": 0, "answer": public(ev.answer.to_json())}
+            elif ev.kind in ("waiting", "drafting"):
+                yield {"stage": ev.kind, "ahead": ev.ahead, "answer": None}
 
     @user_errors
     def search(self, query: str, k: int | None = None, retriever: str | None = None) -> list:
         """Retrieve the passages that best match a query."""
-        return [h.to_json() for h in self.a.search(query, k=int(k) if k else None, retriever=retriever or None)]
+        return public([h.to_json() for h in self.a.search(query, k=_int(k), retriever=retriever or None)])
 
     @user_errors
     def summarize(self, text: str, lang: str = "auto", related: bool = False) -> dict:
         """Draft the findings of an article given as text."""
-        return self.a.summarize(text=text, lang=None if lang == "auto" else lang, related=related).to_json()
+        return public(self.a.summarize(text=text, lang=None if lang == "auto" else lang, related=related).to_json())
 
     @user_errors
     def documents(self) -> list:
         """List the indexed documents."""
-        return self.a.documents()
+        return public(self.a.documents())
+
+
+def _int(k: Any) -> int | None:
+    """k as sent by a client: None (the default), or a whole number (the facade checks its range)."""
+    if k is None or k == "":
+        return None
+    if isinstance(k, float) and k.is_integer():
+        return int(k)
+    return k
 
 
 # -------------------------------------------------------------------- layout
@@ -220,8 +302,10 @@ def _ask_tab(a: Assistant) -> None:
     turns = gr.State([])
     convo = gr.HTML(conversation_html([]), elem_id="conversation")
     with gr.Row():
-        question = gr.Textbox(label=L("السؤال", "Question"), lines=2, scale=5, elem_id="question",
-                              placeholder="كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")
+        # lines=1 with room to grow: Enter sends, Shift+Enter starts a new line (Gradio's rule).
+        question = gr.Textbox(label=L("السؤال — Enter للإرسال، Shift+Enter لسطر جديد",
+                                      "Question — Enter sends, Shift+Enter new line"), lines=1, max_lines=8,
+                              scale=5, elem_id="question", placeholder="كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")
         with gr.Column(scale=1, min_width=120):
             send = gr.Button(L("إرسال", "Send"), variant="primary", elem_id="send")
             clear = gr.Button(L("محادثة جديدة", "New chat"), elem_id="new-chat")
@@ -230,8 +314,10 @@ def _ask_tab(a: Assistant) -> None:
         retriever = gr.Radio(list(RETRIEVERS), value=s.retriever, label=L("المسترجع", "Retriever"))
         mode = gr.Radio(list(ANSWER_MODES), value=s.answer_mode, label=L("نمط الإجابة", "Answer mode"))
     inputs, outputs = [question, turns, k, retriever, mode], [convo, turns, question]
+    # Many askers at once: each gets the quote at once; the LLM itself takes one at a time (Assistant.gate).
     for event in (send.click, question.submit):
-        event(_bind(on_ask, a), inputs, outputs, api_visibility="private", concurrency_id="model")
+        event(_bind(on_ask, a), inputs, outputs, api_visibility="private", concurrency_id="ask",
+              concurrency_limit=ASK_CONCURRENCY)
     clear.click(lambda: (conversation_html([]), []), None, [convo, turns], api_visibility="private")
 
 
@@ -292,7 +378,8 @@ def _evaluation_tab(a: Assistant) -> None:
 def build_app(a: Assistant):  # noqa: ANN201
     import gradio as gr
 
-    with gr.Blocks(title="مساعد المقالات · Article assistant") as demo:
+    # Gradio's own copies of uploads and downloads: removed once an hour when older than an hour.
+    with gr.Blocks(title="مساعد المقالات · Article assistant", delete_cache=(3600, 3600)) as demo:
         gr.Markdown("## مساعد المقالات · Article assistant", elem_id="app-title")
         with gr.Tabs():
             with gr.Tab(L("اسأل", "Ask"), id="ask"):
@@ -304,7 +391,8 @@ def build_app(a: Assistant):  # noqa: ANN201
             with gr.Tab(L("التقييم", "Evaluation"), id="evaluation"):
                 _evaluation_tab(a)
         api = Api(a)
-        gr.api(api.ask, api_name="ask", concurrency_id="model")
+        gr.api(api.ask, api_name="ask", concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY)
+        gr.api(api.ask_stream, api_name="ask_stream", concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY)
         gr.api(api.search, api_name="search", concurrency_id="model")
         gr.api(api.summarize, api_name="summarize", concurrency_id="model")
         gr.api(api.documents, api_name="documents")

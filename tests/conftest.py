@@ -75,7 +75,7 @@ class ScriptedLLM:
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 1
 
-    def chat(self, messages, max_tokens=400, on_token=None, json_schema=None):  # noqa: ANN001
+    def chat(self, messages, max_tokens=400, on_token=None, json_schema=None, stop=None):  # noqa: ANN001
         self.sent.append(messages)
         out = self.answers.pop(0) if self.answers else ""
         if on_token:
@@ -98,7 +98,9 @@ def fake_assistant(tmp_path):
     def make(llm=None, **overrides):  # noqa: ANN001, ANN202
         overrides.setdefault("data_dir", tmp_path / "index")
         overrides.setdefault("llm_backend", "none")
-        overrides.setdefault("abstain_threshold", 0.05)
+        # The shipped scorer is calibrated on e5's cosines, not the hash fake's: never abstain unless asked.
+        overrides.setdefault("abstain_threshold", 0.0)
+        overrides.setdefault("related_min_score", 0.05)
         overrides.setdefault("model_cache", tmp_path / "models")
         return Assistant(embedder=HashEmbedder(), llm=llm, **overrides)
 

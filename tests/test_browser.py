@@ -26,7 +26,7 @@ def app_url(tmp_path_factory, model_cache):
     port = free_port()
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_SERVER_NAME": "127.0.0.1",
            "GRADIO_SERVER_PORT": str(port), "ASSISTANT_MODEL_CACHE": str(model_cache),
-           "ASSISTANT_LLM_BACKEND": "none", "GRADIO_ANALYTICS_ENABLED": "False"}
+           "GRADIO_ANALYTICS_ENABLED": "False"}  # the default local LLM drafts answers, as for a user
     url = f"http://127.0.0.1:{port}/"
     with open(tmp_path_factory.mktemp("logs") / "app.log", "w") as log, \
             serving([sys.executable, "-m", "assistant.cli", "serve", "--no-sample"], url,
@@ -73,15 +73,29 @@ def test_library_upload_seed_and_hostile_article(page, seed_path, tmp_path):
 def test_chat_answers_in_arabic_with_citation_and_rtl(page):
     _tab(page, "اسأل · Ask")
     page.fill("#question textarea", "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")
-    page.click("#send")
-    page.wait_for_selector("#conversation .msg.bot .answer:not(.streaming)", timeout=120_000)
+    page.press("#question textarea", "Enter")  # Enter sends
+    page.wait_for_selector("#conversation .msg.bot .answer:not(.streaming)", timeout=120_000)  # the quote, first
     page.wait_for_selector("#conversation .source", timeout=60_000)
+    assert "26" in page.inner_text("#conversation .answer")
+    page.wait_for_selector("#conversation .draft", timeout=60_000)  # then the model's draft streams in
+    page.wait_for_function("!document.querySelector('#conversation .draft')", timeout=180_000)  # and is replaced
     answer = page.inner_text("#conversation .answer")
-    assert "26" in answer
+    assert "26" in answer and "[1]" in answer
     assert "26 دولة" in page.inner_text("#conversation .source mark")
     assert page.eval_on_selector("#conversation .answer", "e => getComputedStyle(e).direction") == "rtl"
     page.click("#conversation a.cite")  # the marker links to its source card
     page.screenshot(path=str(OUT / "chat.png"), full_page=True)
+
+
+def test_shift_enter_starts_a_new_line_instead_of_sending(page):
+    _tab(page, "اسأل · Ask")
+    before = len(page.query_selector_all("#conversation .msg.user"))
+    page.fill("#question textarea", "سطر أول")
+    page.press("#question textarea", "Shift+Enter")
+    page.keyboard.type("سطر ثان")
+    assert page.input_value("#question textarea") == "سطر أول\nسطر ثان"
+    assert len(page.query_selector_all("#conversation .msg.user")) == before
+    page.fill("#question textarea", "")
 
 
 def test_hostile_article_text_is_inert_in_chat(page):

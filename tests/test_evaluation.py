@@ -104,7 +104,7 @@ def test_end_to_end_eval_with_fake_embedder(tmp_path):
 
 def test_answers_eval_on_tiny_squad(tmp_path):
     from assistant.config import load_settings
-    from assistant.evaluation.answers import evaluate_answers
+    from assistant.evaluation.answers import AnswerSet, evaluate_answers
     from assistant.models.embedder import HashEmbedder
 
     f = tmp_path / "s.json"
@@ -117,25 +117,36 @@ def test_answers_eval_on_tiny_squad(tmp_path):
     f.write_text(json.dumps({"data": [{"title": f"T{i}", "paragraphs": [
         {"context": c, "qas": [{"id": f"q{i}", "question": q, "answers": [{"text": ans, "answer_start": c.index(ans)}]}]}]}
         for i, (c, q, ans) in enumerate(paras)]}))
-    res = evaluate_answers(load_squad(f), HashEmbedder(), load_settings(model_cache=tmp_path), limit=4)
-    assert res["answerable"] == 2 and res["unanswerable"] == 2
-    assert {s["threshold"] for s in res["sweep"]} >= {0.7, 0.81, 0.9}
-    found = [r for r in res["rows"] if r["kind"] == "answerable"]
-    assert all(r["answer_found"] for r in found)  # the hash embedder retrieves these exact-word questions
+    settings = load_settings(model_cache=tmp_path, abstain_threshold=0.0)
+    res = evaluate_answers(AnswerSet(load_squad(f), removed=1, nearmiss=2), HashEmbedder(), settings)
+    rows = res["rows"]
+    assert sum(r["kind"] == "answerable" for r in rows) == 4 and sum(r["kind"] == "removed" for r in rows) == 1
+    assert all(r["correct"] for r in rows if r["kind"] == "answerable")  # exact-word questions, one paragraph each
+    assert res["overall"]["accuracy"] == 1.0 and res["overall"]["false_abstention"] == 0.0
+    assert set(res["by_pair"]) == {"ar-ar"} and "count" in res["by_qtype"]
+    nearmiss = [r for r in rows if r["kind"] == "nearmiss"]
+    assert 1 <= len(nearmiss) <= 2
 
 
 def test_answer_metrics_on_hand_made_rows():
     from assistant.evaluation.answers import summarize_rows
 
-    rows = [{"kind": "answerable", "confidence": 0.9, "answer_found": True, "citations": 2, "citations_to_gold": 1},
-            {"kind": "answerable", "confidence": 0.8, "answer_found": False, "citations": 1, "citations_to_gold": 1},
-            {"kind": "answerable", "confidence": 0.7, "answer_found": True, "citations": 1, "citations_to_gold": 0},
-            {"kind": "unanswerable", "confidence": 0.85, "answer_found": False, "citations": 1, "citations_to_gold": 0},
-            {"kind": "unanswerable", "confidence": 0.6, "answer_found": False, "citations": 1, "citations_to_gold": 0}]
-    at = summarize_rows(rows, 0.75)["at_threshold"]
-    # shown at 0.75: the first two answerable (one found); citations 3, to gold 2
-    assert at == {"threshold": 0.75, "answer_recall": round(1 / 3, 4), "citation_precision": round(2 / 3, 4),
-                  "false_abstention": round(1 / 3, 4), "abstention_on_unanswerable": 0.5}
+    def row(kind, abstained, correct=False, cits=1, gold=0, qtype="count", pair="ar-ar", secs=0.1):
+        return {"kind": kind, "abstained": abstained, "correct": correct, "citations": cits,
+                "citations_to_gold": gold, "qtype": qtype, "pair": pair, "seconds": secs}
+
+    rows = [row("answerable", False, True, 2, 1), row("answerable", False, False, 1, 1),
+            row("answerable", True), row("removed", True), row("offtopic", False), row("nearmiss", True),
+            row("answerable", False, True, 1, 1, "date", "en-ar", 0.3)]
+    res = summarize_rows(rows)
+    ar = res["by_pair"]["ar-ar"]
+    # shown: the first two answerable (one right); citations 3, to gold 2; unanswerable 2 of 3 abstained
+    assert ar["accuracy"] == round(1 / 3, 4) and ar["false_abstention"] == round(1 / 3, 4)
+    assert ar["citation_precision"] == round(2 / 3, 4)
+    assert (ar["abstained_removed"], ar["abstained_offtopic"], ar["abstained_nearmiss"]) == (1.0, 0.0, 1.0)
+    assert ar["abstained_unanswerable"] == round(2 / 3, 4)
+    assert res["by_pair"]["en-ar"]["accuracy"] == 1.0 and res["overall"]["answerable"] == 4
+    assert res["by_qtype"]["date"]["answerable"] == 1 and res["overall"]["latency_p95_ms"] == 300.0
 
 
 def test_synthetic_queries_from_own_index_and_their_evaluation(fake_assistant, seed_path, tmp_path):
@@ -185,3 +196,25 @@ def test_bad_variant_is_named(tmp_path):
     cfg.write_text('[[variant]]\nname = "huge"\nchunk_max_tokens = 4000\n')
     with pytest.raises(ConfigError, match="variant 'huge'"):
         load_variants(cfg, load_settings())
+
+
+def test_squad_in_the_shapes_it_is_published_in(tmp_path):
+    ctx1, ctx2 = "فاز المنتخب الأرجنتيني بكأس العالم.", "حصلت روسيا على مليار يورو."
+    flat = tmp_path / "flat.json"
+    flat.write_text(json.dumps({"data": [
+        {"title": "T", "context": ctx1, "qas": [{"id": "a", "question": "من فاز؟", "answers": [{"text": "المنتخب"}]}]},
+        {"title": "T", "context": ctx2, "qas": [{"id": "b", "question": "كم حصلت روسيا؟", "answers": []}]}]}))
+    hf = tmp_path / "export.jsonl"
+    hf.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "a", "title": "T", "context": ctx1, "question": "من فاز؟", "answers": {"text": ["المنتخب"], "answer_start": [4]}},
+        {"id": "c", "title": "T", "context": ctx1, "question": "بماذا فاز؟", "answers": {"text": ["بكأس العالم"], "answer_start": [20]}},
+        {"id": "b", "title": "T", "context": ctx2, "question": "كم حصلت روسيا؟", "answers": {"text": [], "answer_start": []}}]) + "\n")
+    for f in (flat, hf):
+        ds = load_dataset(f)
+        assert {t for _, t in ds.corpus.values()} == {ctx1, ctx2}
+        assert ds.answers["a"] == ["المنتخب"] and ds.qrels["a"] == ds.qrels.get("c", ds.qrels["a"])
+        assert next(iter(ds.qrels["b"])) != next(iter(ds.qrels["a"]))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "بلا سياق"}\n')
+    with pytest.raises(DatasetError, match="bad.jsonl: line 1: no 'context'"):
+        load_dataset(bad)

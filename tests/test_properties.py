@@ -1,4 +1,6 @@
 """Property-based tests: whatever the input, the clever pure functions keep their promises."""
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,16 +50,20 @@ def _hit(n: int, text: str) -> Hit:
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(MARKERS, ARABICISH), max_size=30), st.integers(min_value=1, max_value=4))
 def test_verifier_never_shows_a_citation_to_a_passage_not_given(parts, n_passages):
-    from assistant.answer import verify_answer
+    from assistant.generate import Source, draft_answer
+    from assistant.grounding import Verifier
+    from tests.conftest import ScriptedLLM
 
-    passages = [_hit(i + 1, "أكد ماكرون أن 26 دولة التزمت بإرسال جنود ضمن قوة أمنية. Macron said so.")
-                for i in range(n_passages)]
-    kept, dropped = verify_answer("".join(parts), passages)
-    for _, cites in kept:
-        assert cites
-        for c in cites:
-            assert 1 <= c.n <= n_passages
-            assert c.quote in passages[c.n - 1].chunk.text
+    text = "أكد ماكرون أن 26 دولة التزمت بإرسال جنود ضمن قوة أمنية. Macron said so."
+    sources = [Source(i + 1, _hit(i + 1, text), 0, len(text)) for i in range(n_passages)]
+    draft = draft_answer("كم دولة؟", sources, "ar", ScriptedLLM("".join(parts)), Verifier())
+    if draft.answer is None:
+        return
+    assert draft.answer.citations
+    for c in draft.answer.citations:
+        assert c.chunk_id in {s.hit.chunk.chunk_id for s in sources}
+        assert c.quote == text[c.start:c.end]
+    assert all(1 <= int(m) <= len(draft.answer.citations) for m in re.findall(r"\[(\d+)\]", draft.answer.answer))
 
 
 @given(st.lists(st.one_of(MARKERS, ARABICISH), max_size=30))

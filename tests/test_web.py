@@ -44,8 +44,10 @@ def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assist
     a = fake_assistant(llm=llm)
     a.ingest([seed_path])
     states = list(web.on_ask(a, Q, [], 5, "hybrid", "generative"))
-    assert len(states) >= 3  # the question, streamed pieces, the final answer
-    assert 'class="answer streaming"' in states[1][0]
+    assert len(states) >= 4  # the question, the quote, streamed pieces, the final answer
+    assert 'class="answer streaming"' in states[0][0]
+    assert 'data-mode="extractive"' in states[1][0] and "26" in states[1][0]  # the quote, at once
+    assert any('class="draft streaming"' in st[0] for st in states[2:-1])  # the draft as it streams
     html, history, box = states[-1]
     assert box == "" and len(history) == 1
     assert 'data-mode="generative"' in html and "26 دولة" in html and '<div class="source"' in html

@@ -32,7 +32,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AssistantError as exc:
-            click.echo(f"error: {exc}", err=True)
+            from ..archives import printable
+
+            click.echo(f"error: {printable(str(exc))}", err=True)
             sys.exit(2)
 
 

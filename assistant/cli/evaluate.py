@@ -56,26 +56,46 @@ def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: in
 
 @eval_group.command("answers")
 @click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="SQuAD JSON (or a folder holding one).")
-@click.option("--limit", default=200, show_default=True, type=click.IntRange(2, 100_000),
-              help="Questions to ask: half answerable, half made unanswerable.")
+              help="SQuAD JSON (or a folder holding one, with its dataset.json).")
+@click.option("--split", default=None, help="Index and ask only this part of eval/splits.json (e.g. test).")
+@click.option("--cross/--no-cross", default=True, show_default=True,
+              help="Also ask the other-language twin named in dataset.json (cross-lingual).")
+@click.option("--offtopic", default="offtopic", show_default=True,
+              help="Part of eval/splits.json whose questions are asked as off-topic (never indexed).")
+@click.option("--distractors", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of news articles (e.g. ../shared/data/ant); the splits file's test slice is indexed too.")
+@click.option("--distractor-count", default=300, show_default=True, type=click.IntRange(0, 100_000))
+@click.option("--removed", default=25, show_default=True, type=click.IntRange(0, 10_000),
+              help="Paragraphs taken out of the index; their questions must be abstained on.")
+@click.option("--nearmiss", default=150, show_default=True, type=click.IntRange(0, 10_000),
+              help="Questions asked with an entity swapped for one the archive does not mention.")
+@click.option("--limit", default=None, type=click.IntRange(1, 100_000), help="Answerable questions per language.")
+@click.option("--mode", type=click.Choice(["extractive", "generative", "auto"]), default="extractive", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the full result (with every row) as JSON here.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def eval_answers(ctx: click.Context, dataset_path: Path, limit: int, as_json: bool) -> None:
-    """Answer recall, citation precision and abstention (with a threshold sweep) on SQuAD data."""
-    from ..evaluation.datasets import load_dataset
+def eval_answers(ctx: click.Context, dataset_path: Path, split: str | None, cross: bool, offtopic: str,
+                 distractors: Path | None, distractor_count: int, removed: int, nearmiss: int, limit: int | None,
+                 mode: str, out_file: Path | None, as_json: bool) -> None:
+    """Answer accuracy, citations, false abstention and abstention on three kinds of unanswerable question,
+    per language pair and question type, with latency."""
+    import json
 
-    res = assistant(ctx).evaluate_answers(load_dataset(dataset_path), limit)
+    from ..evaluation.answers import build_answer_set, table
+
+    spec = build_answer_set(dataset_path, split, cross, offtopic, distractors, distractor_count, removed, nearmiss,
+                            limit)
+    res = assistant(ctx).evaluate_answers(spec, mode)
+    if out_file is not None:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
     if as_json:
         emit({k: v for k, v in res.items() if k != "rows"})
         return
-    t = res["at_threshold"]
-    click.echo(f"{res['dataset']}: {res['answerable']} answerable, {res['unanswerable']} unanswerable questions")
-    click.echo(f"at ABSTAIN_THRESHOLD={t['threshold']}: answer recall {t['answer_recall']:.3f}, citation "
-               f"precision {t['citation_precision']:.3f}, false abstention {t['false_abstention']:.3f}, "
-               f"abstention on unanswerable {t['abstention_on_unanswerable']:.3f}")
-    click.echo(f"best balanced threshold: {res['best_balanced_threshold']}")
-    click.echo(f"answer time p50 {res['timing']['answer_p50_ms']} ms, p95 {res['timing']['answer_p95_ms']} ms")
+    click.echo(f"{res['dataset']}: {res['questions']} questions ({res['distractors']} distractor articles, "
+               f"{res['removed_paragraphs']} paragraphs removed), mode {res['mode']}")
+    click.echo("\n".join(table(res)))
 
 
 @eval_group.command("synth")
@@ -117,14 +137,30 @@ def eval_compare(ctx: click.Context, config_path: Path, dataset_path: Path, out_
 @click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help='JSONL of {"text" or "path", "references": [...]}')
 @click.option("--mode", type=click.Choice(["extractive", "generative", "auto"]), default="extractive", show_default=True)
+@click.option("--baselines", is_flag=True, help="Also Lead-N and TextRank at the same length, with paired tests.")
+@click.option("--split", default=None, help="Only this part of eval/splits.json's 'easc' section (tune or test).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def eval_summary(ctx: click.Context, dataset_path: Path, mode: str, as_json: bool) -> None:
-    """Score findings drafts: ROUGE-1/2/L (Arabic-aware), citation validity, reference coverage."""
-    res = assistant(ctx).evaluate_summaries(dataset_path, mode)
+def eval_summary(ctx: click.Context, dataset_path: Path, mode: str, baselines: bool, split: str | None,
+                 as_json: bool) -> None:
+    """Score findings drafts: ROUGE-1/2/L against each reference, averaged (Arabic-aware), citation
+    validity, reference coverage; with --baselines, against Lead-N and TextRank."""
+    ids = None
+    if split:
+        from ..evaluation.splits import load_splits
+
+        ids = set(load_splits().get("easc", {}).get(split, [])) or None
+        if ids is None:
+            raise click.BadParameter(f"no part '{split}' in eval/splits.json's 'easc' section; choose tune or test")
+    res = assistant(ctx).evaluate_summaries(dataset_path, mode, baselines, ids)
     if as_json:
         emit(res)
         return
     click.echo(f"{res['items']} articles, mode {res['mode']}")
     for key, value in res["mean"].items():
         click.echo(f"  {key}: {value:.4f}")
+    for name, means in res.get("baselines", {}).items():
+        sig = res["significance"][name]
+        click.echo(f"  {name}: " + ", ".join(f"{k} {v:.4f}" for k, v in means.items()) +
+                   f"; ROUGE-L ours − {name} {sig['mean_difference']:+.4f} (wins {sig['wins']}, losses "
+                   f"{sig['losses']}, Wilcoxon p = {sig['wilcoxon_p']:.3g})")

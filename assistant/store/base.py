@@ -84,6 +84,9 @@ class VectorStore(Protocol):
     def coverage(self, gen: int, tokens: Sequence[str]) -> float:
         """Share of the query tokens that occur in some chunk of the generation."""
 
+    def doc_freqs(self, gen: int, tokens: Sequence[str]) -> tuple[list[int], int]:
+        """(chunks holding each token, chunks in all) in the generation: what IDF weights come from."""
+
     def write(self, plan: CommitPlan) -> dict[str, float]:
         """Store generation ``plan.gen`` (invisible to readers until the manifest names it)."""
 

@@ -62,6 +62,10 @@ class FaissStore:
     def coverage(self, gen: int, tokens: Sequence[str]) -> float:
         return self._loaded(gen)[1].coverage(tokens)
 
+    def doc_freqs(self, gen: int, tokens: Sequence[str]) -> tuple[list[int], int]:
+        bm25 = self._loaded(gen)[1]
+        return bm25.doc_freqs(tokens), len(bm25)
+
     # ---------------------------------------------------------------- writing
     def write(self, plan: CommitPlan) -> dict[str, float]:
         t0 = time.perf_counter()

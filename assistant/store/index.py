@@ -145,7 +145,15 @@ class Index:
         self._ensure_loaded()
         return self.store.coverage(self._loaded_gen, tokens)
 
+    def doc_freqs(self, tokens: Sequence[str]) -> tuple[list[int], int]:
+        """(chunks holding each BM25 token, chunks in all) in the committed generation."""
+        self._ensure_loaded()
+        return self.store.doc_freqs(self._loaded_gen, tokens)
+
     # ---------------------------------------------------------------- records
+    def chunk_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        return self.records.vectors(ids)
+
     def chunks_by_id(self, ids: Iterable[int]) -> dict[int, tuple[Chunk, sqlite3.Row]]:
         return self.records.chunks_by_id(ids, self.generation)
 

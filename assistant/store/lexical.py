@@ -59,6 +59,13 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
+    def doc_freqs(self, tokens: Sequence[str]) -> list[int]:
+        """How many chunks hold each token (0 for a token the corpus does not know)."""
+        if self._retriever is None:
+            return [0 for _ in tokens]
+        indptr = self._retriever.scores["indptr"]  # CSC by term: a term's column holds its documents
+        return [int(indptr[i + 1] - indptr[i]) if (i := self.vocab.get(t)) is not None else 0 for t in tokens]
+
     def coverage(self, tokens: Sequence[str]) -> float:
         """Share of query tokens the corpus knows (0 when the query has none)."""
         if not tokens:

@@ -58,6 +58,9 @@ class MilvusStore:
         self._connect_lock = threading.Lock()
         self._known: dict[str, bool] = {}  # term → occurs in generation _known_gen (coverage cache)
         self._known_gen = -1
+        self._df: dict[str, int] = {}  # term → chunks holding it in generation _df_gen
+        self._df_gen = -1
+        self._df_total = 0
 
     # -------------------------------------------------------------- connecting
     @property
@@ -186,6 +189,20 @@ class MilvusStore:
                 self._known.clear()
             self._known[t] = bool(rows)
         return sum(1 for t in tokens if self._known[t]) / len(tokens)
+
+    def doc_freqs(self, gen: int, tokens: Sequence[str]) -> tuple[list[int], int]:
+        if gen != self._df_gen:  # counts hold for one generation only
+            self._df, self._df_gen = {}, gen
+            self._df_total = self._count(f"added_gen <= {int(gen)}")
+        for t in set(tokens) - self._df.keys():
+            if len(self._df) > 200_000:
+                self._df.clear()
+            self._df[t] = self._count(f"TEXT_MATCH(terms, '{term_key(t)}') and added_gen <= {int(gen)}")
+        return [self._df[t] for t in tokens], self._df_total
+
+    def _count(self, expr: str) -> int:
+        rows = self.client.query(self.collection, filter=expr, output_fields=["count(*)"])
+        return int(rows[0]["count(*)"]) if rows else 0
 
     # ---------------------------------------------------------------- writing
     def _upsert(self, rows: list[dict]) -> None:

@@ -112,6 +112,14 @@ class RecordStore:
                                         r["heading"] or "", r["page"]), r)
         return out
 
+    def vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        """The stored embedding of each chunk id (any generation: ids are content hashes)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self.rows(f"SELECT chunk_id, vector FROM chunks WHERE chunk_id IN ({','.join('?' * len(ids))})", ids)
+        return {int(r[0]): np.frombuffer(r[1], np.float32) for r in rows}
+
     def live_chunks(self, g: int) -> list[tuple[int, str, str, str]]:
         """(chunk id, document source, chunk text, document language) of every live chunk."""
         rows = self.rows(

@@ -1,0 +1,97 @@
+"""Question types, answer cues and names across scripts: the scorer's pure features, both languages."""
+import pytest
+
+from assistant.grounding import neutralize_markers, parse_claims
+from assistant.questions import answer_cues, latin_names, name_found, question_type, script_pair, type_match
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "count"),
+    ("ما عدد الدول التي التزمت بإرسال جنود؟", "count"),
+    ("How many countries committed troops?", "count"),
+    ("ما نسبة تأييد البولنديين لانضمام أوكرانيا إلى الاتحاد الأوروبي؟", "percent"),
+    ("What percentage of Poles support Ukraine joining the EU?", "percent"),
+    ("متى عقد اجتماع تحالف الراغبين؟", "date"),
+    ("في أي عام وقعت مذكرة بودابست؟", "date"),
+    ("When did the coalition meet in Paris?", "date"),
+    ("من هو الأمين العام لحلف الناتو؟", "person"),
+    ("Who is the secretary general of NATO?", "person"),
+    ("أين عقدت قمة الدفاع؟", "place"),
+    ("Where was the defence summit held?", "place"),
+    ("ما هي الركائز الثلاث التي يرتكز عليها السيناريو؟", "list"),
+    ("What are the three pillars of the scenario?", "list"),
+    ("لماذا يتجنب ترامب المواجهة مع روسيا؟", "reason"),
+    ("Why does Trump avoid a confrontation with Russia?", "reason"),
+    ("هل استبعدت بولندا إرسال قوات برية؟", "yesno"),
+    ("Did Poland rule out sending ground troops?", "yesno"),
+    ("ما موقف ميرز من إرسال القوات؟", "other"),
+])
+def test_question_types_in_both_languages(question, qtype):
+    assert question_type(question) == qtype
+
+
+def test_answer_cues_of_arabic_sentences():
+    lst = answer_cues("فإنه يرتكز دائمًا على ثلاث ركائز: جيش أوكراني قوي، ودعم أوروبي كبير، وآلية دعم أمريكية")
+    assert lst["list"] and lst["number"]
+    pct = answer_cues("أيد 51% من البولنديين انضمام أوكرانيا إلى الاتحاد الأوروبي")
+    assert pct["percent"] and pct["number"] and not pct["date"]
+    assert answer_cues("بلغت نسبة التأييد إحدى وخمسين بالمئة")["percent"]
+    date = answer_cues("تجلى هذا في الرابع من سبتمبر بعد مداولات التحالف")
+    assert date["date"] and not date["list"]
+    assert answer_cues("تراجع ترامب بسبب المخاطر الاقتصادية")["reason"]
+    plain = answer_cues("يبقى موقف الرئيس الأمريكي غامضا")
+    assert not any(plain.values())
+
+
+def test_type_match_only_for_types_that_want_a_cue():
+    cues = answer_cues("التزمت 26 دولة على الأقل بإرسال جنود")
+    assert type_match("count", cues) == (1.0, 0.0)
+    assert type_match("percent", cues) == (0.0, 1.0)
+    assert type_match("person", cues) == (0.0, 0.0)
+
+
+def test_latin_names_across_scripts():
+    assert latin_names("Did Macron say that Poland and NATO agreed?") == ["Macron", "Poland", "NATO"]
+    for en, ar in [("Macron", "قال ماكرون إن"), ("Panthers", "دفاع البانثرز"), ("Stockholm", "في ستوكهولم"),
+                   ("Tesla", "نيكولا تسلا"), ("Merz", "المستشار ميرز")]:
+        assert name_found(en, ar), (en, ar)
+    assert not name_found("Macron", "مركز الدراسات")
+    # transliterations that need more than the consonant skeleton
+    for en, ar in [("Obama", "قال أوباما"), ("Kenya", "في كينيا"), ("Charles", "الأمير تشارلز"),
+                   ("Angeles", "لوس أنجلوس"), ("Edinburgh", "جامعة إدنبرة"), ("Milanovic", "الاقتصادي ميلانوفيتش"),
+                   ("African", "القارة الأفريقية")]:
+        assert name_found(en, ar), (en, ar)
+    # a two-consonant name must be a whole word's skeleton, and not a short function word's
+    assert not name_found("Kenya", "كان هناك اتفاق")
+    assert not name_found("Obama", "فتح الباب")
+    assert name_found("Reuters", "according to Reuters")
+
+
+def test_name_phrases_group_capitalised_runs():
+    from assistant.questions import latin_name_phrases
+    text = "The Royal Society of Edinburgh said on Monday that Obama met Trump in Los Angeles."
+    assert latin_name_phrases(text) == ["The Royal Society of Edinburgh", "Obama", "Trump", "Los Angeles"]
+
+
+def test_a_name_phrase_needs_its_names_but_not_its_translated_words():
+    from assistant.questions import phrase_found
+    src = "درس العلماء أحافير سجيل بورجس، ووصفت الجمعية الملكية في إدنبرة نتائجهم، ولعب فريق لوس أنجلوس كليبرز."
+    assert phrase_found("Royal Society of Edinburgh", src)  # Royal and Society are translated
+    assert phrase_found("Los Angeles Clippers", src)
+    assert not phrase_found("Burgess Lilongwe", src)  # a swapped name next to a found one
+    assert not phrase_found("Los Angeles Honiara", src)
+    assert not phrase_found("Royal Society", src)  # no name of the phrase is found
+
+
+def test_script_pairs():
+    assert script_pair("كم دولة؟", "التزمت 26 دولة") == "ar-ar"
+    assert script_pair("How many countries?", "التزمت 26 دولة") == "en-ar"
+    assert script_pair("How many countries?", "26 countries committed") == "en-en"
+
+
+def test_planted_markers_are_neutralised_in_quotes():
+    quote = "قال التقرير [1] إن 26 دولة [99] التزمت 【2】 بإرسال جنود [١]."
+    shown = neutralize_markers(quote) + " [1]"
+    claims = parse_claims(shown)
+    assert [c.cited for c in claims] == [(1,)]  # only our own marker is a citation
+    assert "(99)" in shown and "[99]" not in shown and "【" not in shown
