@@ -190,7 +190,7 @@ def cheap_features(q: Question, cands: list[Candidate], chunk_cos: dict[int, flo
         c.x["distinct_best"] = float(c.x["distinct"] == top and top > 0)
 
 
-def _share(items: list[str], found) -> float:  # noqa: ANN001
+def _share(items: list[str], found) -> float:
     return sum(1 for i in items if found(i)) / len(items) if items else 0.0
 
 
@@ -217,7 +217,7 @@ class Scorer:
         self._question = tuple(spec.get("question_features", QUESTION_FEATURES))
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> "Scorer":
+    def load(cls, path: Path = MODEL_FILE) -> Scorer:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def _model(self, pair: str) -> dict:
@@ -249,14 +249,10 @@ class Scorer:
         return float(self.spec.get("second_ratio", 0.7))
 
 
-_SCORER: Scorer | None = None
-
-
+@lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
-    global _SCORER
-    if _SCORER is None:
-        _SCORER = Scorer.load()
-    return _SCORER
+    """The shipped model, loaded once."""
+    return Scorer.load()
 
 
 def question_features(embedded: list[Candidate], probs: list[float]) -> dict[str, float]:

@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +121,7 @@ class Selector:
         self.spec = spec
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> "Selector":
+    def load(cls, path: Path = MODEL_FILE) -> Selector:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def score(self, sents: list[Sentence], position_neutral: bool = False) -> None:
@@ -158,14 +159,10 @@ class Selector:
         return float(self.spec.get("mmr_lambda", 0.7))
 
 
-_SELECTOR: Selector | None = None
-
-
+@lru_cache(maxsize=1)
 def default_selector() -> Selector:
-    global _SELECTOR
-    if _SELECTOR is None:
-        _SELECTOR = Selector.load()
-    return _SELECTOR
+    """The shipped model, loaded once."""
+    return Selector.load()
 
 
 def mmr(sents: list[Sentence], n: int, lam: float) -> list[Sentence]:

@@ -2,7 +2,7 @@
 article's findings drafted by each. One table for eval/README.md.
 
     python eval/compare_llms.py                   # ~1 hour on 2 cores
-    python eval/compare_llms.py --models qwen2.5-coder-0.5b --limit 40
+    python eval/compare_llms.py --limit 30 --unanswerable 10   # ~30 min: the run in eval/README.md
 
 Sets (none of them seen by any tuning): XQuAD-ar test articles with 300 ANT distractors (Arabic
 questions, and their English twins: cross-lingual), ARCD test articles (Arabic). Each set is asked in
@@ -30,10 +30,13 @@ from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
 ANT = ROOT.parent / "shared" / "data" / "ant"
 
 
-def sets(limit: int) -> dict:
-    xq = build_answer_set(HERE / "xquad-ar", "test", True, "offtopic", ANT, 300, removed=10, nearmiss=40, limit=limit)
-    xq = replace(xq, offtopic=[replace(d, queries=dict(list(d.queries.items())[:40])) for d in xq.offtopic])
-    ar = build_answer_set(HERE / "arcd", "test", False, None, None, removed=8, nearmiss=30, limit=limit)
+def sets(limit: int, unanswerable: int) -> dict:
+    """``unanswerable``: about this many of each kind per language (removed paragraphs hold ~6 questions)."""
+    xq = build_answer_set(HERE / "xquad-ar", "test", True, "offtopic", ANT, 300, removed=max(1, unanswerable // 6),
+                          nearmiss=unanswerable, limit=limit)
+    xq = replace(xq, offtopic=[replace(d, queries=dict(list(d.queries.items())[:unanswerable])) for d in xq.offtopic])
+    ar = build_answer_set(HERE / "arcd", "test", False, None, None, removed=max(1, unanswerable // 3),
+                          nearmiss=unanswerable, limit=limit)
     return {"xquad-ar test (+ English twins)": xq, "arcd test": ar}
 
 
@@ -56,13 +59,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", default="qwen2.5-coder-1.5b,qwen2.5-coder-0.5b")
     ap.add_argument("--limit", type=int, default=120, help="answerable questions per language and set")
+    ap.add_argument("--unanswerable", type=int, default=40, help="unanswerable questions of each kind, roughly")
     args = ap.parse_args()
     settings = load_settings()
     embedder = load_embedder(settings)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
-    out: dict = {"date": time.strftime("%Y-%m-%d"), "limit": args.limit, "threads": settings.llm_threads,
+    out: dict = {"date": time.strftime("%Y-%m-%d"), "limit": args.limit, "unanswerable": args.unanswerable, "threads": settings.llm_threads,
                  "context_tokens": settings.llm_context_tokens, "answers": {}, "findings": {}}
-    for name, spec in sets(args.limit).items():
+    for name, spec in sets(args.limit, args.unanswerable).items():
         out["answers"][name] = {}
         for model in [None, *models]:
             t = time.perf_counter()

@@ -81,12 +81,21 @@ def eval_answers(ctx: click.Context, dataset_path: Path, split: str | None, cros
     """Answer accuracy, citations, false abstention and abstention on three kinds of unanswerable question,
     per language pair and question type, with latency."""
     import json
+    import time
 
     from ..evaluation.answers import build_answer_set, table
 
     spec = build_answer_set(dataset_path, split, cross, offtopic, distractors, distractor_count, removed, nearmiss,
                             limit)
-    res = assistant(ctx).evaluate_answers(spec, mode)
+    last = [0.0]
+
+    def progress(done: int, total: int, what: str) -> None:  # a line at most every 10 s, on stderr
+        now = time.monotonic()
+        if now - last[0] >= 10 or (total and done == total):
+            last[0] = now
+            click.echo(f"  {what}: {done}" + (f"/{total}" if total else " questions"), err=True)
+
+    res = assistant(ctx).evaluate_answers(spec, mode, progress)
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -91,6 +91,8 @@ def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, ll
                 "llm_status": ans.llm_status, "kept_sentences": len(ans.citations) if ans.mode == "generative" else 0,
                 "answer": ans.answer, **{f"llm_{k}": v for k, v in ans.timings.items()},
             })
+            if progress is not None:
+                progress(len(rows), 0, f"asked {kind}")
 
         langs = [(ds, "")] + ([(spec.cross, ":x")] if spec.cross is not None else [])
         qids = sorted(ds.qrels)
