@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .arabic import analyze, detect_language, normalize, numbers_in, split_sentences
 from .records import Dropped
@@ -242,7 +243,7 @@ class Verifier:
     ``embed``: normalised passage embeddings of a list of texts (semantic support; None skips it);
     ``idf``: IDF of analysed terms in the archive (rare words the source lacks; None skips it)."""
 
-    embed: Callable[[Sequence[str]], "object"] | None = None
+    embed: Callable[[Sequence[str]], Any] | None = None  # rows: unit vectors
     idf: Callable[[Sequence[str]], Mapping[str, float]] | None = None
     min_cosine: Mapping[str, float] | None = None  # per pair "ar-ar", "en-ar", …
     rare_idf: float = 6.0

@@ -8,6 +8,7 @@ finds "ماكرون" and "Tesla" finds "تسلا".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from .arabic import AR_STOPWORDS, detect_language, normalize, numbers_in, tokenize
@@ -196,9 +197,9 @@ def _squeeze(s: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
-def _variants(sks, suffix: str) -> set[str]:
+def _variants(sks: str | Iterable[str], suffix: str) -> set[str]:
     """Skeletons with and without a plural/feminine ending (Panthers/بانثرز, Rutte/روته)."""
-    out = set()
+    out: set[str] = set()
     for sk in ([sks] if isinstance(sks, str) else sks):
         out.add(sk)
         if sk.endswith(suffix) and len(sk) > 3:
