@@ -23,10 +23,19 @@ from assistant.evaluation.report import metrics_table, replace_marked_block  # n
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 
 
+def fusion_text(a) -> str:  # noqa: ANN001
+    from assistant.retrieval import fusion_for
+
+    f = fusion_for(a.embedder.model_id)
+    k = a.settings.rrf_k or f.k
+    factors = ", ".join(f"{kind} ×{v}" for kind, v in f.bm25_factor.items()) or "none"
+    return f"RRF k={k}, BM25 factors {factors}"
+
+
 def main() -> None:
     a = Assistant(data_dir=HERE / "results" / ".scratch-index", llm_backend="none")
     lines = ["", f"Generated {time.strftime('%Y-%m-%d')} by `python eval/make_report.py` "
-             f"(embedder `{a.embedder.model_id}`, chunk ≤ {a.settings.chunk_max_tokens} tokens, RRF k={a.settings.rrf_k}; "
+             f"(embedder `{a.embedder.model_id}`, chunk ≤ {a.settings.chunk_max_tokens} tokens, fusion {fusion_text(a)}; "
              f"{platform.machine()}, Python {platform.python_version()}).", ""]
     runs = [("xquad-ar", "xquad-en"), ("arcd", None)]
     for name, cross in runs:
