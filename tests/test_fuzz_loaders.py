@@ -92,13 +92,17 @@ def test_five_thousand_page_pdf_streams_within_a_memory_bound(tmp_path):
 
 
 @pytest.mark.slow
-def test_ten_megabyte_line_is_chunked_in_bounded_time(tmp_path):
+def test_ten_megabyte_line_is_refused_as_a_file_and_chunked_in_bounded_time(tmp_path):
     from assistant.chunking import chunk_document, word_count
+    from assistant.loaders.base import Loaded
 
     f = tmp_path / "one-line.txt"
     f.write_text("x" * 10_000_000, encoding="utf-8")
+    with pytest.raises(LoadError, match="10.0 million characters of text.*split it into its articles"):
+        load_file(f)  # a file is refused above 2 million characters (not an article)
+    # the chunker itself stays linear on text without sentence ends (it was quadratic once)
     t = time.perf_counter()
-    doc = clean(load_file(f), str(f))
+    doc = clean(Loaded(text="x" * 10_000_000, fmt="text", title=None, scraped=False), "one-line")
     chunks = chunk_document(doc, 320)
     assert time.perf_counter() - t < 60
     assert all(word_count(c.text) <= 320 for c in chunks)
