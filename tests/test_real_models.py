@@ -93,21 +93,21 @@ def test_persistence_across_processes(tmp_path, seed_path, model_cache):
 
 
 @pytest.mark.real
-def test_onnx_question_vectors_equal_torch(real_embedder):
-    """The fast path (questions through ONNX Runtime) against the plain path (torch)."""
+def test_onnx_vectors_equal_torch(real_embedder, model_cache):
+    """The default embedder (ONNX Runtime, no torch in the process) against sentence-transformers on torch."""
+    from assistant.config import load_settings
+    from assistant.models.embedder import load_embedder
+
     qs = ["كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "How much did Russia earn from fuel sales to the EU?",
           "ما موقف المستشار الألماني فريدريش ميرز؟", "؟", "NATO " * 300, "الأمن\u200fالدولي — «تحالف الراغبين»"]
-    assert real_embedder.query_backend == "onnx"
-    fast = real_embedder.embed_queries(qs)
-    assert real_embedder._onnx is not None  # the ONNX path really ran
-    plain = real_embedder._encode(qs, real_embedder.query_prefix)
+    assert type(real_embedder).__name__ == "OnnxEmbedder"  # the default backend
+    torch_embedder = load_embedder(load_settings(model_cache=model_cache, embed_backend="torch", query_backend="torch"))
+    fast, plain = real_embedder.embed_queries(qs), torch_embedder.embed_queries(qs)
     assert fast.shape == plain.shape
     assert float((fast * plain).sum(1).min()) > 0.9999
-    passages = real_embedder.embed_passages([
-        "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
-        "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي.",
-        "قال ميرز إن ألمانيا ستدرس المشاركة."])
-    assert ((fast[:3] @ passages.T).argmax(1) == (plain[:3] @ passages.T).argmax(1)).all()
-    sentences = [q.strip("؟?") for q in qs[:3]]  # an answer's few sentences take the same path
-    small = real_embedder.embed_passages(sentences)
-    assert float((small * real_embedder._encode(sentences, real_embedder.passage_prefix)).sum(1).min()) > 0.9999
+    texts = ["أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
+             "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي.",
+             "قال ميرز إن ألمانيا ستدرس المشاركة."]
+    passages, passages_torch = real_embedder.embed_passages(texts), torch_embedder.embed_passages(texts)
+    assert float((passages * passages_torch).sum(1).min()) > 0.9999
+    assert ((fast[:3] @ passages.T).argmax(1) == (plain[:3] @ passages_torch.T).argmax(1)).all()
