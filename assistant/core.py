@@ -219,16 +219,16 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the models, run one question through the question path and, with an instruction-tuned
-        LLM, evaluate its fixed system prompt and worked examples once (their KV state is then reused
-        by every question)."""
+        LLM, evaluate its fixed system prompt once (its KV state is then reused by every question)."""
         self.models()
         self.embedder.embed_queries(["تهيئة"])
         llm = self.llm
         if llm is not None and llm.instruction_tuned and self.settings.answer_mode != "extractive":
-            from .generate import answer_messages
+            from .prompts import ANSWER_SYSTEM
 
             with self.gate.turn():
-                llm.chat([*answer_messages("", [], "ar")[:-1], {"role": "user", "content": "Sources:"}], max_tokens=1)
+                llm.chat([{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": "Sources:"}],
+                         max_tokens=1)
 
     # ------------------------------------------------------------- questions
     def search(self, query: str, k: int | None = None, retriever: str | None = None,

@@ -15,14 +15,7 @@ from dataclasses import dataclass, field, replace
 from .arabic import split_sentences
 from .grounding import Verifier, parse_claims, verify_claims
 from .models.llm import LLM
-from .prompts import (
-    ANSWER_EXAMPLE_SOURCES,
-    ANSWER_EXAMPLES,
-    ANSWER_SYSTEM,
-    ANSWER_USER,
-    LANGUAGE_NAME,
-    NO_ANSWER,
-)
+from .prompts import ANSWER_SYSTEM, ANSWER_USER, LANGUAGE_NAME, NO_ANSWER
 from .records import Answer, Citation, Dropped, Hit
 from .scoring import Candidate
 
@@ -79,12 +72,7 @@ def sources_for(scored: list[Candidate], limit: int = 3, budget: int | None = No
 def answer_messages(question: str, sources: list[Source], lang: str) -> list[dict[str, str]]:
     block = "\n".join(f"[{s.n}] {' '.join(s.text.split())}" for s in sources)
     user = ANSWER_USER.format(sources=block, language=LANGUAGE_NAME[lang], question=question.strip())
-    shots: list[dict[str, str]] = []
-    for q, language, answer in ANSWER_EXAMPLES:
-        shots += [{"role": "user", "content": ANSWER_USER.format(sources=ANSWER_EXAMPLE_SOURCES, language=language,
-                                                                 question=q)},
-                  {"role": "assistant", "content": answer}]
-    return [{"role": "system", "content": ANSWER_SYSTEM}, *shots, {"role": "user", "content": user}]
+    return [{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": user}]
 
 
 def clean_reply(raw: str) -> str:
