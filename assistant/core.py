@@ -66,10 +66,12 @@ class Assistant:
     ``embedder``, ``llm`` and ``store`` replace the parts the settings would choose (tests, or your own).
     """
 
-    def __init__(self, settings: Settings | None = None, *, embedder: "Embedder | None" = None,
+    def __init__(self, settings: Settings | None = None, *, embedder: "Embedder | str | None" = None,
                  llm: "LLM | str | None" = None, store: "VectorStore | None" = None, **overrides: object) -> None:
         if isinstance(llm, str):  # the setting (a bundled model's name or a GGUF path), not an LLM object
             overrides["llm"], llm = llm, None
+        if isinstance(embedder, str):  # likewise: a bundled embedder's name or a local folder
+            overrides["embedder"], embedder = embedder, None
         self.settings = settings or load_settings(**overrides)
         self._embedder = embedder
         self._llm = llm

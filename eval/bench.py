@@ -5,9 +5,10 @@
     python eval/bench.py --corpus ant-200 --rounds 1           # ingest speed on real news articles
 
 Each measurement runs in a fresh process; the two pipelines alternate, round after round, on the
-same corpus with the same multilingual-e5-small weights (our converted folder). Prints medians and
-ratios and writes eval/results/bench-<corpus>.json. LlamaIndex: VectorStoreIndex with its default
-SentenceSplitter, FaissVectorStore(IndexFlatIP), HuggingFaceEmbedding with e5 instructions.
+same corpus with the same embedding model and prompts (the configured one: multilingual-e5-small by
+default, ASSISTANT_EMBEDDER=embeddinggemma-300m for the other). Prints medians and ratios and writes
+eval/results/bench-<corpus>.json. LlamaIndex: VectorStoreIndex with its default SentenceSplitter,
+FaissVectorStore(IndexFlatIP), HuggingFaceEmbedding of the same folder with the same prompts.
 """
 from __future__ import annotations
 
@@ -154,20 +155,21 @@ def worker_llamaindex(corpus_name: str) -> dict:
 
     from assistant.config import load_settings
     from assistant.evaluation.retrieval import score
-    from assistant.models.e5convert import ensure_converted
+    from assistant.models.embedder import local_model
 
-    folder = ensure_converted(load_settings().model_cache / "embeddings")
-    Settings.embed_model = HuggingFaceEmbedding(model_name=str(folder), query_instruction="query: ",
-                                                text_instruction="passage: ", device="cpu")
+    # the same model and prompts as ours: whatever ASSISTANT_EMBEDDER names
+    folder, _, query_prompt, passage_prompt = local_model(load_settings())
+    Settings.embed_model = HuggingFaceEmbedding(model_name=str(folder), query_instruction=query_prompt,
+                                                text_instruction=passage_prompt, device="cpu")
     Settings.llm = None
-    Settings.embed_model.get_query_embedding("warm up")
+    dim = len(Settings.embed_model.get_query_embedding("warm up"))
     out: dict = {"import_and_load_s": time.perf_counter() - t0, "stages": {}}
     corpus, queries, qrels = load_corpus(corpus_name)
     tmp = Path(tempfile.mkdtemp(prefix="bench-li-"))
     try:
         t = time.perf_counter()
         docs = [Document(text=text, metadata={"doc": did}, id_=did) for did, (_, text) in corpus.items()]
-        store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(384))
+        store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(dim))
         index = VectorStoreIndex.from_documents(docs, storage_context=StorageContext.from_defaults(vector_store=store))
         out["build_s"] = time.perf_counter() - t
         out["stages"]["all (LlamaIndex does not split them)"] = out["build_s"]
@@ -212,9 +214,12 @@ def run(corpus: str, rounds: int) -> dict:
                   f"{res.get('quality', {}).get('ndcg@10', float('nan')):.3f}, peak RSS {res['peak_rss_mb']:.0f} MB",
                   flush=True)
     summary = summarize(results)
-    out = HERE / "results" / f"bench-{corpus}.json"
+    embedder = os.environ.get("ASSISTANT_EMBEDDER", "multilingual-e5-small")
+    suffix = "" if embedder == "multilingual-e5-small" else "-" + Path(embedder).name
+    out = HERE / "results" / f"bench-{corpus}{suffix}.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"corpus": corpus, "rounds": rounds, "summary": summary, "runs": results}, indent=2))
+    out.write_text(json.dumps({"corpus": corpus, "rounds": rounds, "embedder": embedder, "summary": summary,
+                               "runs": results}, indent=2))
     print(table(corpus, rounds, summary))
     return summary
 

@@ -112,6 +112,18 @@ def test_other_embedder_is_refused(tmp_path):
         Index.open(tmp_path / "i", "model-b", 64, 320)
 
 
+def test_an_index_refuses_the_assistant_of_another_embedder_named_by_string(tmp_path, seed_path):
+    from assistant import Assistant
+
+    a = Assistant(data_dir=tmp_path / "i", embedder="hash-64", llm_backend="none")
+    assert a.embedder.model_id == "hash-64"
+    a.ingest([seed_path])
+    a.close()
+    b = Assistant(data_dir=tmp_path / "i", embedder="hash-32", llm_backend="none")
+    with pytest.raises(IndexMismatchError, match="hash-64"):
+        b.search("قوة أمنية")
+
+
 def test_second_writer_gets_clear_error(tmp_path):
     idx = Index.open(tmp_path / "i", "m", 8, 320)
     with idx.writer():

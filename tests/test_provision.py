@@ -82,9 +82,21 @@ def test_fusion_kinds_follow_coverage_and_length():
 
 
 def test_fusion_is_tuned_per_embedder_and_defaults_for_others():
-    e5 = fusion_for("multilingual-e5-small")
-    assert e5.k != 60 or e5.bm25_factor  # a tuned entry ships for the default embedder
+    for name in ("multilingual-e5-small", "embeddinggemma-300m"):  # a tuned entry ships for both
+        tuned = fusion_for(name)
+        assert tuned != Fusion() and set(tuned.bm25_factor) == {"ar-short", "ar-long", "other"}
+        # the cross-lingual protection: English questions over Arabic articles are ranked by the dense
+        # model alone, whatever the tuning chose for Arabic questions
+        assert tuned.bm25_weight(["how", "many", "countries"], 0.2) == 0.0
+        assert tuned.bm25_weight(["دول", "جنود"], 1.0) > 0.0
     assert fusion_for("hash-64") == Fusion()
+
+
+def test_hybrid_equals_dense_for_a_question_the_archive_has_no_words_for():
+    tuned = fusion_for("multilingual-e5-small")
+    dense, bm25 = [3, 1, 2], [2, 9, 1]
+    w = tuned.bm25_weight(["who", "leads", "nato"], 0.3)
+    assert [d for d, _ in rrf_fuse([dense, bm25], [1.0, w], tuned.k)] == dense
 
 
 def test_rrf_prefers_agreement_and_ignores_zero_weights():

