@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     llm_chat_format: str | None = None  # e.g. "gemma", "chatml"; required for GGUFs without a template
     llm_threads: int = 1  # FACTS.md: 2 threads collapse generation when a core is busy
     llm_n_ctx: int = 4096
+    # Read the GGUF into memory instead of mapping it: llama.cpp repacks the Q4 weights for the CPU, and a
+    # mapping then keeps the file's pages resident as well (1.5B: 1.94 GB RSS mapped, 1.35 GB read; same speed)
+    llm_mmap: bool = False
     llm_answer_tokens: int = 160  # an answer is one or two sentences
     llm_finding_tokens: int = 120  # a finding is one sentence
     llm_sources: int = 3  # windows of sentences (the best ones and their neighbours) given to the LLM

@@ -2,6 +2,7 @@
 
     python eval/load_real.py                      # 16 users for 60 s
     python eval/load_real.py --users 16 --seconds 60 --threads 1
+    python eval/load_real.py --llm-backend none   # the same without an LLM: quotes only (memory, latency)
 
 Starts the app (`assistant serve`) over the bundled sample articles in a temporary data directory,
 then each user, in its own gradio_client, asks questions one after another through /ask_stream: the
@@ -37,9 +38,17 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def pct(xs: list[float], q: float) -> float:
+def peak_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM): read before it ends."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pct(xs: list[float], q: float) -> float | None:
     xs = sorted(xs)
-    return round(xs[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else float("nan")
+    return round(xs[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else None
 
 
 def main() -> None:
@@ -47,6 +56,7 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--threads", type=int, default=None, help="ASSISTANT_LLM_THREADS for the app")
+    ap.add_argument("--llm-backend", default=None, help="ASSISTANT_LLM_BACKEND for the app (none: no LLM)")
     args = ap.parse_args()
     from gradio_client import Client
 
@@ -57,6 +67,8 @@ def main() -> None:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_ANALYTICS_ENABLED": "False"}
     if args.threads:
         env["ASSISTANT_LLM_THREADS"] = str(args.threads)
+    if args.llm_backend:
+        env["ASSISTANT_LLM_BACKEND"] = args.llm_backend
     log = open(data.parent / "app.log", "w")  # noqa: SIM115
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
@@ -70,7 +82,8 @@ def main() -> None:
     stop = time.monotonic() + args.seconds
 
     def user(i: int) -> None:
-        client = Client(url, verbose=False)
+        # httpx's default 5 s timeout would count a slow queue join as a failure; a browser waits longer
+        client = Client(url, verbose=False, httpx_kwargs={"timeout": 60})
         rng = random.Random(i)
         while time.monotonic() < stop:
             q = rng.choice(QUESTIONS)
@@ -107,11 +120,13 @@ def main() -> None:
     while any(th.is_alive() for th in threads):
         rss.append(rss_mb(proc.pid))
         time.sleep(1)
+    peak = peak_mb(proc.pid)
     proc.terminate()
     proc.wait(timeout=30)
     finished = [t for t, _ in rec["final"] if t <= stop]
     third = max(1, len(rss) // 3)
-    res = {"users": args.users, "seconds": args.seconds, "app_start_s": round(start_s, 1),
+    res = {"users": args.users, "seconds": args.seconds, "llm_backend": args.llm_backend or "default",
+           "app_start_s": round(start_s, 1),
            "questions": len(rec["asked"]), "failures": len(rec["failures"]), "failure_samples": rec["failures"][:3],
            "every_question_got_its_quote": all(rec["asked"]) and len(rec["quote"]) == len(rec["asked"]),
            "quote_p50_s": pct(rec["quote"], 0.5), "quote_p95_s": pct(rec["quote"], 0.95),
@@ -120,8 +135,8 @@ def main() -> None:
            "final_p50_s": pct([s for _, s in rec["final"]], 0.5), "final_p95_s": pct([s for _, s in rec["final"]], 0.95),
            "generative_share": round(sum(rec["generative"]) / max(len(rec["generative"]), 1), 3),
            "rss_first_third_mb": round(sum(rss[:third]) / third), "rss_last_third_mb": round(sum(rss[-third:]) / third),
-           "rss_max_mb": round(max(rss)) if rss else 0}
-    out = HERE / "results" / "load-real.json"
+           "rss_max_mb": round(max(rss)) if rss else 0, "peak_rss_mb": round(peak)}
+    out = HERE / "results" / ("load-real.json" if not args.llm_backend else f"load-real-{args.llm_backend}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), **res}, indent=1, ensure_ascii=False))
     print(json.dumps(res, indent=1, ensure_ascii=False))

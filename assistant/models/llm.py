@@ -61,7 +61,8 @@ def provision_gemma(cache_dir: Path) -> Path:
 class LlamaCppLLM:
     """A GGUF through llama-cpp-python. One thread by default (see FACTS.md)."""
 
-    def __init__(self, path: Path, n_ctx: int = 4096, threads: int = 1, chat_format: str | None = None) -> None:
+    def __init__(self, path: Path, n_ctx: int = 4096, threads: int = 1, chat_format: str | None = None,
+                 mmap: bool = False) -> None:
         if not Path(path).is_file():
             raise ModelError(f"GGUF file {path} not found; set ASSISTANT_LLM to a .gguf path")
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -69,7 +70,7 @@ class LlamaCppLLM:
 
         try:
             self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
-                              chat_format=chat_format, verbose=False)
+                              chat_format=chat_format, use_mmap=mmap, verbose=False)
         except Exception as exc:
             raise ModelError(f"cannot load GGUF {path}: {exc}") from exc
         meta = dict(self._llm.metadata or {})
@@ -198,7 +199,8 @@ def load_llm(settings: Settings) -> LLM | None:
             raise ModelError("ASSISTANT_LLM_BACKEND=openai needs ASSISTANT_LLM_BASE_URL, e.g. http://127.0.0.1:8080/v1")
         return OpenAICompatLLM(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
                                settings.llm_timeout, settings.llm_n_ctx)
-    return LlamaCppLLM(llm_path(settings), settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format)
+    return LlamaCppLLM(llm_path(settings), settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format,
+                       settings.llm_mmap)
 
 
 class Gate:
