@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     llm: str = DEFAULT_LLM  # a bundled model's name (`assistant models`) or a GGUF path
     llm_chat_format: str | None = None  # e.g. "gemma", "chatml"; required for GGUFs without a template
     llm_threads: int = 1  # FACTS.md: 2 threads collapse generation when a core is busy
+    # threads reading the prompt (most of the first token's wait), at most the core count: 2 halve the wait and
+    # did not collapse under 16 users (eval/reliability.md); generation stays on llm_threads
+    llm_batch_threads: int = 2
     llm_n_ctx: int = 4096
     # Read the GGUF into memory instead of mapping it: llama.cpp repacks the Q4 weights for the CPU, and a
     # mapping then keeps the file's pages resident as well (1.5B: 1.94 GB RSS mapped, 1.35 GB read; same speed)

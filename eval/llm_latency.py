@@ -2,6 +2,7 @@
 answer — in the app's own process and path (Assistant.ask_events, as the chat calls it).
 
     python eval/llm_latency.py                       # default model, 1 and 2 threads, 24 questions each
+    python eval/llm_latency.py --threads 1+2         # 1 thread generating, 2 reading the prompt
     python eval/llm_latency.py --models qwen2.5-coder-0.5b --threads 1
 
 Each setting runs in a fresh process (nothing else running in it), over the bundled sample articles,
@@ -56,7 +57,8 @@ def pct(xs: list[float], q: float) -> float:
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 3) if xs else 0.0
 
 
-def worker(model: str, threads: int, n: int) -> dict:
+def worker(model: str, threads: str, n: int) -> dict:
+    """``threads``: "N" (both), or "G+B": G threads generate, B read the prompt."""
     import resource
     import tempfile
 
@@ -64,7 +66,8 @@ def worker(model: str, threads: int, n: int) -> dict:
     from assistant.web import SAMPLES
 
     data = Path(tempfile.mkdtemp(prefix="llm-latency-")) / "index"
-    a = Assistant(data_dir=data, llm=model, llm_threads=threads)
+    gen, _, batch = threads.partition("+")
+    a = Assistant(data_dir=data, llm=model, llm_threads=int(gen), llm_batch_threads=int(batch) if batch else None)
     a.ingest(sorted(SAMPLES.iterdir()))
     t = time.perf_counter()
     a.warm_up()
@@ -102,20 +105,20 @@ def worker(model: str, threads: int, n: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", default=None, help="comma-separated (default: the configured ASSISTANT_LLM)")
-    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--threads", default="1,2", help='comma-separated: "N", or "G+B" (G generate, B read the prompt)')
     ap.add_argument("--n", type=int, default=len(QUESTIONS))
     ap.add_argument("--worker", nargs=2, metavar=("MODEL", "THREADS"))
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker[0], int(args.worker[1]), args.n), ensure_ascii=False))
+        print(json.dumps(worker(args.worker[0], args.worker[1], args.n), ensure_ascii=False))
         return
     from assistant.config import load_settings
 
     models = args.models.split(",") if args.models else [load_settings().llm]
     results = []
     for model in models:
-        for threads in [int(t) for t in args.threads.split(",")]:
-            proc = subprocess.run([sys.executable, __file__, "--worker", model, str(threads), "--n", str(args.n)],
+        for threads in args.threads.split(","):
+            proc = subprocess.run([sys.executable, __file__, "--worker", model, threads, "--n", str(args.n)],
                                   capture_output=True, text=True, env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"})
             if proc.returncode != 0:
                 sys.exit(proc.stderr[-2000:])

@@ -126,6 +126,8 @@ def main() -> None:
     finished = [t for t, _ in rec["final"] if t <= stop]
     third = max(1, len(rss) // 3)
     res = {"users": args.users, "seconds": args.seconds, "llm_backend": args.llm_backend or "default",
+           "llm_threads": env.get("ASSISTANT_LLM_THREADS", "default"),
+           "llm_batch_threads": env.get("ASSISTANT_LLM_BATCH_THREADS", "default"),
            "app_start_s": round(start_s, 1),
            "questions": len(rec["asked"]), "failures": len(rec["failures"]), "failure_samples": rec["failures"][:3],
            "every_question_got_its_quote": all(rec["asked"]) and len(rec["quote"]) == len(rec["asked"]),

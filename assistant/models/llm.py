@@ -62,14 +62,15 @@ class LlamaCppLLM:
     """A GGUF through llama-cpp-python. One thread by default (see FACTS.md)."""
 
     def __init__(self, path: Path, n_ctx: int = 4096, threads: int = 1, chat_format: str | None = None,
-                 mmap: bool = False) -> None:
+                 mmap: bool = False, batch_threads: int | None = None) -> None:
         if not Path(path).is_file():
             raise ModelError(f"GGUF file {path} not found; set ASSISTANT_LLM to a .gguf path")
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from llama_cpp import Llama
 
         try:
-            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads,
+                              n_threads_batch=min(batch_threads or threads, os.cpu_count() or 1),
                               chat_format=chat_format, use_mmap=mmap, verbose=False)
         except Exception as exc:
             raise ModelError(f"cannot load GGUF {path}: {exc}") from exc
@@ -200,7 +201,7 @@ def load_llm(settings: Settings) -> LLM | None:
         return OpenAICompatLLM(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
                                settings.llm_timeout, settings.llm_n_ctx)
     return LlamaCppLLM(llm_path(settings), settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format,
-                       settings.llm_mmap)
+                       settings.llm_mmap, settings.llm_batch_threads)
 
 
 class Gate:
