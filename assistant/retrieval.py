@@ -36,16 +36,39 @@ def rrf_fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def score_fuse(dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]],
+               share: float) -> list[tuple[int, float]]:
+    """Convex combination of min-max normalised scores: (1 − share)·dense + share·BM25, a passage missing
+    from one list counting 0 there. Scales differ (cosines, BM25 of any IDF formula); ranks within
+    each list and the gaps between them are what count."""
+    def norm(pairs: Sequence[tuple[int, float]]) -> dict[int, float]:
+        if not pairs:
+            return {}
+        lo, hi = min(s for _, s in pairs), max(s for _, s in pairs)
+        return {c: 1.0 if hi == lo else (s - lo) / (hi - lo) for c, s in pairs}
+
+    share = min(1.0, max(0.0, share))
+    scores = {c: (1.0 - share) * s for c, s in norm(dense).items()}
+    if share > 0:
+        for c, s in norm(lexical).items():
+            scores[c] = scores.get(c, 0.0) + share * s
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 FUSION_FILE = Path(__file__).parent / "data" / "fusion.json"
+SCORE_DEPTH = 100  # candidates per retriever for score fusion: eval/tune_fusion.py's depth
 
 
 @dataclass(frozen=True)
 class Fusion:
-    """RRF constant, and BM25's weight factor per query kind ("ar-short", "ar-long", "other")."""
+    """How hybrid search fuses its two rankings: ``method`` "rrf" (weighted reciprocal ranks, constant
+    ``k``) or "scores" (:func:`score_fuse`), and BM25's weight factor per query kind ("ar-short",
+    "ar-long", "other") — times the query's coverage, its RRF weight or its share of the scores."""
 
     k: int = 60
     bm25_factor: dict[str, float] = field(default_factory=dict)
     long_query: int = 6  # analysed terms from which a query counts as long
+    method: str = "rrf"
 
     def kind(self, tokens: Sequence[str], coverage: float) -> str:
         if coverage < 0.5:  # mostly words the archive does not know: another script or language
@@ -62,7 +85,8 @@ def fusion_for(embedder_id: str) -> Fusion:
     if FUSION_FILE.exists():
         spec = json.loads(FUSION_FILE.read_text(encoding="utf-8")).get("embedders", {}).get(embedder_id)
         if spec:
-            return Fusion(int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)))
+            return Fusion(int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)),
+                          str(spec.get("method", "rrf")))
     return Fusion()
 
 
@@ -150,10 +174,14 @@ class Retriever:
         if retriever == "bm25":
             return self.bm25(query, k, docs=docs)
         n = max(k, self.candidates)
+        if self.fusion.method == "scores":  # min-max depends on the list's depth: use the depth it was tuned at
+            n = max(n, SCORE_DEPTH)
         dense = self.dense(query, n, qvec, docs)
         tokens = self.index.analyze(query)
         w_b = self.fusion.bm25_weight(tokens, self.index.bm25_coverage(tokens))
         lexical = self.bm25(query, n, tokens, docs) if w_b > 0 else []
+        if self.fusion.method == "scores":
+            return score_fuse(dense, lexical, w_b)[:k]
         fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.fusion.k)
         return fused[:k]
 

@@ -37,9 +37,9 @@ from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.retrieval import build_eval_index, score  # noqa: E402
 from assistant.evaluation.splits import load_splits  # noqa: E402
 from assistant.models.embedder import load_embedder  # noqa: E402
-from assistant.retrieval import FUSION_FILE, Fusion, rrf_fuse  # noqa: E402
+from assistant.retrieval import FUSION_FILE, SCORE_DEPTH, Fusion, rrf_fuse, score_fuse  # noqa: E402
 
-DEPTH = 100
+DEPTH = SCORE_DEPTH  # the depth Retriever uses for score fusion
 KINDS = ("ar-short", "ar-long")  # tuned; "other" is fixed:
 FIXED = {"other": 0.0}  # questions mostly in words the archive lacks (English over Arabic): BM25 off
 FACTORS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
@@ -47,14 +47,16 @@ KS = (10, 20, 30, 45, 60, 100)
 
 
 def rankings(ev, queries: dict[str, str], embedder) -> dict[str, dict]:  # noqa: ANN001
-    """Each query's dense and BM25 rankings (chunk ids, best first), its analysed length and coverage."""
+    """Each query's dense and BM25 rankings (chunk ids, best first) with their scores, its analysed
+    length and coverage."""
     qids = list(queries)
     vecs = embedder.embed_queries([queries[q] for q in qids])
     out = {}
     for qid, vec in zip(qids, vecs):
         tokens = ev.index.analyze(queries[qid])
-        out[qid] = {"dense": [c for c, _ in ev.index.dense_search(vec, DEPTH)],
-                    "bm25": [c for c, _ in ev.index.bm25_search(tokens, DEPTH)],
+        dense, bm25 = ev.index.dense_search(vec, DEPTH), ev.index.bm25_search(tokens, DEPTH)
+        out[qid] = {"dense": [c for c, _ in dense], "bm25": [c for c, _ in bm25],
+                    "dense_scores": [float(s) for _, s in dense], "bm25_scores": [float(s) for _, s in bm25],
                     "tokens": len(tokens), "coverage": ev.index.bm25_coverage(tokens)}
     return out
 
@@ -68,7 +70,11 @@ def run(doc_of: dict[int, str], ranks: dict[str, dict], method: str,
         else:
             assert fusion is not None
             w = fusion.bm25_weight(["x"] * r["tokens"], r["coverage"])
-            order = [c for c, _ in rrf_fuse([r["dense"], r["bm25"]], [1.0, w], fusion.k)]
+            if fusion.method == "scores":  # needs a cache with the scores (written since they are kept)
+                order = [c for c, _ in score_fuse(list(zip(r["dense"], r["dense_scores"])),
+                                                  list(zip(r["bm25"], r["bm25_scores"])), w)]
+            else:
+                order = [c for c, _ in rrf_fuse([r["dense"], r["bm25"]], [1.0, w], fusion.k)]
         docs: dict[str, float] = {}
         for cid in order:
             d = doc_of.get(cid)
@@ -196,7 +202,9 @@ def main() -> None:
         return
     spec = json.loads(FUSION_FILE.read_text(encoding="utf-8")) if FUSION_FILE.exists() else {"embedders": {}}
     spec["about"] = ("Hybrid fusion per embedder: RRF constant k and BM25's weight factor per query kind, tuned by "
-                     "eval/tune_fusion.py on the training articles of XQuAD and ARCD (eval/splits.json).")
+                     "eval/tune_fusion.py on the training articles of XQuAD and ARCD (eval/splits.json); method "
+                     "'scores' (a combination of normalised scores, BM25's share per kind) where eval/fusion_cc.py "
+                     "--write found it better on the same training articles.")
     spec["embedders"][embedder.model_id] = {"k": fusion.k, "bm25_factor": fusion.bm25_factor, "long_query": 6,
                                             "objective": args.objective, "tuned": time.strftime("%Y-%m-%d")}
     FUSION_FILE.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.errors import ModelError
 from assistant.models.provision import BundledModel, Part, catalogue, join_parts, missing_parts, wheel_dir
-from assistant.retrieval import Fusion, fusion_for, rrf_fuse
+from assistant.retrieval import Fusion, fusion_for, rrf_fuse, score_fuse
 
 SLICES = [b"GGUF" + bytes(range(60)), "شرائح النموذج".encode() * 7, b"\x00\xff" * 33]
 
@@ -103,3 +103,20 @@ def test_rrf_prefers_agreement_and_ignores_zero_weights():
     fused = rrf_fuse([[1, 2, 3], [2, 1, 4]], [1.0, 1.0], k=10)
     assert {fused[0][0], fused[1][0]} == {1, 2} and fused[-1][0] in (3, 4)
     assert [d for d, _ in rrf_fuse([[5, 6], [7, 8]], [1.0, 0.0], k=10)] == [5, 6]
+
+
+def test_score_fusion_is_a_convex_combination_of_normalised_scores():
+    dense = [(1, 0.90), (2, 0.85), (3, 0.80)]  # cosines
+    bm25 = [(3, 42.0), (4, 21.0), (1, 0.0)]  # another scale altogether
+    assert [c for c, _ in score_fuse(dense, bm25, 0.0)] == [1, 2, 3]  # no share: the dense order
+    fused = dict(score_fuse(dense, bm25, 0.4))
+    assert fused[1] == pytest.approx(0.6 * 1.0 + 0.4 * 0.0)
+    assert fused[3] == pytest.approx(0.6 * 0.0 + 0.4 * 1.0)
+    assert fused[4] == pytest.approx(0.4 * 0.5)  # only BM25 found it
+    assert [c for c, _ in score_fuse(dense, bm25, 5.0)][0] == 3  # a share above 1 is BM25 alone
+    assert score_fuse([(7, 0.5)], [], 0.3) == [(7, pytest.approx(0.7))]  # one candidate: its full score
+
+
+def test_embeddinggemma_fuses_scores_and_e5_ranks():
+    assert fusion_for("embeddinggemma-300m").method == "scores"
+    assert fusion_for("multilingual-e5-small").method == "rrf"

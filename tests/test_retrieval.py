@@ -32,3 +32,20 @@ def test_english_query_over_arabic_corpus_gives_bm25_no_weight(fake_assistant, t
     r = a.retriever
     assert r.bm25_weight("How many countries committed troops?") == 0.0
     assert r.bm25_weight("كم دولة التزمت بإرسال جنود") > 0.5
+
+
+def test_a_score_fusion_retriever_ranks_by_the_combined_scores(fake_assistant, seed_path):
+    from assistant.retrieval import SCORE_DEPTH, Fusion, Retriever, score_fuse
+
+    a = fake_assistant()
+    a.ingest([seed_path])
+    fusion = Fusion(bm25_factor={"ar-short": 0.4, "ar-long": 0.4, "other": 0.0}, method="scores")
+    r = Retriever(a.index, a.embedder, candidates=20, fusion=fusion)
+    q = "كم دولة التزمت بإرسال جنود ضمن قوة أمنية"
+    tokens = r.analyze(q)
+    share = fusion.bm25_weight(tokens, a.index.bm25_coverage(tokens))
+    # normalised over the depth the fusion was tuned at, whatever the candidates setting
+    expected = score_fuse(r.dense(q, SCORE_DEPTH), r.bm25(q, SCORE_DEPTH), share)[:5]
+    assert r.ranked(q, 5) == expected and 0 < share <= 1
+    hits = r.search(q, k=3)
+    assert "26 دولة" in " ".join(h.chunk.text for h in hits)
