@@ -98,8 +98,11 @@ def main() -> None:
             x, y = np.array([per[k] for k in q]), np.array([parts[better][k] for k in q])
             p = stats.ttest_rel(x, y).pvalue if (x - y).any() else 1.0
             line.append(f"{label} {x.mean():.3f} ({x.mean() - y.mean():+.3f} vs {better}, p = {p:.2g})")
+            runs = {"RRF": lambda: run(doc_of, ranks, "hybrid", rrf), "combination": lambda: cc_run(doc_of, ranks, shares)}
+            agg = score(qrels, runs[label]())[0]
             report["sets"].setdefault(name, {"dense": mean(parts["dense"]), "bm25": mean(parts["bm25"])})[label] = {
-                "ndcg@10": float(x.mean()), "vs": better, "difference": float(x.mean() - y.mean()), "t_test_p": float(p)}
+                "ndcg@10": float(x.mean()), "recall@5": float(agg["recall@5"]), "mrr@10": float(agg["mrr@10"]),
+                "vs": better, "difference": float(x.mean() - y.mean()), "t_test_p": float(p)}
         print("; ".join(line))
     out = HERE / "results" / f"fusion-{model_id.replace('/', '_')}-scores.json"
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
