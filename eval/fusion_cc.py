@@ -21,47 +21,19 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-from scipy import stats
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from tune_fusion import run, score  # noqa: E402
+from tune_fusion import KINDS, better_parts, compare, objective  # noqa: E402
 
 from assistant.retrieval import FUSION_FILE, Fusion  # noqa: E402
 
 SHARES = tuple(round(0.1 * i, 1) for i in range(10))
 
 
-def cc_run(doc_of: dict[int, str], ranks: dict[str, dict], shares: dict[str, float]) -> dict[str, dict[str, float]]:
-    return run(doc_of, ranks, "hybrid", Fusion(bm25_factor={**shares, "other": 0.0}, method="scores"))
-
-
-def per_query(qrels: dict, run_: dict) -> dict[str, float]:
-    return score(qrels, run_)[1]["ndcg@10"]
-
-
-def mean(x: dict[str, float]) -> float:
-    return sum(x.values()) / max(len(x), 1)
-
-
-_PARTS: dict[str, float] = {}
-
-
-def worst_gain(sets: list[tuple], make_run) -> tuple[float, float]:  # noqa: ANN001
-    """(the smallest gain over the better part across sets, the pooled mean): what tune_fusion maximises."""
-    gains, total, n = [], 0.0, 0
-    for name, doc_of, ranks, qrels in sets:
-        if name not in _PARTS:
-            _PARTS[name] = max(mean(per_query(qrels, run(doc_of, ranks, m))) for m in ("dense", "bm25"))
-        parts = _PARTS[name]
-        h = per_query(qrels, make_run(doc_of, ranks))
-        gains.append(mean(h) - parts)
-        total += sum(h.values())
-        n += len(h)
-    return min(gains), total / n
+def combination(shares: dict[str, float]) -> Fusion:
+    return Fusion(bm25_factor={**shares, "other": 0.0}, method="scores")
 
 
 def main() -> None:
@@ -77,33 +49,29 @@ def main() -> None:
     if entry.get("method", "rrf") != "rrf":
         entry = entry.get("rrf", {})  # compare against the RRF that was replaced
     rrf = Fusion(int(entry.get("k", 60)), dict(entry.get("bm25_factor", {})), int(entry.get("long_query", 6)))
-    rrf_obj = worst_gain(train_sets, lambda d, r: run(d, r, "hybrid", rrf))
-    shares = {"ar-short": 0.5, "ar-long": 0.5}
+    parts = better_parts(train_sets)
+    rrf_obj = objective(train_sets, rrf, parts, "worst")
+    shares = {kind: 0.5 for kind in KINDS}
     for _ in range(2):
-        for kind in ("ar-short", "ar-long"):
-            scored = [(worst_gain(train_sets, lambda d, r, s={**shares, kind: b}: cc_run(d, r, s)), b) for b in SHARES]
+        for kind in KINDS:
+            scored = [(objective(train_sets, combination({**shares, kind: b}), parts, "worst"), b) for b in SHARES]
             shares[kind] = max(scored)[1]
-    cc_obj = worst_gain(train_sets, lambda d, r: cc_run(d, r, shares))
+    cc_obj = objective(train_sets, combination(shares), parts, "worst")
     print(f"{model_id}: training worst-set gain over the better part: RRF {rrf}: {rrf_obj[0]:+.4f}; "
           f"score combination {shares}: {cc_obj[0]:+.4f}")
     report: dict = {"embedder": model_id, "rrf": {"k": rrf.k, "bm25_factor": rrf.bm25_factor, "training": rrf_obj[0]},
                     "scores": {"bm25_share": shares, "training": cc_obj[0]}, "sets": {}}
     for name, (doc_of, ranks, qrels, _) in held_out.items():
-        parts = {m: per_query(qrels, run(doc_of, ranks, m)) for m in ("dense", "bm25")}
-        better = max(parts, key=lambda m: mean(parts[m]))
-        line = [f"{name}: dense {mean(parts['dense']):.3f}, BM25 {mean(parts['bm25']):.3f}"]
-        for label, per in (("RRF", per_query(qrels, run(doc_of, ranks, "hybrid", rrf))),
-                           ("combination", per_query(qrels, cc_run(doc_of, ranks, shares)))):
-            q = sorted(per)
-            x, y = np.array([per[k] for k in q]), np.array([parts[better][k] for k in q])
-            p = stats.ttest_rel(x, y).pvalue if (x - y).any() else 1.0
-            line.append(f"{label} {x.mean():.3f} ({x.mean() - y.mean():+.3f} vs {better}, p = {p:.2g})")
-            runs = {"RRF": lambda: run(doc_of, ranks, "hybrid", rrf), "combination": lambda: cc_run(doc_of, ranks, shares)}
-            agg = score(qrels, runs[label]())[0]
-            report["sets"].setdefault(name, {"dense": mean(parts["dense"]), "bm25": mean(parts["bm25"])})[label] = {
-                "ndcg@10": float(x.mean()), "recall@5": float(agg["recall@5"]), "mrr@10": float(agg["mrr@10"]),
-                "vs": better, "difference": float(x.mean() - y.mean()), "t_test_p": float(p)}
+        res = {label: compare(doc_of, ranks, qrels, fusion) for label, fusion in
+               (("RRF", rrf), ("combination", combination(shares)))}
+        line = [f"{name}: dense {res['RRF']['dense']['ndcg@10']:.3f}, BM25 {res['RRF']['bm25']['ndcg@10']:.3f}"]
+        for label, r in res.items():
+            vs = next(k for k in r if k.startswith("hybrid (tuned) vs "))
+            d = r[vs]
+            line.append(f"{label} {r['hybrid (tuned)']['ndcg@10']:.3f} ({d['mean_difference']:+.3f} vs "
+                        f"{vs.split()[-1]}, p = {d['t_test_p']:.2g})")
         print("; ".join(line))
+        report["sets"][name] = res
     out = HERE / "results" / f"fusion-{model_id.replace('/', '_')}-scores.json"
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     if args.write and cc_obj > rrf_obj:

@@ -31,17 +31,10 @@ sys.path.insert(0, str(ROOT))
 from eval.llm_latency import QUESTIONS  # noqa: E402
 
 
-def rss_mb(pid: int) -> float:
+def status_mb(pid: int, field: str = "VmRSS") -> float:
+    """A memory figure of a live process from /proc: VmRSS (now) or VmHWM (its peak so far)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def peak_mb(pid: int) -> float:
-    """The process's peak resident set (VmHWM): read before it ends."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -118,9 +111,9 @@ def main() -> None:
     for th in threads:
         th.start()
     while any(th.is_alive() for th in threads):
-        rss.append(rss_mb(proc.pid))
+        rss.append(status_mb(proc.pid))
         time.sleep(1)
-    peak = peak_mb(proc.pid)
+    peak = status_mb(proc.pid, "VmHWM")  # read before the app ends
     proc.terminate()
     proc.wait(timeout=30)
     finished = [t for t, _ in rec["final"] if t <= stop]

@@ -100,10 +100,15 @@ def objective(sets: list[tuple], fusion: Fusion, parts: list[float], how: str) -
     return min(m - p for m, p in zip(means, parts)), pooled
 
 
+def better_parts(sets: list[tuple]) -> list[float]:
+    """Each training set's mean nDCG@10 of the better of BM25 and dense: what fusion must beat."""
+    return [max(mean_ndcg(d, r, q, "bm25"), mean_ndcg(d, r, q, "dense")) for _, d, r, q in sets]
+
+
 def tune(sets: list[tuple], how: str = "worst") -> Fusion:
     """The k and Arabic factors that maximise the objective over the training sets [(name, doc_of,
     ranks, qrels)] of Arabic questions: coordinate ascent over the kinds (two passes) for each k."""
-    parts = [max(mean_ndcg(d, r, q, "bm25"), mean_ndcg(d, r, q, "dense")) for _, d, r, q in sets]
+    parts = better_parts(sets)
     best: tuple[tuple[float, float], Fusion] | None = None
     for k in KS:
         factors = {**{kind: 1.0 for kind in KINDS}, **FIXED}
