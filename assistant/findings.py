@@ -140,7 +140,7 @@ def _draft_findings(llm: LLM, doc: Document, chosen: list[Sentence], paras: dict
         raw = llm.chat(messages, max_tokens=max_tokens, stop=["\nParagraph", "\nFinding", "\n\n"])
         claims = parse_claims(clean_reply(raw))[:1]
         kept, lost = verify_claims(claims, {s.para_number: window}, noun="paragraph", mark=lambda n: f"¶{n}:",
-                                   check=verifier.check)
+                                   check=verifier.check, locate=verifier.locate)
         if kept:
             claim, supports = kept[0]
             cites = tuple(FindingCitation(s.para_number, window[sp.start:sp.end], a + sp.start, a + sp.end)

@@ -117,7 +117,8 @@ def draft_answer(question: str, sources: list[Source], lang: str, llm: LLM, veri
     if not claims:
         return Draft(None, [Dropped(raw.strip()[:200] or "(empty)", "the LLM wrote no sentence")],
                      "nothing written", raw, timings)
-    kept, dropped = verify_claims(claims, {s.n: s.text for s in sources}, check=verifier.check)
+    kept, dropped = verify_claims(claims, {s.n: s.text for s in sources}, check=verifier.check,
+                                  locate=verifier.locate)
     if not kept:
         return Draft(None, dropped, "no usable sentence", raw, timings)
     by_n = {s.n: s for s in sources}

@@ -136,6 +136,7 @@ class Support:
 def verify_claims(claims: Sequence[Claim], sources: Mapping[int, str], noun: str = "passage",
                   mark: Callable[[int], str] = lambda n: f"[{n}]",
                   check: Callable[[str, str], str | None] = verify,
+                  locate: Callable[[str, str], tuple[int, int]] = best_quote,
                   ) -> tuple[list[tuple[Claim, list[Support]]], list[Dropped]]:
     """Keep the claims that cite a given source which supports them; say why the others went.
 
@@ -157,7 +158,7 @@ def verify_claims(claims: Sequence[Claim], sources: Mapping[int, str], noun: str
         for n in valid:
             why = check(claim.text, sources[n])
             if why is None:
-                supports.append(Support(n, *best_quote(claim.text, sources[n])))
+                supports.append(Support(n, *locate(claim.text, sources[n])))
             else:
                 reasons.append(f"{mark(n)} {why}")
         if supports:
@@ -185,8 +186,13 @@ _PERCENT = re.compile(r"%|٪|\bpercent\b|\bper cent\b|بالمئه|بالمائ�
 _NEG_SKIP = re.compile(r"\bلا (يزال|تزال|يزالون|زال|سيما|بد)\b|\bلاسيما\b|\bno longer\b|\bnot only\b")
 _NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|without|cannot|ruled out|rules out|rule out|rejected|rejects|refused|"
-    r"refuses|denied|denies|declined|لا|لم|لن|ليس|ليست|ليسوا|عدم|بدون|دون|ولا|ولم|فلم|ولن|استبعد|استبعدت|"
+    r"refuses|denied|denies|declined|لا|لم|لن|ليس|ليست|ليسوا|بدون|دون|ولا|ولم|فلم|ولن|استبعد|استبعدت|"
     r"رفض|رفضت|نفى|نفت|امتنع|امتنعت)\b|n't\b")
+# "عدم" makes a noun ("عدم المساواة", inequality; "عدم اليقين", uncertainty), not a negative statement;
+# a yes/no word quoted as a word ('"نعم" أو "لا"') negates nothing.
+_QUOTED_WORD = re.compile(r"[\"“”«»']\s*(لا|نعم|no|yes|not)\s*[\"“”«»']", re.IGNORECASE)
+# Where an Arabic sentence joins clauses: a negation in one clause says nothing of the others.
+_CLAUSE = re.compile(r"[،,;؛:()\[\]«»\"“”]|\s(?:لكن|ولكن|بينما|غير ان|الا ان|فان|والذي|والتي|الذي|التي|حيث|اذ|لان|لانه|ولانه|نظرا ل\S*|but|while|whereas|because|which)\s")
 _LEADING_ANSWER = re.compile(r"^\s*(no|yes|لا|نعم|كلا|بلى)\s*[,،.:]\s*", re.IGNORECASE)
 
 
@@ -222,7 +228,7 @@ def number_facts(text: str) -> tuple[set[str], set[str], bool]:
 
 def _negated_terms(text: str) -> set[str]:
     """Analysed terms of the few words after each negation: what the text says is not so."""
-    t = _NEG_SKIP.sub(" ", _LEADING_ANSWER.sub("", normalize(text)))
+    t = _polar_text(text)
     out: set[str] = set()
     for m in _NEGATIONS.finditer(t):
         out |= set(analyze(" ".join(t[m.end():].split()[:4])))
@@ -232,8 +238,25 @@ def _negated_terms(text: str) -> set[str]:
 def negative(text: str) -> bool:
     """The sentence's polarity: an odd number of negations (particles or negative verbs); a leading
     "No," that answers a yes/no question does not count, nor "لا يزال" (still)."""
+    return negations(text) % 2 == 1
+
+
+def negations(text: str) -> int:
+    """How many negations (particles or negative verbs) the text holds, skipping the ones that do not
+    negate a statement (see ``negative``)."""
+    return len(_NEGATIONS.findall(_polar_text(text)))
+
+
+def _polar_text(text: str) -> str:
     t = _NEG_SKIP.sub(" ", _LEADING_ANSWER.sub("", normalize(text)))
-    return len(_NEGATIONS.findall(t)) % 2 == 1
+    return _QUOTED_WORD.sub(" ", t)
+
+
+def clauses(sentence: str) -> list[str]:
+    """The sentence's clauses (split at commas, brackets, quotes and clause-joining words), each with
+    at least three words; the whole sentence when it does not split."""
+    parts = [p.strip() for p in _CLAUSE.split(normalize(sentence)) if p and len(p.split()) >= 3]
+    return parts if len(parts) > 1 else [sentence]
 
 
 @dataclass(frozen=True)
@@ -274,7 +297,7 @@ class Verifier:
             if ov < self.min_overlap:
                 return f"too little of it is in the cited passage (overlap {ov:.2f} < {self.min_overlap})"
             if self.idf is not None:
-                missing = set(analyze(sentence)) - set(analyze(text))
+                missing = self.missing_terms(sentence, text)
                 weights = self.idf(sorted(missing)) if missing else {}
                 rare = sorted(t for t, w in weights.items() if w >= self.rare_idf)
                 if rare:
@@ -283,14 +306,40 @@ class Verifier:
         neg_s, neg_b = negative(sentence), negative(best)
         # A negation in the source only contradicts a positive sentence if it is about the same thing
         # (checked on shared terms, so only within one script; across scripts a source's negation is
-        # too often about something else — a sentence that adds a negation is always caught).
-        if neg_s != neg_b and (neg_s or (same_script and _negated_terms(best) & set(analyze(sentence)))):
+        # too often about something else). Across scripts a sentence that negates more than the source
+        # is caught, and a negative sentence is compared with the source's clause closest to it: a long
+        # Arabic sentence's negation is often in another clause ("since everyday clothes did not
+        # survive, most of the collection is formal wear").
+        if not same_script:
+            parts = clauses(best)
+            neg_b = negative(self._best_sentence(sentence, parts)[0]) if len(parts) > 1 else neg_b
+            if neg_s and not neg_b or negations(sentence) > negations(best):
+                return "it negates what the cited passage says (or the other way round)"
+        elif neg_s != neg_b and (neg_s or _negated_terms(best) & set(analyze(sentence))):
             return "it negates what the cited passage says (or the other way round)"
         pair = f"{detect_language(sentence)}-{detect_language(text)}"
         floor = (self.min_cosine or {}).get(pair)
         if cos is not None and floor is not None and cos < floor:
             return f"the cited passage does not say this (similarity {cos:.2f} < {floor:.2f})"
         return None
+
+    def locate(self, sentence: str, source: str) -> tuple[int, int]:
+        """Span of the source sentence a supported sentence rests on, to quote beside it. Within one
+        script, shared words find it (``best_quote``); across scripts there are none, so the sentence
+        holding the statement's numbers, then the closest in meaning, is quoted."""
+        spans = [(a, b) for a, b in split_sentences(source) if not is_instruction(source[a:b])]
+        if self.embed is None or len(spans) < 2 or detect_language(sentence) == detect_language(source):
+            return best_quote(sentence, source)
+        nums = number_facts(sentence)[0]
+        sims = self.embed([sentence, *(source[a:b] for a, b in spans)])
+        cos = sims[1:] @ sims[0]
+        i = max(range(len(spans)), key=lambda j: (len(nums & number_facts(source[spans[j][0]:spans[j][1]])[0]),
+                                                  float(cos[j])))
+        return spans[i]
+
+    def missing_terms(self, sentence: str, source: str) -> set[str]:
+        """The sentence's analysed terms the source lacks."""
+        return set(analyze(sentence)) - set(analyze(source))
 
     def _best_sentence(self, sentence: str, source_sentences: list[str]) -> tuple[str, float | None]:
         if self.embed is None:

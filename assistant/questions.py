@@ -52,11 +52,16 @@ _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _BECAUSE = re.compile(r"\bلان\b|\bلانه\b|\bلانها\b|\bبسبب\b|\bنتيجه\b|\bبفضل\b|\bبهدف\b|\bمن اجل\b|\bكي\b|"
                       r"\bbecause\b|\bdue to\b|\bsince\b|\bas a result\b|\bin order to\b|\bso that\b|\bowing to\b")
 _LATIN_NAME = re.compile(r"\b[A-Z][a-zA-Z\-]{2,}\b")
+# Capitalised words that are not names: function words, months and days, and the words an English
+# answer often starts with ("Most of the collection …"), capitalised only because they come first.
 _EN_CAP_STOP = frozenset("""The A An In On At Of For From By With And Or But What Which Who Whom Whose When Where Why How
     Is Are Was Were Do Does Did Can Could Will Would Has Have Had Should This That These Those It Its
     There Their They He She His Her We Our You Your As After Before During Since Until
     January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr""".split())
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr
+    Most Some Many Much All Each Every Both Few Several Such Other Another Only Also However According
+    Not Yes One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Then Thus Therefore
+    Here Today Among About Over Under Between Through Although Because While If Yet Still Instead""".split())
 
 
 def question_type(question: str) -> str:

@@ -30,14 +30,15 @@ from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
 ANT = ROOT.parent / "shared" / "data" / "ant"
 
 
-def sets(limit: int, unanswerable: int) -> dict:
-    """``unanswerable``: about this many of each kind per language (removed paragraphs hold ~6 questions)."""
-    xq = build_answer_set(HERE / "xquad-ar", "test", True, "offtopic", ANT, 300, removed=max(1, unanswerable // 6),
+def sets(limit: int, unanswerable: int, split: str = "test") -> dict:
+    """``unanswerable``: about this many of each kind per language (removed paragraphs hold ~6 questions).
+    ``split``: "test" for the figures in eval/README.md; "train" to study a change without touching them."""
+    xq = build_answer_set(HERE / "xquad-ar", split, True, "offtopic", ANT, 300, removed=max(1, unanswerable // 6),
                           nearmiss=unanswerable, limit=limit)
     xq = replace(xq, offtopic=[replace(d, queries=dict(list(d.queries.items())[:unanswerable])) for d in xq.offtopic])
-    ar = build_answer_set(HERE / "arcd", "test", False, None, None, removed=max(1, unanswerable // 3),
+    ar = build_answer_set(HERE / "arcd", split, False, None, None, removed=max(1, unanswerable // 3),
                           nearmiss=unanswerable, limit=limit)
-    return {"xquad-ar test (+ English twins)": xq, "arcd test": ar}
+    return {f"xquad-ar {split} (+ English twins)": xq, f"arcd {split}": ar}
 
 
 def findings(model: str | None, settings, embedder) -> dict:  # noqa: ANN001
@@ -60,13 +61,19 @@ def main() -> None:
     ap.add_argument("--models", default="qwen2.5-coder-1.5b,qwen2.5-coder-0.5b")
     ap.add_argument("--limit", type=int, default=120, help="answerable questions per language and set")
     ap.add_argument("--unanswerable", type=int, default=40, help="unanswerable questions of each kind, roughly")
+    ap.add_argument("--split", choices=("test", "train"), default="test",
+                    help="train: questions of the training articles, for studying a change (default: held out)")
+    ap.add_argument("--no-findings", action="store_true", help="skip the seed article's findings")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "llms.json",
+                    help="results file; each row is also appended to <out>-rows.jsonl")
     args = ap.parse_args()
+    rows_file = args.out.with_name(args.out.stem + "-rows.jsonl")
     settings = load_settings()
     embedder = load_embedder(settings)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     out: dict = {"date": time.strftime("%Y-%m-%d"), "limit": args.limit, "unanswerable": args.unanswerable, "threads": settings.llm_threads,
                  "context_tokens": settings.llm_context_tokens, "answers": {}, "findings": {}}
-    for name, spec in sets(args.limit, args.unanswerable).items():
+    for name, spec in sets(args.limit, args.unanswerable, args.split).items():
         out["answers"][name] = {}
         for model in [None, *models]:
             t = time.perf_counter()
@@ -76,14 +83,14 @@ def main() -> None:
             key = model or "extractive (quote)"
             out["answers"][name][key] = {**{k: v for k, v in res.items() if k != "rows"},
                                          "seconds": round(time.perf_counter() - t)}
-            (HERE / "results" / "llms-rows.jsonl").open("a", encoding="utf-8").write(
+            rows_file.open("a", encoding="utf-8").write(
                 json.dumps({"set": name, "model": key, "rows": res["rows"]}, ensure_ascii=False) + "\n")
             print(name, key, json.dumps(res["by_pair"], ensure_ascii=False)[:900], flush=True)
-    for model in [None, *models]:
+    for model in [] if args.no_findings else [None, *models]:
         out["findings"][model or "extractive"] = findings(model, settings, embedder)
         print("findings", model, out["findings"][model or "extractive"]["mean"], flush=True)
-    (HERE / "results" / "llms.json").write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
-    print("wrote eval/results/llms.json")
+    args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

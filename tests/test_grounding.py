@@ -102,3 +102,61 @@ def test_calibrated_cosine_floors_apply_only_to_the_embedder_they_were_fitted_fo
     calibrated = HashEmbedder()
     calibrated.model_id = spec["embedder"]
     assert default_verifier(calibrated, None).min_cosine == spec["min_cosine"]
+
+
+def test_nominal_and_quoted_negations_do_not_make_a_statement_negative():
+    from assistant.grounding import negations, negative
+    assert not negative("أشار التقرير إلى عدم المساواة في الدخل بين المناطق.")  # "inequality"
+    assert not negative('يُخرج الجهاز الجواب ("نعم" أو "لا") بعد أن يتوقف.')  # the word "no", quoted
+    assert negative("لم تلتزم بولندا بإرسال جنود.")
+    assert negations("It is not true that Poland did not send troops.") == 2
+
+
+def test_across_scripts_the_negation_is_read_in_the_clause_the_sentence_is_about():
+    import numpy as np
+
+    from assistant.grounding import Verifier
+
+    src = ("نظرًا لأن الملابس اليومية من العصور السابقة لم تنج عبر الزمن، فإن أغلبية المجموعة تتكون من "
+           "ملابس أنيقة صُنعت للمناسبات الخاصة.")
+    words = {"clothes": 0, "ملابس": 0, "collection": 1, "المجموعه": 1, "survive": 2, "تنج": 2}
+
+    def embed(texts):  # a bag of shared concepts: enough to tell which clause a sentence is about
+        rows = np.zeros((len(texts), 3))
+        for i, t in enumerate(texts):
+            for w, k in words.items():
+                rows[i, k] += w in t
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+    v = Verifier(embed=embed)
+    assert v.check("Most of the collection is formal clothes made for special occasions.", src) is None
+    # The source's "did not survive" is in the other clause: this negative sentence is not supported.
+    assert "negates" in v.check("The collection is not made of clothes for special occasions.", src)
+    # Negating more than the source does is caught, whatever the clause.
+    assert "negates" in v.check("It is not true that everyday clothes did not survive.", src)
+
+
+def test_an_english_statement_over_arabic_quotes_the_arabic_sentence_it_rests_on():
+    import numpy as np
+
+    from assistant.grounding import Claim, Verifier, verify_claims
+
+    src = "انعقد الاجتماع في باريس. وقال ماكرون إن 26 دولة التزمت بإرسال قوات. وانتهى اللقاء."
+    concepts = {"countries": 0, "دوله": 0, "troops": 1, "قوات": 1, "meeting": 2, "الاجتماع": 2}
+
+    def embed(texts):
+        from assistant.arabic import normalize
+        rows = np.zeros((len(texts), 3))
+        for i, t in enumerate(texts):
+            for w, k in concepts.items():
+                rows[i, k] += w in normalize(t)
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+    v = Verifier(embed=embed)
+    kept, _ = verify_claims([Claim("Macron said twenty-six countries committed troops.", (1,))], {1: src},
+                            check=v.check, locate=v.locate)
+    (_, [support]), = kept
+    assert src[support.start:support.end].startswith("وقال ماكرون إن 26 دولة")
+    # Without meaning to go by, the numbers lead: the sentence with 26 is quoted, not the shortest one.
+    s, e = Verifier().locate("Macron said 26 countries committed troops.", src)
+    assert "26" in src[s:e]

@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.arabic import detect_language  # noqa: E402
 from assistant.cleaning import clean  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
@@ -71,7 +72,9 @@ def main() -> None:
     for r in rows:
         reason = probe.check(r["sentence"], r["source"])
         _, cos = probe._best_sentence(r["sentence"], [r["source"][a:b] for a, b in _sents(r["source"])] or [r["source"]])
-        missing = _missing_idf(r["sentence"], r["source"], retriever)
+        missing = _missing_idf(r["sentence"], r["source"], probe, retriever)
+        # Grouped as the verifier picks its floor: by the sentence's language and the source's.
+        r["pair"] = f"{detect_language(r['sentence'])}-{detect_language(r['source'])}"
         facts.append((r, reason, cos if cos is not None else 1.0, missing))
     print(f"checked {len(rows)} sentences in {time.perf_counter() - t0:.0f} s")
     grid_cos = [round(x, 3) for x in np.arange(0.70, 0.951, 0.005)]
@@ -84,12 +87,12 @@ def main() -> None:
         rare, floors = _fit([f for f in facts if folds[id(f)] != k], grid_cos, grid_idf)
         for f in facts:
             if folds[id(f)] == k:
-                held[id(f)] = _verdict(f, rare, floors[f[0]["pair"]])
+                held[id(f)] = _verdict(f, rare, floors.get(f[0]["pair"], 0.0))  # other pairs: no floor
     best_idf, floors = _fit(facts, grid_cos, grid_idf)
     spec = {"embedder": embedder.model_id, "min_cosine": dict(floors), "rare_idf": best_idf, "min_overlap": probe.min_overlap, "report": {}}
-    for pair in PAIRS:
-        sub = [f for f in facts if f[0]["pair"] == pair]
-        floor = floors[pair]
+    for pair in (*PAIRS, "other"):
+        sub = [f for f in facts if f[0]["pair"] == pair or (pair == "other" and f[0]["pair"] not in PAIRS)]
+        floor = floors.get(pair, 0.0)
         spec["report"][pair] = {"fitted_on_all": _rates(sub, lambda f, fl=floor: _verdict(f, best_idf, fl), detail=True),
                                 "held_out_2fold": _rates(sub, lambda f: held[id(f)])}
         print(pair, json.dumps(spec["report"][pair], ensure_ascii=False, indent=1))
@@ -135,12 +138,10 @@ def _sents(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in split_sentences(text) if not is_instruction(text[a:b])]
 
 
-def _missing_idf(sentence: str, source: str, retriever: Retriever) -> float:
-    from assistant.arabic import analyze, detect_language
-
+def _missing_idf(sentence: str, source: str, verifier: Verifier, retriever: Retriever) -> float:
     if detect_language(sentence) != detect_language(source):
         return 0.0
-    missing = sorted(set(analyze(sentence)) - set(analyze(source)))
+    missing = sorted(verifier.missing_terms(sentence, source))
     return max(retriever.idf(missing).values(), default=0.0) if missing else 0.0
 
 
@@ -164,6 +165,9 @@ def _rates(sub: list[tuple], verdict: Callable[[tuple], str | None], detail: boo
            "kept": round(sum(verdict(f) is None for f in sup) / max(len(sup), 1), 4),
            "dropped": round(sum(verdict(f) is not None for f in bad) / max(len(bad), 1), 4),
            "llm_unsupported_dropped": round(sum(verdict(f) is not None for f in real) / max(len(real), 1), 4)}
+    # Of the LLM's own sentences the verifier lets through, the share a reader would see unsupported.
+    shown = [f for f in sup + real if verdict(f) is None]
+    out["shown_unsupported"] = round(sum(f[0]["label"] == "unsupported" for f in shown) / max(len(shown), 1), 4)
     if detail:
         by_kind = defaultdict(list)
         for f in bad:
