@@ -89,7 +89,7 @@ def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, ll
                 "citations": len(ans.citations), "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
                 "mode": ans.mode, "dropped": len(ans.dropped), "seconds": time.perf_counter() - t0,
                 "llm_status": ans.llm_status, "kept_sentences": len(ans.citations) if ans.mode == "generative" else 0,
-                "answer": ans.answer, **{f"llm_{k}": v for k, v in ans.timings.items()},
+                "answer": ans.answer, "quotes": quotes, **{f"llm_{k}": v for k, v in ans.timings.items()},
             })
             if progress is not None:
                 progress(len(rows), 0, f"asked {kind}")
