@@ -313,7 +313,7 @@ class Verifier:
         if not same_script:
             parts = clauses(best)
             neg_b = negative(self._best_sentence(sentence, parts)[0]) if len(parts) > 1 else neg_b
-            if neg_s and not neg_b or negations(sentence) > negations(best):
+            if (neg_s and not neg_b) or negations(sentence) > negations(best):
                 return "it negates what the cited passage says (or the other way round)"
         elif neg_s != neg_b and (neg_s or _negated_terms(best) & set(analyze(sentence))):
             return "it negates what the cited passage says (or the other way round)"
