@@ -237,7 +237,8 @@ def _negated_terms(text: str) -> set[str]:
 
 def negative(text: str) -> bool:
     """The sentence's polarity: an odd number of negations (particles or negative verbs); a leading
-    "No," that answers a yes/no question does not count, nor "لا يزال" (still)."""
+    "No," that answers a yes/no question does not count, nor "لا يزال" (still), nor "عدم" (which makes
+    a noun), nor a yes/no word quoted as a word."""
     return negations(text) % 2 == 1
 
 
