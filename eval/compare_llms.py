@@ -7,7 +7,9 @@ article's findings drafted by each. One table for eval/README.md.
 Sets (none of them seen by any tuning): XQuAD-ar test articles with 300 ANT distractors (Arabic
 questions, and their English twins: cross-lingual), ARCD test articles (Arabic). Each set is asked in
 extractive mode (the quote alone) and in generative mode per model (the verified draft, or the
-quote when nothing survives). Writes eval/results/llms.json.
+quote when nothing survives). Writes eval/results/llms.json (or ``--out``), and every answer's row to
+<out>-rows.jsonl. To study a change without touching the held-out figures, ask the training articles'
+questions instead: ``--split train --no-findings --out /tmp/llms-train.json``.
 """
 from __future__ import annotations
 
