@@ -15,8 +15,8 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
