@@ -51,16 +51,33 @@ def _percentile(xs: list[float], q: float) -> float:
     return round(1000 * xs[min(len(xs) - 1, int(q * len(xs)))], 1) if xs else 0.0
 
 
-def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, llm: LLM | None = None,
-                     mode: str = "extractive", progress: Callable[[int, int, str], None] | None = None) -> dict:
-    from ..answer import AnswerOptions, answer_question, question_language
+def build_answer_index(spec: AnswerSet, embedder: Embedder, settings: Settings, tmp: Path,
+                       progress: Callable[[int, int, str], None] | None = None) -> tuple:
+    """The index an answer evaluation asks (the dataset's articles and the distractors, in ``tmp``):
+    (index, retriever, document id per paragraph id, the archive's language)."""
+    from ..answer import question_language
     from ..cleaning import clean
     from ..ingest import index_documents
     from ..loaders import load_file
     from ..loaders.base import Loaded
-    from ..questions import question_type
     from ..retrieval import Retriever
     from ..store import open_index
+
+    ds = spec.ds
+    index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=tmp / "index")
+    retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
+    docs = [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
+            for pid, (title, text) in sorted(ds.corpus.items())]
+    docs += [(clean(load_file(f), str(f)), str(f)) for f in spec.distractors]
+    index_documents(index, embedder, docs, settings.chunk_max_tokens, progress)
+    archive = question_language(" ".join(text for _, text in list(ds.corpus.values())[:20]))
+    return index, retriever, {pid: d.doc_id for d, pid in docs}, archive
+
+
+def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, llm: LLM | None = None,
+                     mode: str = "extractive", progress: Callable[[int, int, str], None] | None = None) -> dict:
+    from ..answer import AnswerOptions, answer_question, question_language
+    from ..questions import question_type
 
     ds, rng = spec.ds, random.Random(spec.seed)
     options = AnswerOptions(k=settings.top_k, retriever=settings.retriever, mode=mode,
@@ -69,14 +86,7 @@ def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, ll
                             llm_context_tokens=settings.llm_context_tokens)
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
-        index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=Path(tmp) / "index")
-        retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
-        docs = [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
-                for pid, (title, text) in sorted(ds.corpus.items())]
-        docs += [(clean(load_file(f), str(f)), str(f)) for f in spec.distractors]
-        index_documents(index, embedder, docs, settings.chunk_max_tokens, progress)
-        doc_of = {pid: d.doc_id for d, pid in docs}
-        archive = question_language(" ".join(text for _, text in list(ds.corpus.values())[:20]))
+        index, retriever, doc_of, archive = build_answer_index(spec, embedder, settings, Path(tmp), progress)
 
         def ask(qid: str, text: str, gold: str | None, answers: list[str], kind: str) -> None:
             t0 = time.perf_counter()

@@ -1,0 +1,102 @@
+"""Study (not used by the product): would the answer scorer have told the LLM's wrong drafts apart?
+
+    python eval/draft_relevance.py      # ~5 min: re-indexes the training sets, no LLM
+
+Reads the rows of a `compare_llms.py --split train` run (default: the committed study), rebuilds the
+same indexes and, for every answerable Arabic question whose verified draft was shown, scores the
+draft's own text as one more candidate sentence beside the retrieved ones (the learned scorer,
+scoring.py). Prints, per set, the draft's probability relative to the best candidate's, and the
+accuracy a rule "show the draft only when that ratio ≥ r" would have had against the quote's.
+English drafts are left out: the scorer's features compare an English question with Arabic
+sentences, and an English draft shares the question's words, so its score would mean nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from compare_llms import sets  # noqa: E402
+
+from assistant.answer import AnswerOptions, extract_answer  # noqa: E402
+from assistant.config import load_settings  # noqa: E402
+from assistant.evaluation.answers import build_answer_index  # noqa: E402
+from assistant.grounding import parse_claims  # noqa: E402
+from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.scoring import (  # noqa: E402
+    Candidate,
+    analyse_question,
+    cheap_features,
+    default_scorer,
+    embed_features,
+)
+
+GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=Path, default=HERE / "results" / "llms-train-study-rows.jsonl")
+    ap.add_argument("--limit", type=int, default=40)
+    ap.add_argument("--unanswerable", type=int, default=0)
+    ap.add_argument("--split", default="train")
+    args = ap.parse_args()
+    runs: dict[str, dict[str, dict]] = {}
+    for line in args.rows.read_text(encoding="utf-8").splitlines():
+        run = json.loads(line)
+        runs.setdefault(run["set"], {})[run["model"]] = {r["qid"]: r for r in run["rows"] if r["kind"] == "answerable"}
+    settings = load_settings(llm_backend="none")
+    embedder = load_embedder(settings)
+    scorer = default_scorer()
+    options = AnswerOptions(k=settings.top_k, retriever=settings.retriever, mode="extractive",
+                            abstain_threshold=settings.abstain_threshold, sentences=settings.answer_sentences)
+    for name, spec in sets(args.limit, args.unanswerable, args.split).items():
+        quote_rows = runs[name]["extractive (quote)"]
+        model = next(m for m in runs[name] if m != "extractive (quote)")
+        drafts = {q: r for q, r in runs[name][model].items() if r["llm_status"] == "used" and r["pair"] == "ar-ar"}
+        found = []
+        with tempfile.TemporaryDirectory(prefix="draft-relevance-") as tmp:
+            _, retriever, _, _ = build_answer_index(spec, embedder, settings, Path(tmp))
+            for qid, row in sorted(drafts.items()):
+                question = spec.ds.queries[qid]
+                _, scored = extract_answer(question, "ar", retriever, embedder, options, scorer)
+                ratio = _draft_ratio(question, row, scored, retriever, embedder, scorer)
+                found.append((ratio, bool(quote_rows[qid]["correct"]), bool(row["correct"])))
+        arabic = [r for r in quote_rows.values() if r["pair"] == "ar-ar"]
+        print(f"{name}: {len(arabic)} answerable Arabic questions, {len(found)} drafts shown")
+        for ratio, q, d in sorted(found):
+            print(f"   draft/best {ratio:.2f}   quote {'right' if q else 'wrong'}   draft {'right' if d else 'wrong'}")
+        base = sum(r["correct"] for r in arabic)
+        auto = base + sum(d - q for _, q, d in found)
+        rules = "  ".join(f"r={r}: {base + sum(d - q for x, q, d in found if x >= r)}" for r in GRID)
+        print(f"   right answers: quote {base}, auto {auto}; draft only when draft/best >= r: {rules}")
+
+
+def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, embedder, scorer) -> float:  # noqa: ANN001
+    """The draft's probability as a candidate sentence over the best candidate's, scored together."""
+    claims = parse_claims(row["answer"])
+    if not scored or not claims:
+        return 0.0
+    # The draft stands in the passage of the candidate its quote came from (else the best one's).
+    home = next((c for c in scored if c.text.strip() and c.text.strip() in row.get("quotes", "")), scored[0])
+    draft = Candidate(hit=home.hit, start=home.start, end=home.end, text=" ".join(c.text for c in claims),
+                      position=home.position, pair=home.pair)
+    cands = [*scored, draft]
+    q = analyse_question(question, retriever)
+    ids = list(dict.fromkeys(c.hit.chunk.chunk_id for c in cands))
+    qvec = embedder.embed_queries([question])[0]
+    chunk_cos = {cid: float(v @ qvec) for cid, v in retriever.chunk_vectors(ids).items()}
+    cheap_features(q, cands, chunk_cos)
+    embed_features(cands, embedder.embed_passages([c.text for c in cands]) @ qvec)
+    probs = [scorer.probability(c) for c in cands]
+    return probs[-1] / max(max(probs[:-1]), 1e-9)
+
+
+if __name__ == "__main__":
+    main()
