@@ -1,6 +1,6 @@
 """Study (not used by the product): would the answer scorer have told the LLM's wrong drafts apart?
 
-    python eval/draft_relevance.py      # ~5 min: re-indexes the training sets, no LLM
+    python eval/draft_relevance.py      # ~3 min on 2 cores: re-indexes the training sets, no LLM
 
 Reads the rows of a `compare_llms.py --split train` run (default: the committed study), rebuilds the
 same indexes and, for every answerable Arabic question whose verified draft was shown, scores the
