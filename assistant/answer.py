@@ -15,15 +15,25 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
 from .arabic import analyze, detect_language, split_sentences
-from .generate import draft_answer, sources_for, with_draft
-from .grounding import Verifier, default_verifier, neutralize_markers
+from .config import Settings
+from .generate import Draft, draft_answer, sources_for, with_draft
+from .grounding import Verifier, default_verifier, neutralize_markers, parse_claims
 from .models.embedder import Embedder
 from .models.llm import LLM, Gate, wants_llm
 from .prompts import ABSTAIN, EMPTY_INDEX
 from .questions import answer_cues
-from .records import Answer, Citation, Hit
+from .records import Answer, Citation, Dropped, Hit
 from .retrieval import Retriever
-from .scoring import Candidate, Scorer, analyse_question, answerable, candidates, default_scorer, score_candidates
+from .scoring import (
+    Candidate,
+    Scorer,
+    analyse_question,
+    answerable,
+    candidates,
+    default_scorer,
+    rate_text,
+    score_candidates,
+)
 
 # A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
 _ANNOUNCES = re.compile(r"[:：]\s*$|التالي(ه|ة)?\s*[:.]?$|ما يلي|كالتالي|الاتي|الآتي|as follows|the following",
@@ -42,6 +52,17 @@ class AnswerOptions:
     llm_max_tokens: int = 160  # an answer is one or two sentences
     llm_sources: int = 3  # windows of sentences given to the LLM
     llm_context_tokens: int = 240  # at most this many prompt tokens of sources (their evaluation is the wait)
+    # An Arabic draft is shown only when the answer scorer rates it at least this share of the best quoted
+    # sentence (0: never checked); chosen on training questions, eval/README.md "Is the draft on the question"
+    draft_min_ratio: float = 0.8
+
+    @classmethod
+    def from_settings(cls, s: Settings, **given: object) -> AnswerOptions:
+        """The options the settings give, with ``given`` ones (left out when None) in their place."""
+        base = dict(k=s.top_k, retriever=s.retriever, mode=s.answer_mode, abstain_threshold=s.abstain_threshold,
+                    sentences=s.answer_sentences, llm_max_tokens=s.llm_answer_tokens, llm_sources=s.llm_sources,
+                    llm_context_tokens=s.llm_context_tokens, draft_min_ratio=s.llm_draft_min_ratio)
+        return cls(**{**base, **{k: v for k, v in given.items() if v is not None}})
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,7 @@ def answer_events(question: str, retriever: Retriever, embedder: Embedder, llm: 
                 events.put(AnswerEvent("drafting"))
                 draft = draft_answer(question, sources, lang, llm, verifier, options.llm_max_tokens,
                                      lambda piece: events.put(AnswerEvent("token", text=piece)))
+            draft = on_the_question(question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio)
             events.put(AnswerEvent("final", with_draft(quote, draft)))
         except BaseException as exc:  # handed to the consumer's thread
             events.put(exc)
@@ -95,6 +117,30 @@ def answer_events(question: str, retriever: Retriever, embedder: Embedder, llm: 
         yield ev
         if ev.kind == "final":
             return
+
+
+def on_the_question(question: str, draft: Draft, scored: list[Candidate], retriever: Retriever,
+                    embedder: Embedder, scorer: Scorer, min_ratio: float) -> Draft:
+    """The draft, or — when the answer scorer rates what it says below ``min_ratio`` of the best quoted
+    sentence — the draft turned down as "off the question" (the quote is shown instead).
+
+    Verified sentences can still miss the question: the 1.5B copies a true sentence that does not
+    answer, or writes from the wrong one of two quoted sentences. Scoring the draft as one more
+    candidate sentence, in the passage of the sentence it quotes, tells them apart on the training
+    questions (eval/draft_relevance.py). Arabic drafts over Arabic sources only: the scorer's features
+    of an English draft would compare it with its own question's words."""
+    if draft.answer is None or min_ratio <= 0 or not scored or draft.answer.language != "ar" \
+            or scored[0].pair != "ar-ar":
+        return draft
+    quotes = [c.quote for c in draft.answer.citations]
+    home = next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
+    text = " ".join(c.text for c in parse_claims(draft.answer.answer))
+    ratio = rate_text(text, home, analyse_question(question, retriever), scored, retriever, embedder,
+                      embedder.embed_queries([question])[0], scorer)
+    if ratio >= min_ratio:
+        return draft
+    why = f"answers the question less well than the quoted sentence (rated {ratio:.2f} of it, below {min_ratio})"
+    return replace(draft, answer=None, status="off the question", dropped=[Dropped(text, why), *draft.dropped])
 
 
 def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,

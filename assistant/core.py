@@ -246,11 +246,8 @@ class Assistant:
         from .answer import AnswerOptions
 
         _check(k, retriever, mode, MAX_ASK_K)
-        s = self.settings
-        return AnswerOptions(k=k or s.top_k, retriever=retriever or s.retriever, mode=mode or s.answer_mode,
-                             abstain_threshold=s.abstain_threshold, sentences=s.answer_sentences,
-                             llm_max_tokens=s.llm_answer_tokens, llm_sources=s.llm_sources,
-                             llm_context_tokens=s.llm_context_tokens)
+        return AnswerOptions.from_settings(self.settings, k=k or None, retriever=retriever or None,
+                                           mode=mode or None)
 
     def ask(self, question: str, k: int | None = None, retriever: str | None = None,
             mode: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:

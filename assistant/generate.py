@@ -87,7 +87,7 @@ class Draft:
 
     answer: Answer | None
     dropped: list[Dropped]
-    status: str  # used | no answer | no usable sentence | nothing written
+    status: str  # used | no answer | no usable sentence | nothing written | off the question (answer.py)
     raw: str
     timings: dict[str, float] = field(default_factory=dict)
 

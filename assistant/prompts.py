@@ -73,9 +73,10 @@ UI = {
     "ar": {"sources": "المصادر", "nearest": "أقرب المقاطع", "unsupported": "حُذف لأن المصادر لا تدعمه",
            "draft_not_used": "لم تُستخدم مسودة النموذج، وهذه اقتباسات من المصادر",
            "no answer": "قال النموذج إن المصادر لا تجيب", "no usable sentence": "لم تصمد أي جملة منها أمام التحقق",
-           "nothing written": "لم يكتب النموذج جملة"},
+           "nothing written": "لم يكتب النموذج جملة", "off the question": "لم تُجب مسودته عن السؤال بقدر الاقتباس"},
     "en": {"sources": "Sources", "nearest": "Nearest passages", "unsupported": "removed: not supported by the sources",
            "draft_not_used": "The model's draft was not used; these are quotes from the sources",
            "no answer": "the model said the sources do not answer", "no usable sentence":
-           "none of its sentences passed verification", "nothing written": "the model wrote no sentence"},
+           "none of its sentences passed verification", "nothing written": "the model wrote no sentence",
+           "off the question": "its draft answered the question less well than the quote"},
 }

@@ -120,7 +120,7 @@ class Answer:
     nearest: tuple[Hit, ...] = ()  # shown with an abstention
     language: str = "ar"
     confidence: float = 0.0  # probability that the best sentence holds the answer (abstention is decided on it)
-    llm_status: str = ""  # "" (no LLM), used, no answer, no usable sentence, nothing written
+    llm_status: str = ""  # "" (no LLM), used, no answer, no usable sentence, nothing written, off the question
     timings: dict[str, float] = field(default_factory=dict)  # the LLM's: first_token_s, llm_s, tokens, …
 
     def to_json(self) -> dict[str, Any]:

@@ -96,6 +96,27 @@ def test_nothing_usable_falls_back_to_the_quote_and_says_why(fake_assistant, tmp
     assert ans.llm_status == "no usable sentence" and len(ans.dropped) == 2
 
 
+def test_a_true_sentence_that_does_not_answer_is_turned_down_for_the_quote(fake_assistant, tmp_path):
+    # Verified (every word is in the source) but about Russia's fuel sales, not the troops asked about.
+    off = "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي [1]."
+    a = _setup(fake_assistant, tmp_path, llm=ScriptedLLM(off, "التزمت 26 دولة على الأقل بإرسال جنود ضمن قوة أمنية [1]."))
+    ans = a.ask(Q, mode="generative")
+    assert ans.mode == "extractive" and ans.llm_status == "off the question" and "26" in ans.answer
+    assert ans.dropped[0].sentence.startswith("حصلت روسيا") and "less well than the quoted sentence" in ans.dropped[0].reason
+    on = a.ask(Q, mode="generative")  # a draft that answers passes the same check
+    assert on.mode == "generative" and on.llm_status == "used" and on.answer.startswith("التزمت 26 دولة")
+
+    from assistant.render import answer_html
+    assert "لم تُجب مسودته عن السؤال بقدر الاقتباس" in answer_html(ans, turn=1)
+
+
+def test_the_relevance_check_is_one_setting_away(fake_assistant, tmp_path):
+    off = "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي [1]."
+    a = _setup(fake_assistant, tmp_path, llm=ScriptedLLM(off), llm_draft_min_ratio=0.0)
+    ans = a.ask(Q, mode="generative")
+    assert ans.mode == "generative" and ans.llm_status == "used" and "روسيا" in ans.answer
+
+
 def test_a_bare_marker_or_no_answer_is_counted_not_hidden(fake_assistant, tmp_path):
     a = _setup(fake_assistant, tmp_path, llm=ScriptedLLM("[1]", "NO ANSWER"))
     bare = a.ask(Q, mode="generative")

@@ -80,10 +80,7 @@ def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, ll
     from ..questions import question_type
 
     ds, rng = spec.ds, random.Random(spec.seed)
-    options = AnswerOptions(k=settings.top_k, retriever=settings.retriever, mode=mode,
-                            abstain_threshold=settings.abstain_threshold, sentences=settings.answer_sentences,
-                            llm_max_tokens=settings.llm_answer_tokens, llm_sources=settings.llm_sources,
-                            llm_context_tokens=settings.llm_context_tokens)
+    options = AnswerOptions.from_settings(settings, mode=mode)
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
         index, retriever, doc_of, archive = build_answer_index(spec, embedder, settings, Path(tmp), progress)
@@ -170,6 +167,7 @@ def _metrics(rows: list[dict]) -> dict:
         out["llm_fallback"] = round(1 - out["llm_used"], 4)
         out["llm_no_sentence"] = round(sum(r["llm_status"] == "nothing written" for r in asked) / len(asked), 4)
         out["llm_no_answer"] = round(sum(r["llm_status"] == "no answer" for r in asked) / len(asked), 4)
+        out["llm_off_question"] = round(sum(r["llm_status"] == "off the question" for r in asked) / len(asked), 4)
         out["drop_rate"] = round(sum(r["dropped"] for r in asked) / written, 4) if written else 0.0
         first = [r["llm_first_token_s"] for r in asked if "llm_first_token_s" in r]
         speed = [r["llm_tokens_per_s"] for r in asked if r.get("llm_tokens")]
