@@ -1,0 +1,97 @@
+"""What the relevance check adds to the verifier, on the labelled faithfulness set (Arabic drafts).
+
+    python eval/faithfulness/relevance.py      # ~4 min on 2 cores, no LLM
+
+The answer step shows an Arabic draft only when (1) the verifier keeps its sentences and (2) the
+answer scorer rates the kept text at least ``llm_draft_min_ratio`` (0.8) of the best quoted sentence
+(answer.py ``on_the_question``). The labelled set (training questions only) holds the sentences the
+bundled LLMs wrote, each labelled supported or unsupported by hand. This rebuilds the index the set
+was written from (eval/faithfulness/build.py), and for each question drafts what the answer step
+would have shown from the labelled sentences — the ones the verifier keeps, joined — and asks
+whether the relevance check lets it through. Prints, per model, the sentences shown and the share of
+them labelled unsupported, with and without the check, at a few ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.answer import AnswerOptions, extract_answer  # noqa: E402
+from assistant.cleaning import clean  # noqa: E402
+from assistant.config import load_settings  # noqa: E402
+from assistant.evaluation.datasets import load_dataset  # noqa: E402
+from assistant.evaluation.splits import load_splits, part  # noqa: E402
+from assistant.grounding import default_verifier  # noqa: E402
+from assistant.ingest import index_documents  # noqa: E402
+from assistant.loaders.base import Loaded  # noqa: E402
+from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.retrieval import Retriever  # noqa: E402
+from assistant.scoring import analyse_question, default_scorer, rate_text  # noqa: E402
+from assistant.store import open_index  # noqa: E402
+
+RATIOS = (0.0, 0.5, 0.8, 1.0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--show", action="store_true", help="print the drafts holding an unsupported sentence")
+    args = ap.parse_args()
+    rows = [json.loads(line) for line in (HERE / "faithfulness.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if r["kind"] == "original" and r["pair"] == "ar-ar"
+            and r["label"] in ("supported", "unsupported")]
+    settings = load_settings(llm_backend="none")
+    embedder = load_embedder(settings)
+    splits = load_splits()
+    xq = part(load_dataset(ROOT / "eval" / "xquad-ar"), splits["xquad"]["train"])
+    arcd = part(load_dataset(ROOT / "eval" / "arcd"), splits["arcd"]["train"])
+    with tempfile.TemporaryDirectory(prefix="faithfulness-relevance-") as tmp:
+        # The index build.py wrote the set from: the training articles of both sets, the same sources.
+        index = open_index(settings, embedder.model_id, embedder.dim, data_dir=Path(tmp) / "index")
+        docs = [(clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")
+                for ds, pre in ((xq, "xq:"), (arcd, "arcd:")) for pid, (title, t) in ds.corpus.items()]
+        index_documents(index, embedder, docs, settings.chunk_max_tokens)
+        retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
+        verifier = default_verifier(embedder, retriever.idf)
+        scorer = default_scorer()
+        options = AnswerOptions(abstain_threshold=-1.0)
+        drafts: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for r in rows:
+            drafts[(r["model"], r["qid"])].append(r)
+        shown: list[tuple[str, float, list[str]]] = []  # model, ratio, labels of the kept sentences
+        for (model, _), group in sorted(drafts.items()):
+            kept = [r for r in group if verifier.check(r["sentence"], r["source"]) is None]
+            if not kept:
+                continue
+            question = kept[0]["question"]
+            _, scored = extract_answer(question, "ar", retriever, embedder, options, scorer)
+            quotes = [r["source"][slice(*verifier.locate(r["sentence"], r["source"]))] for r in kept]
+            home = next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
+            text = " ".join(r["sentence"] for r in kept)
+            ratio = rate_text(text, home, analyse_question(question, retriever), scored, retriever, embedder,
+                              embedder.embed_queries([question])[0], scorer)
+            shown.append((model, ratio, [r["label"] for r in kept]))
+            if args.show and any(r["label"] == "unsupported" for r in kept):
+                print(f"{ratio:.2f}  {question}\n      " + "\n      ".join(f"{r['label']}: {r['sentence']}" for r in kept))
+    for model in sorted({m for m, _, _ in shown}):
+        mine = [(x, labels) for m, x, labels in shown if m == model]
+        total = sum(r["model"] == model for r in rows)
+        sup = sum(r["model"] == model and r["label"] == "supported" for r in rows)
+        print(f"{model}: {total} labelled Arabic sentences ({sup} supported) over "
+              f"{len({q for m, q in drafts if m == model})} questions; the verifier keeps {sum(len(v) for _, v in mine)}")
+        for ratio in RATIOS:
+            labels = [lab for x, v in mine if x >= ratio for lab in v]
+            bad = labels.count("unsupported")
+            print(f"   relevance ratio >= {ratio}: {len(labels)} sentences shown, supported kept "
+                  f"{labels.count('supported')}/{sup}, unsupported shown {bad} ({bad / max(len(labels), 1):.0%})")
+
+
+if __name__ == "__main__":
+    main()
