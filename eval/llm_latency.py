@@ -4,6 +4,7 @@ answer — in the app's own process and path (Assistant.ask_events, as the chat 
     python eval/llm_latency.py                       # default model, 1 and 2 threads, 24 questions each
     python eval/llm_latency.py --threads 1+2         # 1 thread generating, 2 reading the prompt
     python eval/llm_latency.py --models qwen2.5-coder-0.5b --threads 1
+    python eval/llm_latency.py --threads 1+2 --context 240,160,120 --out eval/results/llm-latency-context.json
 
 Each setting runs in a fresh process (nothing else running in it), over the bundled sample articles,
 after one warm-up question (which evaluates the fixed system prompt once, as the app does at start).
@@ -57,8 +58,9 @@ def pct(xs: list[float], q: float) -> float:
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 3) if xs else 0.0
 
 
-def worker(model: str, threads: str, n: int) -> dict:
-    """``threads``: "N" (both), or "G+B": G threads generate, B read the prompt."""
+def worker(model: str, threads: str, n: int, context: int | None = None) -> dict:
+    """``threads``: "N" (both), or "G+B": G threads generate, B read the prompt. ``context``: prompt
+    tokens of sources at most (None: the setting's default)."""
     import resource
     import tempfile
 
@@ -67,7 +69,8 @@ def worker(model: str, threads: str, n: int) -> dict:
 
     data = Path(tempfile.mkdtemp(prefix="llm-latency-")) / "index"
     gen, _, batch = threads.partition("+")
-    a = Assistant(data_dir=data, llm=model, llm_threads=int(gen), llm_batch_threads=int(batch) if batch else None)
+    a = Assistant(data_dir=data, llm=model, llm_threads=int(gen), llm_batch_threads=int(batch) if batch else None,
+                  llm_context_tokens=context)
     a.ingest(sorted(SAMPLES.iterdir()))
     t = time.perf_counter()
     a.warm_up()
@@ -90,7 +93,8 @@ def worker(model: str, threads: str, n: int) -> dict:
                             "tokens_per_s": ev.answer.timings.get("tokens_per_s", 0.0), "answer": ev.answer.answer})
         rows.append(row)
     drafted = [r for r in rows if "first_token_s" in r]
-    return {"model": model, "threads": threads, "questions": len(rows), "drafted": len(drafted),
+    return {"model": model, "threads": threads, "context_tokens": a.settings.llm_context_tokens,
+            "questions": len(rows), "drafted": len(drafted),
             "warm_up_s": round(warm, 2),
             "quote_p50_s": pct([r["quote_s"] for r in rows], 0.5), "quote_p95_s": pct([r["quote_s"] for r in rows], 0.95),
             "first_token_p50_s": pct([r["first_token_s"] for r in drafted], 0.5),
@@ -107,28 +111,32 @@ def main() -> None:
     ap.add_argument("--models", default=None, help="comma-separated (default: the configured ASSISTANT_LLM)")
     ap.add_argument("--threads", default="1,2", help='comma-separated: "N", or "G+B" (G generate, B read the prompt)')
     ap.add_argument("--n", type=int, default=len(QUESTIONS))
-    ap.add_argument("--worker", nargs=2, metavar=("MODEL", "THREADS"))
+    ap.add_argument("--context", default="", help="comma-separated prompt tokens of sources to compare (default: the setting)")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "llm-latency.json")
+    ap.add_argument("--worker", nargs=3, metavar=("MODEL", "THREADS", "CONTEXT"))
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker[0], args.worker[1], args.n), ensure_ascii=False))
+        model, threads, context = args.worker
+        print(json.dumps(worker(model, threads, args.n, int(context) if context != "-" else None), ensure_ascii=False))
         return
     from assistant.config import load_settings
 
     models = args.models.split(",") if args.models else [load_settings().llm]
     results = []
     for model in models:
-        for threads in args.threads.split(","):
-            proc = subprocess.run([sys.executable, __file__, "--worker", model, threads, "--n", str(args.n)],
+        contexts = args.context.split(",") if args.context else ["-"]
+        for threads, context in [(t, c) for t in args.threads.split(",") for c in contexts]:
+            proc = subprocess.run([sys.executable, __file__, "--worker", model, threads, context, "--n", str(args.n)],
                                   capture_output=True, text=True, env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"})
             if proc.returncode != 0:
                 sys.exit(proc.stderr[-2000:])
             res = json.loads(proc.stdout.strip().splitlines()[-1])
             results.append(res)
-            print(f"{model} threads={threads}: quote p50 {res['quote_p50_s']} s; first token p50/p95 "
+            print(f"{model} threads={threads} context={res['context_tokens']}: quote p50 {res['quote_p50_s']} s; first token p50/p95 "
                   f"{res['first_token_p50_s']}/{res['first_token_p95_s']} s; whole answer p50/p95 "
                   f"{res['answer_p50_s']}/{res['answer_p95_s']} s; {res['tokens_per_s_p50']} tok/s; "
                   f"{res['used']}/{res['drafted']} drafts used; peak RSS {res['peak_rss_mb']} MB", flush=True)
-    out = HERE / "results" / "llm-latency.json"
+    out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "results": results}, indent=1, ensure_ascii=False))
     print(f"wrote {out}")
