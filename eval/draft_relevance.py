@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +26,7 @@ sys.path.insert(0, str(HERE))
 from compare_llms import sets  # noqa: E402
 
 from assistant.answer import AnswerOptions, extract_answer  # noqa: E402
+from assistant.arabic import normalize  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.answers import build_answer_index  # noqa: E402
 from assistant.grounding import parse_claims  # noqa: E402
@@ -46,6 +48,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--unanswerable", type=int, default=0)
     ap.add_argument("--split", default="train")
+    ap.add_argument("--spans", action="store_true",
+                    help="a draft that is a span of the sentence it quotes is rated as that sentence")
     args = ap.parse_args()
     runs: dict[str, dict[str, dict]] = {}
     for line in args.rows.read_text(encoding="utf-8").splitlines():
@@ -66,7 +70,7 @@ def main() -> None:
             for qid, row in sorted(drafts.items()):
                 question = spec.ds.queries[qid]
                 _, scored = extract_answer(question, "ar", retriever, embedder, options, scorer)
-                ratio = _draft_ratio(question, row, scored, retriever, embedder, scorer)
+                ratio = _draft_ratio(question, row, scored, retriever, embedder, scorer, args.spans)
                 found.append((ratio, bool(quote_rows[qid]["correct"]), bool(row["correct"])))
         arabic = [r for r in quote_rows.values() if r["pair"] == "ar-ar"]
         print(f"{name}: {len(arabic)} answerable Arabic questions, {len(found)} drafts shown")
@@ -78,13 +82,17 @@ def main() -> None:
         print(f"   right answers: quote {base}, auto {auto}; draft only when draft/best >= r: {rules}")
 
 
-def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, embedder, scorer) -> float:  # noqa: ANN001
-    """The draft's probability as a candidate sentence over the best candidate's, scored together."""
+def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, embedder, scorer,  # noqa: ANN001
+                 spans: bool = False) -> float:
+    """The draft's probability as a candidate sentence over the best candidate's, scored together. With
+    ``spans``, a draft whose words all stand in the sentence it quotes ("51%.") is rated as that sentence."""
     claims = parse_claims(row["answer"])
     if not scored or not claims:
         return 0.0
     # The draft stands in the passage of the candidate its quote came from (else the best one's).
     home = next((c for c in scored if c.text.strip() and c.text.strip() in row.get("quotes", "")), scored[0])
+    if spans and _is_span(" ".join(c.text for c in claims), home.text):
+        return home.prob / max(scored[0].prob, 1e-9)
     draft = Candidate(hit=home.hit, start=home.start, end=home.end, text=" ".join(c.text for c in claims),
                       position=home.position, pair=home.pair)
     cands = [*scored, draft]
@@ -96,6 +104,11 @@ def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, e
     embed_features(cands, embedder.embed_passages([c.text for c in cands]) @ qvec)
     probs = [scorer.probability(c) for c in cands]
     return probs[-1] / max(max(probs[:-1]), 1e-9)
+
+
+def _is_span(draft: str, sentence: str) -> bool:
+    words = normalize(re.sub(r"[^\w%]+", " ", draft)).split()
+    return bool(words) and " ".join(words) in " ".join(normalize(re.sub(r"[^\w%]+", " ", sentence)).split())
 
 
 if __name__ == "__main__":
