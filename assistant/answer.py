@@ -132,15 +132,26 @@ def on_the_question(question: str, draft: Draft, scored: list[Candidate], retrie
     if draft.answer is None or min_ratio <= 0 or not scored or draft.answer.language != "ar" \
             or scored[0].pair != "ar-ar":
         return draft
-    quotes = [c.quote for c in draft.answer.citations]
-    home = next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
     text = " ".join(c.text for c in parse_claims(draft.answer.answer))
-    ratio = rate_text(text, home, analyse_question(question, retriever), scored, retriever, embedder,
-                      embedder.embed_queries([question])[0], scorer)
+    ratio = draft_rating(question, text, [c.quote for c in draft.answer.citations], scored, retriever, embedder,
+                         scorer)
     if ratio >= min_ratio:
         return draft
     why = f"answers the question less well than the quoted sentence (rated {ratio:.2f} of it, below {min_ratio})"
     return replace(draft, answer=None, status="off the question", dropped=[Dropped(text, why), *draft.dropped])
+
+
+def draft_home(scored: list[Candidate], quotes: list[str]) -> Candidate:
+    """The candidate a draft stands in for: the first one its quotes hold, else the best one."""
+    return next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
+
+
+def draft_rating(question: str, text: str, quotes: list[str], scored: list[Candidate], retriever: Retriever,
+                 embedder: Embedder, scorer: Scorer) -> float:
+    """The answer scorer's rating of a draft's ``text`` over the best candidate's, the draft scored as one
+    more candidate sentence in the place of the candidate its ``quotes`` hold."""
+    return rate_text(text, draft_home(scored, quotes), analyse_question(question, retriever), scored, retriever,
+                     embedder, embedder.embed_queries([question])[0], scorer)
 
 
 def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,

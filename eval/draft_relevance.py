@@ -25,19 +25,13 @@ sys.path.insert(0, str(HERE))
 
 from compare_llms import sets  # noqa: E402
 
-from assistant.answer import AnswerOptions, extract_answer  # noqa: E402
+from assistant.answer import AnswerOptions, draft_home, draft_rating, extract_answer  # noqa: E402
 from assistant.arabic import normalize  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.answers import build_answer_index  # noqa: E402
 from assistant.grounding import parse_claims  # noqa: E402
 from assistant.models.embedder import load_embedder  # noqa: E402
-from assistant.scoring import (  # noqa: E402
-    Candidate,
-    analyse_question,
-    cheap_features,
-    default_scorer,
-    embed_features,
-)
+from assistant.scoring import Candidate, default_scorer  # noqa: E402
 
 GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -84,26 +78,17 @@ def main() -> None:
 
 def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, embedder, scorer,  # noqa: ANN001
                  spans: bool = False) -> float:
-    """The draft's probability as a candidate sentence over the best candidate's, scored together. With
-    ``spans``, a draft whose words all stand in the sentence it quotes ("51%.") is rated as that sentence."""
-    claims = parse_claims(row["answer"])
-    if not scored or not claims:
+    """The draft's rating as one more candidate sentence over the best candidate's, as the answer step
+    rates it (answer.draft_rating). With ``spans``, a draft whose words all stand in the sentence it
+    quotes ("51%.") is rated as that sentence."""
+    text = " ".join(c.text for c in parse_claims(row["answer"]))
+    if not scored or not text:
         return 0.0
-    # The draft stands in the passage of the candidate its quote came from (else the best one's).
-    home = next((c for c in scored if c.text.strip() and c.text.strip() in row.get("quotes", "")), scored[0])
-    if spans and _is_span(" ".join(c.text for c in claims), home.text):
+    quotes = [row.get("quotes", "")]
+    home = draft_home(scored, quotes)
+    if spans and _is_span(text, home.text):
         return home.prob / max(scored[0].prob, 1e-9)
-    draft = Candidate(hit=home.hit, start=home.start, end=home.end, text=" ".join(c.text for c in claims),
-                      position=home.position, pair=home.pair)
-    cands = [*scored, draft]
-    q = analyse_question(question, retriever)
-    ids = list(dict.fromkeys(c.hit.chunk.chunk_id for c in cands))
-    qvec = embedder.embed_queries([question])[0]
-    chunk_cos = {cid: float(v @ qvec) for cid, v in retriever.chunk_vectors(ids).items()}
-    cheap_features(q, cands, chunk_cos)
-    embed_features(cands, embedder.embed_passages([c.text for c in cands]) @ qvec)
-    probs = [scorer.probability(c) for c in cands]
-    return probs[-1] / max(max(probs[:-1]), 1e-9)
+    return draft_rating(question, text, quotes, scored, retriever, embedder, scorer)
 
 
 def _is_span(draft: str, sentence: str) -> bool:

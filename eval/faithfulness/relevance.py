@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import AnswerOptions, extract_answer  # noqa: E402
+from assistant.answer import AnswerOptions, draft_rating, extract_answer  # noqa: E402
 from assistant.cleaning import clean  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
@@ -34,7 +34,7 @@ from assistant.ingest import index_documents  # noqa: E402
 from assistant.loaders.base import Loaded  # noqa: E402
 from assistant.models.embedder import load_embedder  # noqa: E402
 from assistant.retrieval import Retriever  # noqa: E402
-from assistant.scoring import analyse_question, default_scorer, rate_text  # noqa: E402
+from assistant.scoring import default_scorer  # noqa: E402
 from assistant.store import open_index  # noqa: E402
 
 RATIOS = (0.0, 0.5, 0.8, 1.0)
@@ -73,10 +73,8 @@ def main() -> None:
             question = kept[0]["question"]
             _, scored = extract_answer(question, "ar", retriever, embedder, options, scorer)
             quotes = [r["source"][slice(*verifier.locate(r["sentence"], r["source"]))] for r in kept]
-            home = next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
-            text = " ".join(r["sentence"] for r in kept)
-            ratio = rate_text(text, home, analyse_question(question, retriever), scored, retriever, embedder,
-                              embedder.embed_queries([question])[0], scorer)
+            ratio = draft_rating(question, " ".join(r["sentence"] for r in kept), quotes, scored, retriever,
+                                 embedder, scorer)
             shown.append((model, ratio, [r["label"] for r in kept]))
             if args.show and any(r["label"] == "unsupported" for r in kept):
                 print(f"{ratio:.2f}  {question}\n      " + "\n      ".join(f"{r['label']}: {r['sentence']}" for r in kept))
