@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
-from .arabic import analyze, detect_language, split_sentences
+from .arabic import analyze, detect_language, normalize, split_sentences
 from .config import Settings
 from .generate import Draft, draft_answer, sources_for, with_draft
 from .grounding import Verifier, default_verifier, neutralize_markers, parse_claims
 from .models.embedder import Embedder
 from .models.llm import LLM, Gate, wants_llm
 from .prompts import ABSTAIN, EMPTY_INDEX
-from .questions import answer_cues
+from .questions import answer_cues, type_match
 from .records import Answer, Citation, Dropped, Hit
 from .retrieval import Retriever
 from .scoring import (
@@ -146,12 +146,42 @@ def draft_home(scored: list[Candidate], quotes: list[str]) -> Candidate:
     return next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
 
 
+# Question types whose answer can stand alone and be checked for its kind: a figure, a share, a date.
+BARE_ANSWER_TYPES = ("count", "percent", "date")
+
+
 def draft_rating(question: str, text: str, quotes: list[str], scored: list[Candidate], retriever: Retriever,
-                 embedder: Embedder, scorer: Scorer) -> float:
+                 embedder: Embedder, scorer: Scorer, bare_answers: bool = True) -> float:
     """The answer scorer's rating of a draft's ``text`` over the best candidate's, the draft scored as one
-    more candidate sentence in the place of the candidate its ``quotes`` hold."""
-    return rate_text(text, draft_home(scored, quotes), analyse_question(question, retriever), scored, retriever,
-                     embedder, embedder.embed_queries([question])[0], scorer)
+    more candidate sentence in the place of the candidate its ``quotes`` hold.
+
+    A bare answer — a draft that is only a stretch of the best sentence ("51%.", "7 أعوام."), of the
+    kind the question asks for (a figure for "how many", a share for "what percentage", a date for
+    "when") — is rated as that sentence (1.0): it shares no word with the question, so scoring its own
+    text would turn down the shortest right answer. Open questions get no such pass: a bare span of
+    the right sentence can be the wrong span (eval/draft_relevance.py)."""
+    home = draft_home(scored, quotes)
+    q = analyse_question(question, retriever)
+    if bare_answers and home is scored[0] and is_bare_answer(text, home.text, q.qtype):
+        return 1.0
+    return rate_text(text, home, q, scored, retriever, embedder, embedder.embed_queries([question])[0], scorer)
+
+
+def is_bare_answer(text: str, sentence: str, qtype: str) -> bool:
+    """``text`` is a stretch of ``sentence`` (same words, same order, after normalisation) that gives what
+    a question of ``qtype`` asks for — one of BARE_ANSWER_TYPES."""
+    if qtype not in BARE_ANSWER_TYPES or not type_match(qtype, answer_cues(text))[0]:
+        return False
+    return is_span(text, sentence)
+
+
+def is_span(text: str, sentence: str) -> bool:
+    """Every word of ``text``, in order and adjacent, stands in ``sentence`` (after normalisation)."""
+    def words(t: str) -> str:
+        return " " + " ".join(re.sub(r"[^\w%]+", " ", normalize(t)).split()) + " "
+
+    w = words(text)
+    return w.strip() != "" and w in words(sentence)
 
 
 def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -25,8 +24,7 @@ sys.path.insert(0, str(HERE))
 
 from compare_llms import sets  # noqa: E402
 
-from assistant.answer import AnswerOptions, draft_home, draft_rating, extract_answer  # noqa: E402
-from assistant.arabic import normalize  # noqa: E402
+from assistant.answer import AnswerOptions, draft_home, draft_rating, extract_answer, is_span  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.answers import build_answer_index  # noqa: E402
 from assistant.grounding import parse_claims  # noqa: E402
@@ -43,7 +41,9 @@ def main() -> None:
     ap.add_argument("--unanswerable", type=int, default=0)
     ap.add_argument("--split", default="train")
     ap.add_argument("--spans", action="store_true",
-                    help="a draft that is a span of the sentence it quotes is rated as that sentence")
+                    help="any draft that is a span of the sentence it quotes is rated as that sentence")
+    ap.add_argument("--no-bare", action="store_true",
+                    help="rate bare answers ('51%%.') by their own text too, as the check did before")
     args = ap.parse_args()
     runs: dict[str, dict[str, dict]] = {}
     for line in args.rows.read_text(encoding="utf-8").splitlines():
@@ -64,7 +64,7 @@ def main() -> None:
             for qid, row in sorted(drafts.items()):
                 question = spec.ds.queries[qid]
                 _, scored = extract_answer(question, "ar", retriever, embedder, options, scorer)
-                ratio = _draft_ratio(question, row, scored, retriever, embedder, scorer, args.spans)
+                ratio = _draft_ratio(question, row, scored, retriever, embedder, scorer, args.spans, not args.no_bare)
                 found.append((ratio, bool(quote_rows[qid]["correct"]), bool(row["correct"])))
         arabic = [r for r in quote_rows.values() if r["pair"] == "ar-ar"]
         print(f"{name}: {len(arabic)} answerable Arabic questions, {len(found)} drafts shown")
@@ -77,23 +77,19 @@ def main() -> None:
 
 
 def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, embedder, scorer,  # noqa: ANN001
-                 spans: bool = False) -> float:
+                 spans: bool = False, bare: bool = True) -> float:
     """The draft's rating as one more candidate sentence over the best candidate's, as the answer step
-    rates it (answer.draft_rating). With ``spans``, a draft whose words all stand in the sentence it
-    quotes ("51%.") is rated as that sentence."""
+    rates it (answer.draft_rating: a bare answer of the asked kind, from the best sentence, is rated as
+    that sentence). With ``spans``, any draft whose words all stand in the sentence it quotes is rated
+    as that sentence; without ``bare``, every draft is rated by its own text."""
     text = " ".join(c.text for c in parse_claims(row["answer"]))
     if not scored or not text:
         return 0.0
     quotes = [row.get("quotes", "")]
     home = draft_home(scored, quotes)
-    if spans and _is_span(text, home.text):
+    if spans and is_span(text, home.text):
         return home.prob / max(scored[0].prob, 1e-9)
-    return draft_rating(question, text, quotes, scored, retriever, embedder, scorer)
-
-
-def _is_span(draft: str, sentence: str) -> bool:
-    words = normalize(re.sub(r"[^\w%]+", " ", draft)).split()
-    return bool(words) and " ".join(words) in " ".join(normalize(re.sub(r"[^\w%]+", " ", sentence)).split())
+    return draft_rating(question, text, quotes, scored, retriever, embedder, scorer, bare_answers=bare)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,32 @@ def test_a_true_sentence_that_does_not_answer_is_turned_down_for_the_quote(fake_
     assert "لم تُجب مسودته عن السؤال بقدر الاقتباس" in answer_html(ans, turn=1)
 
 
+def test_a_bare_answer_of_the_asked_kind_is_shown_and_a_bare_answer_elsewhere_is_not(fake_assistant, tmp_path):
+    # "26 دولة." shares no word with the question; it is a stretch of the best sentence and a figure for
+    # a "how many" question, so it is rated as that sentence and shown.
+    a = _setup(fake_assistant, tmp_path, llm=ScriptedLLM("26 دولة [1].", "1.1 مليار يورو [1].", "26 دولة [1]."))
+    ans = a.ask(Q, mode="generative")
+    assert ans.mode == "generative" and ans.llm_status == "used" and ans.answer.startswith("26 دولة")
+    # A figure from another sentence is still rated by its own text, and turned down.
+    other = a.ask(Q, mode="generative")
+    assert other.mode == "extractive" and other.llm_status == "off the question" and "26" in other.answer
+    # An open question ("who said…") gets no pass for a bare stretch of the sentence.
+    who = a.ask("من قال إن الدول التزمت بإرسال جنود ضمن قوة أمنية؟", mode="generative")
+    assert who.llm_status == "off the question"
+
+
+def test_bare_answer_rules():
+    from assistant.answer import is_bare_answer, is_span
+
+    sentence = "أيّد 51% من البولنديين انضمام أوكرانيا، وكان عمره 7 أعوامٍ حين قامت ثورة 1919."
+    assert is_span("51%.", sentence) and is_span("7 أعوام", sentence)  # diacritics, punctuation
+    assert not is_span("5", sentence) and not is_span("1%", sentence)  # whole words only
+    assert is_bare_answer("51%.", sentence, "percent") and is_bare_answer("في 1919", "قامت الثورة في 1919", "date")
+    assert not is_bare_answer("البولنديين", sentence, "percent")  # not a share
+    assert not is_bare_answer("51%", sentence, "other")  # open question: no pass
+    assert not is_bare_answer("52%", sentence, "percent")  # not in the sentence
+
+
 def test_the_relevance_check_is_one_setting_away(fake_assistant, tmp_path):
     off = "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي [1]."
     a = _setup(fake_assistant, tmp_path, llm=ScriptedLLM(off), llm_draft_min_ratio=0.0)
