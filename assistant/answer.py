@@ -121,20 +121,18 @@ def answer_events(question: str, retriever: Retriever, embedder: Embedder, llm: 
 
 def on_the_question(question: str, draft: Draft, scored: list[Candidate], retriever: Retriever,
                     embedder: Embedder, scorer: Scorer, min_ratio: float) -> Draft:
-    """The draft, or — when the answer scorer rates what it says below ``min_ratio`` of the best quoted
-    sentence — the draft turned down as "off the question" (the quote is shown instead).
+    """The draft, or — when the answer scorer rates it below ``min_ratio`` of the best quoted sentence —
+    the draft turned down as "off the question" (the quote is shown instead).
 
     Verified sentences can still miss the question: the 1.5B copies a true sentence that does not
     answer, or writes from the wrong one of two quoted sentences. Scoring the draft as one more
     candidate sentence, in the passage of the sentence it quotes, tells them apart on the training
-    questions (eval/draft_relevance.py). Arabic drafts over Arabic sources only: the scorer's features
-    of an English draft would compare it with its own question's words."""
-    if draft.answer is None or min_ratio <= 0 or not scored or draft.answer.language != "ar" \
-            or scored[0].pair != "ar-ar":
+    questions (eval/draft_relevance.py). How a draft is rated: see ``draft_rating``."""
+    if draft.answer is None or min_ratio <= 0 or not scored:
         return draft
     text = " ".join(c.text for c in parse_claims(draft.answer.answer))
     ratio = draft_rating(question, text, [c.quote for c in draft.answer.citations], scored, retriever, embedder,
-                         scorer)
+                         scorer, language=draft.answer.language)
     if ratio >= min_ratio:
         return draft
     why = f"answers the question less well than the quoted sentence (rated {ratio:.2f} of it, below {min_ratio})"
@@ -151,9 +149,15 @@ BARE_ANSWER_TYPES = ("count", "percent", "date")
 
 
 def draft_rating(question: str, text: str, quotes: list[str], scored: list[Candidate], retriever: Retriever,
-                 embedder: Embedder, scorer: Scorer, bare_answers: bool = True) -> float:
+                 embedder: Embedder, scorer: Scorer, bare_answers: bool = True, language: str = "ar") -> float:
     """The answer scorer's rating of a draft's ``text`` over the best candidate's, the draft scored as one
     more candidate sentence in the place of the candidate its ``quotes`` hold.
+
+    Only an Arabic draft over Arabic sources is rated by its own words. Any other (an English draft over
+    Arabic articles, a draft over English ones) is rated as the sentence it rests on: its words echo
+    the question, and across scripts the scorer would set them against the Arabic candidates' — but
+    a draft built from a sentence far below the best (a verbatim copy of an unrelated passage) is
+    still caught.
 
     A bare answer — a draft that is only a stretch of the best sentence ("51%.", "7 أعوام."), of the
     kind the question asks for (a figure for "how many", a share for "what percentage", a date for
@@ -161,6 +165,8 @@ def draft_rating(question: str, text: str, quotes: list[str], scored: list[Candi
     text would turn down the shortest right answer. Open questions get no such pass: a bare span of
     the right sentence can be the wrong span (eval/draft_relevance.py)."""
     home = draft_home(scored, quotes)
+    if language != "ar" or scored[0].pair != "ar-ar":
+        return home.prob / max(scored[0].prob, 1e-9)
     q = analyse_question(question, retriever)
     if bare_answers and home is scored[0] and is_bare_answer(text, home.text, q.qtype):
         return 1.0

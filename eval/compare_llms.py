@@ -65,6 +65,8 @@ def main() -> None:
     ap.add_argument("--unanswerable", type=int, default=40, help="unanswerable questions of each kind, roughly")
     ap.add_argument("--split", choices=("test", "train"), default="test",
                     help="train: questions of the training articles, for studying a change (default: held out)")
+    ap.add_argument("--sets", default="xquad,arcd",
+                    help="which answer sets: xquad (Arabic and English-over-Arabic), arcd, or both")
     ap.add_argument("--no-findings", action="store_true", help="skip the seed article's findings")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "llms.json",
                     help="results file; each row is also appended to <out>-rows.jsonl")
@@ -75,7 +77,10 @@ def main() -> None:
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     out: dict = {"date": time.strftime("%Y-%m-%d"), "limit": args.limit, "unanswerable": args.unanswerable, "threads": settings.llm_threads,
                  "context_tokens": settings.llm_context_tokens, "answers": {}, "findings": {}}
+    chosen = {w.strip() for w in args.sets.split(",") if w.strip()}
     for name, spec in sets(args.limit, args.unanswerable, args.split).items():
+        if name.split()[0].removesuffix("-ar") not in chosen:
+            continue
         out["answers"][name] = {}
         for model in [None, *models]:
             t = time.perf_counter()

@@ -3,12 +3,12 @@
     python eval/draft_relevance.py      # ~3 min on 2 cores: re-indexes the training sets, no LLM
 
 Reads the rows of a `compare_llms.py --split train` run (default: the committed study), rebuilds the
-same indexes and, for every answerable Arabic question whose verified draft was shown, scores the
-draft's own text as one more candidate sentence beside the retrieved ones (the learned scorer,
-scoring.py). Prints, per set, the draft's probability relative to the best candidate's, and the
-accuracy a rule "show the draft only when that ratio ≥ r" would have had against the quote's.
-English drafts are left out: the scorer's features compare an English question with Arabic
-sentences, and an English draft shares the question's words, so its score would mean nothing.
+same indexes and, for every answerable question whose verified draft was shown, rates the draft as
+the answer step does (answer.draft_rating): an Arabic draft by its own text, scored as one more
+candidate sentence beside the retrieved ones (the learned scorer, scoring.py); an English draft over
+Arabic articles as the sentence it rests on (its own words echo the question). Prints, per set and
+language, the draft's rating relative to the best candidate's, and the accuracy a rule "show the
+draft only when that ratio ≥ r" would have had against the quote's.
 """
 from __future__ import annotations
 
@@ -57,27 +57,31 @@ def main() -> None:
     for name, spec in sets(args.limit, args.unanswerable, args.split).items():
         quote_rows = runs[name]["extractive (quote)"]
         model = next(m for m in runs[name] if m != "extractive (quote)")
-        drafts = {q: r for q, r in runs[name][model].items() if r["llm_status"] == "used" and r["pair"] == "ar-ar"}
-        found = []
         with tempfile.TemporaryDirectory(prefix="draft-relevance-") as tmp:
             _, retriever, _, _ = build_answer_index(spec, embedder, settings, Path(tmp))
-            for qid, row in sorted(drafts.items()):
-                question = spec.ds.queries[qid]
-                _, scored = extract_answer(question, "ar", retriever, embedder, options, scorer)
-                ratio = _draft_ratio(question, row, scored, retriever, embedder, scorer, args.spans, not args.no_bare)
-                found.append((ratio, bool(quote_rows[qid]["correct"]), bool(row["correct"])))
-        arabic = [r for r in quote_rows.values() if r["pair"] == "ar-ar"]
-        print(f"{name}: {len(arabic)} answerable Arabic questions, {len(found)} drafts shown")
-        for ratio, q, d in sorted(found):
-            print(f"   draft/best {ratio:.2f}   quote {'right' if q else 'wrong'}   draft {'right' if d else 'wrong'}")
-        base = sum(r["correct"] for r in arabic)
-        auto = base + sum(d - q for _, q, d in found)
-        rules = "  ".join(f"r={r}: {base + sum(d - q for x, q, d in found if x >= r)}" for r in GRID)
-        print(f"   right answers: quote {base}, auto {auto}; draft only when draft/best >= r: {rules}")
+            for pair, lang, label in (("ar-ar", "ar", "Arabic"), ("en-ar", "en", "English-over-Arabic")):
+                asked = [r for r in quote_rows.values() if r["pair"] == pair]
+                if not asked:
+                    continue
+                drafts = {q: r for q, r in runs[name][model].items() if r["llm_status"] == "used" and r["pair"] == pair}
+                found = []
+                for qid, row in sorted(drafts.items()):
+                    question = (spec.cross.queries[qid[:-2]] if qid.endswith(":x") else spec.ds.queries[qid])
+                    _, scored = extract_answer(question, lang, retriever, embedder, options, scorer)
+                    ratio = _draft_ratio(question, row, scored, retriever, embedder, scorer, args.spans,
+                                         not args.no_bare, lang)
+                    found.append((ratio, bool(quote_rows[qid]["correct"]), bool(row["correct"])))
+                print(f"{name}: {len(asked)} answerable {label} questions, {len(found)} drafts shown")
+                for ratio, q, d in sorted(found):
+                    print(f"   draft/best {ratio:.2f}   quote {'right' if q else 'wrong'}   draft {'right' if d else 'wrong'}")
+                base = sum(r["correct"] for r in asked)
+                auto = base + sum(d - q for _, q, d in found)
+                rules = "  ".join(f"r={r}: {base + sum(d - q for x, q, d in found if x >= r)}" for r in GRID)
+                print(f"   right answers: quote {base}, auto {auto}; draft only when draft/best >= r: {rules}")
 
 
 def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, embedder, scorer,  # noqa: ANN001
-                 spans: bool = False, bare: bool = True) -> float:
+                 spans: bool = False, bare: bool = True, language: str = "ar") -> float:
     """The draft's rating as one more candidate sentence over the best candidate's, as the answer step
     rates it (answer.draft_rating: a bare answer of the asked kind, from the best sentence, is rated as
     that sentence). With ``spans``, any draft whose words all stand in the sentence it quotes is rated
@@ -89,7 +93,8 @@ def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, e
     home = draft_home(scored, quotes)
     if spans and is_span(text, home.text):
         return home.prob / max(scored[0].prob, 1e-9)
-    return draft_rating(question, text, quotes, scored, retriever, embedder, scorer, bare_answers=bare)
+    return draft_rating(question, text, quotes, scored, retriever, embedder, scorer, bare_answers=bare,
+                        language=language)
 
 
 if __name__ == "__main__":
