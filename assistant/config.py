@@ -84,8 +84,8 @@ class Settings(BaseSettings):
     llm_finding_tokens: int = 120  # a finding is one sentence
     llm_sources: int = 3  # windows of sentences (the best ones and their neighbours) given to the LLM
     llm_context_tokens: int = 240  # prompt tokens of sources at most: the first token waits for their evaluation
-    # an Arabic draft is shown only when the answer scorer rates it at least this share of the best quoted
-    # sentence (0: not checked); eval/README.md "Is the draft on the question"
+    # a draft is shown only when the answer scorer rates it (an Arabic one by its words, an English one by the
+    # sentence it rests on) at least this share of the best quoted sentence (0: not checked); eval/README.md
     llm_draft_min_ratio: float = 0.8
     llm_base_url: str | None = None  # OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
     llm_model: str = "local"
