@@ -1,10 +1,11 @@
-"""What the relevance check adds to the verifier, on the labelled faithfulness set (Arabic drafts).
+"""What the relevance check adds to the verifier, on the labelled faithfulness set.
 
-    python eval/faithfulness/relevance.py      # ~4 min on 2 cores, no LLM
+    python eval/faithfulness/relevance.py                # Arabic drafts; ~1 min on 2 cores, no LLM
+    python eval/faithfulness/relevance.py --pair en-ar   # English drafts over Arabic passages
 
-The answer step shows an Arabic draft only when (1) the verifier keeps its sentences and (2) the
-answer scorer rates the kept text at least ``llm_draft_min_ratio`` (0.8) of the best quoted sentence
-(answer.py ``on_the_question``). The labelled set (training questions only) holds the sentences the
+The answer step shows a draft only when (1) the verifier keeps its sentences and (2) the answer
+scorer rates it at least ``llm_draft_min_ratio`` (0.8) of the best quoted sentence (answer.py
+``on_the_question``: an Arabic draft by its kept text, an English one by the sentence it rests on). The labelled set (training questions only) holds the sentences the
 bundled LLMs wrote, each labelled supported or unsupported by hand. This rebuilds the index the set
 was written from (eval/faithfulness/build.py), and for each question drafts what the answer step
 would have shown from the labelled sentences — the ones the verifier keeps, joined — and asks
@@ -43,10 +44,13 @@ RATIOS = (0.0, 0.5, 0.8, 1.0)
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--show", action="store_true", help="print the drafts holding an unsupported sentence")
+    ap.add_argument("--pair", choices=("ar-ar", "en-ar"), default="ar-ar",
+                    help="Arabic drafts, or English drafts over Arabic passages (rated by the sentence they rest on)")
     args = ap.parse_args()
     rows = [json.loads(line) for line in (HERE / "faithfulness.jsonl").read_text(encoding="utf-8").splitlines()]
-    rows = [r for r in rows if r["kind"] == "original" and r["pair"] == "ar-ar"
+    rows = [r for r in rows if r["kind"] == "original" and r["pair"] == args.pair
             and r["label"] in ("supported", "unsupported")]
+    lang = args.pair[:2]
     settings = load_settings(llm_backend="none")
     embedder = load_embedder(settings)
     splits = load_splits()
@@ -71,10 +75,10 @@ def main() -> None:
             if not kept:
                 continue
             question = kept[0]["question"]
-            _, scored = extract_answer(question, "ar", retriever, embedder, options, scorer)
+            _, scored = extract_answer(question, lang, retriever, embedder, options, scorer)
             quotes = [r["source"][slice(*verifier.locate(r["sentence"], r["source"]))] for r in kept]
             ratio = draft_rating(question, " ".join(r["sentence"] for r in kept), quotes, scored, retriever,
-                                 embedder, scorer)
+                                 embedder, scorer, language=lang)
             shown.append((model, ratio, [r["label"] for r in kept]))
             if args.show and any(r["label"] == "unsupported" for r in kept):
                 print(f"{ratio:.2f}  {question}\n      " + "\n      ".join(f"{r['label']}: {r['sentence']}" for r in kept))
@@ -82,7 +86,7 @@ def main() -> None:
         mine = [(x, labels) for m, x, labels in shown if m == model]
         total = sum(r["model"] == model for r in rows)
         sup = sum(r["model"] == model and r["label"] == "supported" for r in rows)
-        print(f"{model}: {total} labelled Arabic sentences ({sup} supported) over "
+        print(f"{model}: {total} labelled {args.pair} sentences ({sup} supported) over "
               f"{len({q for m, q in drafts if m == model})} questions; the verifier keeps {sum(len(v) for _, v in mine)}")
         for ratio in RATIOS:
             labels = [lab for x, v in mine if x >= ratio for lab in v]
