@@ -144,6 +144,11 @@ def draft_home(scored: list[Candidate], quotes: list[str]) -> Candidate:
     return next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
 
 
+def rated_as(c: Candidate, scored: list[Candidate]) -> float:
+    """A draft rated as candidate ``c``: its probability over the best candidate's."""
+    return c.prob / max(scored[0].prob, 1e-9)
+
+
 # Question types whose answer can stand alone and be checked for its kind: a figure, a share, a date.
 BARE_ANSWER_TYPES = ("count", "percent", "date")
 
@@ -166,7 +171,7 @@ def draft_rating(question: str, text: str, quotes: list[str], scored: list[Candi
     the right sentence can be the wrong span (eval/draft_relevance.py)."""
     home = draft_home(scored, quotes)
     if language != "ar" or scored[0].pair != "ar-ar":
-        return home.prob / max(scored[0].prob, 1e-9)
+        return rated_as(home, scored)
     q = analyse_question(question, retriever)
     if bare_answers and home is scored[0] and is_bare_answer(text, home.text, q.qtype):
         return 1.0

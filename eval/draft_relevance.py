@@ -24,7 +24,14 @@ sys.path.insert(0, str(HERE))
 
 from compare_llms import sets  # noqa: E402
 
-from assistant.answer import AnswerOptions, draft_home, draft_rating, extract_answer, is_span  # noqa: E402
+from assistant.answer import (  # noqa: E402
+    AnswerOptions,
+    draft_home,
+    draft_rating,
+    extract_answer,
+    is_span,
+    rated_as,
+)
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.answers import build_answer_index  # noqa: E402
 from assistant.grounding import parse_claims  # noqa: E402
@@ -92,7 +99,7 @@ def _draft_ratio(question: str, row: dict, scored: list[Candidate], retriever, e
     quotes = [row.get("quotes", "")]
     home = draft_home(scored, quotes)
     if spans and is_span(text, home.text):
-        return home.prob / max(scored[0].prob, 1e-9)
+        return rated_as(home, scored)
     return draft_rating(question, text, quotes, scored, retriever, embedder, scorer, bare_answers=bare,
                         language=language)
 

@@ -5,8 +5,9 @@
 
 The answer step shows a draft only when (1) the verifier keeps its sentences and (2) the answer
 scorer rates it at least ``llm_draft_min_ratio`` (0.8) of the best quoted sentence (answer.py
-``on_the_question``: an Arabic draft by its kept text, an English one by the sentence it rests on). The labelled set (training questions only) holds the sentences the
-bundled LLMs wrote, each labelled supported or unsupported by hand. This rebuilds the index the set
+``on_the_question``: an Arabic draft by its kept text, an English one by the sentence it rests on).
+The labelled set (training questions only) holds the sentences the bundled LLMs wrote, each labelled
+supported or unsupported by hand. This rebuilds the index the set
 was written from (eval/faithfulness/build.py), and for each question drafts what the answer step
 would have shown from the labelled sentences — the ones the verifier keeps, joined — and asks
 whether the relevance check lets it through. Prints, per model, the sentences shown and the share of
