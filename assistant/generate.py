@@ -40,33 +40,52 @@ class Source:
 
 def sources_for(scored: list[Candidate], limit: int = 3, budget: int | None = None,
                 count: Callable[[str], int] | None = None) -> list[Source]:
-    """Windows (the sentence with the one before and after it) around the best candidates, best first;
-    windows of one passage that touch are merged. With a token ``budget`` (prompt evaluation is most
-    of a local model's time), a window that does not fit shrinks to its sentence, or is left out."""
-    spans: list[tuple[Hit, int, int]] = []
+    """The best candidate sentences, then their neighbours (the sentence before, then the one after),
+    best first; sentences of one passage that meet are merged into one source. With a token
+    ``budget`` (prompt evaluation is most of a local model's time) the sentences come first and
+    neighbours are added only while the budget lasts: a second and third sentence that may hold the
+    answer are worth more than the context around the first. The best sentence is always given."""
+    def cost(text: str) -> int:
+        return count(text) if budget is not None and count is not None else 0
+
+    cap = budget if budget is not None and count is not None else None
+    picked: list[list] = []  # [hit, sentence spans of its chunk, first, last] (sentence numbers)
     spent = 0
     for c in scored:
-        if len(spans) == limit:
+        if len(picked) == limit:
             break
-        chunk = c.hit.chunk
-        sents = split_sentences(chunk.text)
-        a = chunk.start + sents[max(0, c.position - 1)][0]
-        b = chunk.start + sents[min(len(sents) - 1, c.position + 1)][1]
-        if budget is not None and count is not None:
-            cost = count(chunk.text[a - chunk.start:b - chunk.start])
-            if spent + cost > budget:
-                a, b = c.start, c.end  # the sentence alone
-                cost = count(c.text)
-                if spent + cost > budget and spans:
-                    break
-            spent += cost
-        for i, (h, s, e) in enumerate(spans):
-            if h.chunk.chunk_id == chunk.chunk_id and a <= e and s <= b:
-                spans[i] = (h, min(s, a), max(e, b))
-                break
-        else:
-            spans.append((c.hit, a, b))
-    return [Source(n, h, s, e) for n, (h, s, e) in enumerate(spans, 1)]
+        price = cost(c.text)
+        if cap is not None and picked and spent + price > cap:
+            break
+        spent += price
+        picked.append([c.hit, split_sentences(c.hit.chunk.text), c.position, c.position])
+    for side in (-1, 1):  # the sentence before each, best first; then the one after
+        for p in picked:
+            hit, sents, lo, hi = p
+            i = lo - 1 if side < 0 else hi + 1
+            if not 0 <= i < len(sents) or _covered(picked, hit, i):
+                continue
+            price = cost(hit.chunk.text[slice(*sents[i])])
+            if cap is not None and spent + price > cap:
+                continue
+            spent += price
+            p[2 if side < 0 else 3] = i
+    spans: list[list] = []  # merged: sentences of one chunk that overlap or meet, in the place of the best
+    for hit, sents, lo, hi in picked:
+        meets = [m for m in spans if m[0].chunk.chunk_id == hit.chunk.chunk_id and lo <= m[3] + 1 and m[2] <= hi + 1]
+        if not meets:
+            spans.append([hit, sents, lo, hi])
+            continue
+        meets[0][2] = min([lo, *(m[2] for m in meets)])
+        meets[0][3] = max([hi, *(m[3] for m in meets)])
+        spans = [m for m in spans if m is meets[0] or all(m is not x for x in meets)]
+    return [Source(n, hit, hit.chunk.start + sents[lo][0], hit.chunk.start + sents[hi][1])
+            for n, (hit, sents, lo, hi) in enumerate(spans, 1)]
+
+
+def _covered(picked: list[list], hit: Hit, i: int) -> bool:
+    """Sentence i of the hit's chunk is already in one of the picked spans."""
+    return any(h.chunk.chunk_id == hit.chunk.chunk_id and lo <= i <= hi for h, _, lo, hi in picked)
 
 
 def answer_messages(question: str, sources: list[Source], lang: str) -> list[dict[str, str]]:

@@ -241,6 +241,35 @@ def test_sources_are_windows_around_the_best_sentences(fake_assistant, tmp_path)
     assert msgs[1]["content"].count("[") >= len(sources)
 
 
+def test_a_tight_budget_goes_to_more_sentences_before_their_neighbours():
+    sents = ["تمهيد أول عن السياق العام للمؤتمر.", "وقال الرئيس إن 26 دولة التزمت بإرسال جنود.",
+             "وأضاف أن القوة ستنتشر بعد وقف إطلاق النار.", "ثم تحدث عن العقوبات المفروضة على روسيا.",
+             "وتناول بعدها ملف الطاقة والغاز.", "وقالت بولندا إنها لن ترسل قوات برية.", "وختم بالحديث عن الدعم المالي."]
+    text = " ".join(sents)
+    hit = Hit(1, 1.0, Chunk(1, "d", 0, 100, 100 + len(text), text), "t", "s")
+
+    def cand(i: int, prob: float) -> Candidate:
+        a = text.index(sents[i])
+        return Candidate(hit, 100 + a, 100 + a + len(sents[i]), sents[i], i, "ar-ar", prob=prob)
+
+    scored = [cand(1, 0.9), cand(5, 0.6), cand(3, 0.5)]
+    words = lambda t: len(t.split())  # noqa: E731
+    texts = lambda srcs: [s.text for s in srcs]  # noqa: E731
+    # No budget: each sentence with the one before and after; windows that meet become one source.
+    assert texts(sources_for(scored, 3)) == [text]
+    assert texts(sources_for(scored, 2)) == [" ".join(sents[0:3]), " ".join(sents[4:7])]
+    # Room for the three sentences and one more: all three first (the old packing gave the best
+    # sentence's window and stopped), then the sentence before the best.
+    budget = words(" ".join(sents[i] for i in (0, 1, 3, 5)))
+    tight = sources_for(scored, 3, budget=budget, count=words)
+    assert texts(tight) == [" ".join(sents[0:2]), sents[5], sents[3]]
+    assert [s.n for s in tight] == [1, 2, 3]
+    for s in tight:  # exact offsets into the document
+        assert text[s.start - 100:s.end - 100] == s.text
+    # Less than the best sentence: it is still given, alone.
+    assert texts(sources_for(scored, 3, budget=2, count=words)) == [sents[1]]
+
+
 def test_one_generation_at_a_time_others_see_their_place(fake_assistant, tmp_path):
     release = threading.Event()
 
