@@ -2,7 +2,14 @@
 import pytest
 
 from assistant.grounding import neutralize_markers, parse_claims
-from assistant.questions import answer_cues, latin_names, name_found, question_type, script_pair, type_match
+from assistant.questions import (
+    answer_cues,
+    latin_names,
+    name_found,
+    question_type,
+    script_pair,
+    type_match,
+)
 
 
 @pytest.mark.parametrize("question, qtype", [
@@ -65,6 +72,28 @@ def test_latin_names_across_scripts():
     assert not name_found("Kenya", "كان هناك اتفاق")
     assert not name_found("Obama", "فتح الباب")
     assert name_found("Reuters", "according to Reuters")
+
+
+def test_countries_and_peoples_are_translated_not_transliterated():
+    from assistant.questions import nation_found, phrase_found
+    for en, ar in [("Poles", "أيد 51% من البولنديين"), ("Polish", "قالت الحكومة البولندية"), ("Poland", "بولندا"),
+                   ("Russians", "قال الروس"), ("French", "الرئيس الفرنسي"), ("Germans", "الألمان"),
+                   ("German", "المستشار الألماني"), ("Egyptian", "الجيش المصري"), ("Saudi", "السعودية"),
+                   ("Chinese", "الصينيون"), ("British", "البريطانيين"), ("Turkish", "الخارجية التركية"),
+                   ("Kurdish", "القوات الكردية"), ("Iranians", "والإيرانيين"), ("European", "للاتحاد الأوروبي")]:
+        assert nation_found(en, ar), (en, ar)
+        assert phrase_found(en, ar), (en, ar)  # the verifier's test
+    # the stem must end the word or take a nisba ending: a bank is not Egypt, focus is not Turkey
+    for en, ar in [("Egypt", "المصرف المركزي"), ("Turkish", "التركيز على الأمن"), ("Arabic", "عربات القطار"),
+                   ("Poles", "روسيا"), ("Indian", "الهندسة")]:
+        assert nation_found(en, ar) is False, (en, ar)
+    assert nation_found("Macron", "ماكرون") is None  # not a country: the transliteration test decides
+    assert not name_found("Poles", "البولنديين")  # the scorer's test is the skeleton's alone
+    # The verifier keeps a right English answer about the Poles and still drops one about the French.
+    from assistant.grounding import Verifier
+    src = "أظهر استطلاع أن 51% من البولنديين أيدوا انضمام أوكرانيا إلى الاتحاد الأوروبي."
+    assert Verifier().check("51% of Poles supported Ukraine joining the EU.", src) is None
+    assert "names not in the cited passage: French" in Verifier().check("51% of French supported Ukraine.", src)
 
 
 def test_name_phrases_group_capitalised_runs():
