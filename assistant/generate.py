@@ -45,31 +45,29 @@ def sources_for(scored: list[Candidate], limit: int = 3, budget: int | None = No
     ``budget`` (prompt evaluation is most of a local model's time) the sentences come first and
     neighbours are added only while the budget lasts: a second and third sentence that may hold the
     answer are worth more than the context around the first. The best sentence is always given."""
-    def cost(text: str) -> int:
-        return count(text) if budget is not None and count is not None else 0
-
-    cap = budget if budget is not None and count is not None else None
-    picked: list[list] = []  # [hit, sentence spans of its chunk, first, last] (sentence numbers)
+    metered = budget is not None and count is not None
     spent = 0
-    for c in scored:
-        if len(picked) == limit:
-            break
-        price = cost(c.text)
-        if cap is not None and picked and spent + price > cap:
-            break
+
+    def take(text: str, always: bool = False) -> bool:
+        """Charge the text to the budget if it fits (or ``always``); whether it was taken."""
+        nonlocal spent
+        price = count(text) if metered else 0
+        if metered and not always and spent + price > budget:
+            return False
         spent += price
+        return True
+
+    picked: list[list] = []  # [hit, sentence spans of its chunk, first, last] (sentence numbers)
+    for c in scored:
+        if len(picked) == limit or not take(c.text, always=not picked):
+            break
         picked.append([c.hit, split_sentences(c.hit.chunk.text), c.position, c.position])
     for side in (-1, 1):  # the sentence before each, best first; then the one after
         for p in picked:
             hit, sents, lo, hi = p
             i = lo - 1 if side < 0 else hi + 1
-            if not 0 <= i < len(sents) or _covered(picked, hit, i):
-                continue
-            price = cost(hit.chunk.text[slice(*sents[i])])
-            if cap is not None and spent + price > cap:
-                continue
-            spent += price
-            p[2 if side < 0 else 3] = i
+            if 0 <= i < len(sents) and not _covered(picked, hit, i) and take(hit.chunk.text[slice(*sents[i])]):
+                p[2 if side < 0 else 3] = i
     spans: list[list] = []  # merged: sentences of one chunk that overlap or meet, in the place of the best
     for hit, sents, lo, hi in picked:
         meets = [m for m in spans if m[0].chunk.chunk_id == hit.chunk.chunk_id and lo <= m[3] + 1 and m[2] <= hi + 1]

@@ -247,7 +247,8 @@ for _stem, _words in _NATIONS.items():
         _NATION_STEMS[_w] = (*_NATION_STEMS.get(_w, ()), _stem)
 # What may follow the stem: the nisba and its plurals and feminine (بولندي، بولنديون، بولندية) or the
 # country's own ending (بولندا، روسيا) — not any letters («مصرف» is a bank, «تركيز» focus).
-_NATION_ENDINGS = frozenset(("", "ا", "يا", "ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "ه"))
+_NATION_ENDINGS = frozenset(("", "ا", "يا", "ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "ه", "ون", "ين", "ان",
+                             "تان", "تين"))  # the last five after a stem ending in ي: السوريين، الكوريتين
 
 
 def nation_found(name: str, text: str) -> bool | None:

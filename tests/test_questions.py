@@ -80,7 +80,8 @@ def test_countries_and_peoples_are_translated_not_transliterated():
                    ("Russians", "قال الروس"), ("French", "الرئيس الفرنسي"), ("Germans", "الألمان"),
                    ("German", "المستشار الألماني"), ("Egyptian", "الجيش المصري"), ("Saudi", "السعودية"),
                    ("Chinese", "الصينيون"), ("British", "البريطانيين"), ("Turkish", "الخارجية التركية"),
-                   ("Kurdish", "القوات الكردية"), ("Iranians", "والإيرانيين"), ("European", "للاتحاد الأوروبي")]:
+                   ("Kurdish", "القوات الكردية"), ("Iranians", "والإيرانيين"), ("European", "للاتحاد الأوروبي"),
+                   ("Syrians", "اللاجئين السوريين"), ("Korea", "بين الكوريتين")]:
         assert nation_found(en, ar), (en, ar)
         assert phrase_found(en, ar), (en, ar)  # the verifier's test
     # the stem must end the word or take a nisba ending: a bank is not Egypt, focus is not Turkey
