@@ -247,8 +247,8 @@ for _stem, _words in _NATIONS.items():
         _NATION_STEMS[_w] = (*_NATION_STEMS.get(_w, ()), _stem)
 # What may follow the stem: the nisba and its plurals and feminine (بولندي، بولنديون، بولندية) or the
 # country's own ending (بولندا، روسيا) — not any letters («مصرف» is a bank, «تركيز» focus).
-_NATION_ENDINGS = frozenset(("", "ا", "يا", "ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "ه", "ون", "ين", "ان",
-                             "تان", "تين"))  # the last five after a stem ending in ي: السوريين، الكوريتين
+_NATION_ENDINGS = frozenset(("", "ا", "يا", "ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "ه"))
+_NISBA_ENDINGS = frozenset(("ون", "ين", "ان", "تان", "تين"))  # after a stem ending in ي: السوريين، الكوريتين
 
 
 def nation_found(name: str, text: str) -> bool | None:
@@ -260,8 +260,11 @@ def nation_found(name: str, text: str) -> bool | None:
     for w in tokenize(text):
         forms = {w} | {w[len(p):] for p in ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
                        if w.startswith(p)}
-        if any(f.startswith(st) and f[len(st):] in _NATION_ENDINGS for f in forms for st in stems):
-            return True
+        for f in forms:
+            for st in stems:
+                rest = f[len(st):]
+                if f.startswith(st) and (rest in _NATION_ENDINGS or (st.endswith("ي") and rest in _NISBA_ENDINGS)):
+                    return True
     return False
 
 
