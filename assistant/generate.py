@@ -1,9 +1,10 @@
 """The LLM writes the answer from a short context — the best sentences and their neighbours — and
 only the sentences that pass the verifier are shown, each citing the exact quote it rests on.
 
-The context is small on purpose: prompt evaluation dominates a local model's time (FACTS.md), so
-two or three windows of a few sentences keep the first token near a second, and the fixed system
-prompt is evaluated once and reused.
+The context is small on purpose: prompt evaluation dominates a local model's time (FACTS.md), so the
+sources are the best sentences and, within a token budget, the sentences around them (~17 ms a
+source token with 2 threads reading; eval/README.md), and the fixed system prompt is evaluated once
+and reused.
 """
 from __future__ import annotations
 
