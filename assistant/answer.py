@@ -50,7 +50,7 @@ class AnswerOptions:
     abstain_threshold: float | None = None  # None: the scorer's calibrated threshold per language pair
     sentences: int = 6  # candidate sentences embedded per answer (0: all)
     llm_max_tokens: int = 160  # an answer is one or two sentences
-    llm_sources: int = 3  # windows of sentences given to the LLM
+    llm_sources: int = 3  # best sentences given to the LLM (then their neighbours, within llm_context_tokens)
     llm_context_tokens: int = 240  # at most this many prompt tokens of sources (their evaluation is the wait)
     # An Arabic draft is shown only when the answer scorer rates it at least this share of the best quoted
     # sentence (0: never checked); chosen on training questions, eval/README.md "Is the draft on the question"

@@ -65,7 +65,7 @@ def normalize(text: str) -> str:
     return text.translate(_ALEFS).translate(_DIGITS).lower()
 
 
-_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")  # Light10 list after ة→ه, ية→يه
 
 
@@ -76,7 +76,7 @@ def stem(word: str) -> str:
         return word
     if len(word) >= 4 and word[0] == "و":
         word = word[1:]
-    for p in _PREFIXES:
+    for p in ARTICLE_PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 2:
             word = word[len(p):]
             break

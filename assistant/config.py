@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     llm_mmap: bool = False
     llm_answer_tokens: int = 160  # an answer is one or two sentences
     llm_finding_tokens: int = 120  # a finding is one sentence
-    llm_sources: int = 3  # windows of sentences (the best ones and their neighbours) given to the LLM
+    llm_sources: int = 3  # best sentences given to the LLM (then their neighbours while llm_context_tokens lasts)
     llm_context_tokens: int = 240  # prompt tokens of sources at most: the first token waits for their evaluation
     # a draft is shown only when the answer scorer rates it (an Arabic one by its words, an English one by the
     # sentence it rests on) at least this share of the best quoted sentence (0: not checked); eval/README.md

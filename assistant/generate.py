@@ -77,7 +77,7 @@ def sources_for(scored: list[Candidate], limit: int = 3, budget: int | None = No
             continue
         meets[0][2] = min([lo, *(m[2] for m in meets)])
         meets[0][3] = max([hi, *(m[3] for m in meets)])
-        spans = [m for m in spans if m is meets[0] or all(m is not x for x in meets)]
+        spans = [m for m in spans if not any(m is x for x in meets[1:])]
     return [Source(n, hit, hit.chunk.start + sents[lo][0], hit.chunk.start + sents[hi][1])
             for n, (hit, sents, lo, hi) in enumerate(spans, 1)]
 

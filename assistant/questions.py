@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .arabic import AR_STOPWORDS, detect_language, normalize, numbers_in, tokenize
+from .arabic import AR_STOPWORDS, ARTICLE_PREFIXES, detect_language, normalize, numbers_in, tokenize
 
 QTYPES = ("count", "percent", "date", "person", "place", "list", "reason", "yesno", "other")
 
@@ -194,7 +194,7 @@ def latin_skeletons(word: str) -> frozenset[str]:
 @lru_cache(maxsize=200_000)
 def arabic_skeleton(word: str) -> str:
     w = normalize(word)
-    for p in ("وال", "بال", "كال", "فال", "لل", "ال"):
+    for p in ARTICLE_PREFIXES:
         if w.startswith(p) and len(w) - len(p) >= 3:
             w = w[len(p):]
             break
@@ -258,8 +258,7 @@ def nation_found(name: str, text: str) -> bool | None:
     if stems is None:
         return None
     for w in tokenize(text):
-        forms = {w} | {w[len(p):] for p in ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
-                       if w.startswith(p)}
+        forms = {w} | {w[len(p):] for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)}
         for f in forms:
             for st in stems:
                 rest = f[len(st):]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import load_settings  # noqa: E402
-from assistant.models.provision import get  # noqa: E402
+from assistant.models.llm import llm_path  # noqa: E402
 
 OPTIONS = {"default": {}, "flash attention": {"flash_attn": True},
            "micro-batch 128": {"n_ubatch": 128, "n_batch": 128},
@@ -29,9 +29,7 @@ def main() -> None:
     from llama_cpp import Llama
 
     settings = load_settings()
-    path = settings.model_cache / "llm" / get(settings.llm).filename
-    if not path.exists():
-        sys.exit(f"{path} is missing: run `assistant models install {settings.llm}` first")
+    path = llm_path(settings)  # the default GGUF, assembled from its parts on first use
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     print(f"{settings.llm}: ms per prompt token, 2 threads, 5 texts of 300 tokens each")
     for name, kw in OPTIONS.items():
