@@ -120,3 +120,22 @@ def test_score_fusion_is_a_convex_combination_of_normalised_scores():
 def test_embeddinggemma_fuses_scores_and_e5_ranks():
     assert fusion_for("embeddinggemma-300m").method == "scores"
     assert fusion_for("multilingual-e5-small").method == "rrf"
+
+
+def test_a_llama_cpp_build_with_amx_kernels_is_refused_with_the_rebuild_command(tmp_path, monkeypatch):
+    """llama.cpp's AMX kernels end the process on the first Q4_K_M prompt (seen on Sapphire Rapids):
+    loading must fail with an error that names the fix, never reach the crash."""
+    import llama_cpp
+
+    from assistant.models.llm import LlamaCppLLM
+
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    info = b"CPU : SSE3 = 1 | AVX2 = 1 | AVX512 = 1 | AMX_INT8 = 1 | REPACK = 1 |"
+    monkeypatch.setattr(llama_cpp, "llama_print_system_info", lambda: info)
+    with pytest.raises(ModelError, match=r'AMX.*CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-cache-dir'):
+        LlamaCppLLM(gguf)
+    # Without AMX the check lets the load go on (here to the GGUF reader, which rejects the fake file).
+    monkeypatch.setattr(llama_cpp, "llama_print_system_info", lambda: info.replace(b"AMX_INT8 = 1", b""))
+    with pytest.raises(ModelError, match="cannot load GGUF"):
+        LlamaCppLLM(gguf)

@@ -58,6 +58,26 @@ def provision_gemma(cache_dir: Path) -> Path:
     return target
 
 
+# CMAKE_ARGS for a llama-cpp-python build that runs on any x86-64 with AVX2 (README, .ci/run).
+PORTABLE_BUILD = "-DGGML_NATIVE=OFF"
+
+
+def refuse_amx_build() -> None:
+    """A clear error instead of a crash: llama.cpp built for the machine it compiled on (the default)
+    uses its AMX kernels on Intel Xeons that have them (Sapphire Rapids and later), and those kernels
+    end the process with a segmentation fault on the first Q4_K_M prompt (llama.cpp issue 20824;
+    seen on this project's machines), before any Python error can be caught."""
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+    if "AMX_INT8 = 1" in info:
+        raise ModelError(
+            "this llama-cpp-python was built with llama.cpp's AMX kernels, which crash (segmentation fault) on "
+            "the Q4_K_M models on this processor; rebuild it without them: "
+            f'CMAKE_ARGS="{PORTABLE_BUILD}" pip install --no-cache-dir --force-reinstall --no-deps '
+            f"llama-cpp-python=={llama_cpp.__version__}")
+
+
 class LlamaCppLLM:
     """A GGUF through llama-cpp-python. One thread by default (see FACTS.md)."""
 
@@ -68,6 +88,7 @@ class LlamaCppLLM:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from llama_cpp import Llama
 
+        refuse_amx_build()
         try:
             self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads,
                               n_threads_batch=min(batch_threads or threads, os.cpu_count() or 1),
