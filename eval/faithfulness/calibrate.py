@@ -24,6 +24,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from common import paragraph_of  # noqa: E402
 
 from assistant.arabic import detect_language  # noqa: E402
 from assistant.cleaning import clean  # noqa: E402
@@ -79,7 +82,7 @@ def main() -> None:
     print(f"checked {len(rows)} sentences in {time.perf_counter() - t0:.0f} s")
     grid_cos = [round(x, 3) for x in np.arange(0.70, 0.951, 0.005)]
     grid_idf = [3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 1e9]
-    paragraph = _paragraph_of()
+    paragraph = paragraph_of()
     folds = {id(f): zlib.crc32(paragraph(f[0]["qid"]).encode()) % 2 for f in facts}
     # Held out: fit on the sentences of one half of the paragraphs, judge the other half, and swap.
     held: dict[int, str | None] = {}
@@ -106,13 +109,6 @@ def main() -> None:
     VERIFIER_FILE.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {VERIFIER_FILE}")
 
-
-def _paragraph_of() -> Callable[[str], str]:
-    qrels = {}
-    for name, pre in (("xquad-ar", "xq:"), ("arcd", "arcd:")):
-        for qid, rel in load_dataset(ROOT / "eval" / name).qrels.items():
-            qrels[f"{pre}{qid}"] = f"{pre}{sorted(rel)[0]}"
-    return lambda qid: qrels.get(qid, qid)
 
 
 def _fit(facts: list[tuple], grid_cos: list[float], grid_idf: list[float]) -> tuple[float, dict[str, float]]:

@@ -16,7 +16,6 @@ them labelled unsupported, with and without the check, at a few ratios.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections import defaultdict
@@ -25,19 +24,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from common import labelled_rows, training_retriever  # noqa: E402
 
 from assistant.answer import AnswerOptions, draft_rating, extract_answer  # noqa: E402
-from assistant.cleaning import clean  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
-from assistant.evaluation.datasets import load_dataset  # noqa: E402
-from assistant.evaluation.splits import load_splits, part  # noqa: E402
 from assistant.grounding import default_verifier  # noqa: E402
-from assistant.ingest import index_documents  # noqa: E402
-from assistant.loaders.base import Loaded  # noqa: E402
 from assistant.models.embedder import load_embedder  # noqa: E402
-from assistant.retrieval import Retriever  # noqa: E402
 from assistant.scoring import default_scorer  # noqa: E402
-from assistant.store import open_index  # noqa: E402
 
 RATIOS = (0.0, 0.5, 0.8, 1.0)
 
@@ -48,22 +43,13 @@ def main() -> None:
     ap.add_argument("--pair", choices=("ar-ar", "en-ar"), default="ar-ar",
                     help="Arabic drafts, or English drafts over Arabic passages (rated by the sentence they rest on)")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in (HERE / "faithfulness.jsonl").read_text(encoding="utf-8").splitlines()]
-    rows = [r for r in rows if r["kind"] == "original" and r["pair"] == args.pair
+    rows = [r for r in labelled_rows() if r["kind"] == "original" and r["pair"] == args.pair
             and r["label"] in ("supported", "unsupported")]
     lang = args.pair[:2]
     settings = load_settings(llm_backend="none")
     embedder = load_embedder(settings)
-    splits = load_splits()
-    xq = part(load_dataset(ROOT / "eval" / "xquad-ar"), splits["xquad"]["train"])
-    arcd = part(load_dataset(ROOT / "eval" / "arcd"), splits["arcd"]["train"])
     with tempfile.TemporaryDirectory(prefix="faithfulness-relevance-") as tmp:
-        # The index build.py wrote the set from: the training articles of both sets, the same sources.
-        index = open_index(settings, embedder.model_id, embedder.dim, data_dir=Path(tmp) / "index")
-        docs = [(clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")
-                for ds, pre in ((xq, "xq:"), (arcd, "arcd:")) for pid, (title, t) in ds.corpus.items()]
-        index_documents(index, embedder, docs, settings.chunk_max_tokens)
-        retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
+        retriever = training_retriever(settings, embedder, Path(tmp) / "index")
         verifier = default_verifier(embedder, retriever.idf)
         scorer = default_scorer()
         options = AnswerOptions(abstain_threshold=-1.0)
