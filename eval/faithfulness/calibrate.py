@@ -110,7 +110,6 @@ def main() -> None:
     print(f"wrote {VERIFIER_FILE}")
 
 
-
 def _fit(facts: list[tuple], grid_cos: list[float], grid_idf: list[float]) -> tuple[float, dict[str, float]]:
     """The rare-word IDF and per-pair floors that keep the most supported sentences at the drop target."""
     best: tuple[float, float, dict[str, float]] = (-1.0, 1e9, {})

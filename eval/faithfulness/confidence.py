@@ -163,6 +163,5 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return float(np.mean([(p > n) + 0.5 * (p == n) for p in pos for n in neg]))
 
 
-
 if __name__ == "__main__":
     main()
