@@ -52,7 +52,8 @@ def distinct(scored: list, n: int) -> list:
     return out
 
 
-def pick(llm, question: str, cands: list) -> int:  # noqa: ANN001
+def pick(llm, question: str, cands: list) -> int | None:  # noqa: ANN001
+    """The number the LLM names, or None when its reply cannot be read (counted, never taken for 1)."""
     block = "\n".join(f"[{i}] {' '.join(c.text.split())}" for i, c in enumerate(cands, 1))
     messages = [{"role": "system", "content": SYSTEM},
                 {"role": "user", "content": f"Sentences:\n{block}\nQuestion: {question}\n"
@@ -62,7 +63,7 @@ def pick(llm, question: str, cands: list) -> int:  # noqa: ANN001
     try:
         return int(json.loads(llm.chat(messages, max_tokens=12, json_schema=schema))["sentence"])
     except (ValueError, KeyError, TypeError):
-        return 1
+        return None
 
 
 def main() -> None:
@@ -85,8 +86,8 @@ def main() -> None:
             for d in [spec.ds] + ([spec.cross] if spec.cross is not None else []):
                 for qid in [q for q in qids[:args.limit] if q in d.queries]:
                     question, golds = d.queries[qid], spec.ds.answers.get(qid, [])
-                    quote, scored = extract_answer(question, question_language(question), retriever, embedder,
-                                                   options, scorer)
+                    lang = question_language(question)
+                    quote, scored = extract_answer(question, lang, retriever, embedder, options, scorer)
                     cands = distinct(scored, args.candidates)
                     if not cands:
                         continue
@@ -94,10 +95,10 @@ def main() -> None:
                     n = pick(llm, question, cands)
                     ok = [contains(c.text, golds) for c in cands]
                     quoted = (not quote.abstained) and contains(" ".join(c.quote for c in quote.citations), golds)
-                    row = {"set": name.split()[0], "qid": qid, "lang": question_language(question), "pick": n,
+                    picked = n is not None and ok[n - 1]
+                    row = {"set": name.split()[0], "qid": qid, "lang": lang, "pick": n,
                            "seconds": round(time.perf_counter() - t, 2), "quote": quoted, "first": ok[0],
-                           "first two": any(ok[:2]), "pick_ok": ok[n - 1], "any": any(ok)}
-                    row["quote or pick"] = quoted or ok[n - 1]
+                           "first two": any(ok[:2]), "pick_ok": picked, "any": any(ok), "quote or pick": quoted or picked}
                     rows.append(row)
                     print(json.dumps(row, ensure_ascii=False), flush=True)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -108,7 +109,8 @@ def main() -> None:
         secs = sorted(r["seconds"] for r in rs)
         print(f"{s} {lang}: {len(rs)} questions; gold in " + ", ".join(
             f"{f} {sum(r['pick_ok'] if f == 'pick' else r[f] for r in rs)}" for f in FIGURES)
-            + f"; the LLM's pick differs from the first in {sum(r['pick'] != 1 for r in rs)}; pick p50 {secs[len(secs) // 2]} s")
+            + f"; the LLM's pick differs from the first in {sum(r['pick'] not in (1, None) for r in rs)}, "
+            f"its reply unreadable in {sum(r['pick'] is None for r in rs)}; pick p50 {secs[len(secs) // 2]} s")
     print(f"wrote {args.out}")
 
 
