@@ -5,7 +5,7 @@ On first run it indexes the bundled sample articles. Honours GRADIO_SERVER_NAME 
 import sys
 
 from assistant.errors import AssistantError
-from assistant.web import serve
+from assistant.web.app import serve
 
 if __name__ == "__main__":
     try:

@@ -5,10 +5,10 @@
     a.ingest(["article.txt"])
     a.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")
 """
-from .config import Settings, load_settings
-from .core import Assistant
-from .errors import AssistantError
-from .records import Answer, Chunk, Citation, Document, Finding, Findings, Hit, IngestReport
+from assistant.config import Settings, load_settings
+from assistant.core import Assistant
+from assistant.errors import AssistantError
+from assistant.records import Answer, Chunk, Citation, Document, Finding, Findings, Hit, IngestReport
 
 __all__ = ["Assistant", "Settings", "load_settings", "AssistantError", "Answer", "Chunk", "Citation",
            "Document", "Finding", "Findings", "Hit", "IngestReport"]

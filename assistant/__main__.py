@@ -1,4 +1,4 @@
 """`python -m assistant …` is the `assistant` command."""
-from .cli import main
+from assistant.cli import main
 
 main()

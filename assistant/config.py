@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import ConfigError
+from assistant.errors import ConfigError
 
 RETRIEVERS = ("hybrid", "dense", "bm25")
 ANSWER_MODES = ("auto", "extractive", "generative")

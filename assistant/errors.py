@@ -52,3 +52,7 @@ class DatasetError(AssistantError):
 
 class InputError(AssistantError):
     """A request's parameter is out of range or empty (a question, k, a mode)."""
+
+
+class ResourceError(AssistantError):
+    """A file the package ships (a tuned model, a bundled dataset) is missing or damaged."""

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import RETRIEVERS
-from .errors import ConfigError
-from .models.embedder import Embedder
-from .records import Hit
-from .store import Index
-from .store.base import DocFilter
+from assistant.resources import DATA, load_json
+from assistant.config import RETRIEVERS
+from assistant.errors import ConfigError
+from assistant.models.embedder import Embedder
+from assistant.records import Hit
+from assistant.store import Index
+from assistant.store.base import DocFilter
 
 
 def rrf_fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60) -> list[tuple[int, float]]:
@@ -55,7 +56,7 @@ def score_fuse(dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, 
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-FUSION_FILE = Path(__file__).parent / "data" / "fusion.json"
+FUSION_FILE = DATA / "fusion.json"  # written by eval/tune_fusion.py; read through resources
 SCORE_DEPTH = 100  # candidates per retriever for score fusion: eval/tune_fusion.py's depth
 
 
@@ -82,11 +83,10 @@ class Fusion:
 @lru_cache(maxsize=8)
 def fusion_for(embedder_id: str) -> Fusion:
     """The tuned fusion for an embedder (plain coverage-weighted RRF if none was tuned for it)."""
-    if FUSION_FILE.exists():
-        spec = json.loads(FUSION_FILE.read_text(encoding="utf-8")).get("embedders", {}).get(embedder_id)
-        if spec:
-            return Fusion(int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)),
-                          str(spec.get("method", "rrf")))
+    spec = load_json("fusion.json").get("embedders", {}).get(embedder_id)
+    if spec:
+        return Fusion(int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)),
+                      str(spec.get("method", "rrf")))
     return Fusion()
 
 

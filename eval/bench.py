@@ -34,7 +34,7 @@ ANSWER_QUERIES = 50
 def load_corpus(name: str) -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, dict[str, int]]]:
     """{doc_id: (title, text)}, queries, qrels."""
     if name.startswith("ant-"):
-        from assistant.loaders import load_file
+        from assistant.ingest.loaders import load_file
 
         n = int(name.split("-")[1])
         files = sorted(p for p in (SHARED / "ant").rglob("*.txt") if not p.name.startswith("LICENSE"))[:n]
@@ -70,13 +70,13 @@ def _percentiles(xs: list[float]) -> dict[str, float]:
 
 def worker_ours(corpus_name: str) -> dict:
     t0 = time.perf_counter()
-    from assistant.chunking import chunk_document
-    from assistant.cleaning import clean
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean
     from assistant.config import load_settings
     from assistant.core import Assistant
     from assistant.evaluation.retrieval import score
-    from assistant.loaders.base import Loaded
-    from assistant.models.embedder import load_embedder
+    from assistant.ingest.loaders.base import Loaded
+    from assistant.models.loading import load_embedder
     from assistant.retrieval import Retriever
     from assistant.store import Index
 
@@ -155,7 +155,7 @@ def worker_llamaindex(corpus_name: str) -> dict:
 
     from assistant.config import load_settings
     from assistant.evaluation.retrieval import score
-    from assistant.models.embedder import local_model
+    from assistant.models.loading import local_model
 
     # the same model and prompts as ours: whatever ASSISTANT_EMBEDDER names
     folder, _, query_prompt, passage_prompt = local_model(load_settings())

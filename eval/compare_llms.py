@@ -24,9 +24,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.evaluation.datasets import bundled  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.answers import build_answer_set, evaluate_answers  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
 from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
 
 ANT = ROOT.parent / "shared" / "data" / "ant"
@@ -35,18 +36,18 @@ ANT = ROOT.parent / "shared" / "data" / "ant"
 def sets(limit: int, unanswerable: int, split: str = "test") -> dict:
     """``unanswerable``: about this many of each kind per language (removed paragraphs hold ~6 questions).
     ``split``: "test" for the figures in eval/README.md; "train" to study a change without touching them."""
-    xq = build_answer_set(HERE / "xquad-ar", split, True, "offtopic", ANT, 300, removed=max(1, unanswerable // 6),
+    xq = build_answer_set(bundled("xquad-ar"), split, True, "offtopic", ANT, 300, removed=max(1, unanswerable // 6),
                           nearmiss=unanswerable, limit=limit)
     xq = replace(xq, offtopic=[replace(d, queries=dict(list(d.queries.items())[:unanswerable])) for d in xq.offtopic])
-    ar = build_answer_set(HERE / "arcd", split, False, None, None, removed=max(1, unanswerable // 3),
+    ar = build_answer_set(bundled("arcd"), split, False, None, None, removed=max(1, unanswerable // 3),
                           nearmiss=unanswerable, limit=limit)
     return {f"xquad-ar {split} (+ English twins)": xq, f"arcd {split}": ar}
 
 
 def findings(model: str | None, settings, embedder) -> dict:  # noqa: ANN001
     from assistant.evaluation.summary import evaluate_summaries
-    from assistant.findings import FindingsOptions
-    from assistant.grounding import default_verifier
+    from assistant.findings.summarize import FindingsOptions
+    from assistant.answer.grounding import default_verifier
 
     llm = None if model is None else LlamaCppLLM(llm_path(settings.model_copy(update={"llm": model})), 4096,
                                                  settings.llm_threads)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 
 from compare_llms import sets  # noqa: E402
 
-from assistant.answer import (  # noqa: E402
+from assistant.answer.ask import (  # noqa: E402
     AnswerOptions,
     draft_home,
     draft_rating,
@@ -34,9 +34,9 @@ from assistant.answer import (  # noqa: E402
 )
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.answers import build_answer_index  # noqa: E402
-from assistant.grounding import parse_claims  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
-from assistant.scoring import Candidate, default_scorer  # noqa: E402
+from assistant.answer.grounding import parse_claims  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
+from assistant.answer.scoring import Candidate, default_scorer  # noqa: E402
 
 GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 

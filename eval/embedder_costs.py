@@ -30,7 +30,7 @@ def worker(embedder: str, articles: int) -> dict:
     import random
 
     from assistant import Assistant
-    from assistant.arabic import split_sentences
+    from assistant.text.arabic import split_sentences
     from assistant.evaluation.splits import distractor_files
 
     data = Path(tempfile.mkdtemp(prefix="costs-")) / "index"

@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE))
 
 from tune_fusion import KINDS, better_parts, compare, objective  # noqa: E402
 
+from assistant.resources import update_manifest  # noqa: E402
 from assistant.retrieval import FUSION_FILE, Fusion  # noqa: E402
 
 SHARES = tuple(round(0.1 * i, 1) for i in range(10))
@@ -80,6 +81,7 @@ def main() -> None:
             "objective": "worst", "tuned": time.strftime("%Y-%m-%d"),
             "rrf": {"k": rrf.k, "bm25_factor": rrf.bm25_factor, "long_query": 6}}
         FUSION_FILE.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        update_manifest()  # the package lists every data file with its checksum
         print(f"wrote {FUSION_FILE}: {model_id} fuses scores")
     elif args.write:
         print(f"kept RRF for {model_id}: the combination does not beat it on the training sets")

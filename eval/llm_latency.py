@@ -65,13 +65,13 @@ def worker(model: str, threads: str, n: int, context: int | None = None) -> dict
     import tempfile
 
     from assistant import Assistant
-    from assistant.web import SAMPLES
+    from assistant.resources import sample_articles
 
     data = Path(tempfile.mkdtemp(prefix="llm-latency-")) / "index"
     gen, _, batch = threads.partition("+")
     a = Assistant(data_dir=data, llm=model, llm_threads=int(gen), llm_batch_threads=int(batch) if batch else None,
                   llm_context_tokens=context)
-    a.ingest(sorted(SAMPLES.iterdir()))
+    a.ingest(sample_articles())
     t = time.perf_counter()
     a.warm_up()
     list(a.ask_events("سؤال للتهيئة: ما هو تحالف الراغبين؟", mode="generative"))

@@ -12,6 +12,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from assistant.resources import DATA, update_manifest  # noqa: E402
+from assistant.evaluation.datasets import bundled  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.splits import split_titles, titles_of  # noqa: E402
 
@@ -19,9 +21,9 @@ SALT = "article-assistant-splits-v1"
 
 
 def main() -> None:
-    xquad = titles_of(load_dataset(HERE / "xquad-ar"))
-    arcd = titles_of(load_dataset(HERE / "arcd"))
-    tydiqa = titles_of(load_dataset(HERE / "tydiqa-ar"))
+    xquad = titles_of(load_dataset(bundled("xquad-ar")))
+    arcd = titles_of(load_dataset(bundled("arcd")))
+    tydiqa = titles_of(load_dataset(bundled("tydiqa-ar")))
     splits = {
         "method": "articles ordered by sha256(salt:title); parts in the given shares; a question goes where its "
                   "article goes. 'offtopic' articles are neither indexed nor trained on: their questions are "
@@ -33,9 +35,10 @@ def main() -> None:
         "distractors": {"corpus": "ANT v2.1 subset (../shared/data/ant), files sorted then shuffled with seed 0",
                         "seed": 0, "train": {"offset": 0, "count": 300}, "test": {"offset": 300, "count": 300}},
     }
-    old = json.loads((HERE / "splits.json").read_text(encoding="utf-8")) if (HERE / "splits.json").exists() else {}
+    old = json.loads((DATA / "splits.json").read_text(encoding="utf-8")) if (DATA / "splits.json").exists() else {}
     splits.update({k: v for k, v in old.items() if k not in splits})  # parts other scripts add (easc)
-    (HERE / "splits.json").write_text(json.dumps(splits, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (DATA / "splits.json").write_text(json.dumps(splits, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    update_manifest()
     print({k: {p: len(v) for p, v in splits[k].items()} for k in ("xquad", "arcd", "tydiqa")})
 
 

@@ -42,13 +42,13 @@ def main() -> None:
     from assistant.config import load_settings
     from assistant.evaluation.datasets import load_dataset
     from assistant.evaluation.retrieval import score
-    from assistant.models.embedder import load_embedder
+    from assistant.models.loading import load_embedder
 
     settings = load_settings(llm_backend="none")
     emb = load_embedder(settings)
     st = emb._model
     tok = st.tokenizer
-    ds = load_dataset(HERE / "xquad-ar")
+    ds = load_dataset(bundled("xquad-ar"))
     pids = list(ds.corpus)
     passages = ["passage: " + ds.corpus[p][1] for p in pids]
     qids = list(ds.queries)

@@ -25,11 +25,11 @@ sys.path.insert(0, str(HERE.parent))
 def worker(corpus: str, workers: int, out: Path) -> None:
     import numpy as np
 
-    from assistant.chunking import chunk_document
-    from assistant.cleaning import clean
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean
     from assistant.config import load_settings
-    from assistant.loaders.base import Loaded
-    from assistant.models.embedder import load_embedder
+    from assistant.ingest.loaders.base import Loaded
+    from assistant.models.loading import load_embedder
     from eval.bench import load_corpus
 
     settings = load_settings(llm_backend="none", embed_workers=workers)

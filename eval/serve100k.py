@@ -37,12 +37,12 @@ def _rss_mb() -> float:
 def build(folder: Path, articles: int, copies: int = 1) -> dict:
     import numpy as np
 
-    from assistant.chunking import chunk_document
-    from assistant.cleaning import clean
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean
     from assistant.config import load_settings
     from assistant.errors import AssistantError
-    from assistant.loaders import load_file
-    from assistant.models.embedder import load_embedder
+    from assistant.ingest.loaders import load_file
+    from assistant.models.loading import load_embedder
     from assistant.store import open_index
     from eval.bench import SHARED
 
@@ -84,7 +84,7 @@ def serve(folder: Path, queries: int) -> dict:
     import random
 
     t0 = time.perf_counter()
-    from assistant.arabic import split_sentences
+    from assistant.text.arabic import split_sentences
     from assistant.core import Assistant
 
     a = Assistant(data_dir=folder, llm_backend="none")

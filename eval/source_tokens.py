@@ -29,12 +29,12 @@ def main() -> None:
     from llm_latency import QUESTIONS
 
     from assistant import Assistant
-    from assistant.answer import AnswerOptions, extract_answer, question_language
+    from assistant.answer.ask import AnswerOptions, extract_answer, question_language
     from assistant.config import load_settings
-    from assistant.generate import sources_for
+    from assistant.answer.generate import sources_for
     from assistant.models.llm import llm_path
-    from assistant.scoring import default_scorer
-    from assistant.web import SAMPLES
+    from assistant.answer.scoring import default_scorer
+    from assistant.resources import sample_articles
 
     settings = load_settings()
     vocab = Llama(model_path=str(llm_path(settings)), vocab_only=True, verbose=False)
@@ -43,7 +43,7 @@ def main() -> None:
         return len(vocab.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     a = Assistant(data_dir=Path(tempfile.mkdtemp(prefix="source-tokens-")) / "index", llm="none")
-    a.ingest(sorted(SAMPLES.iterdir()))
+    a.ingest(sample_articles())
     options, scorer = AnswerOptions.from_settings(a.settings), default_scorer()
     budgets = [int(b) for b in args.budgets.split(",")]
     seen: dict[int, list[tuple[int, int]]] = {b: [] for b in budgets}

@@ -38,19 +38,22 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.arabic import normalize  # noqa: E402
-from assistant.cleaning import clean  # noqa: E402
+from assistant.resources import update_manifest  # noqa: E402
+from assistant.evaluation.datasets import bundled  # noqa: E402
+from assistant.text.arabic import normalize  # noqa: E402
+from assistant.ingest.cleaning import clean  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.compare import CachingEmbedder  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.splits import distractor_files, load_splits, part  # noqa: E402
 from assistant.evaluation.unanswerable import swap_entity, unknown_names  # noqa: E402
-from assistant.ingest import index_documents  # noqa: E402
-from assistant.loaders import load_file  # noqa: E402
-from assistant.loaders.base import Loaded  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.ingest.pipeline import index_documents  # noqa: E402
+from assistant.ingest.loaders import load_file  # noqa: E402
+from assistant.ingest.loaders.base import Loaded  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
 from assistant.retrieval import Retriever  # noqa: E402
-from assistant.scoring import (  # noqa: E402
+from assistant.answer.scoring import (  # noqa: E402
+    MODEL_FILE,
     CHEAP,
     FEATURES,
     QUESTION_FEATURES,
@@ -63,7 +66,7 @@ from assistant.store import open_index  # noqa: E402
 
 ANT = ROOT.parent / "shared" / "data" / "ant"
 CACHE = HERE / "runs" / "answer-scorer"
-OUT = ROOT / "assistant" / "data" / "answer_scorer.json"
+OUT = MODEL_FILE
 TARGET_FALSE_ABSTENTION = {"ar-ar": 0.02, "en-ar": 0.035, "en-en": 0.02}
 KINDS = ("removed", "offtopic", "nearmiss")
 K = 5
@@ -196,9 +199,9 @@ def gather(args) -> None:  # noqa: ANN001
         load_settings(llm_backend="none")
     embedder = CachingEmbedder(load_embedder(settings))
     splits = load_splits()
-    corpora = {"xq_ar": part(load_dataset(HERE / "xquad-ar"), splits["xquad"]["train"]),
-               "xq_en": part(load_dataset(HERE / "xquad-en"), splits["xquad"]["train"]),
-               "arcd": part(load_dataset(HERE / "arcd"), splits["arcd"]["train"])}
+    corpora = {"xq_ar": part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"]),
+               "xq_en": part(load_dataset(bundled("xquad-en")), splits["xquad"]["train"]),
+               "arcd": part(load_dataset(bundled("arcd")), splits["arcd"]["train"])}
     d = splits["distractors"]
     ant = distractor_files(ANT, d["train"]["count"], d["train"]["offset"], d["seed"])
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -277,7 +280,7 @@ def _select(x: np.ndarray, qids: np.ndarray, cheap_p: np.ndarray, limit: int) ->
 def _question_table(x: np.ndarray, qids: np.ndarray, kinds: np.ndarray, groups: np.ndarray, y: np.ndarray,
                     p: np.ndarray) -> dict[str, dict]:
     """Per question: its features (QUESTION_FEATURES), kind, group, and what quoting would show."""
-    from assistant.scoring import Candidate, question_features
+    from assistant.answer.scoring import Candidate, question_features
 
     by_q: dict[str, list[int]] = {}
     for i, q in enumerate(qids):
@@ -368,6 +371,7 @@ def refit(embedder_id: str, limit: int = 6) -> None:
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    update_manifest()
     print(f"wrote {OUT}")
 
 

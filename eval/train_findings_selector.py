@@ -24,17 +24,18 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.arabic import tokenize  # noqa: E402
+from assistant.resources import DATA, update_manifest  # noqa: E402
+from assistant.text.arabic import tokenize  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.splits import split_titles  # noqa: E402
 from assistant.evaluation.summary import multi_rouge, paired  # noqa: E402
-from assistant.findings import body_paragraphs, load_article  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
-from assistant.selection import FEATURES, Selector, features, lead, sentences_of, textrank  # noqa: E402
+from assistant.findings.summarize import body_paragraphs, load_article  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
+from assistant.findings.selection import FEATURES, Selector, features, lead, sentences_of, textrank  # noqa: E402
 
 EASC = ROOT.parent / "shared" / "data" / "easc-dev" / "easc-dev.jsonl"
-OUT = ROOT / "assistant" / "data" / "findings_selector.json"
-SPLITS = HERE / "splits.json"
+OUT = DATA / "findings_selector.json"
+SPLITS = DATA / "splits.json"
 CAP = 12  # at most this many sentences in these (short) articles; the product's findings cap is lower
 
 
@@ -117,7 +118,7 @@ POLICIES = {"learned": lambda items: tune_learned(items, ascend=False),
 
 
 def run(items: list[dict], spec: dict, baselines: bool = True) -> list[dict]:
-    from assistant.selection import select
+    from assistant.findings.selection import select
 
     sel = Selector(spec)
     rows = []
@@ -147,6 +148,7 @@ def main() -> None:
         splits["easc"] = split_titles([it["id"] for it in items], {"tune": 0.5, "test": 0.5},
                                       "article-assistant-easc-v1")
         SPLITS.write_text(json.dumps(splits, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        update_manifest()
     tune = [it for it in items if it["id"] in set(splits["easc"]["tune"])]
     test = [it for it in items if it["id"] in set(splits["easc"]["test"])]
     candidates = {name: make(tune) for name, make in POLICIES.items()}
@@ -183,6 +185,7 @@ def main() -> None:
                         "seconds": round(time.perf_counter() - t0)}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    update_manifest()
     print(f"wrote {OUT}; weights: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, spec["model"]["coef"])))
 
 

@@ -32,11 +32,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.resources import update_manifest  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.retrieval import build_eval_index, score  # noqa: E402
 from assistant.evaluation.splits import load_splits  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
 from assistant.retrieval import FUSION_FILE, SCORE_DEPTH, Fusion, rrf_fuse, score_fuse  # noqa: E402
 
 DEPTH = SCORE_DEPTH  # the depth Retriever uses for score fusion
@@ -216,6 +217,7 @@ def main() -> None:
     out = HERE / "results" / f"fusion-{embedder.model_id.replace('/', '_')}.json"
     report["seconds"] = round(time.perf_counter() - t0)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    update_manifest()  # the package lists every data file with its checksum
     print(f"wrote {FUSION_FILE} and {out}")
 
 

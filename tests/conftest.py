@@ -118,6 +118,6 @@ def model_cache() -> Path:
 @pytest.fixture(scope="session")
 def real_embedder(model_cache):
     from assistant.config import load_settings
-    from assistant.models.embedder import load_embedder
+    from assistant.models.loading import load_embedder
 
     return load_embedder(load_settings(model_cache=model_cache))

@@ -1,12 +1,12 @@
 """The answer step with fakes: the quote, abstention, the LLM's verified draft, events and the queue."""
 import threading
 
-from assistant.answer import AnswerOptions, answer_events, answer_question, choose_sentences
-from assistant.generate import answer_messages, sources_for
-from assistant.grounding import Verifier
+from assistant.answer.ask import AnswerOptions, answer_events, answer_question, choose_sentences
+from assistant.answer.generate import answer_messages, sources_for
+from assistant.answer.grounding import Verifier
 from assistant.prompts import ANSWER_SYSTEM
 from assistant.records import Chunk, Hit
-from assistant.scoring import Candidate
+from assistant.answer.scoring import Candidate
 from tests.conftest import ScriptedLLM
 
 ART = ("تحالف الراغبين\n\n"
@@ -106,7 +106,7 @@ def test_a_true_sentence_that_does_not_answer_is_turned_down_for_the_quote(fake_
     on = a.ask(Q, mode="generative")  # a draft that answers passes the same check
     assert on.mode == "generative" and on.llm_status == "used" and on.answer.startswith("التزمت 26 دولة")
 
-    from assistant.render import answer_html
+    from assistant.web.render import answer_html
     assert "لم تُجب مسودته عن السؤال بقدر الاقتباس" in answer_html(ans, turn=1)
 
 
@@ -128,10 +128,10 @@ def test_an_english_draft_is_rated_as_the_sentence_it_rests_on(fake_assistant, t
     """An English draft's own words echo its question, so it is rated as the sentence its quote holds:
     a faithful copy of a sentence far below the best (fuel sales, asked about troops) is turned down;
     one resting on the best sentence passes."""
-    from assistant.answer import on_the_question
-    from assistant.generate import Draft
+    from assistant.answer.ask import on_the_question
+    from assistant.answer.generate import Draft
     from assistant.records import Answer, Citation
-    from assistant.scoring import analyse_question, candidates, default_scorer, score_candidates
+    from assistant.answer.scoring import analyse_question, candidates, default_scorer, score_candidates
 
     f = tmp_path / "en.txt"
     f.write_text("Coalition of the willing\n\nAfter the talks in Paris, Macron said that at least 26 countries "
@@ -161,7 +161,7 @@ def test_an_english_draft_is_rated_as_the_sentence_it_rests_on(fake_assistant, t
 
 
 def test_bare_answer_rules():
-    from assistant.answer import is_bare_answer, is_span
+    from assistant.answer.ask import is_bare_answer, is_span
 
     sentence = "أيّد 51% من البولنديين انضمام أوكرانيا، وكان عمره 7 أعوامٍ حين قامت ثورة 1919."
     assert is_span("51%.", sentence) and is_span("7 أعوام", sentence)  # diacritics, punctuation
@@ -226,7 +226,7 @@ def test_sources_are_windows_around_the_best_sentences(fake_assistant, tmp_path)
     a = _setup(fake_assistant, tmp_path)
     events = list(answer_events(Q, a.retriever, a.embedder, None, AnswerOptions(mode="extractive")))
     assert [e.kind for e in events] == ["quote", "final"]  # extractive: no LLM stages
-    from assistant.scoring import analyse_question, candidates, default_scorer, score_candidates
+    from assistant.answer.scoring import analyse_question, candidates, default_scorer, score_candidates
 
     hits = a.search(Q, k=5)
     qvec = a.embedder.embed_queries([Q])[0]

@@ -1,4 +1,4 @@
-from assistant import arabic
+from assistant.text import arabic
 
 
 def test_normalize_removes_diacritics_tatweel_and_unifies_letters():

@@ -1,10 +1,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_document, word_count
-from assistant.cleaning import clean
-from assistant.loaders import load_file
-from assistant.loaders.base import Loaded
+from assistant.ingest.chunking import chunk_document, word_count
+from assistant.ingest.cleaning import clean
+from assistant.ingest.loaders import load_file
+from assistant.ingest.loaders.base import Loaded
 
 
 def test_seed_chunks_have_exact_offsets_headings_and_fit(seed_path):
@@ -61,7 +61,7 @@ def test_offsets_always_map_back_to_exact_text(parts):
 
 
 def test_chunk_ids_fit_in_53_bits_for_json_clients():
-    from assistant.chunking import chunk_id
+    from assistant.ingest.chunking import chunk_id
 
     ids = [chunk_id(f"doc{i}", i, i + 10) for i in range(2000)]
     assert all(0 <= i < 2**53 for i in ids)

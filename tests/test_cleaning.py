@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from assistant.cleaning import clean, parse_date
-from assistant.loaders import load_file
+from assistant.ingest.cleaning import clean, parse_date
+from assistant.ingest.loaders import load_file
 
 CLUTTER = [
     "الإشتراك في نشرتنا الإخبارية المجانية", "تابعنا على تويتر", "تابعنا على فيسبوك",

@@ -1,6 +1,6 @@
-from assistant.cleaning import clean
-from assistant.findings import body_paragraphs, load_article
-from assistant.loaders import load_file
+from assistant.ingest.cleaning import clean
+from assistant.findings.summarize import body_paragraphs, load_article
+from assistant.ingest.loaders import load_file
 from tests.conftest import ScriptedLLM
 
 

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from assistant.cleaning import clean
+from assistant.ingest.cleaning import clean
 from assistant.errors import LoadError
-from assistant.loaders import load_file
+from assistant.ingest.loaders import load_file
 from tests.conftest import FIXTURES, SEED
 
 HTML = ("<html><head><title>تقرير</title></head><body><article><h1>تقرير</h1>"
@@ -52,7 +52,7 @@ def test_mutated_files_fail_cleanly(tmp_path, source, suffix, seed):
 
 
 def test_time_limit_reports_a_hang(tmp_path, monkeypatch):
-    import assistant.loaders as loaders
+    import assistant.ingest.loaders as loaders
 
     f = tmp_path / "slow.txt"
     f.write_text("نص", encoding="utf-8")
@@ -93,8 +93,8 @@ def test_five_thousand_page_pdf_streams_within_a_memory_bound(tmp_path):
 
 @pytest.mark.slow
 def test_ten_megabyte_line_is_refused_as_a_file_and_chunked_in_bounded_time(tmp_path):
-    from assistant.chunking import chunk_document, word_count
-    from assistant.loaders.base import Loaded
+    from assistant.ingest.chunking import chunk_document, word_count
+    from assistant.ingest.loaders.base import Loaded
 
     f = tmp_path / "one-line.txt"
     f.write_text("x" * 10_000_000, encoding="utf-8")

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.grounding import best_quote, parse_claims, verify
+from assistant.answer.grounding import best_quote, parse_claims, verify
 
 PASSAGE = ("تجلى هذا في الرابع من سبتمبر 2025 بعد مداولات تحالف الراغبين. وكانت الرسالة الأهم من الرئيس "
            "الفرنسي، إيمانويل ماكرون، أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.")
@@ -60,14 +60,14 @@ SOURCE_AR = ("قال الرئيس الفرنسي ماكرون إن 26 دولة �
 
 
 def test_verifier_accepts_english_over_arabic_with_names_and_numbers():
-    from assistant.grounding import Verifier
+    from assistant.answer.grounding import Verifier
     v = Verifier()
     assert v.check("Macron said 26 countries committed to sending forces to Ukraine.", SOURCE_AR) is None
     assert v.check("ماكرون قال إن 26 دولة التزمت بإرسال قوات.", SOURCE_AR) is None
 
 
 def test_verifier_catches_changed_number_swapped_name_and_added_negation():
-    from assistant.grounding import Verifier
+    from assistant.answer.grounding import Verifier
     v = Verifier()
     assert "numbers" in v.check("Macron said 28 countries committed to sending forces.", SOURCE_AR)
     assert "names" in v.check("Scholz said 26 countries committed to sending forces.", SOURCE_AR)
@@ -75,7 +75,7 @@ def test_verifier_catches_changed_number_swapped_name_and_added_negation():
 
 
 def test_verifier_negation_in_the_source_only_counts_when_it_is_about_the_sentence():
-    from assistant.grounding import Verifier
+    from assistant.answer.grounding import Verifier
     v = Verifier()
     src = "لم يحضر الوزير الجلسة التي أقر فيها البرلمان الموازنة الجديدة."
     assert v.check("أقر البرلمان الموازنة الجديدة.", src) is None  # the negation is about the minister
@@ -84,7 +84,7 @@ def test_verifier_negation_in_the_source_only_counts_when_it_is_about_the_senten
 
 
 def test_verifier_reads_a_name_phrase_as_one_name_and_spaced_thousands():
-    from assistant.grounding import Verifier, number_facts
+    from assistant.answer.grounding import Verifier, number_facts
     src = "أعلنت الجمعية الملكية في إدنبرة أن نحو 40 ألف شخص شاركوا."
     assert Verifier().check("The Royal Society of Edinburgh said about 40 thousand people took part.", src) is None
     assert "40000" in number_facts("about 40, 000 people")[0]
@@ -93,7 +93,7 @@ def test_verifier_reads_a_name_phrase_as_one_name_and_spaced_thousands():
 def test_calibrated_cosine_floors_apply_only_to_the_embedder_they_were_fitted_for():
     import json
 
-    from assistant.grounding import VERIFIER_FILE, default_verifier
+    from assistant.answer.grounding import VERIFIER_FILE, default_verifier
     from assistant.models.embedder import HashEmbedder
 
     spec = json.loads(VERIFIER_FILE.read_text(encoding="utf-8"))
@@ -105,7 +105,7 @@ def test_calibrated_cosine_floors_apply_only_to_the_embedder_they_were_fitted_fo
 
 
 def test_nominal_and_quoted_negations_do_not_make_a_statement_negative():
-    from assistant.grounding import negations, negative
+    from assistant.answer.grounding import negations, negative
     assert not negative("أشار التقرير إلى عدم المساواة في الدخل بين المناطق.")  # "inequality"
     assert not negative('يُخرج الجهاز الجواب ("نعم" أو "لا") بعد أن يتوقف.')  # the word "no", quoted
     assert negative("لم تلتزم بولندا بإرسال جنود.")
@@ -115,7 +115,7 @@ def test_nominal_and_quoted_negations_do_not_make_a_statement_negative():
 def test_across_scripts_the_negation_is_read_in_the_clause_the_sentence_is_about():
     import numpy as np
 
-    from assistant.grounding import Verifier
+    from assistant.answer.grounding import Verifier
 
     src = ("نظرًا لأن الملابس اليومية من العصور السابقة لم تنج عبر الزمن، فإن أغلبية المجموعة تتكون من "
            "ملابس أنيقة صُنعت للمناسبات الخاصة.")
@@ -139,13 +139,13 @@ def test_across_scripts_the_negation_is_read_in_the_clause_the_sentence_is_about
 def test_an_english_statement_over_arabic_quotes_the_arabic_sentence_it_rests_on():
     import numpy as np
 
-    from assistant.grounding import Claim, Verifier, verify_claims
+    from assistant.answer.grounding import Claim, Verifier, verify_claims
 
     src = "انعقد الاجتماع في باريس. وقال ماكرون إن 26 دولة التزمت بإرسال قوات. وانتهى اللقاء."
     concepts = {"countries": 0, "دوله": 0, "troops": 1, "قوات": 1, "meeting": 2, "الاجتماع": 2}
 
     def embed(texts):
-        from assistant.arabic import normalize
+        from assistant.text.arabic import normalize
         rows = np.zeros((len(texts), 3))
         for i, t in enumerate(texts):
             for w, k in concepts.items():

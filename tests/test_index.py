@@ -136,9 +136,9 @@ def test_second_writer_gets_clear_error(tmp_path):
 
 def _half_written(fake_assistant, tmp_path):
     """An index holding ART1, and an open writer that added ART2 (rows written, nothing committed)."""
-    from assistant.chunking import chunk_document
-    from assistant.cleaning import clean
-    from assistant.loaders import load_file
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean
+    from assistant.ingest.loaders import load_file
     from assistant.store.index import IndexWriter
 
     a = fake_assistant()

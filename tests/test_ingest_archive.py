@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.loaders import load_file
+from assistant.ingest.loaders import load_file
 from tests.conftest import FIXTURES, ROOT, SHARED
 
 ANT = SHARED / "ant"

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.arabic import normalize
-from assistant.cleaning import clean
+from assistant.text.arabic import normalize
+from assistant.ingest.cleaning import clean
 from assistant.errors import LoadError
-from assistant.loaders import load_file
+from assistant.ingest.loaders import load_file
 from tests.conftest import FIXTURES
 
 ARTICLE = "العنوان: تحالف الراغبين\n\nأكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.\n\nحصلت روسيا على 1.1 مليار يورو.\n"

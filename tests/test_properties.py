@@ -4,8 +4,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.arabic import analyze, normalize, split_sentences
-from assistant.grounding import parse_claims
+from assistant.text.arabic import analyze, normalize, split_sentences
+from assistant.answer.grounding import parse_claims
 from assistant.records import Chunk, Hit
 
 ARABICISH = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةىًٌٍَُِّْـ؟،؛.!? \n0123456789٠١٢٣abcXYZ\u200f\u200b")),
@@ -50,8 +50,8 @@ def _hit(n: int, text: str) -> Hit:
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(MARKERS, ARABICISH), max_size=30), st.integers(min_value=1, max_value=4))
 def test_verifier_never_shows_a_citation_to_a_passage_not_given(parts, n_passages):
-    from assistant.generate import Source, draft_answer
-    from assistant.grounding import Verifier
+    from assistant.answer.generate import Source, draft_answer
+    from assistant.answer.grounding import Verifier
     from tests.conftest import ScriptedLLM
 
     text = "أكد ماكرون أن 26 دولة التزمت بإرسال جنود ضمن قوة أمنية. Macron said so."

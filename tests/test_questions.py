@@ -1,8 +1,8 @@
 """Question types, answer cues and names across scripts: the scorer's pure features, both languages."""
 import pytest
 
-from assistant.grounding import neutralize_markers, parse_claims
-from assistant.questions import (
+from assistant.answer.grounding import neutralize_markers, parse_claims
+from assistant.text.questions import (
     answer_cues,
     latin_names,
     name_found,
@@ -75,7 +75,7 @@ def test_latin_names_across_scripts():
 
 
 def test_countries_and_peoples_are_translated_not_transliterated():
-    from assistant.questions import nation_found, phrase_found
+    from assistant.text.questions import nation_found, phrase_found
     for en, ar in [("Poles", "أيد 51% من البولنديين"), ("Polish", "قالت الحكومة البولندية"), ("Poland", "بولندا"),
                    ("Russians", "قال الروس"), ("French", "الرئيس الفرنسي"), ("Germans", "الألمان"),
                    ("German", "المستشار الألماني"), ("Egyptian", "الجيش المصري"), ("Saudi", "السعودية"),
@@ -91,20 +91,20 @@ def test_countries_and_peoples_are_translated_not_transliterated():
     assert nation_found("Macron", "ماكرون") is None  # not a country: the transliteration test decides
     assert not name_found("Poles", "البولنديين")  # the scorer's test is the skeleton's alone
     # The verifier keeps a right English answer about the Poles and still drops one about the French.
-    from assistant.grounding import Verifier
+    from assistant.answer.grounding import Verifier
     src = "أظهر استطلاع أن 51% من البولنديين أيدوا انضمام أوكرانيا إلى الاتحاد الأوروبي."
     assert Verifier().check("51% of Poles supported Ukraine joining the EU.", src) is None
     assert "names not in the cited passage: French" in Verifier().check("51% of French supported Ukraine.", src)
 
 
 def test_name_phrases_group_capitalised_runs():
-    from assistant.questions import latin_name_phrases
+    from assistant.text.questions import latin_name_phrases
     text = "The Royal Society of Edinburgh said on Monday that Obama met Trump in Los Angeles."
     assert latin_name_phrases(text) == ["The Royal Society of Edinburgh", "Obama", "Trump", "Los Angeles"]
 
 
 def test_a_name_phrase_needs_its_names_but_not_its_translated_words():
-    from assistant.questions import phrase_found
+    from assistant.text.questions import phrase_found
     src = "درس العلماء أحافير سجيل بورجس، ووصفت الجمعية الملكية في إدنبرة نتائجهم، ولعب فريق لوس أنجلوس كليبرز."
     assert phrase_found("Royal Society of Edinburgh", src)  # Royal and Society are translated
     assert phrase_found("Los Angeles Clippers", src)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assistant.arabic import numbers_in
+from assistant.text.arabic import numbers_in
 from tests.conftest import free_port, serving
 
 pytestmark = pytest.mark.real
@@ -24,7 +24,7 @@ ARTICLE = ("ضمانات أمنية لأوكرانيا\n\n"
 def default_llm(model_cache):
     """The configured default model, as a user gets it: joined from its installed part packages."""
     from assistant.config import load_settings
-    from assistant.models.llm import load_llm
+    from assistant.models.loading import load_llm
 
     settings = load_settings(model_cache=model_cache, llm_backend="llama-cpp")
     llm = load_llm(settings)
@@ -77,16 +77,16 @@ def test_an_english_answer_from_an_arabic_passage_is_kept(archive):
 
 def test_a_planted_wrong_number_is_dropped(archive, default_llm):
     """The model's own context, with one figure changed before verification: the verifier drops it."""
-    from assistant.generate import draft_answer
-    from assistant.grounding import default_verifier
+    from assistant.answer.generate import draft_answer
+    from assistant.answer.grounding import default_verifier
     from tests.conftest import ScriptedLLM
 
     q = "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟"
     raw = default_llm.chat([{"role": "user", "content": f"{ARTICLE}\n\nأجب بجملة واحدة: {q}"}], max_tokens=60)
     planted = raw.replace("26", "34") if "26" in raw else "التزمت 34 دولة على الأقل بإرسال جنود ضمن قوة أمنية"
-    from assistant.answer import AnswerOptions, extract_answer, question_language
-    from assistant.generate import sources_for
-    from assistant.scoring import default_scorer
+    from assistant.answer.ask import AnswerOptions, extract_answer, question_language
+    from assistant.answer.generate import sources_for
+    from assistant.answer.scoring import default_scorer
 
     _, scored = extract_answer(q, question_language(q), archive.retriever, archive.embedder, AnswerOptions(), default_scorer())
     sources = sources_for(scored, 3)
@@ -126,7 +126,7 @@ def test_the_base_model_is_never_used_to_answer_in_auto_mode(gguf, real_embedder
     assert ans.mode == "extractive" and ans.llm_status == ""
     forced = a.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", mode="generative")
     by_n = {c.n: c for c in forced.citations}
-    from assistant.grounding import parse_claims
+    from assistant.answer.grounding import parse_claims
 
     for claim in parse_claims(forced.answer):  # whatever it wrote, nothing unsupported is shown
         passages = " ".join(a.passages([by_n[n].chunk_id])[by_n[n].chunk_id][0] for n in claim.cited)
@@ -159,7 +159,7 @@ def test_openai_compatible_backend_against_a_real_server(llama_server, real_embe
     ans = a.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")  # auto: a server counts as instruction-tuned
     assert ans.llm_status in ("used", "no answer", "no usable sentence", "nothing written")
     by_n = {c.n: c for c in ans.citations}
-    from assistant.grounding import parse_claims
+    from assistant.answer.grounding import parse_claims
 
     for claim in parse_claims(ans.answer):
         passages = " ".join(a.passages([by_n[n].chunk_id])[by_n[n].chunk_id][0] for n in claim.cited)

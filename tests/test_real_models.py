@@ -96,7 +96,7 @@ def test_persistence_across_processes(tmp_path, seed_path, model_cache):
 def test_onnx_vectors_equal_torch(real_embedder, model_cache):
     """The default embedder (ONNX Runtime, no torch in the process) against sentence-transformers on torch."""
     from assistant.config import load_settings
-    from assistant.models.embedder import load_embedder
+    from assistant.models.loading import load_embedder
 
     qs = ["كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "How much did Russia earn from fuel sales to the EU?",
           "ما موقف المستشار الألماني فريدريش ميرز؟", "؟", "NATO " * 300, "الأمن\u200fالدولي — «تحالف الراغبين»"]

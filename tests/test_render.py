@@ -8,8 +8,8 @@ from assistant.records import (
     Findings,
     Hit,
 )
-from assistant.render import answer_html, findings_html, source_card
-from assistant.web import is_loopback, parse_auth, safe_name
+from assistant.web.render import answer_html, findings_html, source_card
+from assistant.web.app import is_loopback, parse_auth, safe_name
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
@@ -61,7 +61,7 @@ def test_refuses_public_bind_without_login(monkeypatch, tmp_path):
     import pytest
 
     from assistant.errors import ConfigError
-    from assistant.web import serve
+    from assistant.web.app import serve
 
     monkeypatch.delenv("ASSISTANT_AUTH", raising=False)
     with pytest.raises(ConfigError, match="refusing to listen on 0.0.0.0 without a login"):
@@ -69,7 +69,7 @@ def test_refuses_public_bind_without_login(monkeypatch, tmp_path):
 
 
 def test_samples_only_on_first_run(fake_assistant):
-    from assistant.web import ensure_samples
+    from assistant.web.app import ensure_samples
 
     a = fake_assistant()
     ensure_samples(a)

@@ -12,7 +12,7 @@ Q = "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟
 
 @pytest.fixture
 def web(fake_assistant, seed_path):
-    from assistant import web
+    from assistant.web import app as web
 
     a = fake_assistant()
     msg, rows = web.on_ingest(a, [str(seed_path)])
@@ -38,7 +38,7 @@ def test_ingest_without_files_is_a_clear_error(web):
 
 
 def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assistant, seed_path):
-    from assistant import web
+    from assistant.web import app as web
 
     llm = ScriptedLLM("أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية [1].")
     a = fake_assistant(llm=llm)
@@ -97,7 +97,7 @@ def test_evaluation_on_an_uploaded_squad_file(web, tmp_path):
 
 
 def test_api_defaults_come_from_settings(fake_assistant, seed_path):
-    from assistant.web import Api
+    from assistant.web.app import Api
 
     a = fake_assistant(top_k=2, retriever="bm25")
     a.ingest([seed_path])
@@ -108,7 +108,7 @@ def test_api_defaults_come_from_settings(fake_assistant, seed_path):
 
 
 def test_the_app_builds_with_defaults_from_settings(fake_assistant):
-    from assistant.web import build_app
+    from assistant.web.app import build_app
 
     a = fake_assistant(retriever="dense", answer_mode="extractive")
     demo = build_app(a)

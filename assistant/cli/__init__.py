@@ -6,47 +6,7 @@ on the command line come from Settings (``ASSISTANT_*``), never from here.
 """
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
+from assistant.cli import evaluate, library, questions  # noqa: F401  (their commands register on main)
+from assistant.cli.base import assistant, emit, main
 
-import click
-
-from ..errors import AssistantError
-
-
-def emit(obj: object) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def assistant(ctx: click.Context, **overrides: object):  # noqa: ANN201
-    from ..core import Assistant
-
-    return Assistant(data_dir=ctx.obj["data_dir"], **overrides)
-
-
-class _Group(click.Group):
-    """Turns library errors into one clear line and exit status 2, never a traceback."""
-
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
-        try:
-            return super().invoke(ctx)
-        except AssistantError as exc:
-            from ..archives import printable
-
-            click.echo(f"error: {printable(str(exc))}", err=True)
-            sys.exit(2)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", "-d", envvar="ASSISTANT_DATA_DIR", default="index", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Index directory.")
-@click.version_option(package_name="article-assistant")
-@click.pass_context
-def main(ctx: click.Context, data_dir: Path) -> None:
-    """Local, private Q&A and findings drafts over your articles (Arabic first)."""
-    ctx.ensure_object(dict)
-    ctx.obj["data_dir"] = data_dir
-
-
-from . import evaluate, library, questions  # noqa: E402,F401  (commands register on main)
+__all__ = ["assistant", "emit", "main"]

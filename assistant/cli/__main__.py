@@ -1,4 +1,4 @@
 """`python -m assistant.cli …` is the `assistant` command."""
-from . import main
+from assistant.cli import main
 
 main()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..config import RETRIEVERS
-from . import assistant, emit, main
+from assistant.config import RETRIEVERS
+from assistant.cli.base import assistant, emit, main
 
 
 def _retrievers(value: str) -> list[str]:
@@ -25,8 +25,8 @@ def eval_group() -> None:
 
 
 @eval_group.command("retrieval")
-@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="SQuAD JSON, a folder holding one, a BEIR folder, or a BEIR zip.")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(path_type=Path),
+              help="SQuAD JSON, a folder holding one, a BEIR folder or zip, or a bundled set (xquad-ar, arcd, tydiqa-ar).")
 @click.option("--retriever", "-r", default="bm25,dense,hybrid", show_default=True,
               help="Comma-separated: bm25, dense, hybrid.")
 @click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 100),
@@ -40,8 +40,7 @@ def eval_group() -> None:
 def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: int, cross_path: Path | None,
                    out_dir: Path | None, as_json: bool) -> None:
     """Index the dataset's corpus in a temporary index and score each retriever."""
-    from ..evaluation.datasets import cross_lingual_companion, load_dataset, open_dataset
-    from ..evaluation.report import markdown_report
+    from assistant.core import cross_lingual_companion, load_dataset, open_dataset, retrieval_report
 
     names = _retrievers(retriever)
     with tempfile.TemporaryDirectory(prefix="assistant-dataset-") as work:
@@ -51,12 +50,12 @@ def eval_retrieval(ctx: click.Context, dataset_path: Path, retriever: str, k: in
     if as_json:
         emit(result)
     else:
-        click.echo(markdown_report(result))
+        click.echo(retrieval_report(result))
 
 
 @eval_group.command("answers")
-@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="SQuAD JSON (or a folder holding one, with its dataset.json).")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(path_type=Path),
+              help="SQuAD JSON (or a folder holding one, with its dataset.json), or a bundled set: xquad-ar, arcd, tydiqa-ar.")
 @click.option("--split", default=None, help="Index and ask only this part of eval/splits.json (e.g. test).")
 @click.option("--cross/--no-cross", default=True, show_default=True,
               help="Also ask the other-language twin named in dataset.json (cross-lingual).")
@@ -83,9 +82,9 @@ def eval_answers(ctx: click.Context, dataset_path: Path, split: str | None, cros
     import json
     import time
 
-    from ..evaluation.answers import build_answer_set, table
+    from assistant.core import answer_set, answers_table
 
-    spec = build_answer_set(dataset_path, split, cross, offtopic, distractors, distractor_count, removed, nearmiss,
+    spec = answer_set(dataset_path, split, cross, offtopic, distractors, distractor_count, removed, nearmiss,
                             limit)
     last = [0.0]
 
@@ -104,7 +103,7 @@ def eval_answers(ctx: click.Context, dataset_path: Path, split: str | None, cros
         return
     click.echo(f"{res['dataset']}: {res['questions']} questions ({res['distractors']} distractor articles, "
                f"{res['removed_paragraphs']} paragraphs removed), mode {res['mode']}")
-    click.echo("\n".join(table(res)))
+    click.echo("\n".join(answers_table(res)))
 
 
 @eval_group.command("synth")
@@ -125,21 +124,21 @@ def eval_synth(ctx: click.Context, n: int, out_dir: Path, seed: int, use_llm: bo
 @eval_group.command("compare")
 @click.option("--config", "config_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML with [[variant]] tables of settings (name, chunk_max_tokens, analyzer, rrf_k, embedder, …).")
-@click.option("--dataset", "dataset_path", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(path_type=Path),
+              help="A dataset path or a bundled set's name (xquad-ar, arcd, tydiqa-ar).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def eval_compare(ctx: click.Context, config_path: Path, dataset_path: Path, out_dir: Path | None, as_json: bool) -> None:
     """Run every settings variant on one dataset and write one comparison table."""
-    from ..evaluation.compare import compare_table
-    from ..evaluation.datasets import cross_lingual_companion, load_dataset
+    from assistant.core import cross_lingual_companion, load_dataset, settings_table
 
     res = assistant(ctx).compare_settings(config_path, load_dataset(dataset_path),
                                           cross_lingual_companion(dataset_path), out_dir)
     if as_json:
         emit(res)
     else:
-        click.echo(compare_table(res))
+        click.echo(settings_table(res))
 
 
 @eval_group.command("summary")
@@ -156,7 +155,7 @@ def eval_summary(ctx: click.Context, dataset_path: Path, mode: str, baselines: b
     validity, reference coverage; with --baselines, against Lead-N and TextRank."""
     ids = None
     if split:
-        from ..evaluation.splits import load_splits
+        from assistant.core import load_splits
 
         ids = set(load_splits().get("easc", {}).get(split, [])) or None
         if ids is None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..archives import printable
-from . import assistant, emit, main
+from assistant.text.words import printable
+from assistant.cli.base import assistant, emit, main
 
 
 @main.command()
@@ -81,7 +81,7 @@ def remove(ctx: click.Context, doc_id: str) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, no_sample: bool) -> None:
     """Start the web app."""
-    from ..web import serve as run
+    from assistant.web.app import serve as run
 
     run(data_dir=ctx.obj["data_dir"], host=host, port=port, sample=not no_sample)
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from ..config import ANSWER_MODES, RETRIEVERS
-from ..archives import printable
-from ..errors import DocumentNotFound
-from . import assistant, emit, main
+from assistant.config import ANSWER_MODES, RETRIEVERS
+from assistant.text.words import printable
+from assistant.errors import DocumentNotFound
+from assistant.cli.base import assistant, emit, main
 
 
 @main.command()

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..arabic import normalize
-from ..config import Settings
-from ..models.embedder import Embedder
-from ..models.llm import LLM
-from .datasets import Dataset
-from .retrieval import discard, eval_settings
-from .unanswerable import swap_entity, unknown_names
+from assistant.text.arabic import normalize
+from assistant.config import Settings
+from assistant.models.embedder import Embedder
+from assistant.models.llm import LLM
+from assistant.evaluation.datasets import Dataset
+from assistant.evaluation.retrieval import discard, eval_settings
+from assistant.evaluation.unanswerable import swap_entity, unknown_names
 
 KINDS = ("removed", "offtopic", "nearmiss")
 
@@ -55,13 +55,13 @@ def build_answer_index(spec: AnswerSet, embedder: Embedder, settings: Settings, 
                        progress: Callable[[int, int, str], None] | None = None) -> tuple:
     """The index an answer evaluation asks (the dataset's articles and the distractors, in ``tmp``):
     (index, retriever, document id per paragraph id, the archive's language)."""
-    from ..answer import question_language
-    from ..cleaning import clean
-    from ..ingest import index_documents
-    from ..loaders import load_file
-    from ..loaders.base import Loaded
-    from ..retrieval import Retriever
-    from ..store import open_index
+    from assistant.answer.ask import question_language
+    from assistant.ingest.cleaning import clean
+    from assistant.ingest.pipeline import index_documents
+    from assistant.ingest.loaders import load_file
+    from assistant.ingest.loaders.base import Loaded
+    from assistant.retrieval import Retriever
+    from assistant.store import open_index
 
     ds = spec.ds
     index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=tmp / "index")
@@ -76,8 +76,8 @@ def build_answer_index(spec: AnswerSet, embedder: Embedder, settings: Settings, 
 
 def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, llm: LLM | None = None,
                      mode: str = "extractive", progress: Callable[[int, int, str], None] | None = None) -> dict:
-    from ..answer import AnswerOptions, answer_question, question_language
-    from ..questions import question_type
+    from assistant.answer.ask import AnswerOptions, answer_question, question_language
+    from assistant.text.questions import question_type
 
     ds, rng = spec.ds, random.Random(spec.seed)
     options = AnswerOptions.from_settings(settings, mode=mode)
@@ -208,8 +208,8 @@ def build_answer_set(path: Path, split: str | None = None, cross: Path | None | 
     indexed and asked; ``offtopic`` another part whose questions the index cannot answer; ``cross``:
     the twin in the other language (True: the one dataset.json names); ``distractors``: a folder of news
     articles, of which the splits file's test slice is indexed too."""
-    from .datasets import cross_lingual_companion, load_dataset
-    from .splits import distractor_files, load_splits, part
+    from assistant.evaluation.datasets import cross_lingual_companion, load_dataset
+    from assistant.evaluation.splits import distractor_files, load_splits, part
 
     ds = load_dataset(path)
     twin = cross_lingual_companion(path) if cross is True else (load_dataset(cross) if cross else None)
@@ -217,7 +217,7 @@ def build_answer_set(path: Path, split: str | None = None, cross: Path | None | 
     off: list[Dataset] = []
     if split:
         if not ds.splits or split not in splits.get(ds.splits, {}):
-            from ..errors import DatasetError
+            from assistant.errors import DatasetError
 
             raise DatasetError(f"{path}: no part '{split}' in eval/splits.json for this dataset "
                                f"(parts: {', '.join(splits.get(ds.splits or '', {})) or 'none'})")

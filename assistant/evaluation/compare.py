@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import Settings
-from ..errors import ConfigError
-from ..models.embedder import Embedder, load_embedder
-from .datasets import Dataset
-from .retrieval import evaluate_retrieval
+from assistant.config import Settings
+from assistant.errors import ConfigError
+from assistant.models.embedder import Embedder
+from assistant.models.loading import load_embedder
+from assistant.evaluation.datasets import Dataset
+from assistant.evaluation.retrieval import evaluate_retrieval
 
 
 class CachingEmbedder:

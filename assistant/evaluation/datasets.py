@@ -6,7 +6,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..errors import DatasetError
+from assistant.errors import DatasetError
 
 
 @dataclass
@@ -165,13 +165,33 @@ def load_qrels_tsv(path: Path, corpus: dict | None = None, queries: dict | None 
     return qrels
 
 
-def load_dataset(path: Path) -> Dataset:
-    """A SQuAD JSON file, a folder holding one, or a BEIR folder."""
-    path = Path(path)
+BUNDLED = ("xquad-ar", "xquad-en", "arcd", "tydiqa-ar")  # in assistant/data/datasets
+
+
+def bundled(name: str) -> Path:
+    """The folder of a dataset shipped with the package (every file checked against the manifest)."""
+    from assistant.resources import data_dir
+
+    if name not in BUNDLED:
+        raise DatasetError(f"no bundled dataset '{name}'; choose {', '.join(BUNDLED)} or give a path")
+    return data_dir(f"datasets/{name}")
+
+
+def dataset_path(given: str | Path) -> Path:
+    """A path as given when it exists, else a bundled dataset of that name ("xquad-ar")."""
+    path = Path(given)
+    if path.exists() or str(given) not in BUNDLED:
+        return path
+    return bundled(str(given))
+
+
+def load_dataset(path: Path | str) -> Dataset:
+    """A SQuAD JSON file, a folder holding one, a BEIR folder, or the name of a bundled dataset."""
+    path = dataset_path(path)
     if path.is_file():
         return load_squad(path)  # .json or .jsonl
     if not path.is_dir():
-        raise DatasetError(f"{path}: no such dataset file or folder")
+        raise DatasetError(f"{path}: no such dataset file or folder (bundled sets: {', '.join(BUNDLED)})")
     if (path / "corpus.jsonl").exists():
         ds = load_beir(path)
         meta_path = path / "dataset.json"
@@ -213,7 +233,7 @@ def open_dataset(path: Path, workdir: Path) -> Dataset:
 
 def extract_beir_zip(src: Path, folder: Path) -> Path:
     """Unpack only the BEIR files (corpus.jsonl, queries.jsonl, qrels/*.tsv); the folder holding corpus.jsonl."""
-    from ..archives import extract
+    from assistant.ingest.archives import extract
 
     def beir(p: PurePosixPath) -> bool:
         return p.name in ("corpus.jsonl", "queries.jsonl") or (p.parent.name == "qrels" and p.suffix == ".tsv")

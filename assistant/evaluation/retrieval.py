@@ -10,15 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..arabic import arabic_ratio
-from ..cleaning import clean
-from ..config import Settings
-from ..ingest import index_documents
-from ..loaders.base import Loaded
-from ..models.embedder import Embedder
-from ..retrieval import Retriever, check_retriever
-from ..store import Index, open_index
-from .datasets import Dataset
+from assistant.text.arabic import arabic_ratio
+from assistant.ingest.cleaning import clean
+from assistant.config import Settings
+from assistant.ingest.pipeline import index_documents
+from assistant.ingest.loaders.base import Loaded
+from assistant.models.embedder import Embedder
+from assistant.retrieval import Retriever, check_retriever
+from assistant.store import Index, open_index
+from assistant.evaluation.datasets import Dataset
 
 MEASURES = ("nDCG@10", "R@1", "R@5", "R@10", "R@100", "RR@10", "AP")
 KEYS = {"nDCG@10": "ndcg@10", "R@1": "recall@1", "R@5": "recall@5", "R@10": "recall@10",
@@ -37,7 +37,7 @@ def eval_settings(settings: Settings) -> Settings:
     """Settings for a throw-away evaluation index: never the user's own Milvus collection."""
     if settings.vector_store != "milvus":
         return settings
-    from ..store.milvus_store import is_local
+    from assistant.store.milvus_store import is_local
 
     if settings.milvus_uri is None or is_local(settings.milvus_uri):
         return settings.model_copy(update={"milvus_uri": None})  # a Milvus Lite file in the eval folder
@@ -50,7 +50,7 @@ def discard(index: Index) -> None:
     """Close an evaluation index, dropping its collection if it lives on a Milvus server."""
     store = index.store
     if store.kind == "milvus":
-        from ..store.milvus_store import is_local
+        from assistant.store.milvus_store import is_local
 
         if not is_local(store.uri):  # type: ignore[attr-defined]
             store.client.drop_collection(store.collection)  # type: ignore[attr-defined]
@@ -198,7 +198,7 @@ def _embed_queries(embedder: Embedder, queries: dict[str, str]) -> dict[str, np.
 
 
 def write_outputs(result: dict, runs: dict[str, Run], out: Path) -> None:
-    from .report import bar_chart, markdown_report
+    from assistant.evaluation.report import bar_chart, markdown_report
 
     out.mkdir(parents=True, exist_ok=True)
     for name, run in runs.items():

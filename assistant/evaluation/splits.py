@@ -12,10 +12,9 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import DatasetError
-from .datasets import Dataset
+from assistant.errors import DatasetError
+from assistant.evaluation.datasets import Dataset
 
-SPLITS_FILE = Path(__file__).resolve().parents[2] / "eval" / "splits.json"
 
 
 def _key(title: str, salt: str) -> str:
@@ -39,7 +38,12 @@ def titles_of(ds: Dataset) -> list[str]:
     return list(dict.fromkeys(title for title, _ in ds.corpus.values()))
 
 
-def load_splits(path: Path = SPLITS_FILE) -> dict:
+def load_splits(path: Path | None = None) -> dict:
+    """The shipped splits (``assistant/data/splits.json``, written by eval/make_splits.py), or ``path``'s."""
+    if path is None:
+        from assistant.resources import load_json
+
+        return load_json("splits.json")
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -13,12 +13,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..arabic import split_sentences, tokenize
-from ..errors import DatasetError
-from ..findings import FindingsOptions, body_paragraphs, load_article, summarize_article
-from ..grounding import Verifier
-from ..models.embedder import Embedder
-from ..models.llm import LLM
+from assistant.text.arabic import split_sentences, tokenize
+from assistant.errors import DatasetError
+from assistant.findings.summarize import FindingsOptions, body_paragraphs, load_article, summarize_article
+from assistant.answer.grounding import Verifier
+from assistant.models.embedder import Embedder
+from assistant.models.llm import LLM
 
 METRICS = ("rouge1", "rouge2", "rougeL")
 
@@ -86,7 +86,7 @@ def evaluate_summaries(path: Path, llm: LLM | None, options: FindingsOptions, ma
                        ids: set[str] | None = None, verifier: Verifier | None = None) -> dict:
     """Score the drafts of every item (``ids``: only these); with ``baselines``, Lead-N and TextRank given
     as many sentences as our draft, and paired tests of ours against each."""
-    from ..selection import lead, sentences_of, textrank
+    from assistant.findings.selection import lead, sentences_of, textrank
 
     options = replace(options, mode=mode)
     rows = []

@@ -14,10 +14,10 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from ..arabic import AR_STOPWORDS, EN_STOPWORDS, split_sentences, stem, tokenize
-from ..errors import AssistantError
-from ..models.llm import LLM
-from ..store import Index
+from assistant.text.arabic import AR_STOPWORDS, EN_STOPWORDS, split_sentences, stem, tokenize
+from assistant.errors import AssistantError
+from assistant.models.llm import LLM
+from assistant.store import Index
 
 KEEP = 0.6
 STEMMED = 0.25

@@ -12,8 +12,8 @@ import random
 import re
 from collections.abc import Callable
 
-from ..arabic import AR_STOPWORDS, EN_STOPWORDS, normalize
-from ..questions import latin_names
+from assistant.text.arabic import AR_STOPWORDS, EN_STOPWORDS, normalize
+from assistant.text.questions import latin_names
 
 # Names (English, Arabic) of places, people and organisations that neither XQuAD, ARCD, the ANT news
 # sample nor the bundled samples mention; a name is used only if the index does not know it either.

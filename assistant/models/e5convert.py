@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelError
+from assistant.errors import ModelError
 
 FORMAT_MAGIC = b"E5S1"
 CONVERTER_VERSION = 1

@@ -10,8 +10,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ..config import BUILTIN_EMBEDDER, Settings
-from ..errors import ModelError
+from assistant.config import BUILTIN_EMBEDDER, Settings
+from assistant.errors import ModelError
 
 
 @runtime_checkable
@@ -76,7 +76,7 @@ class SentenceTransformerEmbedder:
         if self.query_backend != "onnx" or not texts or len(texts) > ONNX_MAX_BATCH:
             return None
         if not self._onnx_tried:
-            from .onnx_query import try_onnx_queries
+            from assistant.models.onnx_query import try_onnx_queries
 
             self._onnx_tried = True
             self._onnx = try_onnx_queries(self._model, self.folder)
@@ -111,7 +111,7 @@ class HashEmbedder:
         self.model_id = f"hash-{dim}"
 
     def _vec(self, text: str) -> np.ndarray:
-        from ..arabic import analyze
+        from assistant.text.arabic import analyze
 
         v = np.zeros(self.dim, np.float32)
         for tok in analyze(text):
@@ -185,83 +185,6 @@ class RemoteEmbedder:
         return self._embed(list(texts), "passage")
 
     def count_tokens(self, text: str) -> int:
-        from ..chunking import word_count
+        from assistant.text.words import word_count
 
         return word_count(text)  # the server does not tell us; a conservative estimate
-
-
-def local_model(settings: Settings) -> tuple[Path, str, str, str]:
-    """The configured local embedder's sentence-transformers folder, model id, query and passage
-    prompts: the built-in e5 (converted on first use), a bundled model assembled from its part packages
-    (``assistant models install NAME``), or a local folder. Nothing is fetched from a hub."""
-    name = settings.embedder
-    qp, pp = "query: ", "passage: "  # e5's prompts, also the guess for a local folder
-    from .provision import catalogue
-
-    bundled = {m.name: m for m in catalogue().values() if m.kind == "embedder"}
-    if name == BUILTIN_EMBEDDER:
-        from .e5convert import ensure_converted
-
-        folder = ensure_converted(settings.model_cache / "embeddings")
-        model_id = BUILTIN_EMBEDDER
-    elif name in bundled:
-        from .provision import provision
-
-        folder = provision(name, settings.model_cache)
-        model_id = name
-        qp, pp = bundled[name].query_prefix, bundled[name].passage_prefix
-    else:
-        folder = Path(name).expanduser()
-        model_id = str(folder.resolve())
-        if not folder.exists():
-            raise ModelError(
-                f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in), one of "
-                f"{', '.join(bundled) or 'none'} (`assistant models install NAME`), or the path of a "
-                "sentence-transformers folder — nothing is downloaded from a hub")
-    return folder, model_id, _or(settings.query_prefix, qp), _or(settings.passage_prefix, pp)
-
-
-def load_embedder(settings: Settings) -> Embedder:
-    """The configured embedder: a remote server, the hash embedder (tests), or a local model
-    (:func:`local_model`) through ONNX Runtime when it can, else sentence-transformers."""
-    name = settings.embedder
-    if settings.embedder_base_url:
-        return RemoteEmbedder(settings.embedder_base_url, name, settings.embedder_api_key,
-                              settings.embedder_remote_prefixes, _or(settings.query_prefix, "query: "),
-                              _or(settings.passage_prefix, "passage: "))
-    if name.startswith("hash-"):
-        emb: Embedder = HashEmbedder(int(name.split("-", 1)[1]))
-        return _parallel(emb, ("hash", emb.dim), settings.embed_workers)
-    folder, model_id, qp, pp = local_model(settings)
-    if settings.embed_backend == "onnx" and settings.embed_workers <= 1:
-        fast = _onnx_embedder(folder, model_id, qp, pp)
-        if fast is not None:
-            return fast
-    emb = SentenceTransformerEmbedder(folder, model_id, settings.embed_batch_size, qp, pp, settings.query_backend)
-    return _parallel(emb, ("st", str(folder), model_id, settings.embed_batch_size, qp, pp), settings.embed_workers)
-
-
-def _onnx_embedder(folder: Path, model_id: str, qp: str, pp: str) -> Embedder | None:
-    from .onnx_embedder import OnnxEmbedder, onnx_capable
-
-    if not onnx_capable(folder):
-        return None
-    try:
-        return OnnxEmbedder(folder, model_id, qp, pp)
-    except Exception as exc:  # the torch path still works: say why once and use it
-        import sys
-
-        print(f"note: embedding with torch (ONNX Runtime unavailable: {type(exc).__name__}: {exc})", file=sys.stderr)
-        return None
-
-
-def _or(value: str | None, default: str) -> str:
-    return default if value is None else value
-
-
-def _parallel(emb: Embedder, spec: tuple, workers: int) -> Embedder:
-    if workers <= 1:
-        return emb
-    from .parallel import ParallelEmbedder
-
-    return ParallelEmbedder(emb, spec, workers)

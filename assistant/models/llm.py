@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from ..config import BUILTIN_LLM, Settings
-from ..errors import ModelError
+from assistant.config import BUILTIN_LLM, Settings
+from assistant.errors import ModelError
 
 TokenCallback = Callable[[str], None]
 
@@ -190,7 +190,7 @@ class OpenAICompatLLM:
 
 def builtin_llms() -> dict[str, str]:
     """Name → what it is, for every LLM this package can provision offline."""
-    from .provision import catalogue
+    from assistant.models.provision import catalogue
 
     out = {m.name: m.description for m in catalogue().values() if m.kind == "llm"}
     out[BUILTIN_LLM] = "Gemma 3 270M base, Q4_K_M (a base model: plumbing and tests only, never used to answer)"
@@ -202,7 +202,7 @@ def llm_path(settings: Settings) -> Path:
     name = settings.llm
     if name == BUILTIN_LLM:
         return provision_gemma(settings.model_cache / "llm")
-    from .provision import catalogue, provision
+    from assistant.models.provision import catalogue, provision
 
     if name in catalogue():
         return provision(name, settings.model_cache)
@@ -211,18 +211,6 @@ def llm_path(settings: Settings) -> Path:
         raise ModelError(f"ASSISTANT_LLM='{name}' is neither a bundled model ({', '.join(builtin_llms())}) nor a "
                          ".gguf file; set it to one of them")
     return path
-
-
-def load_llm(settings: Settings) -> LLM | None:
-    if settings.llm_backend == "none":
-        return None
-    if settings.llm_backend == "openai":
-        if not settings.llm_base_url:
-            raise ModelError("ASSISTANT_LLM_BACKEND=openai needs ASSISTANT_LLM_BASE_URL, e.g. http://127.0.0.1:8080/v1")
-        return OpenAICompatLLM(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
-                               settings.llm_timeout, settings.llm_n_ctx)
-    return LlamaCppLLM(llm_path(settings), settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format,
-                       settings.llm_mmap, settings.llm_batch_threads)
 
 
 class Gate:

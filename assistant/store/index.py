@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError, IndexCorruptError, IndexLockedError
-from ..records import Chunk, Document
-from .base import DocFilter, VectorStore
-from .lock import WriteLock
-from .manifest import ANALYZER, FORMAT_VERSION, Manifest
-from .records import SCHEMA, RecordStore
-from .writer import IndexWriter
+from assistant.errors import ConfigError, IndexCorruptError, IndexLockedError
+from assistant.records import Chunk, Document
+from assistant.store.base import DocFilter, VectorStore
+from assistant.store.lock import WriteLock
+from assistant.store.manifest import ANALYZER, FORMAT_VERSION, Manifest
+from assistant.store.records import SCHEMA, RecordStore
+from assistant.store.writer import IndexWriter
 
 __all__ = ["ANALYZER", "FORMAT_VERSION", "Index", "IndexWriter", "Manifest"]
 
@@ -37,7 +37,7 @@ class Index:
         self.records = RecordStore(root)
         self._loaded_gen = -1
         if store is None:
-            from .faiss_store import FaissStore
+            from assistant.store.faiss_store import FaissStore
 
             store = FaissStore(root, manifest.dim)
         self.store = store
@@ -78,7 +78,7 @@ class Index:
     # ---------------------------------------------------------------- state
     def analyze(self, text: str) -> list[str]:
         """BM25 tokens with the analyser this index was built with."""
-        from ..arabic import ANALYZERS
+        from assistant.text.arabic import ANALYZERS
 
         return ANALYZERS[self._manifest.analyzer](text)
 
@@ -187,12 +187,12 @@ class Index:
 
     # ------------------------------------------------------------ maintenance
     def check(self) -> list[str]:
-        from .maintenance import check
+        from assistant.store.maintenance import check
 
         return check(self)
 
     def repair(self) -> list[str]:
-        from .maintenance import repair
+        from assistant.store.maintenance import repair
 
         return repair(self)
 

@@ -5,7 +5,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from ..errors import IndexLockedError
+from assistant.errors import IndexLockedError
 
 
 class WriteLock:

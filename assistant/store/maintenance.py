@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .index import Index
+    from assistant.store.index import Index
 
 
 def check(index: "Index") -> list[str]:

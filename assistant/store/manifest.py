@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import IndexCorruptError, IndexMismatchError
+from assistant.errors import IndexCorruptError, IndexMismatchError
 
 FORMAT_VERSION = 1
 ANALYZER = "ar-norm+light10-v1"

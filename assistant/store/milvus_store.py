@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError, IndexCorruptError, IndexLockedError, IndexMismatchError
-from .base import CommitPlan, DocFilter, id_problems
+from assistant.errors import ConfigError, IndexCorruptError, IndexLockedError, IndexMismatchError
+from assistant.store.base import CommitPlan, DocFilter, id_problems
 
 _BATCH = 1000
 _MAX_TOKENS_TEXT = 65_535  # VARCHAR limit in bytes; 17 bytes a term → ~3,800 terms a chunk

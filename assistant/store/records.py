@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DocumentNotFound
-from ..records import Chunk, Document, Section
-from .base import LiveRows
+from assistant.errors import DocumentNotFound
+from assistant.records import Chunk, Document, Section
+from assistant.store.base import LiveRows
 
 LIVE = "added_gen <= :g AND (removed_gen IS NULL OR removed_gen > :g)"
 
@@ -154,7 +154,7 @@ class RecordStore:
     def near_duplicate(self, sig: np.ndarray, g: int, exclude: Iterable[str] = (),
                        threshold: float = 0.8) -> tuple[str, float] | None:
         """The live document whose MinHash signature is most similar to sig, if ≥ threshold."""
-        from ..dedup import band_keys, similarity
+        from assistant.text.dedup import band_keys, similarity
 
         keys = band_keys(sig)
         marks = ",".join("?" * len(keys))

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import IndexMismatchError, LoadError
-from ..records import Chunk
-from .index import Index
-from .manifest import FORMAT_VERSION
-from .records import LIVE, document_from_row
-from .writer import IndexWriter
+from assistant.errors import IndexMismatchError, LoadError
+from assistant.records import Chunk
+from assistant.store.index import Index
+from assistant.store.manifest import FORMAT_VERSION
+from assistant.store.records import LIVE, document_from_row
+from assistant.store.writer import IndexWriter
 
 EXPORT_FORMAT = "article-assistant-export-1"
 _COMMIT_CHUNKS = 50_000  # commit (and free the vectors held for it) every this many chunks

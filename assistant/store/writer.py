@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import DocumentNotFound
-from ..records import Chunk, Document
-from .base import Added, CommitPlan
-from .manifest import Manifest
-from .records import LIVE, connect, live_rows
+from assistant.errors import DocumentNotFound
+from assistant.records import Chunk, Document
+from assistant.store.base import Added, CommitPlan
+from assistant.store.manifest import Manifest
+from assistant.store.records import LIVE, connect, live_rows
 
 if TYPE_CHECKING:
-    from .index import Index
+    from assistant.store.index import Index
 
 
 class IndexWriter:
@@ -79,7 +79,7 @@ class IndexWriter:
                  time.time() if ingested_at is None else ingested_at,
                  None if minhash is None else np.asarray(minhash, np.uint32).tobytes(), g))
             if minhash is not None:
-                from ..dedup import band_keys
+                from assistant.text.dedup import band_keys
 
                 self.db.executemany("INSERT INTO bands VALUES (?, ?)", [(k, doc.doc_id) for k in band_keys(minhash)])
             self.db.executemany(

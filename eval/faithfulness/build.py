@@ -30,22 +30,23 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import AnswerOptions, extract_answer, question_language  # noqa: E402
-from assistant.arabic import normalize, numbers_in  # noqa: E402
-from assistant.cleaning import clean  # noqa: E402
+from assistant.evaluation.datasets import bundled  # noqa: E402
+from assistant.answer.ask import AnswerOptions, extract_answer, question_language  # noqa: E402
+from assistant.text.arabic import normalize, numbers_in  # noqa: E402
+from assistant.ingest.cleaning import clean  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.splits import load_splits, part  # noqa: E402
 from assistant.evaluation.unanswerable import NAME_POOL  # noqa: E402
-from assistant.generate import STOP, answer_messages, clean_reply, sources_for  # noqa: E402
-from assistant.grounding import parse_claims  # noqa: E402
-from assistant.ingest import index_documents  # noqa: E402
-from assistant.loaders.base import Loaded  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.answer.generate import STOP, answer_messages, clean_reply, sources_for  # noqa: E402
+from assistant.answer.grounding import parse_claims  # noqa: E402
+from assistant.ingest.pipeline import index_documents  # noqa: E402
+from assistant.ingest.loaders.base import Loaded  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
 from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
-from assistant.questions import latin_names  # noqa: E402
+from assistant.text.questions import latin_names  # noqa: E402
 from assistant.retrieval import Retriever  # noqa: E402
-from assistant.scoring import default_scorer  # noqa: E402
+from assistant.answer.scoring import default_scorer  # noqa: E402
 from assistant.store import open_index  # noqa: E402
 
 OUT = HERE / "faithfulness.jsonl"
@@ -105,9 +106,9 @@ def main() -> None:
     settings = load_settings(llm_backend="none")
     embedder = load_embedder(settings)
     splits = load_splits()
-    xq_ar = part(load_dataset(ROOT / "eval" / "xquad-ar"), splits["xquad"]["train"])
-    xq_en = part(load_dataset(ROOT / "eval" / "xquad-en"), splits["xquad"]["train"])
-    arcd = part(load_dataset(ROOT / "eval" / "arcd"), splits["arcd"]["train"])
+    xq_ar = part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"])
+    xq_en = part(load_dataset(bundled("xquad-en")), splits["xquad"]["train"])
+    arcd = part(load_dataset(bundled("arcd")), splits["arcd"]["train"])
     import tempfile
 
     tmp = Path(tempfile.mkdtemp(prefix="faithfulness-"))

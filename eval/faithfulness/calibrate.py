@@ -28,15 +28,16 @@ sys.path.insert(0, str(HERE))
 
 from common import paragraph_of  # noqa: E402
 
-from assistant.arabic import detect_language  # noqa: E402
-from assistant.cleaning import clean  # noqa: E402
+from assistant.resources import update_manifest  # noqa: E402
+from assistant.text.arabic import detect_language  # noqa: E402
+from assistant.ingest.cleaning import clean  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.splits import load_splits, part  # noqa: E402
-from assistant.grounding import VERIFIER_FILE, Verifier  # noqa: E402
-from assistant.ingest import index_documents  # noqa: E402
-from assistant.loaders.base import Loaded  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.answer.grounding import VERIFIER_FILE, Verifier  # noqa: E402
+from assistant.ingest.pipeline import index_documents  # noqa: E402
+from assistant.ingest.loaders.base import Loaded  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
 from assistant.retrieval import Retriever  # noqa: E402
 from assistant.store import open_index  # noqa: E402
 
@@ -107,6 +108,7 @@ def main() -> None:
                              "held_out": "2 folds by source paragraph (fit on one, judge the other)",
                              "script": "eval/faithfulness/calibrate.py", "date": time.strftime("%Y-%m-%d")}
     VERIFIER_FILE.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    update_manifest()  # the package lists every data file with its checksum
     print(f"wrote {VERIFIER_FILE}")
 
 
@@ -127,8 +129,8 @@ def _fit(facts: list[tuple], grid_cos: list[float], grid_idf: list[float]) -> tu
 
 
 def _sents(text: str) -> list[tuple[int, int]]:
-    from assistant.arabic import split_sentences
-    from assistant.grounding import is_instruction
+    from assistant.text.arabic import split_sentences
+    from assistant.answer.grounding import is_instruction
 
     return [(a, b) for a, b in split_sentences(text) if not is_instruction(text[a:b])]
 

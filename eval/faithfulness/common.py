@@ -8,11 +8,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
-from assistant.cleaning import clean  # noqa: E402
+from assistant.evaluation.datasets import bundled  # noqa: E402
+from assistant.ingest.cleaning import clean  # noqa: E402
 from assistant.evaluation.datasets import load_dataset  # noqa: E402
 from assistant.evaluation.splits import load_splits, part  # noqa: E402
-from assistant.ingest import index_documents  # noqa: E402
-from assistant.loaders.base import Loaded  # noqa: E402
+from assistant.ingest.pipeline import index_documents  # noqa: E402
+from assistant.ingest.loaders.base import Loaded  # noqa: E402
 from assistant.retrieval import Retriever  # noqa: E402
 from assistant.store import open_index  # noqa: E402
 
@@ -25,8 +26,8 @@ def labelled_rows() -> list[dict]:
 def training_retriever(settings, embedder, data_dir: Path) -> Retriever:  # noqa: ANN001
     """The index build.py wrote the set from: the training articles of XQuAD-ar and ARCD, in ``data_dir``."""
     splits = load_splits()
-    xq = part(load_dataset(ROOT / "eval" / "xquad-ar"), splits["xquad"]["train"])
-    arcd = part(load_dataset(ROOT / "eval" / "arcd"), splits["arcd"]["train"])
+    xq = part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"])
+    arcd = part(load_dataset(bundled("arcd")), splits["arcd"]["train"])
     index = open_index(settings, embedder.model_id, embedder.dim, data_dir=data_dir)
     docs = [(clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")
             for ds, pre in ((xq, "xq:"), (arcd, "arcd:")) for pid, (title, t) in ds.corpus.items()]

@@ -35,13 +35,13 @@ sys.path.insert(0, str(HERE))
 
 from common import labelled_rows, paragraph_of, training_retriever  # noqa: E402
 
-from assistant.answer import AnswerOptions, extract_answer, question_language  # noqa: E402
+from assistant.answer.ask import AnswerOptions, extract_answer, question_language  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
-from assistant.generate import answer_messages, sources_for  # noqa: E402
-from assistant.grounding import default_verifier  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.answer.generate import answer_messages, sources_for  # noqa: E402
+from assistant.answer.grounding import default_verifier  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
 from assistant.models.llm import llm_path  # noqa: E402
-from assistant.scoring import default_scorer  # noqa: E402
+from assistant.answer.scoring import default_scorer  # noqa: E402
 
 STATS = ("mean", "min", "low3")
 

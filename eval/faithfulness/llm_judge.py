@@ -18,10 +18,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from assistant.arabic import detect_language  # noqa: E402
+from assistant.text.arabic import detect_language  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
-from assistant.grounding import default_verifier  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
+from assistant.answer.grounding import default_verifier  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
 from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
 
 SYSTEM = ("You check whether a statement is supported by a passage. The passage may be in Arabic and the statement "

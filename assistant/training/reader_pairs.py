@@ -1,0 +1,150 @@
+"""Training pairs for the reader, from SQuAD-format data split by article.
+
+A question's candidates are sentences, as the answer step sees them: every sentence of its own
+paragraph (a positive when it holds a gold answer) and sentences of the other paragraphs a BM25
+search over the training pool finds for it (hard negatives: same words, other facts). A share of
+questions is also given without their paragraph ("no-gold" groups, all negatives), so the reader
+learns to say that nothing answers — what abstention rests on.
+
+English twins of XQuAD questions read the Arabic paragraphs: their negatives are found with the
+Arabic question (BM25 cannot match English words against Arabic text).
+"""
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from typing import TYPE_CHECKING
+
+from assistant.text.arabic import analyze, normalize, split_sentences
+
+if TYPE_CHECKING:
+    from assistant.evaluation.datasets import Dataset
+
+
+@dataclass(frozen=True)
+class Pair:
+    group: str  # one question's candidates share a group (its id, with "#nogold" for a no-gold group)
+    question: str
+    sentence: str
+    label: int  # 1: the sentence holds a gold answer
+    pair: str  # language pair: ar-ar, en-ar, en-en
+    article: str  # the question's article (splits are by article)
+    source: str  # which dataset
+
+
+@dataclass
+class Question:
+    qid: str
+    text: str
+    pid: str
+    article: str
+    answers: list[str]
+    pair: str
+    source: str
+    search_text: str = ""  # what BM25 looks for negatives with (the Arabic twin for an English question)
+    paragraph: str = field(default="", repr=False)
+
+
+def sentences(text: str) -> list[str]:
+    """A passage's candidate sentences, as the answer step splits them."""
+    out = []
+    for s, e in split_sentences(text):
+        piece = text[s:e]
+        if len(piece.split()) >= 3 or any(ch.isdigit() for ch in piece):
+            out.append(piece)
+    return out
+
+
+def holds_answer(sentence: str, answers: list[str]) -> bool:
+    """The sentence contains a gold answer (after normalisation), the evaluation's own rule."""
+    h = " ".join(normalize(sentence).split())
+    return any(" ".join(normalize(a).split()) in h for a in answers if a.strip())
+
+
+class Bm25:
+    """A small BM25 (k1 1.2, b 0.75) over paragraphs, with the product's analyser."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.ids = list(texts)
+        self.docs = [Counter(analyze(texts[i])) for i in self.ids]
+        n = len(self.docs)
+        df: Counter[str] = Counter()
+        for d in self.docs:
+            df.update(d.keys())
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.lengths = [sum(d.values()) for d in self.docs]
+        self.avg = sum(self.lengths) / max(n, 1)
+
+    def search(self, text: str, k: int) -> list[str]:
+        terms = set(analyze(text))
+        scores = []
+        for i, d in enumerate(self.docs):
+            s = 0.0
+            for t in terms:
+                f = d.get(t, 0)
+                if f:
+                    s += self.idf[t] * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * self.lengths[i] / self.avg))
+            if s > 0:
+                scores.append((s, i))
+        scores.sort(reverse=True)
+        return [self.ids[i] for _, i in scores[:k]]
+
+
+def questions_of(ds: Dataset, source: str, pair: str, twin: Dataset | None = None) -> list[Question]:
+    """The questions of ``ds`` (its paragraphs are what is read). With ``twin`` (the same questions in
+    another language, same ids), the twin's questions are asked over ``ds``'s paragraphs."""
+    out = []
+    for qid in sorted(ds.qrels):
+        pid = next(iter(ds.qrels[qid]))
+        title, text = ds.corpus[pid]
+        asked = twin.queries.get(qid) if twin is not None else ds.queries[qid]
+        if not asked:
+            continue
+        out.append(Question(qid if twin is None else f"{qid}@{pair}", asked, f"{source}:{pid}", title,
+                            ds.answers.get(qid, []), pair, source, ds.queries[qid], text))
+    return out
+
+
+def build_pairs(questions: list[Question], pool: dict[str, str], seed: int = 0, own: int = 6,
+                found: int = 2, per_found: int = 3, nogold: float = 0.25) -> list[Pair]:
+    """The candidates of every question, labelled. ``pool``: paragraph id → text, every paragraph
+    negatives may come from (the questions' own and distractors; all from training articles).
+
+    Per question: up to ``own`` sentences of its paragraph (all positives kept), and ``per_found``
+    sentences of each of the ``found`` best BM25 paragraphs that are not its own. For a ``nogold``
+    share of questions, a second group from ``found + 1`` other paragraphs only, every label 0."""
+    rng = random.Random(seed)
+    bm25 = Bm25(pool)
+    ids = sorted(pool)
+    out: list[Pair] = []
+    for q in questions:
+        own_sents = sentences(q.paragraph)
+        pos = [s for s in own_sents if holds_answer(s, q.answers)]
+        if not pos:
+            continue  # the answer crosses a sentence boundary: no sentence to learn from
+        neg = [s for s in own_sents if s not in pos]
+        rng.shuffle(neg)
+        others = [p for p in bm25.search(q.search_text or q.text, found + 3) if p != q.pid]
+        if len(others) < found + 1:  # too few share a word: any other paragraphs (easy negatives)
+            rest = [p for p in rng.sample(ids, min(len(ids), found + 4)) if p != q.pid and p not in others]
+            others += rest[: found + 1 - len(others)]
+        picked = [(s, 1) for s in pos] + [(s, 0) for s in neg[: max(0, own - len(pos))]]
+        picked += [(s, 0) for s in _some(pool, others[:found], per_found, rng, q.answers)]
+        out += [Pair(q.qid, q.text, s, y, q.pair, q.article, q.source) for s, y in picked]
+        if rng.random() < nogold:
+            far = _some(pool, others[: found + 1], per_found, rng, q.answers)
+            out += [Pair(f"{q.qid}#nogold", q.text, s, 0, q.pair, q.article, q.source) for s in far]
+    return out
+
+
+def _some(pool: dict[str, str], pids: list[str], n: int, rng: random.Random, answers: list[str]) -> list[str]:
+    """``n`` sentences of each paragraph, none holding a gold answer (another paragraph may repeat it)."""
+    out = []
+    for pid in pids:
+        cands = [s for s in sentences(pool[pid]) if not holds_answer(s, answers)]
+        rng.shuffle(cands)
+        out += cands[:n]
+    return out

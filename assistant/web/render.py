@@ -1,0 +1,159 @@
+"""HTML for the web app. Every piece of document or user text goes through ``esc``: text, never HTML."""
+from __future__ import annotations
+
+import html
+import re
+
+from assistant.text.arabic import detect_language
+from assistant.prompts import UI
+from assistant.records import Answer, Citation, Findings, Hit
+
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _dir(text: str) -> str:
+    return "rtl" if detect_language(text) == "ar" else "ltr"
+
+
+def answer_html(ans: Answer, turn: int, passages: dict[int, tuple[str, int]] | None = None) -> str:
+    """The answer with its [n] markers as links to the source cards below it."""
+    lang = ans.language
+    body = esc(ans.answer)
+    body = _MARK.sub(lambda m: f'<a class="cite" href="#src-{turn}-{m.group(1)}">[{m.group(1)}]</a>', body)
+    cls = "answer abstained" if ans.abstained else "answer"
+    parts = [f'<div class="{cls}" dir="{_dir(ans.answer)}" data-mode="{esc(ans.mode)}">{body}</div>']
+    if ans.citations:
+        parts.append(f'<div class="sources-label" dir="auto">{esc(UI[lang]["sources"])}</div>')
+        seen = set()
+        for c in ans.citations:
+            if c.n in seen:
+                continue
+            seen.add(c.n)
+            text, start = (passages or {}).get(c.chunk_id, (None, 0))
+            parts.append(source_card(c, turn, text, start))
+    if ans.nearest:
+        parts.append(f'<div class="sources-label" dir="auto">{esc(UI[lang]["nearest"])}</div>')
+        parts.extend(hit_card(h) for h in ans.nearest)
+    if ans.llm_status and ans.llm_status != "used":
+        parts.append(f'<div class="llm-status" dir="auto">{esc(UI[lang]["draft_not_used"])}: '
+                     f'{esc(UI[lang].get(ans.llm_status, ans.llm_status))}</div>')
+    if ans.dropped:
+        items = "".join(f'<li dir="auto">{esc(d.sentence)} — <em>{esc(d.reason)}</em></li>' for d in ans.dropped)
+        parts.append(f'<details class="dropped"><summary dir="auto">{esc(UI[lang]["unsupported"])} '
+                     f'({len(ans.dropped)})</summary><ul>{items}</ul></details>')
+    return "".join(parts)
+
+
+def draft_html(text: str, ahead: int | None = None) -> str:
+    """The LLM's draft as it streams under the quote (or the place in the model's queue)."""
+    if not text:
+        wait = (f"بانتظار النموذج: {ahead} قبلك · waiting for the model: {ahead} ahead of you" if ahead
+                else "يكتب النموذج إجابة… · the model is drafting an answer…")
+        return f'<div class="draft waiting" dir="auto">{esc(wait)}</div>'
+    return (f'<div class="draft streaming" dir="{_dir(text)}"><span class="draft-label">'
+            f'{esc("مسودة قيد التحقق · draft, being checked")}</span> {esc(text)}</div>')
+
+
+def _meta(title: str, date: str | None, heading: str, page: int | None) -> str:
+    bits = [f'<span class="title">{esc(title)}</span>']
+    if date:
+        bits.append(f'<bdi class="date" dir="ltr">{esc(date)}</bdi>')
+    if heading:
+        bits.append(f'<span class="heading">{esc(heading)}</span>')
+    if page:
+        bits.append(f'<bdi class="page" dir="ltr">p. {int(page)}</bdi>')
+    return " · ".join(bits)
+
+
+def source_card(c: Citation, turn: int, passage: str | None = None, offset: int = 0) -> str:
+    """A source card: document, date, heading, page, and the quote highlighted in its passage.
+
+    ``offset`` is the passage's start in the document, so the quote is located by its offsets.
+    """
+    quote = f"<mark>{esc(c.quote)}</mark>"
+    a, b = c.start - offset, c.end - offset
+    if passage is not None and 0 <= a <= b <= len(passage) and passage[a:b] == c.quote:
+        quote = esc(passage[:a]) + quote + esc(passage[b:])
+    return (f'<div class="source" id="src-{turn}-{c.n}"><div class="meta" dir="auto">[{c.n}] '
+            f'{_meta(c.title, c.date, c.heading, c.page)}</div>'
+            f'<blockquote dir="{_dir(c.quote)}">{quote}</blockquote></div>')
+
+
+def hit_card(h: Hit) -> str:
+    return (f'<div class="source near"><div class="meta" dir="auto">{_meta(h.title, h.date, h.chunk.heading, h.chunk.page)}'
+            f'</div><blockquote dir="{_dir(h.chunk.text)}">{esc(h.chunk.text)}</blockquote></div>')
+
+
+def conversation_html(turns: list[tuple[str, str]]) -> str:
+    """turns: (question, rendered answer HTML)."""
+    if not turns:
+        return '<div class="empty" dir="auto">اطرح سؤالاً عن المقالات المفهرسة · Ask a question about the indexed articles</div>'
+    out = []
+    for q, a_html in turns:
+        out.append(f'<div class="msg user" dir="{_dir(q)}">{esc(q)}</div>')
+        out.append(f'<div class="msg bot">{a_html}</div>')
+    return '<div class="conversation">' + "".join(out) + "</div>"
+
+
+def findings_html(f: Findings) -> str:
+    head = "النتائج" if f.language == "ar" else "Findings"
+    d = "rtl" if f.language == "ar" else "ltr"
+    out = [f'<div class="findings" dir="{d}"><h3>{esc(head)} — {esc(f.title)}</h3>']
+    if f.excluded_section:
+        note = (f"(استُبعد قسم «{f.excluded_section}» الموجود في المقال من المدخلات)" if f.language == "ar"
+                else f"(the article's own section '{f.excluded_section}' was left out of the input)")
+        out.append(f'<p class="note">{esc(note)}</p>')
+    out.append("<ol>")
+    for fd in f.findings:
+        refs = " ".join(f'<a class="cite" href="#para-{c.paragraph}">¶{c.paragraph}</a>' for c in fd.citations)
+        related = "".join(f'<div class="related" dir="auto">↳ {esc(h.title)}: {esc(h.chunk.text[:200])}</div>'
+                          for h in fd.related)
+        out.append(f"<li>{esc(fd.text)} {refs}{related}</li>")
+    out.append("</ol><details><summary>¶</summary>")
+    cited = {c.paragraph for fd in f.findings for c in fd.citations}
+    for i, p in enumerate(f.paragraphs, 1):
+        cls = ' class="cited"' if i in cited else ""
+        out.append(f'<p id="para-{i}"{cls} dir="auto"><b>¶{i}</b> {esc(p)}</p>')
+    out.append("</details></div>")
+    return "".join(out)
+
+
+def findings_markdown(f: Findings) -> str:
+    head = "النتائج" if f.language == "ar" else "Findings"
+    lines = [f"# {head}: {f.title}", ""]
+    for i, fd in enumerate(f.findings, 1):
+        refs = ", ".join(f"¶{c.paragraph}" for c in fd.citations)
+        lines.append(f"{i}. {fd.text} [{refs}]")
+        for h in fd.related:
+            lines.append(f"   - {h.title}: {h.chunk.text[:200]}")
+    return "\n".join(lines) + "\n"
+
+
+CSS = """
+.conversation { display: flex; flex-direction: column; gap: 10px; }
+.msg { padding: 10px 14px; border-radius: 10px; max-width: 100%; line-height: 1.7; }
+.msg.user { background: #eef2ff; align-self: flex-start; font-weight: 600; }
+.msg.bot { background: #f8fafc; border: 1px solid #e2e8f0; }
+.answer { font-size: 1.05em; margin-bottom: 8px; }
+.answer.abstained { color: #92400e; }
+.draft { margin-top: 8px; padding: 6px 10px; border: 1px dashed #94a3b8; color: #334155; }
+.draft .draft-label { font-size: 0.8em; color: #64748b; }
+.llm-status { font-size: 0.85em; color: #64748b; margin-top: 6px; }
+.source { border-inline-start: 3px solid #6366f1; padding: 4px 10px; margin: 6px 0; background: white; }
+.source.near { border-color: #94a3b8; }
+.source .meta { font-size: 0.85em; color: #475569; }
+.source blockquote { margin: 4px 0; }
+.source mark { background: #fde68a; }
+.sources-label { font-weight: 700; margin-top: 8px; }
+a.cite { text-decoration: none; font-weight: 700; }
+.findings li { margin-bottom: 8px; line-height: 1.7; }
+.findings p.cited { background: #fef9c3; }
+.related { font-size: 0.85em; color: #475569; }
+.empty { color: #64748b; padding: 20px; text-align: center; }
+textarea, input[type=text] { unicode-bidi: plaintext; }
+"""
+RTL_CSS = ".gradio-container { direction: rtl; } .gradio-container input, .gradio-container textarea { text-align: start; }"

@@ -1,0 +1,199 @@
+"""Train the reader shipped as assistant/data/reader/ (delta.safetensors + reader.json).
+
+    python eval/train_reader.py                 # ~50 min on 2 cores; resumes from eval/runs/reader/
+    python eval/train_reader.py --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
+
+Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
+paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
+split by article, never by question; no test article is read). 20 % of those training articles (by
+a seeded hash of the title) are a development fold: not trained on, used for the figures below and
+for calibration (eval/calibrate_reader.py). Hard negatives come from BM25 over the training
+paragraphs and 300 ANT news articles (the training slice of distractors).
+
+The model: multilingual-e5-small as the product converts it, its embeddings and lower layers frozen,
+the top layers and a head trained (assistant/reader/train.py). The record beside the delta says the
+data (files and sha256), the split, the seed, the configuration, the time and the development figures,
+with the e5 bi-encoder cosine on the same candidates as the baseline measured in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assistant.evaluation.datasets import bundled  # noqa: E402
+from assistant.config import load_settings
+from assistant.evaluation.datasets import Dataset, load_dataset
+from assistant.evaluation.splits import distractor_files, load_splits, part, split_titles
+from assistant.models.e5convert import MODEL_DIR_NAME, ensure_converted
+from assistant.models.reader import (
+    PASSAGE_PREFIX,
+    QUERY_PREFIX,
+    READER_DIR,
+    base_digest,
+    encode_pairs,
+    pair_tokenizer,
+    sha256_file,
+)
+from assistant.training import reader as T
+from assistant.training import reader_pairs as P
+
+HERE = Path(__file__).resolve().parent
+ANT = HERE.parent.parent / "shared" / "data" / "ant"
+DEV_SALT = "article-assistant-reader-dev-v1"
+DATASETS = {"xquad": bundled("xquad-ar"), "xquad-en": bundled("xquad-en"), "arcd": bundled("arcd"),
+            "tydiqa": bundled("tydiqa-ar")}
+
+
+def log(msg: str) -> None:
+    print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+
+def folds(ds: Dataset, titles: list[str]) -> tuple[list[str], list[str]]:
+    parts = split_titles(titles, {"fit": 0.8, "dev": 0.2}, DEV_SALT)
+    return parts["fit"], parts["dev"]
+
+
+def gather(limit: int | None) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
+    """(fit questions, dev questions, the negative pool, what was read) — training articles only."""
+    splits = load_splits()
+    ds = {k: load_dataset(p) for k, p in DATASETS.items()}
+    fit_q: list[P.Question] = []
+    dev_q: list[P.Question] = []
+    pool: dict[str, str] = {}
+    record: dict = {"files": {}, "articles": {}}
+    for name, section, pairs in (("xquad", "xquad", ("ar-ar", "en-ar", "en-en")), ("arcd", "arcd", ("ar-ar",)),
+                                 ("tydiqa", "tydiqa", ("ar-ar",))):
+        train = splits[section]["train"]
+        fit, dev = folds(ds[name], train)
+        record["articles"][name] = {"fit": len(fit), "dev": len(dev), "test_never_read": len(splits[section]["test"])}
+        for titles, out in ((fit, fit_q), (dev, dev_q)):
+            ar = part(ds[name], titles)
+            if "ar-ar" in pairs:
+                out += P.questions_of(ar, name, "ar-ar")
+            if "en-ar" in pairs:
+                out += P.questions_of(ar, name, "en-ar", twin=part(ds["xquad-en"], titles))
+            if "en-en" in pairs:
+                en = part(ds["xquad-en"], titles)
+                out += [q.__class__(**{**q.__dict__, "qid": q.qid + "@en-en", "pair": "en-en", "pid": "en:" + q.pid})
+                        for q in P.questions_of(en, "xquad", "en-en")]
+                pool.update({f"en:xquad:{pid}": t for pid, (_, t) in en.corpus.items()})
+            pool.update({f"{name}:{pid}": t for pid, (_, t) in ar.corpus.items()})
+        for p in (DATASETS[name], DATASETS["xquad-en"]) if name == "xquad" else (DATASETS[name],):
+            f = next(x for x in sorted(p.glob("*.json")) if x.name != "dataset.json")
+            record["files"][str(f.relative_to(HERE.parent))] = sha256_file(f)
+    d = splits["distractors"]
+    if ANT.exists():
+        from assistant.ingest.loaders import load_file
+
+        for f in distractor_files(ANT, d["train"]["count"], d["train"]["offset"], d["seed"]):
+            for i, para in enumerate(x for x in load_file(f).text.split("\n") if len(x.split()) > 8):
+                pool[f"ant:{f.name}:{i}"] = para
+        record["distractors"] = f"ANT training slice: {d['train']['count']} articles (offset {d['train']['offset']})"
+    if limit:
+        fit_q, dev_q = fit_q[:limit], dev_q[: max(4, limit // 4)]
+    return fit_q, dev_q, pool, record
+
+
+def cosine_baseline(bert, encoded_q, encoded_s) -> np.ndarray:  # noqa: ANN001
+    """e5's own bi-encoder cosine (mean pooling), what the product's scorer reads today."""
+    import torch
+
+    def embed(rows: list[list[int]]) -> np.ndarray:
+        out = []
+        for b in range(0, len(rows), 32):
+            ids, mask = T._pad(rows[b:b + 32])
+            with torch.no_grad():
+                h = bert(input_ids=ids, attention_mask=mask).last_hidden_state
+            v = T.mean_pool(h, mask)
+            out.append(torch.nn.functional.normalize(v, dim=-1).numpy())
+        return np.concatenate(out)
+
+    return (embed(encoded_q) * embed(encoded_s)).sum(1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=READER_DIR)
+    ap.add_argument("--work", type=Path, default=HERE / "runs" / "reader")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--train-layers", type=int, default=6)
+    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--limit", type=int, default=None, help="questions (smoke runs)")
+    args = ap.parse_args()
+    import torch
+    from transformers import BertModel
+
+    cfg = T.TrainConfig(train_layers=args.train_layers, max_length=args.max_length, epochs=args.epochs,
+                        seed=args.seed)
+    torch.set_num_threads(cfg.threads)
+    T.set_seed(cfg.seed)
+    t0 = time.time()
+    fit_q, dev_q, pool, data = gather(args.limit)
+    fit = P.build_pairs(fit_q, pool, seed=cfg.seed)
+    dev = P.build_pairs(dev_q, pool, seed=cfg.seed + 1)
+    log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
+    model_dir = ensure_converted(load_settings().model_cache / "embeddings")
+    bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
+    tok = pair_tokenizer(model_dir, cfg.max_length)
+    first = len(bert.encoder.layer) - cfg.train_layers
+    digest = base_digest(bert.state_dict(), first)
+    args.work.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256(json.dumps([cfg.max_length, first, len(fit), len(dev), args.limit]).encode()).hexdigest()[:12]
+    cache = args.work / f"states-{key}.pt"
+    if cache.exists():
+        states_fit, states_dev = torch.load(cache, weights_only=False)
+        log(f"frozen layers' output read from {cache}")
+    else:
+        enc = [{"input_ids": r} for r in encode_pairs(tok, [p.question for p in fit + dev], [p.sentence for p in fit + dev])]
+        states = T.frozen_states(bert, enc, first, lambda i, n: log(f"frozen layers: {i}/{n}") if i % 1024 < 32 else None)
+        states_fit, states_dev = states[: len(fit)], states[len(fit):]
+        torch.save((states_fit, states_dev), cache)
+        log(f"frozen layers' output cached in {cache}")
+    t_states = time.time() - t0
+    # the baseline on the same development candidates, before the top layers are trained
+    single = pair_tokenizer(model_dir, cfg.max_length)
+    single.enable_truncation(cfg.max_length)  # one text at a time, as the product embeds them
+    qs = single.encode_batch([QUERY_PREFIX + p.question for p in dev])
+    ss = single.encode_batch([PASSAGE_PREFIX + p.sentence for p in dev])
+    base_scores = cosine_baseline(bert, [e.ids for e in qs], [e.ids for e in ss])
+    top = T.TopModel(bert, cfg.train_layers)
+    result = T.fit(top, states_fit, fit, cfg, args.work / f"checkpoint-{key}.pt", log)
+    dev_scores = T.predict(top, states_dev)
+    figures = {"reader": T.ranking_metrics(dev, dev_scores), "e5_cosine": T.ranking_metrics(dev, base_scores)}
+    log(f"development fold, best candidate holds the answer: {json.dumps(figures)}")
+    np.save(args.work / f"dev-scores-{key}.npy", dev_scores)
+    record = {
+        "what": "question-sentence cross-encoder over multilingual-e5-small (top layers and head trained)",
+        "base": {"model": MODEL_DIR_NAME, "sha256": digest,
+                 "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted"},
+        "train_layers_from": first, "max_length": cfg.max_length, "pad_id": int(bert.config.pad_token_id or 1),
+        "prefixes": [QUERY_PREFIX, PASSAGE_PREFIX], "pooling": "mean",
+        "config": T.asdict(cfg), "data": data, "pairs": {"fit": len(fit), "dev": len(dev),
+                                                          "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
+        "split": {"test": "eval/splits.json train parts only", "dev_fold": f"20% of training articles by sha256({DEV_SALT}:title)"},
+        "development": figures, "training": result["history"],
+        "seconds": {"total": round(time.time() - t0), "frozen_states": round(t_states)},
+        "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} threads",
+        "command": "python eval/train_reader.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    T.save_delta(top, args.out)
+    record["delta"] = {"file": "delta.safetensors", "sha256": sha256_file(args.out / "delta.safetensors"),
+                       "bytes": (args.out / "delta.safetensors").stat().st_size}
+    old = args.out / "reader.json"
+    if old.exists() and "calibration" in (prev := json.loads(old.read_text(encoding="utf-8"))):
+        record["calibration_stale"] = prev["calibration"]  # recalibrate: eval/calibrate_reader.py
+    old.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"wrote {args.out} ({record['delta']['bytes'] / 1e6:.1f} MB) in {time.time() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
