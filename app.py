@@ -2,6 +2,7 @@
 
 On first run it indexes the bundled sample articles. Honours GRADIO_SERVER_NAME / GRADIO_SERVER_PORT.
 """
+
 import sys
 
 from assistant.errors import AssistantError

@@ -1,4 +1,5 @@
 """Settings from environment variables (prefix ``ASSISTANT_``) or keyword arguments."""
+
 from __future__ import annotations
 
 from pathlib import Path

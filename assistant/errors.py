@@ -2,6 +2,7 @@
 
 The library raises these; only the CLI and the web app turn them into user messages.
 """
+
 from __future__ import annotations
 
 

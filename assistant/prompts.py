@@ -1,4 +1,5 @@
 """Every prompt and user-facing canned message, in Arabic and English. Versioned with the code."""
+
 from __future__ import annotations
 
 ABSTAIN = {
@@ -59,24 +60,66 @@ FINDING_USER = "Paragraph [{n}]: {text}\nFinding (in {language}):"
 
 # Headings of a conclusions/findings section (compared after arabic.normalize).
 FINDINGS_HEADINGS = (
-    "النتائج", "نتائج", "الخلاصة", "خلاصة", "الاستنتاجات", "استنتاجات", "الخاتمة", "خاتمة",
-    "findings", "conclusion", "conclusions", "key findings", "summary", "key takeaways", "takeaways",
+    "النتائج",
+    "نتائج",
+    "الخلاصة",
+    "خلاصة",
+    "الاستنتاجات",
+    "استنتاجات",
+    "الخاتمة",
+    "خاتمة",
+    "findings",
+    "conclusion",
+    "conclusions",
+    "key findings",
+    "summary",
+    "key takeaways",
+    "takeaways",
 )
 
 # Words that announce an analytic conclusion (compared after arabic.normalize).
 CONCLUSION_CUES = (
-    "يرجح", "من المرجح", "قد", "يبدو", "بالتالي", "لذلك", "يعكس", "يشير", "يبقى", "يواجه", "معضلة",
-    "likely", "therefore", "suggests", "indicates", "reflects", "remains", "faces", "may", "could",
+    "يرجح",
+    "من المرجح",
+    "قد",
+    "يبدو",
+    "بالتالي",
+    "لذلك",
+    "يعكس",
+    "يشير",
+    "يبقى",
+    "يواجه",
+    "معضلة",
+    "likely",
+    "therefore",
+    "suggests",
+    "indicates",
+    "reflects",
+    "remains",
+    "faces",
+    "may",
+    "could",
 )
 
 UI = {
-    "ar": {"sources": "المصادر", "nearest": "أقرب المقاطع", "unsupported": "حُذف لأن المصادر لا تدعمه",
-           "draft_not_used": "لم تُستخدم مسودة النموذج، وهذه اقتباسات من المصادر",
-           "no answer": "قال النموذج إن المصادر لا تجيب", "no usable sentence": "لم تصمد أي جملة منها أمام التحقق",
-           "nothing written": "لم يكتب النموذج جملة", "off the question": "لم تُجب مسودته عن السؤال بقدر الاقتباس"},
-    "en": {"sources": "Sources", "nearest": "Nearest passages", "unsupported": "removed: not supported by the sources",
-           "draft_not_used": "The model's draft was not used; these are quotes from the sources",
-           "no answer": "the model said the sources do not answer", "no usable sentence":
-           "none of its sentences passed verification", "nothing written": "the model wrote no sentence",
-           "off the question": "its draft answered the question less well than the quote"},
+    "ar": {
+        "sources": "المصادر",
+        "nearest": "أقرب المقاطع",
+        "unsupported": "حُذف لأن المصادر لا تدعمه",
+        "draft_not_used": "لم تُستخدم مسودة النموذج، وهذه اقتباسات من المصادر",
+        "no answer": "قال النموذج إن المصادر لا تجيب",
+        "no usable sentence": "لم تصمد أي جملة منها أمام التحقق",
+        "nothing written": "لم يكتب النموذج جملة",
+        "off the question": "لم تُجب مسودته عن السؤال بقدر الاقتباس",
+    },
+    "en": {
+        "sources": "Sources",
+        "nearest": "Nearest passages",
+        "unsupported": "removed: not supported by the sources",
+        "draft_not_used": "The model's draft was not used; these are quotes from the sources",
+        "no answer": "the model said the sources do not answer",
+        "no usable sentence": "none of its sentences passed verification",
+        "nothing written": "the model wrote no sentence",
+        "off the question": "its draft answered the question less well than the quote",
+    },
 }

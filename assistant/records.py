@@ -1,4 +1,5 @@
 """Plain, frozen records that flow through the pipeline."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -178,11 +179,7 @@ class Findings:
                 }
                 for f in self.findings
             ],
-            "related": [
-                {"finding": i + 1, **h.to_json()}
-                for i, f in enumerate(self.findings)
-                for h in f.related
-            ],
+            "related": [{"finding": i + 1, **h.to_json()} for i, f in enumerate(self.findings) for h in f.related],
             "dropped": [asdict(d) for d in self.dropped],
         }
 

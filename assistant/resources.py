@@ -6,11 +6,12 @@ to do — never a silent fallback to untuned defaults. The tools that write thes
 and calibrators under ``eval/``) call ``update_manifest`` after writing; a fast test checks that the
 manifest and the files agree, so a forgotten update fails before it ships.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from assistant.errors import ResourceError
@@ -39,19 +40,22 @@ def manifest() -> dict[str, dict]:
         raise ResourceError(f"{path}: unreadable ({exc}); {REINSTALL}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_file(name: str) -> Path:
     """The path of a shipped file (``name`` relative to ``assistant/data/``), checked against the manifest."""
     entry = manifest().get(name)
     path = DATA / name
     if entry is None:
-        raise ResourceError(f"{path}: not listed in {DATA / MANIFEST}; run `python -m assistant.resources` "
-                            "after adding a data file")
+        raise ResourceError(
+            f"{path}: not listed in {DATA / MANIFEST}; run `python -m assistant.resources` after adding a data file"
+        )
     if not path.is_file():
         raise ResourceError(f"{path}: missing from the installed package; {REINSTALL}")
     if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
-        raise ResourceError(f"{path}: does not match its recorded sha256 (damaged or edited by hand); {REINSTALL}, "
-                            "or, if it was retrained on purpose, run `python -m assistant.resources`")
+        raise ResourceError(
+            f"{path}: does not match its recorded sha256 (damaged or edited by hand); {REINSTALL}, "
+            "or, if it was retrained on purpose, run `python -m assistant.resources`"
+        )
     return path
 
 
@@ -91,16 +95,29 @@ def listed(prefix: str = "") -> list[str]:
 
 def scan() -> dict[str, dict]:
     """What ``assistant/data/`` holds now: name → sha256 and size."""
-    return {p.relative_to(DATA).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
-            for p in sorted(DATA.rglob("*")) if p.is_file() and p.name != MANIFEST and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(DATA).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+        for p in sorted(DATA.rglob("*"))
+        if p.is_file() and p.name != MANIFEST and "__pycache__" not in p.parts
+    }
 
 
 def update_manifest() -> Path:
     """Record every file under ``assistant/data/`` (after a tool wrote one)."""
     path = DATA / MANIFEST
-    path.write_text(json.dumps({"what": "every file the product reads at run time, with its sha256 "
-                                        "(assistant/resources.py); rewrite with: python -m assistant.resources",
-                                "files": scan()}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "what": "every file the product reads at run time, with its sha256 "
+                "(assistant/resources.py); rewrite with: python -m assistant.resources",
+                "files": scan(),
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     manifest.cache_clear()
     data_file.cache_clear()
     return path

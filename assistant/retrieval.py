@@ -7,21 +7,20 @@ of that share, a tuned factor per query kind (script, length) and the RRF consta
 ``assistant/data/fusion.json`` (``eval/tune_fusion.py``, tuned on ARCD and the training part of XQuAD),
 per embedder: a stronger dense model earns more weight against BM25.
 """
+
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from assistant.resources import DATA, load_json
 from assistant.config import RETRIEVERS
 from assistant.errors import ConfigError
 from assistant.models.embedder import Embedder
 from assistant.records import Hit
+from assistant.resources import DATA, load_json
 from assistant.store import Index
 from assistant.store.base import DocFilter
 
@@ -37,11 +36,13 @@ def rrf_fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def score_fuse(dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]],
-               share: float) -> list[tuple[int, float]]:
+def score_fuse(
+    dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]], share: float
+) -> list[tuple[int, float]]:
     """Convex combination of min-max normalised scores: (1 − share)·dense + share·BM25, a passage missing
     from one list counting 0 there. Scales differ (cosines, BM25 of any IDF formula); ranks within
     each list and the gaps between them are what count."""
+
     def norm(pairs: Sequence[tuple[int, float]]) -> dict[int, float]:
         if not pairs:
             return {}
@@ -85,8 +86,9 @@ def fusion_for(embedder_id: str) -> Fusion:
     """The tuned fusion for an embedder (plain coverage-weighted RRF if none was tuned for it)."""
     spec = load_json("fusion.json").get("embedders", {}).get(embedder_id)
     if spec:
-        return Fusion(int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)),
-                      str(spec.get("method", "rrf")))
+        return Fusion(
+            int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)), str(spec.get("method", "rrf"))
+        )
     return Fusion()
 
 
@@ -97,8 +99,14 @@ def check_retriever(name: str) -> str:
 
 
 class Retriever:
-    def __init__(self, index: Index, embedder: Embedder, rrf_k: int | None = None, candidates: int = 50,
-                 fusion: Fusion | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        rrf_k: int | None = None,
+        candidates: int = 50,
+        fusion: Fusion | None = None,
+    ) -> None:
         """``rrf_k``: the fusion constant, when set (None: the tuned one)."""
         from dataclasses import replace
 
@@ -109,13 +117,15 @@ class Retriever:
         if rrf_k is not None:
             self.fusion = replace(self.fusion, k=rrf_k)
 
-    def dense(self, query: str, k: int, qvec: np.ndarray | None = None,
-              docs: DocFilter | None = None) -> list[tuple[int, float]]:
+    def dense(
+        self, query: str, k: int, qvec: np.ndarray | None = None, docs: DocFilter | None = None
+    ) -> list[tuple[int, float]]:
         vec = self.embedder.embed_queries([query])[0] if qvec is None else qvec
         return self.index.dense_search(vec, k, docs)
 
-    def bm25(self, query: str, k: int, tokens: list[str] | None = None,
-             docs: DocFilter | None = None) -> list[tuple[int, float]]:
+    def bm25(
+        self, query: str, k: int, tokens: list[str] | None = None, docs: DocFilter | None = None
+    ) -> list[tuple[int, float]]:
         return self.index.bm25_search(self.index.analyze(query) if tokens is None else tokens, k, docs)
 
     def analyze(self, text: str) -> list[str]:
@@ -161,8 +171,14 @@ class Retriever:
     def bm25_weight(self, query: str) -> float:
         return self.index.bm25_coverage(self.index.analyze(query))
 
-    def ranked(self, query: str, k: int, retriever: str = "hybrid", qvec: np.ndarray | None = None,
-               doc_ids: Sequence[str] | None = None) -> list[tuple[int, float]]:
+    def ranked(
+        self,
+        query: str,
+        k: int,
+        retriever: str = "hybrid",
+        qvec: np.ndarray | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> list[tuple[int, float]]:
         """(chunk_id, score) best first. ``qvec``: the query's embedding, if already computed;
         ``doc_ids``: search only these documents."""
         check_retriever(retriever)
@@ -185,8 +201,14 @@ class Retriever:
         fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.fusion.k)
         return fused[:k]
 
-    def search(self, query: str, k: int = 5, retriever: str = "hybrid", qvec: np.ndarray | None = None,
-               doc_ids: Sequence[str] | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        retriever: str = "hybrid",
+        qvec: np.ndarray | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> list[Hit]:
         ranked = self.ranked(query, k, retriever, qvec, doc_ids)
         records = self.index.chunks_by_id(c for c, _ in ranked)
         hits = []
@@ -194,6 +216,14 @@ class Retriever:
             if cid not in records:  # removed since the generation we searched
                 continue
             chunk, row = records[cid]
-            hits.append(Hit(rank=len(hits) + 1, score=score, chunk=chunk, title=row["title"],
-                            source=row["source"], date=row["date"]))
+            hits.append(
+                Hit(
+                    rank=len(hits) + 1,
+                    score=score,
+                    chunk=chunk,
+                    title=row["title"],
+                    source=row["source"],
+                    date=row["date"],
+                )
+            )
         return hits

@@ -1,8 +1,8 @@
 """Side-by-side benchmark: our pipeline against the LlamaIndex pipeline a user would build instead.
 
     pip install -e ".[bench]"
-    python eval/bench.py --corpus xquad-ar --rounds 3          # ~12 minutes on 2 cores
-    python eval/bench.py --corpus ant-200 --rounds 1           # ingest speed on real news articles
+    python -m eval.bench --corpus xquad-ar --rounds 3          # ~12 minutes on 2 cores
+    python -m eval.bench --corpus ant-200 --rounds 1           # ingest speed on real news articles
 
 Each measurement runs in a fresh process; the two pipelines alternate, round after round, on the
 same corpus with the same embedding model and prompts (the configured one: multilingual-e5-small by
@@ -10,6 +10,7 @@ default, ASSISTANT_EMBEDDER=embeddinggemma-300m for the other). Prints medians a
 eval/results/bench-<corpus>.json. LlamaIndex: VectorStoreIndex with its default SentenceSplitter,
 FaissVectorStore(IndexFlatIP), HuggingFaceEmbedding of the same folder with the same prompts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "data"
 ANSWER_QUERIES = 50
 
@@ -65,16 +65,19 @@ def _percentiles(xs: list[float]) -> dict[str, float]:
     xs = sorted(xs)
     if not xs:
         return {"p50_ms": float("nan"), "p95_ms": float("nan")}
-    return {"p50_ms": round(1000 * xs[len(xs) // 2], 2), "p95_ms": round(1000 * xs[min(len(xs) - 1, int(0.95 * len(xs)))], 2)}
+    return {
+        "p50_ms": round(1000 * xs[len(xs) // 2], 2),
+        "p95_ms": round(1000 * xs[min(len(xs) - 1, int(0.95 * len(xs)))], 2),
+    }
 
 
 def worker_ours(corpus_name: str) -> dict:
     t0 = time.perf_counter()
-    from assistant.ingest.chunking import chunk_document
-    from assistant.ingest.cleaning import clean
     from assistant.config import load_settings
     from assistant.core import Assistant
     from assistant.evaluation.retrieval import score
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean
     from assistant.ingest.loaders.base import Loaded
     from assistant.models.loading import load_embedder
     from assistant.retrieval import Retriever
@@ -88,8 +91,10 @@ def worker_ours(corpus_name: str) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-ours-"))
     try:
         t = time.perf_counter()
-        docs = [clean(Loaded(text=text, fmt="text", title=title, scraped=False), source=did)
-                for did, (title, text) in corpus.items()]
+        docs = [
+            clean(Loaded(text=text, fmt="text", title=title, scraped=False), source=did)
+            for did, (title, text) in corpus.items()
+        ]
         unique = {d.doc_id: d for d in docs}  # texts equal after cleaning are one document, as in ingest
         out["duplicates_skipped"] = len(docs) - len(unique)
         docs = list(unique.values())
@@ -109,7 +114,7 @@ def worker_ours(corpus_name: str) -> dict:
             t = time.perf_counter()
             pos = 0
             for d, cs, toks in zip(docs, chunks, tokens):
-                w.add_document(d, cs, vectors[pos:pos + len(cs)], toks, d.source)
+                w.add_document(d, cs, vectors[pos : pos + len(cs)], toks, d.source)
                 pos += len(cs)
             out["stages"]["records"] = time.perf_counter() - t
             w.commit()
@@ -159,8 +164,9 @@ def worker_llamaindex(corpus_name: str) -> dict:
 
     # the same model and prompts as ours: whatever ASSISTANT_EMBEDDER names
     folder, _, query_prompt, passage_prompt = local_model(load_settings())
-    Settings.embed_model = HuggingFaceEmbedding(model_name=str(folder), query_instruction=query_prompt,
-                                                text_instruction=passage_prompt, device="cpu")
+    Settings.embed_model = HuggingFaceEmbedding(
+        model_name=str(folder), query_instruction=query_prompt, text_instruction=passage_prompt, device="cpu"
+    )
     Settings.llm = None
     dim = len(Settings.embed_model.get_query_embedding("warm up"))
     out: dict = {"import_and_load_s": time.perf_counter() - t0, "stages": {}}
@@ -203,23 +209,33 @@ def run(corpus: str, rounds: int) -> dict:
     for rnd in range(rounds):
         order = ["ours", "llamaindex"] if rnd % 2 == 0 else ["llamaindex", "ours"]
         for name in order:
-            proc = subprocess.run([sys.executable, __file__, "--worker", name, "--corpus", corpus], capture_output=True,
-                                  text=True, env=env, cwd=ROOT)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--worker", name, "--corpus", corpus],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+            )
             if proc.returncode != 0:
                 raise SystemExit(f"{name} worker failed:\n{proc.stderr[-3000:]}")
             res = json.loads(proc.stdout.strip().splitlines()[-1])
             results[name].append(res)
-            print(f"round {rnd + 1} {name}: build {res['build_s']:.1f} s, query p50 "
-                  f"{res.get('query', {}).get('p50_ms', float('nan'))} ms, nDCG@10 "
-                  f"{res.get('quality', {}).get('ndcg@10', float('nan')):.3f}, peak RSS {res['peak_rss_mb']:.0f} MB",
-                  flush=True)
+            print(
+                f"round {rnd + 1} {name}: build {res['build_s']:.1f} s, query p50 "
+                f"{res.get('query', {}).get('p50_ms', float('nan'))} ms, nDCG@10 "
+                f"{res.get('quality', {}).get('ndcg@10', float('nan')):.3f}, peak RSS {res['peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
     summary = summarize(results)
     embedder = os.environ.get("ASSISTANT_EMBEDDER", "multilingual-e5-small")
     suffix = "" if embedder == "multilingual-e5-small" else "-" + Path(embedder).name
     out = HERE / "results" / f"bench-{corpus}{suffix}.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"corpus": corpus, "rounds": rounds, "embedder": embedder, "summary": summary,
-                               "runs": results}, indent=2))
+    out.write_text(
+        json.dumps(
+            {"corpus": corpus, "rounds": rounds, "embedder": embedder, "summary": summary, "runs": results}, indent=2
+        )
+    )
     print(table(corpus, rounds, summary))
     return summary
 
@@ -235,12 +251,20 @@ def _med(runs: list[dict], *keys: str) -> float:
     return statistics.median(vals) if vals else float("nan")
 
 
-METRICS = [("import + model load (s)", ("import_and_load_s",)), ("index build (s)", ("build_s",)),
-           ("chunks", ("chunks",)), ("query p50, retrieval only (ms)", ("query", "p50_ms")),
-           ("query p95, retrieval only (ms)", ("query", "p95_ms")), ("extractive answer p50 (ms)", ("answer", "p50_ms")),
-           ("extractive answer p95 (ms)", ("answer", "p95_ms")), ("peak RSS (MB)", ("peak_rss_mb",)),
-           ("index on disk (MB)", ("index_mb",)), ("nDCG@10", ("quality", "ndcg@10")),
-           ("Recall@1", ("quality", "recall@1")), ("MRR@10", ("quality", "mrr@10"))]
+METRICS = [
+    ("import + model load (s)", ("import_and_load_s",)),
+    ("index build (s)", ("build_s",)),
+    ("chunks", ("chunks",)),
+    ("query p50, retrieval only (ms)", ("query", "p50_ms")),
+    ("query p95, retrieval only (ms)", ("query", "p95_ms")),
+    ("extractive answer p50 (ms)", ("answer", "p50_ms")),
+    ("extractive answer p95 (ms)", ("answer", "p95_ms")),
+    ("peak RSS (MB)", ("peak_rss_mb",)),
+    ("index on disk (MB)", ("index_mb",)),
+    ("nDCG@10", ("quality", "ndcg@10")),
+    ("Recall@1", ("quality", "recall@1")),
+    ("MRR@10", ("quality", "mrr@10")),
+]
 
 
 def summarize(results: dict[str, list[dict]]) -> dict:
@@ -258,8 +282,12 @@ def summarize(results: dict[str, list[dict]]) -> dict:
 
 
 def table(corpus: str, rounds: int, s: dict) -> str:
-    lines = [f"### {corpus}: medians of {rounds} alternating rounds", "", "| | ours | LlamaIndex | ours / LlamaIndex |",
-             "|---|---|---|---|"]
+    lines = [
+        f"### {corpus}: medians of {rounds} alternating rounds",
+        "",
+        "| | ours | LlamaIndex | ours / LlamaIndex |",
+        "|---|---|---|---|",
+    ]
     for label, _ in METRICS:
         v = s[label]
         if v["ours"] != v["ours"] and v["llamaindex"] != v["llamaindex"]:
@@ -269,8 +297,12 @@ def table(corpus: str, rounds: int, s: dict) -> str:
         o = fmt(v["ours"]) if v["ours"] == v["ours"] else "–"
         li = fmt(v["llamaindex"]) if v["llamaindex"] == v["llamaindex"] else "–"
         lines.append(f"| {label} | {o} | {li} | {ratio} |")
-    lines += ["", "Our build by stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in s["ours_stages_s"].items()),
-              f"; work beyond embedding: {100 * s['ours_overhead_beyond_embedding']:.1f} % of the build.", ""]
+    lines += [
+        "",
+        "Our build by stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in s["ours_stages_s"].items()),
+        f"; work beyond embedding: {100 * s['ours_overhead_beyond_embedding']:.1f} % of the build.",
+        "",
+    ]
     return "\n".join(lines)
 
 

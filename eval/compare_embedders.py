@@ -1,30 +1,27 @@
 """Two embedders on the same held-out questions, paired: dense and tuned hybrid, nDCG@10 and R@5.
 
-    python eval/tune_fusion.py --cache /tmp/ranks-e5.pkl
-    ASSISTANT_EMBEDDER=embeddinggemma-300m python eval/tune_fusion.py --cache /tmp/ranks-gemma.pkl
-    python eval/compare_embedders.py /tmp/ranks-e5.pkl /tmp/ranks-gemma.pkl
+    python -m eval.tune_fusion --cache /tmp/ranks-e5.pkl
+    ASSISTANT_EMBEDDER=embeddinggemma-300m python -m eval.tune_fusion --cache /tmp/ranks-gemma.pkl
+    python -m eval.compare_embedders /tmp/ranks-e5.pkl /tmp/ranks-gemma.pkl
 
 Reads the rankings `eval/tune_fusion.py --cache` kept (no embedding here), fuses them with each
 embedder's shipped fusion (assistant/data/fusion.json) and prints, per held-out set, the second
 embedder minus the first with a paired t-test over the questions.
 """
+
 from __future__ import annotations
 
 import argparse
 import pickle
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
+from assistant.retrieval import fusion_for
+from eval.tune_fusion import run, score
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-
-from tune_fusion import run, score  # noqa: E402
-
-from assistant.retrieval import fusion_for  # noqa: E402
 
 
 def per_question(cache: Path) -> tuple[str, dict]:
@@ -50,8 +47,10 @@ def main() -> None:
             x = np.array([b[name, method][metric][q] for q in qids])
             y = np.array([metrics[metric][q] for q in qids])
             p = stats.ttest_rel(x, y).pvalue if (x - y).any() else 1.0
-            print(f"{name:40} {method:6} {metric:9} {y.mean():.3f} → {x.mean():.3f} ({x.mean() - y.mean():+.3f}, "
-                  f"p = {p:.2g}, {len(qids)} questions)")
+            print(
+                f"{name:40} {method:6} {metric:9} {y.mean():.3f} → {x.mean():.3f} ({x.mean() - y.mean():+.3f}, "
+                f"p = {p:.2g}, {len(qids)} questions)"
+            )
 
 
 if __name__ == "__main__":

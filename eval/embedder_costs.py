@@ -1,13 +1,14 @@
 """What each embedder costs on the ANT news corpus: ingest passages/s, query latency, index size, memory.
 
-    python eval/embedder_costs.py                       # both embedders, 200 ANT articles each
-    python eval/embedder_costs.py --embedders embeddinggemma-300m --articles 400
+    python -m eval.embedder_costs                       # both embedders, 200 ANT articles each
+    python -m eval.embedder_costs --embedders embeddinggemma-300m --articles 400
 
 Each embedder runs in a fresh process, one after the other (never side by side), on the same
 articles: ingest into an empty index (all of it timed, passages/s = chunks / seconds), then 100
 questions (the first sentence of sampled chunks, searched hybrid; p50/p95 of the whole search with the
 question's embedding). Writes eval/results/embedder-costs.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
 ANT = ROOT.parent / "shared" / "data" / "ant"
 
 
@@ -30,8 +30,8 @@ def worker(embedder: str, articles: int) -> dict:
     import random
 
     from assistant import Assistant
-    from assistant.text.arabic import split_sentences
     from assistant.evaluation.splits import distractor_files
+    from assistant.text.arabic import split_sentences
 
     data = Path(tempfile.mkdtemp(prefix="costs-")) / "index"
     files = distractor_files(ANT, articles, 0, seed=1)
@@ -58,11 +58,20 @@ def worker(embedder: str, articles: int) -> dict:
         lat.append(time.perf_counter() - t)
     lat.sort()
     size = sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
-    return {"embedder": embedder, "dim": a.embedder.dim, "articles": articles, "documents": rep.documents,
-            "chunks": rep.chunks, "load_s": round(load_s, 1), "ingest_s": round(ingest_s, 1),
-            "passages_per_s": round(rep.chunks / ingest_s, 2),
-            "query_p50_ms": round(1000 * lat[len(lat) // 2], 1), "query_p95_ms": round(1000 * lat[int(0.95 * len(lat))], 1),
-            "index_mb": round(size / 1e6, 1), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    return {
+        "embedder": embedder,
+        "dim": a.embedder.dim,
+        "articles": articles,
+        "documents": rep.documents,
+        "chunks": rep.chunks,
+        "load_s": round(load_s, 1),
+        "ingest_s": round(ingest_s, 1),
+        "passages_per_s": round(rep.chunks / ingest_s, 2),
+        "query_p50_ms": round(1000 * lat[len(lat) // 2], 1),
+        "query_p95_ms": round(1000 * lat[int(0.95 * len(lat))], 1),
+        "index_mb": round(size / 1e6, 1),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
 
 
 def main() -> None:
@@ -76,8 +85,12 @@ def main() -> None:
         return
     results = []
     for emb in args.embedders.split(","):
-        proc = subprocess.run([sys.executable, __file__, "--worker", emb, "--articles", str(args.articles)],
-                              capture_output=True, text=True, env={**os.environ})
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", emb, "--articles", str(args.articles)],
+            capture_output=True,
+            text=True,
+            env={**os.environ},
+        )
         if proc.returncode != 0:
             sys.exit(proc.stderr[-3000:])
         res = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -1,16 +1,17 @@
 """How fast the web app's answers are with the local LLM: the quote, the first streamed token, the whole
 answer — in the app's own process and path (Assistant.ask_events, as the chat calls it).
 
-    python eval/llm_latency.py                       # default model, 1 and 2 threads, 24 questions each
-    python eval/llm_latency.py --threads 1+2         # 1 thread generating, 2 reading the prompt
-    python eval/llm_latency.py --models qwen2.5-coder-0.5b --threads 1
-    python eval/llm_latency.py --threads 1+2 --context 240,160,120 --out eval/results/llm-latency-context.json
+    python -m eval.llm_latency                       # default model, 1 and 2 threads, 24 questions each
+    python -m eval.llm_latency --threads 1+2         # 1 thread generating, 2 reading the prompt
+    python -m eval.llm_latency --models qwen2.5-coder-0.5b --threads 1
+    python -m eval.llm_latency --threads 1+2 --context 240,160,120 --out eval/results/llm-latency-context.json
 
 Each setting runs in a fresh process (nothing else running in it), over the bundled sample articles,
 after one warm-up question (which evaluates the fixed system prompt once, as the app does at start).
 Writes eval/results/llm-latency.json and prints a table. Medians and 95th percentiles; the machine
 is shared, so compare settings measured in the same run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
 
 QUESTIONS = [
     "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟",
@@ -69,8 +69,13 @@ def worker(model: str, threads: str, n: int, context: int | None = None) -> dict
 
     data = Path(tempfile.mkdtemp(prefix="llm-latency-")) / "index"
     gen, _, batch = threads.partition("+")
-    a = Assistant(data_dir=data, llm=model, llm_threads=int(gen), llm_batch_threads=int(batch) if batch else None,
-                  llm_context_tokens=context)
+    a = Assistant(
+        data_dir=data,
+        llm=model,
+        llm_threads=int(gen),
+        llm_batch_threads=int(batch) if batch else None,
+        llm_context_tokens=context,
+    )
     a.ingest(sample_articles())
     t = time.perf_counter()
     a.warm_up()
@@ -88,22 +93,36 @@ def worker(model: str, threads: str, n: int, context: int | None = None) -> dict
             elif ev.kind == "token" and "first_token_s" not in row:
                 row["first_token_s"] = now
             elif ev.kind == "final":
-                row.update({"answer_s": now, "mode": ev.answer.mode, "llm_status": ev.answer.llm_status,
-                            "tokens": ev.answer.timings.get("tokens", 0),
-                            "tokens_per_s": ev.answer.timings.get("tokens_per_s", 0.0), "answer": ev.answer.answer})
+                row.update(
+                    {
+                        "answer_s": now,
+                        "mode": ev.answer.mode,
+                        "llm_status": ev.answer.llm_status,
+                        "tokens": ev.answer.timings.get("tokens", 0),
+                        "tokens_per_s": ev.answer.timings.get("tokens_per_s", 0.0),
+                        "answer": ev.answer.answer,
+                    }
+                )
         rows.append(row)
     drafted = [r for r in rows if "first_token_s" in r]
-    return {"model": model, "threads": threads, "context_tokens": a.settings.llm_context_tokens,
-            "questions": len(rows), "drafted": len(drafted),
-            "warm_up_s": round(warm, 2),
-            "quote_p50_s": pct([r["quote_s"] for r in rows], 0.5), "quote_p95_s": pct([r["quote_s"] for r in rows], 0.95),
-            "first_token_p50_s": pct([r["first_token_s"] for r in drafted], 0.5),
-            "first_token_p95_s": pct([r["first_token_s"] for r in drafted], 0.95),
-            "answer_p50_s": pct([r["answer_s"] for r in drafted], 0.5),
-            "answer_p95_s": pct([r["answer_s"] for r in drafted], 0.95),
-            "tokens_per_s_p50": pct([r["tokens_per_s"] for r in drafted if r["tokens"]], 0.5),
-            "used": sum(r.get("llm_status") == "used" for r in drafted),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "rows": rows}
+    return {
+        "model": model,
+        "threads": threads,
+        "context_tokens": a.settings.llm_context_tokens,
+        "questions": len(rows),
+        "drafted": len(drafted),
+        "warm_up_s": round(warm, 2),
+        "quote_p50_s": pct([r["quote_s"] for r in rows], 0.5),
+        "quote_p95_s": pct([r["quote_s"] for r in rows], 0.95),
+        "first_token_p50_s": pct([r["first_token_s"] for r in drafted], 0.5),
+        "first_token_p95_s": pct([r["first_token_s"] for r in drafted], 0.95),
+        "answer_p50_s": pct([r["answer_s"] for r in drafted], 0.5),
+        "answer_p95_s": pct([r["answer_s"] for r in drafted], 0.95),
+        "tokens_per_s_p50": pct([r["tokens_per_s"] for r in drafted if r["tokens"]], 0.5),
+        "used": sum(r.get("llm_status") == "used" for r in drafted),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rows": rows,
+    }
 
 
 def main() -> None:
@@ -111,7 +130,9 @@ def main() -> None:
     ap.add_argument("--models", default=None, help="comma-separated (default: the configured ASSISTANT_LLM)")
     ap.add_argument("--threads", default="1,2", help='comma-separated: "N", or "G+B" (G generate, B read the prompt)')
     ap.add_argument("--n", type=int, default=len(QUESTIONS))
-    ap.add_argument("--context", default="", help="comma-separated prompt tokens of sources to compare (default: the setting)")
+    ap.add_argument(
+        "--context", default="", help="comma-separated prompt tokens of sources to compare (default: the setting)"
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results" / "llm-latency.json")
     ap.add_argument("--worker", nargs=3, metavar=("MODEL", "THREADS", "CONTEXT"))
     args = ap.parse_args()
@@ -126,16 +147,23 @@ def main() -> None:
     for model in models:
         contexts = args.context.split(",") if args.context else ["-"]
         for threads, context in [(t, c) for t in args.threads.split(",") for c in contexts]:
-            proc = subprocess.run([sys.executable, __file__, "--worker", model, threads, context, "--n", str(args.n)],
-                                  capture_output=True, text=True, env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"})
+            proc = subprocess.run(
+                [sys.executable, __file__, "--worker", model, threads, context, "--n", str(args.n)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
+            )
             if proc.returncode != 0:
                 sys.exit(proc.stderr[-2000:])
             res = json.loads(proc.stdout.strip().splitlines()[-1])
             results.append(res)
-            print(f"{model} threads={threads} context={res['context_tokens']}: quote p50 {res['quote_p50_s']} s; first token p50/p95 "
-                  f"{res['first_token_p50_s']}/{res['first_token_p95_s']} s; whole answer p50/p95 "
-                  f"{res['answer_p50_s']}/{res['answer_p95_s']} s; {res['tokens_per_s_p50']} tok/s; "
-                  f"{res['used']}/{res['drafted']} drafts used; peak RSS {res['peak_rss_mb']} MB", flush=True)
+            print(
+                f"{model} threads={threads} context={res['context_tokens']}: quote p50 {res['quote_p50_s']} s; first token p50/p95 "  # noqa: E501
+                f"{res['first_token_p50_s']}/{res['first_token_p95_s']} s; whole answer p50/p95 "
+                f"{res['answer_p50_s']}/{res['answer_p95_s']} s; {res['tokens_per_s_p50']} tok/s; "
+                f"{res['used']}/{res['drafted']} drafts used; peak RSS {res['peak_rss_mb']} MB",
+                flush=True,
+            )
     out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "results": results}, indent=1, ensure_ascii=False))

@@ -1,8 +1,8 @@
 """Many users against the web app with the real parts: the real embedder and the default local LLM.
 
-    python eval/load_real.py                      # 16 users for 60 s
-    python eval/load_real.py --users 16 --seconds 60 --threads 1
-    python eval/load_real.py --llm-backend none   # the same without an LLM: quotes only (memory, latency)
+    python -m eval.load_real                      # 16 users for 60 s
+    python -m eval.load_real --users 16 --seconds 60 --threads 1
+    python -m eval.load_real --llm-backend none   # the same without an LLM: quotes only (memory, latency)
 
 Starts the app (`assistant serve`) over the bundled sample articles in a temporary data directory,
 then each user, in its own gradio_client, asks questions one after another through /ask_stream: the
@@ -11,6 +11,7 @@ failures, time to the quote (p50/p95), the queue wait (quote → the LLM starts 
 answers completed per minute, and the app's RSS (first third vs last third, peak). Writes
 eval/results/load-real.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,10 @@ import threading
 import time
 from pathlib import Path
 
+from eval.llm_latency import QUESTIONS
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from eval.llm_latency import QUESTIONS  # noqa: E402
 
 
 def status_mb(pid: int, field: str = "VmRSS") -> float:
@@ -64,8 +64,13 @@ def main() -> None:
         env["ASSISTANT_LLM_BACKEND"] = args.llm_backend
     log = open(data.parent / "app.log", "w")  # noqa: SIM115
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     wait_for_http(url, proc, 600, "the web app")
     start_s = time.perf_counter() - t0
@@ -118,19 +123,30 @@ def main() -> None:
     proc.wait(timeout=30)
     finished = [t for t, _ in rec["final"] if t <= stop]
     third = max(1, len(rss) // 3)
-    res = {"users": args.users, "seconds": args.seconds, "llm_backend": args.llm_backend or "default",
-           "llm_threads": env.get("ASSISTANT_LLM_THREADS", "default"),
-           "llm_batch_threads": env.get("ASSISTANT_LLM_BATCH_THREADS", "default"),
-           "app_start_s": round(start_s, 1),
-           "questions": len(rec["asked"]), "failures": len(rec["failures"]), "failure_samples": rec["failures"][:3],
-           "every_question_got_its_quote": all(rec["asked"]) and len(rec["quote"]) == len(rec["asked"]),
-           "quote_p50_s": pct(rec["quote"], 0.5), "quote_p95_s": pct(rec["quote"], 0.95),
-           "llm_wait_p50_s": pct(rec["wait"], 0.5), "llm_wait_p95_s": pct(rec["wait"], 0.95),
-           "answers_per_minute": round(len(finished) / (args.seconds / 60), 1),
-           "final_p50_s": pct([s for _, s in rec["final"]], 0.5), "final_p95_s": pct([s for _, s in rec["final"]], 0.95),
-           "generative_share": round(sum(rec["generative"]) / max(len(rec["generative"]), 1), 3),
-           "rss_first_third_mb": round(sum(rss[:third]) / third), "rss_last_third_mb": round(sum(rss[-third:]) / third),
-           "rss_max_mb": round(max(rss)) if rss else 0, "peak_rss_mb": round(peak)}
+    res = {
+        "users": args.users,
+        "seconds": args.seconds,
+        "llm_backend": args.llm_backend or "default",
+        "llm_threads": env.get("ASSISTANT_LLM_THREADS", "default"),
+        "llm_batch_threads": env.get("ASSISTANT_LLM_BATCH_THREADS", "default"),
+        "app_start_s": round(start_s, 1),
+        "questions": len(rec["asked"]),
+        "failures": len(rec["failures"]),
+        "failure_samples": rec["failures"][:3],
+        "every_question_got_its_quote": all(rec["asked"]) and len(rec["quote"]) == len(rec["asked"]),
+        "quote_p50_s": pct(rec["quote"], 0.5),
+        "quote_p95_s": pct(rec["quote"], 0.95),
+        "llm_wait_p50_s": pct(rec["wait"], 0.5),
+        "llm_wait_p95_s": pct(rec["wait"], 0.95),
+        "answers_per_minute": round(len(finished) / (args.seconds / 60), 1),
+        "final_p50_s": pct([s for _, s in rec["final"]], 0.5),
+        "final_p95_s": pct([s for _, s in rec["final"]], 0.95),
+        "generative_share": round(sum(rec["generative"]) / max(len(rec["generative"]), 1), 3),
+        "rss_first_third_mb": round(sum(rss[:third]) / third),
+        "rss_last_third_mb": round(sum(rss[-third:]) / third),
+        "rss_max_mb": round(max(rss)) if rss else 0,
+        "peak_rss_mb": round(peak),
+    }
     out = HERE / "results" / ("load-real.json" if not args.llm_backend else f"load-real-{args.llm_backend}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), **res}, indent=1, ensure_ascii=False))

@@ -1,21 +1,22 @@
 """Write eval/splits.json: which articles of each bundled QA set are for training/tuning and which are
 held out, and which distractor articles each side uses. Split by article, never by question.
 
-    python eval/make_splits.py
+    python -m eval.make_splits
 """
+
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from assistant.evaluation.datasets import (
+    bundled,
+    load_dataset,
+)
+from assistant.evaluation.splits import split_titles, titles_of
+from assistant.resources import DATA, update_manifest
 
-from assistant.resources import DATA, update_manifest  # noqa: E402
-from assistant.evaluation.datasets import bundled  # noqa: E402
-from assistant.evaluation.datasets import load_dataset  # noqa: E402
-from assistant.evaluation.splits import split_titles, titles_of  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 SALT = "article-assistant-splits-v1"
 
@@ -26,14 +27,18 @@ def main() -> None:
     tydiqa = titles_of(load_dataset(bundled("tydiqa-ar")))
     splits = {
         "method": "articles ordered by sha256(salt:title); parts in the given shares; a question goes where its "
-                  "article goes. 'offtopic' articles are neither indexed nor trained on: their questions are "
-                  "off-topic unanswerables for the test index.",
+        "article goes. 'offtopic' articles are neither indexed nor trained on: their questions are "
+        "off-topic unanswerables for the test index.",
         "salt": SALT,
         "xquad": split_titles(xquad, {"train": 20 / 48, "test": 20 / 48, "offtopic": 8 / 48}, SALT),
         "arcd": split_titles(arcd, {"train": 0.6, "test": 0.4}, SALT),
         "tydiqa": split_titles(tydiqa, {"train": 0.6, "test": 0.4}, SALT),
-        "distractors": {"corpus": "ANT v2.1 subset (../shared/data/ant), files sorted then shuffled with seed 0",
-                        "seed": 0, "train": {"offset": 0, "count": 300}, "test": {"offset": 300, "count": 300}},
+        "distractors": {
+            "corpus": "ANT v2.1 subset (../shared/data/ant), files sorted then shuffled with seed 0",
+            "seed": 0,
+            "train": {"offset": 0, "count": 300},
+            "test": {"offset": 300, "count": 300},
+        },
     }
     old = json.loads((DATA / "splits.json").read_text(encoding="utf-8")) if (DATA / "splits.json").exists() else {}
     splits.update({k: v for k, v in old.items() if k not in splits})  # parts other scripts add (easc)

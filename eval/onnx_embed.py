@@ -1,7 +1,7 @@
 """Would ONNX Runtime embed faster than torch, at the same quality? Measured, not assumed.
 
     pip install onnxruntime onnx          # measurement only; not a dependency of the product
-    python eval/onnx_embed.py --rounds 3
+    python -m eval.onnx_embed --rounds 3
 
 Exports the converted multilingual-e5-small folder's transformer locally with ``torch.onnx.export``
 (nothing downloaded), runs it with ONNX Runtime (fp32, and dynamically quantised to int8) with
@@ -13,6 +13,7 @@ of alternating rounds, one process), cosine to the torch vectors, dense nDCG@10.
 and huggingface-hub < 1 — it cannot share an environment with this project's transformers 5 and
 gradio 6, so ONNX Runtime is driven directly here.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
 
 def main() -> None:
@@ -48,6 +48,8 @@ def main() -> None:
     emb = load_embedder(settings)
     st = emb._model
     tok = st.tokenizer
+    from assistant.evaluation.datasets import bundled
+
     ds = load_dataset(bundled("xquad-ar"))
     pids = list(ds.corpus)
     passages = ["passage: " + ds.corpus[p][1] for p in pids]
@@ -57,9 +59,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="onnx-e5-"))
     fp32 = tmp / "e5.onnx"
     model = st[0].auto_model.eval()
-    dummy = tok(["passage: مثال قصير", "passage: a second, longer example text"], padding=True,
-                return_tensors="pt")
+    dummy = tok(["passage: مثال قصير", "passage: a second, longer example text"], padding=True, return_tensors="pt")
     names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in dummy]
+
     class Wrapped(torch.nn.Module):  # keyword arguments, plain tensor out
         def __init__(self, m: torch.nn.Module) -> None:
             super().__init__()
@@ -69,10 +71,16 @@ def main() -> None:
             return self.m(**dict(zip(names, inputs))).last_hidden_state
 
     with torch.no_grad():
-        torch.onnx.export(Wrapped(model), tuple(dummy[n] for n in names), str(fp32), input_names=names,
-                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                          dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names},
-                                        "last_hidden_state": {0: "batch", 1: "seq"}})
+        torch.onnx.export(
+            Wrapped(model),
+            tuple(dummy[n] for n in names),
+            str(fp32),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "last_hidden_state": {0: "batch", 1: "seq"}},
+        )
     int8 = tmp / "e5-int8.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
 
@@ -85,7 +93,7 @@ def main() -> None:
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.zeros((len(texts), emb.dim), np.float32)
         for i in range(0, len(order), batch):
-            idx = order[i:i + batch]
+            idx = order[i : i + batch]
             enc = tok([texts[j] for j in idx], padding=True, truncation=True, max_length=512, return_tensors="np")
             hidden = sess.run(None, {n: enc[n].astype(np.int64) for n in names})[0]
             mask = enc["attention_mask"][..., None].astype(np.float32)
@@ -94,14 +102,16 @@ def main() -> None:
         return out
 
     def torch_encode(texts: list[str]) -> np.ndarray:
-        return np.asarray(st.encode(texts, batch_size=10, normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=False), np.float32)
+        return np.asarray(
+            st.encode(texts, batch_size=10, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False),
+            np.float32,
+        )
 
     sessions = {"onnxruntime fp32": session(fp32), "onnxruntime int8": session(int8)}
     encoders = {"torch (ours)": torch_encode, **{k: (lambda t, s=s: ort_encode(s, t)) for k, s in sessions.items()}}
     times: dict[str, list[float]] = {k: [] for k in encoders}
     vecs: dict[str, np.ndarray] = {}
-    for k, enc in encoders.items():
+    for enc in encoders.values():
         enc(passages[:20])  # warm up
     for r in range(args.rounds):
         for k, enc in encoders.items():
@@ -131,8 +141,11 @@ def main() -> None:
         vec = ((hidden * mask).sum(1) / mask.sum(1)).numpy()
         return vec / np.linalg.norm(vec, axis=1, keepdims=True)
 
-    single = {"torch via sentence-transformers (ours)": torch_encode, "torch, direct forward": lean_torch,
-              "onnxruntime fp32": lambda t: ort_encode(sessions["onnxruntime fp32"], t)}
+    single = {
+        "torch via sentence-transformers (ours)": torch_encode,
+        "torch, direct forward": lean_torch,
+        "onnxruntime fp32": lambda t: ort_encode(sessions["onnxruntime fp32"], t),
+    }
     lat: dict[str, list[float]] = {k: [] for k in single}
     for q in queries[:200]:
         for k, enc in single.items():

@@ -1,12 +1,13 @@
 """Embedding speed with N worker processes against one process, alternating, fresh processes.
 
-    python eval/parallel.py --corpus ant-60 --workers 1,2 --rounds 3
+    python -m eval.parallel --corpus ant-60 --workers 1,2 --rounds 3
 
 Embeds the chunks of the corpus (paragraph chunks, as ingest makes them) with
 ASSISTANT_EMBED_WORKERS = each value, in a fresh process per run, alternating; prints the median
 embedding time, chunks per second, the speed-up against the first value, and the largest
 difference between the vectors (the results must be the same).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,23 +20,24 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
 
 def worker(corpus: str, workers: int, out: Path) -> None:
     import numpy as np
 
+    from assistant.config import load_settings
     from assistant.ingest.chunking import chunk_document
     from assistant.ingest.cleaning import clean
-    from assistant.config import load_settings
     from assistant.ingest.loaders.base import Loaded
     from assistant.models.loading import load_embedder
     from eval.bench import load_corpus
 
     settings = load_settings(llm_backend="none", embed_workers=workers)
     emb = load_embedder(settings)
-    docs = [clean(Loaded(text=text, fmt="text", title=title, scraped=False), source=did)
-            for did, (title, text) in load_corpus(corpus)[0].items()]
+    docs = [
+        clean(Loaded(text=text, fmt="text", title=title, scraped=False), source=did)
+        for did, (title, text) in load_corpus(corpus)[0].items()
+    ]
     texts = [c.text for d in docs for c in chunk_document(d, settings.chunk_max_tokens, emb.count_tokens)]
     emb.embed_passages(texts[:70])  # start the workers and warm up, outside the timing
     t = time.perf_counter()
@@ -69,8 +71,10 @@ def main() -> None:
         for r in range(args.rounds):
             for w in counts:
                 out = Path(tmp) / f"r{r}-w{w}.json"
-                subprocess.run([sys.executable, __file__, "--corpus", args.corpus, "--worker", str(w),
-                                "--out", str(out)], check=True)
+                subprocess.run(
+                    [sys.executable, __file__, "--corpus", args.corpus, "--worker", str(w), "--out", str(out)],
+                    check=True,
+                )
                 res = json.loads(out.read_text())
                 runs[w].append(res["embed_s"])
                 chunks = res["chunks"]

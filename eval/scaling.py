@@ -1,6 +1,6 @@
 """Search latency, memory and recall against exact search, at 10k / 100k / 1M vectors.
 
-    python eval/scaling.py [--sizes 10000,100000,1000000]
+    python -m eval.scaling [--sizes 10000,100000,1000000]
 
 Synthetic data, said so: 384-d vectors drawn around 2,000 random centres (clustered like real
 embeddings, unlike uniform noise), L2-normalised; queries are perturbed corpus vectors. FAISS types:
@@ -8,6 +8,7 @@ exact flat inner product, HNSW (M=32, efSearch 64 and 128) and IVF with 8-bit sc
 (nlist √n·4, nprobe 16 and 32). BM25 (bm25s) over synthetic Zipf token lists of 60 tokens.
 Prints one row per (size, index) and writes eval/results/scaling.json and scaling.png.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,8 +78,9 @@ def main() -> None:
             hnsw.hnsw.efSearch = ef
             variants.append((f"HNSW32 ef={ef}", hnsw, hb))
         nlist = int(4 * np.sqrt(n))
-        ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(DIM), DIM, nlist, faiss.ScalarQuantizer.QT_8bit,
-                                            faiss.METRIC_INNER_PRODUCT)
+        ivf = faiss.IndexIVFScalarQuantizer(
+            faiss.IndexFlatIP(DIM), DIM, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
         t = time.perf_counter()
         ivf.train(x[: min(n, 100 * nlist)])
         ivf.add(x)
@@ -102,9 +104,16 @@ def main() -> None:
 
 def _row(n: int, name: str, build: float, lat: list[float], rec: float, size: int) -> dict:
     s = sorted(lat)
-    return {"n": n, "index": name, "build_s": round(build, 2), "p50_ms": round(1000 * s[len(s) // 2], 3),
-            "p95_ms": round(1000 * s[int(0.95 * len(s))], 3), "recall@10": round(rec, 4), "size_mb": round(size / 1e6, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "n": n,
+        "index": name,
+        "build_s": round(build, 2),
+        "p50_ms": round(1000 * s[len(s) // 2], 3),
+        "p95_ms": round(1000 * s[int(0.95 * len(s))], 3),
+        "recall@10": round(rec, 4),
+        "size_mb": round(size / 1e6, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def _bm25_row(n: int, rng: np.random.Generator, nq: int) -> dict:
@@ -128,10 +137,15 @@ def _bm25_row(n: int, rng: np.random.Generator, nq: int) -> dict:
 
 
 def _table(rows: list[dict]) -> str:
-    lines = ["| chunks | index | build (s) | p50 (ms) | p95 (ms) | recall@10 vs exact | size (MB) |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| chunks | index | build (s) | p50 (ms) | p95 (ms) | recall@10 vs exact | size (MB) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         rec = f"{r['recall@10']:.3f}" if r["recall@10"] == r["recall@10"] else "–"
-        lines.append(f"| {r['n']:,} | {r['index']} | {r['build_s']} | {r['p50_ms']} | {r['p95_ms']} | {rec} | {r['size_mb']} |")
+        lines.append(
+            f"| {r['n']:,} | {r['index']} | {r['build_s']} | {r['p50_ms']} | {r['p95_ms']} | {rec} | {r['size_mb']} |"
+        )
     return "\n".join(lines)
 
 
@@ -142,6 +156,7 @@ def _plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+
     def family(name: str) -> str:
         base = name.split(" nprobe")[0].split(" ef=")[0]
         return "IVF-SQ8" if base.startswith("IVF") else base

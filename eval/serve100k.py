@@ -1,6 +1,6 @@
 """Serving at archive scale: query latency and memory over ~100k chunks, models loaded.
 
-    python eval/serve100k.py --articles 5600 --queries 200
+    python -m eval.serve100k --articles 5600 --queries 200
 
 Builds an index from the real ANT articles (real clean text, real paragraph chunks, real BM25
 tokens) with **synthetic vectors** (random unit vectors: embedding ~95k chunks would take ~40 min
@@ -10,6 +10,7 @@ the real e5 model as the web app does, it asks Arabic questions taken from the c
 sentences of random chunks) and prints p50/p95 of retrieval-only search and of extractive answers,
 and the process's RSS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,6 @@ from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
 
 def _rss_mb() -> float:
@@ -37,10 +37,10 @@ def _rss_mb() -> float:
 def build(folder: Path, articles: int, copies: int = 1) -> dict:
     import numpy as np
 
-    from assistant.ingest.chunking import chunk_document
-    from assistant.ingest.cleaning import clean
     from assistant.config import load_settings
     from assistant.errors import AssistantError
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean
     from assistant.ingest.loaders import load_file
     from assistant.models.loading import load_embedder
     from assistant.store import open_index
@@ -76,16 +76,22 @@ def build(folder: Path, articles: int, copies: int = 1) -> dict:
             n_chunks += len(chunks)
             if (i + 1) % 500 == 0:
                 print(f"{i + 1} articles, {n_chunks} chunks", file=sys.stderr)
-    return {"articles": len(files), "indexed": len(seen), "failed": failed[:5], "n_failed": len(failed),
-            "chunks": n_chunks, "build_s": round(time.perf_counter() - t0, 1)}
+    return {
+        "articles": len(files),
+        "indexed": len(seen),
+        "failed": failed[:5],
+        "n_failed": len(failed),
+        "chunks": n_chunks,
+        "build_s": round(time.perf_counter() - t0, 1),
+    }
 
 
 def serve(folder: Path, queries: int) -> dict:
     import random
 
     t0 = time.perf_counter()
-    from assistant.text.arabic import split_sentences
     from assistant.core import Assistant
+    from assistant.text.arabic import split_sentences
 
     a = Assistant(data_dir=folder, llm_backend="none")
     a.search("تحذير", k=5)  # load the model and the index, as the web app does at start
@@ -144,11 +150,30 @@ def main() -> None:
     folder = args.index or Path(tempfile.mkdtemp(prefix="serve100k-")) / "index"
     result: dict = {}
     if not (folder / "manifest.json").exists():
-        out = subprocess.run([sys.executable, __file__, "--stage", "build", "--index", str(folder),
-                              "--articles", str(args.articles), "--copies", str(args.copies)], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--stage",
+                "build",
+                "--index",
+                str(folder),
+                "--articles",
+                str(args.articles),
+                "--copies",
+                str(args.copies),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         result["build"] = json.loads(out.stdout.strip().splitlines()[-1])
-    out = subprocess.run([sys.executable, __file__, "--stage", "serve", "--index", str(folder),
-                          "--queries", str(args.queries)], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--stage", "serve", "--index", str(folder), "--queries", str(args.queries)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result["serve"] = json.loads(out.stdout.strip().splitlines()[-1])
     print(json.dumps(result, indent=2))
 

@@ -1,7 +1,7 @@
 """Train the answer-sentence scorer shipped as assistant/data/answer_scorer.json.
 
-    python eval/train_answer_scorer.py            # ~40 min on 2 cores (features cached in eval/runs/)
-    python eval/train_answer_scorer.py --refit    # refit from the cached features only
+    python -m eval.train_answer_scorer            # ~40 min on 2 cores (features cached in eval/runs/)
+    python -m eval.train_answer_scorer --refit    # refit from the cached features only
 
 Training data (eval/splits.json; split by article, never by question; nothing of the test parts):
 - ar-ar: the training articles of XQuAD-ar and of ARCD, over an index of their paragraphs plus 300
@@ -21,48 +21,49 @@ standardised features, C chosen by 5-fold cross-validation grouped by article), 
 the highest probability at which at most TARGET_FALSE_ABSTENTION of answerable training questions
 would be refused, measured on out-of-fold predictions.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import platform
 import random
-import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.resources import update_manifest  # noqa: E402
-from assistant.evaluation.datasets import bundled  # noqa: E402
-from assistant.text.arabic import normalize  # noqa: E402
-from assistant.ingest.cleaning import clean  # noqa: E402
-from assistant.config import load_settings  # noqa: E402
-from assistant.evaluation.compare import CachingEmbedder  # noqa: E402
-from assistant.evaluation.datasets import load_dataset  # noqa: E402
-from assistant.evaluation.splits import distractor_files, load_splits, part  # noqa: E402
-from assistant.evaluation.unanswerable import swap_entity, unknown_names  # noqa: E402
-from assistant.ingest.pipeline import index_documents  # noqa: E402
-from assistant.ingest.loaders import load_file  # noqa: E402
-from assistant.ingest.loaders.base import Loaded  # noqa: E402
-from assistant.models.loading import load_embedder  # noqa: E402
-from assistant.retrieval import Retriever  # noqa: E402
-from assistant.answer.scoring import (  # noqa: E402
-    MODEL_FILE,
+from assistant.answer.scoring import (
     CHEAP,
     FEATURES,
+    MODEL_FILE,
     QUESTION_FEATURES,
     analyse_question,
     candidates,
     cheap_features,
     embed_features,
 )
-from assistant.store import open_index  # noqa: E402
+from assistant.config import load_settings
+from assistant.evaluation.compare import CachingEmbedder
+from assistant.evaluation.datasets import (
+    bundled,
+    load_dataset,
+)
+from assistant.evaluation.splits import distractor_files, load_splits, part
+from assistant.evaluation.unanswerable import swap_entity, unknown_names
+from assistant.ingest.cleaning import clean
+from assistant.ingest.loaders import load_file
+from assistant.ingest.loaders.base import Loaded
+from assistant.ingest.pipeline import index_documents
+from assistant.models.loading import load_embedder
+from assistant.resources import update_manifest
+from assistant.retrieval import Retriever
+from assistant.store import open_index
+from assistant.text.arabic import normalize
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 ANT = ROOT.parent / "shared" / "data" / "ant"
 CACHE = HERE / "runs" / "answer-scorer"
@@ -91,8 +92,13 @@ def build(folder: Path, corpora: list, ant: list[Path], embedder, settings):  # 
     index = open_index(settings, embedder.model_id, embedder.dim, data_dir=folder)
     docs = []
     for ds, prefix in corpora:
-        docs += [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=f"{prefix}{pid}"),
-                  f"{prefix}{pid}") for pid, (title, text) in ds.corpus.items()]
+        docs += [
+            (
+                clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=f"{prefix}{pid}"),
+                f"{prefix}{pid}",
+            )
+            for pid, (title, text) in ds.corpus.items()
+        ]
     for f in ant:
         docs.append((clean(load_file(f), str(f)), str(f)))
     t = time.perf_counter()
@@ -103,8 +109,9 @@ def build(folder: Path, corpora: list, ant: list[Path], embedder, settings):  # 
 
 def _swap(it: Item, retriever: Retriever, pool, rng: random.Random) -> Item | None:  # noqa: ANN001
     idf = retriever.idf(retriever.analyze(it.text))
-    swapped = swap_entity(it.text, lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)), default=0.0),
-                          pool, rng)
+    swapped = swap_entity(
+        it.text, lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)), default=0.0), pool, rng
+    )
     if swapped is None or swapped == it.text:
         return None
     return replace(it, qid=it.qid + ":nearmiss", text=swapped, kind="nearmiss")
@@ -141,8 +148,9 @@ def _questions(ds, prefix: str, pids: set[str], kind: str, answers_from=None) ->
         pid = next(iter(ds.qrels[qid]))
         if pid in pids:
             tag = "" if kind == "answerable" else f":{kind}"
-            out.append(Item(qid + tag, ds.queries[qid], prefix + pid, ds.corpus[pid][0], gold.answers.get(qid, []),
-                            kind))
+            out.append(
+                Item(qid + tag, ds.queries[qid], prefix + pid, ds.corpus[pid][0], gold.answers.get(qid, []), kind)
+            )
     return out
 
 
@@ -157,24 +165,33 @@ def rotation(r: int, corpora: dict, ant: list[Path], embedder, settings, work: P
         off = {t for i, t in enumerate(titles) if i % 3 == r}
         kept = sorted(pid for pid, (t, _) in ds.corpus.items() if t not in off)
         removed = set(rng.sample(kept, len(kept) // 5))
-        plan[name] = {"offtopic": {pid for pid, (t, _) in ds.corpus.items() if t in off},
-                      "removed": removed, "answerable": set(kept) - removed}
+        plan[name] = {
+            "offtopic": {pid for pid, (t, _) in ds.corpus.items() if t in off},
+            "removed": removed,
+            "answerable": set(kept) - removed,
+        }
 
     def only(ds, pids):  # noqa: ANN001, ANN202
         return replace(ds, corpus={p: v for p, v in ds.corpus.items() if p in pids})
 
     print(f"rotation {r}: Arabic index", flush=True)
-    _, ar = build(work / f"ar{r}", [(only(xq_ar, plan["xq"]["answerable"]), "xq:"),
-                                    (only(arcd, plan["arcd"]["answerable"]), "arcd:")], ant, embedder, settings)
+    _, ar = build(
+        work / f"ar{r}",
+        [(only(xq_ar, plan["xq"]["answerable"]), "xq:"), (only(arcd, plan["arcd"]["answerable"]), "arcd:")],
+        ant,
+        embedder,
+        settings,
+    )
     print(f"rotation {r}: English index", flush=True)
     _, en = build(work / f"en{r}", [(only(xq_en, plan["xq"]["answerable"]), "xq:")], [], embedder, settings)
     pool_ar = unknown_names(lambda w: bool(ar.known(ar.analyze(w))))
     pool_en = unknown_names(lambda w: bool(en.known(en.analyze(w))) or bool(ar.known(ar.analyze(w))))
     items: dict[str, tuple[list[Item], Retriever]] = {}
     for pair, sets, retr, pool in (
-            ("ar-ar", [(xq_ar, "xq:", "xq", None), (arcd, "arcd:", "arcd", None)], ar, pool_ar),
-            ("en-ar", [(xq_en, "xq:", "xq", xq_ar)], ar, pool_en),
-            ("en-en", [(xq_en, "xq:", "xq", None)], en, pool_en)):
+        ("ar-ar", [(xq_ar, "xq:", "xq", None), (arcd, "arcd:", "arcd", None)], ar, pool_ar),
+        ("en-ar", [(xq_en, "xq:", "xq", xq_ar)], ar, pool_en),
+        ("en-en", [(xq_en, "xq:", "xq", None)], en, pool_en),
+    ):
         lst: list[Item] = []
         for ds, prefix, name, gold in sets:
             answerable = _questions(ds, prefix, plan[name]["answerable"], "answerable", gold)
@@ -195,13 +212,18 @@ def hash_title(title: str) -> str:
 
 
 def gather(args) -> None:  # noqa: ANN001
-    settings = load_settings(llm_backend="none", model_cache=args.model_cache) if args.model_cache else \
-        load_settings(llm_backend="none")
+    settings = (
+        load_settings(llm_backend="none", model_cache=args.model_cache)
+        if args.model_cache
+        else load_settings(llm_backend="none")
+    )
     embedder = CachingEmbedder(load_embedder(settings))
     splits = load_splits()
-    corpora = {"xq_ar": part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"]),
-               "xq_en": part(load_dataset(bundled("xquad-en")), splits["xquad"]["train"]),
-               "arcd": part(load_dataset(bundled("arcd")), splits["arcd"]["train"])}
+    corpora = {
+        "xq_ar": part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"]),
+        "xq_en": part(load_dataset(bundled("xquad-en")), splits["xquad"]["train"]),
+        "arcd": part(load_dataset(bundled("arcd")), splits["arcd"]["train"]),
+    }
     d = splits["distractors"]
     ant = distractor_files(ANT, d["train"]["count"], d["train"]["offset"], d["seed"])
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -223,11 +245,22 @@ def gather(args) -> None:  # noqa: ANN001
         shutil.rmtree(work, ignore_errors=True)
     for pair, (xs, ys, groups, qids, kinds) in acc.items():
         x, y = np.concatenate(xs), np.concatenate(ys)
-        np.savez_compressed(CACHE / f"{pair}.npz", x=x, y=y, groups=np.array(groups), qids=np.array(qids),
-                            kinds=np.array(kinds), names=np.array(FEATURES))
-        meta[pair].update({"candidates": int(len(y)), "positives": int(y.sum()),
-                           "by_kind": {k: int(sum(1 for q in set(zip(qids, kinds)) if q[1] == k))
-                                       for k in ("answerable", *KINDS)}})
+        np.savez_compressed(
+            CACHE / f"{pair}.npz",
+            x=x,
+            y=y,
+            groups=np.array(groups),
+            qids=np.array(qids),
+            kinds=np.array(kinds),
+            names=np.array(FEATURES),
+        )
+        meta[pair].update(
+            {
+                "candidates": int(len(y)),
+                "positives": int(y.sum()),
+                "by_kind": {k: int(sum(1 for q in set(zip(qids, kinds)) if q[1] == k)) for k in ("answerable", *KINDS)},
+            }
+        )
         print(f"  {pair}: {meta[pair]}", flush=True)
     (CACHE / "meta.json").write_text(json.dumps(meta, indent=2))
 
@@ -252,8 +285,14 @@ def _fit(x, y, groups, c_values=(0.03, 0.1, 0.3, 1.0, 3.0)):  # noqa: ANN001, AN
     loss, c, oof = best
     sc = StandardScaler().fit(x)
     m = LogisticRegression(C=c, max_iter=5000).fit(sc.transform(x), y)
-    spec = {"mean": sc.mean_.tolist(), "scale": sc.scale_.tolist(), "coef": m.coef_[0].tolist(),
-            "intercept": float(m.intercept_[0]), "C": c, "cv_log_loss": round(float(loss), 5)}
+    spec = {
+        "mean": sc.mean_.tolist(),
+        "scale": sc.scale_.tolist(),
+        "coef": m.coef_[0].tolist(),
+        "intercept": float(m.intercept_[0]),
+        "C": c,
+        "cv_log_loss": round(float(loss), 5),
+    }
     return spec, oof
 
 
@@ -277,8 +316,9 @@ def _select(x: np.ndarray, qids: np.ndarray, cheap_p: np.ndarray, limit: int) ->
     return keep, x
 
 
-def _question_table(x: np.ndarray, qids: np.ndarray, kinds: np.ndarray, groups: np.ndarray, y: np.ndarray,
-                    p: np.ndarray) -> dict[str, dict]:
+def _question_table(
+    x: np.ndarray, qids: np.ndarray, kinds: np.ndarray, groups: np.ndarray, y: np.ndarray, p: np.ndarray
+) -> dict[str, dict]:
     """Per question: its features (QUESTION_FEATURES), kind, group, and what quoting would show."""
     from assistant.answer.scoring import Candidate, question_features
 
@@ -295,9 +335,15 @@ def _question_table(x: np.ndarray, qids: np.ndarray, kinds: np.ndarray, groups: 
             cands.append(c)
         feats = question_features(cands, [p[i] for i in ii])
         second = ii[1] if len(ii) > 1 else None
-        out[q] = {"x": [feats[f] for f in QUESTION_FEATURES], "kind": kinds[ii[0]], "group": groups[ii[0]],
-                  "p1": p[ii[0]], "c1": int(y[ii[0]]), "p2": p[second] if second is not None else 0.0,
-                  "c2": int(y[second]) if second is not None else 0}
+        out[q] = {
+            "x": [feats[f] for f in QUESTION_FEATURES],
+            "kind": kinds[ii[0]],
+            "group": groups[ii[0]],
+            "p1": p[ii[0]],
+            "c1": int(y[ii[0]]),
+            "p2": p[second] if second is not None else 0.0,
+            "c2": int(y[second]) if second is not None else 0,
+        }
     return out
 
 
@@ -313,8 +359,13 @@ def _operating_point(table: dict, qprob: dict[str, float], pair: str) -> dict:
         seconds = sum(1 for q in shown if table[q]["p2"] >= ratio * table[q]["p1"])
         if right / len(ans) > best_acc + 0.003 and seconds / len(shown) <= 0.5:
             best_ratio, best_acc = ratio, right / len(ans)
-    report = {"threshold": round(tau, 6), "second_ratio": best_ratio, "answerable": len(ans),
-              "false_abstention": round(1 - len(shown) / len(ans), 4), "accuracy": round(best_acc, 4)}
+    report = {
+        "threshold": round(tau, 6),
+        "second_ratio": best_ratio,
+        "answerable": len(ans),
+        "false_abstention": round(1 - len(shown) / len(ans), 4),
+        "accuracy": round(best_acc, 4),
+    }
     una = [q for q, v in table.items() if v["kind"] != "answerable"]
     report["abstained_unanswerable"] = round(sum(qprob[q] < tau for q in una) / len(una), 4)
     for kind in KINDS:
@@ -356,16 +407,23 @@ def refit(embedder_id: str, limit: int = 6) -> None:
         report[pair] = {**meta[pair], "embedded_per_question": limit, "out_of_fold": op}
         print(pair, json.dumps(op), flush=True)
     spec = {
-        "version": 2, "features": list(FEATURES), "cheap_features": list(CHEAP),
-        "question_features": list(QUESTION_FEATURES), "embedder": embedder_id, "second_ratio": min(ratios),
+        "version": 2,
+        "features": list(FEATURES),
+        "cheap_features": list(CHEAP),
+        "question_features": list(QUESTION_FEATURES),
+        "embedder": embedder_id,
+        "second_ratio": min(ratios),
         "pairs": pairs,
         "training": {
-            "script": "eval/train_answer_scorer.py", "splits": "eval/splits.json (train parts only)",
+            "script": "eval/train_answer_scorer.py",
+            "splits": "eval/splits.json (train parts only)",
             "data": "XQuAD-ar/en train articles, ARCD train articles, 300 ANT distractors (train slice), "
-                    "three rotations of what is left out of the index",
+            "three rotations of what is left out of the index",
             "label": "sentence of the gold paragraph that contains the gold answer; question: answerable or not",
-            "target_false_abstention": TARGET_FALSE_ABSTENTION, "report": report,
-            "sklearn": sklearn.__version__, "python": platform.python_version(),
+            "target_false_abstention": TARGET_FALSE_ABSTENTION,
+            "report": report,
+            "sklearn": sklearn.__version__,
+            "python": platform.python_version(),
             "date": time.strftime("%Y-%m-%d"),
         },
     }

@@ -1,7 +1,7 @@
 """Train the findings sentence selector shipped as assistant/data/findings_selector.json, and report it
 against Lead-N and TextRank on the EASC articles it was not tuned on.
 
-    python eval/train_findings_selector.py          # ~3 min on 2 cores
+    python -m eval.train_findings_selector          # ~3 min on 2 cores
 
 EASC-dev (../shared/data/easc-dev/): 53 Arabic Wikipedia articles, 5 human extractive summaries each.
 The articles are split by a seeded hash of their EASC id (recorded in eval/splits.json, "easc"): the
@@ -11,27 +11,26 @@ regression learns "at least two of five". ROUGE is computed against each referen
 averaged; the baselines get exactly as many sentences as our draft; paired Wilcoxon and t-tests on
 per-article ROUGE-L.
 """
+
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from assistant.config import load_settings
+from assistant.evaluation.splits import split_titles
+from assistant.evaluation.summary import multi_rouge, paired
+from assistant.findings.selection import FEATURES, Selector, features, lead, sentences_of, textrank
+from assistant.findings.summarize import body_paragraphs, load_article
+from assistant.models.loading import load_embedder
+from assistant.resources import DATA, update_manifest
+from assistant.text.arabic import tokenize
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.resources import DATA, update_manifest  # noqa: E402
-from assistant.text.arabic import tokenize  # noqa: E402
-from assistant.config import load_settings  # noqa: E402
-from assistant.evaluation.splits import split_titles  # noqa: E402
-from assistant.evaluation.summary import multi_rouge, paired  # noqa: E402
-from assistant.findings.summarize import body_paragraphs, load_article  # noqa: E402
-from assistant.models.loading import load_embedder  # noqa: E402
-from assistant.findings.selection import FEATURES, Selector, features, lead, sentences_of, textrank  # noqa: E402
 
 EASC = ROOT.parent / "shared" / "data" / "easc-dev" / "easc-dev.jsonl"
 OUT = DATA / "findings_selector.json"
@@ -54,8 +53,14 @@ def prepare(embedder) -> list[dict]:  # noqa: ANN001
         paras, _ = body_paragraphs(doc)
         sents = sentences_of(doc.text, [(p.number, p.start, p.end) for p in paras])
         features(sents, "", embedder.embed_passages)
-        items.append({"id": str(obj["id"]), "refs": obj["references"], "sents": sents,
-                      "y": np.array([label(s.text, obj["references"]) for s in sents])})
+        items.append(
+            {
+                "id": str(obj["id"]),
+                "refs": obj["references"],
+                "sents": sents,
+                "y": np.array([label(s.text, obj["references"]) for s in sents]),
+            }
+        )
     return items
 
 
@@ -67,8 +72,13 @@ def fit(items: list[dict], c: float) -> dict:
     y = np.concatenate([it["y"] for it in items]) >= 0.4
     sc = StandardScaler().fit(x)
     m = LogisticRegression(C=c, max_iter=5000).fit(sc.transform(x), y)
-    return {"mean": sc.mean_.tolist(), "scale": sc.scale_.tolist(), "coef": m.coef_[0].tolist(),
-            "intercept": float(m.intercept_[0]), "C": c}
+    return {
+        "mean": sc.mean_.tolist(),
+        "scale": sc.scale_.tolist(),
+        "coef": m.coef_[0].tolist(),
+        "intercept": float(m.intercept_[0]),
+        "C": c,
+    }
 
 
 def tune_learned(items: list[dict], ascend: bool) -> dict:
@@ -79,8 +89,13 @@ def tune_learned(items: list[dict], ascend: bool) -> dict:
         model = fit(items, c)
         for ratio in (0.25, 1 / 3, 0.4, 0.45, 0.5):
             for lam in (0.5, 0.7, 0.85, 1.0):
-                spec = {"features": list(FEATURES), "model": model, "length_ratio": ratio, "mmr_lambda": lam,
-                        "policy": "learned"}
+                spec = {
+                    "features": list(FEATURES),
+                    "model": model,
+                    "length_ratio": ratio,
+                    "mmr_lambda": lam,
+                    "policy": "learned",
+                }
                 score = mean(run(items, spec, baselines=False), None, "rougeL")
                 if best is None or score > best[0]:
                     best = (score, spec)
@@ -107,14 +122,18 @@ def tune_lead_clean(items: list[dict]) -> dict:
     """Lead without captions and repeats; only the length ratio is tuned (the learned model stays for
     analysis articles, which are scored on content)."""
     learned = tune_learned(items, ascend=False)
-    best = max(((mean(run(items, {**learned, "policy": "lead-clean", "length_ratio": r}, baselines=False), None,
-                      "rougeL"), r) for r in (0.25, 1 / 3, 0.4, 0.45, 0.5)))
+    best = max(
+        (mean(run(items, {**learned, "policy": "lead-clean", "length_ratio": r}, baselines=False), None, "rougeL"), r)
+        for r in (0.25, 1 / 3, 0.4, 0.45, 0.5)
+    )
     return {**learned, "policy": "lead-clean", "length_ratio": best[1]}
 
 
-POLICIES = {"learned": lambda items: tune_learned(items, ascend=False),
-            "learned+ascent": lambda items: tune_learned(items, ascend=True),
-            "lead-clean": tune_lead_clean}
+POLICIES = {
+    "learned": lambda items: tune_learned(items, ascend=False),
+    "learned+ascent": lambda items: tune_learned(items, ascend=True),
+    "lead-clean": tune_lead_clean,
+}
 
 
 def run(items: list[dict], spec: dict, baselines: bool = True) -> list[dict]:
@@ -128,7 +147,12 @@ def run(items: list[dict], spec: dict, baselines: bool = True) -> list[dict]:
             continue
         n = sel.length(len(sents), CAP)
         ours = select(sents, n, sel)
-        row = {"id": it["id"], "sentences": len(sents), "n": n, **multi_rouge(" ".join(s.text for s in ours), it["refs"])}
+        row = {
+            "id": it["id"],
+            "sentences": len(sents),
+            "n": n,
+            **multi_rouge(" ".join(s.text for s in ours), it["refs"]),
+        }
         for name, pick in (("lead", lead), ("textrank", textrank)) if baselines else ():
             row[name] = multi_rouge(" ".join(s.text for s in pick(sents, n)), it["refs"])
         rows.append(row)
@@ -145,8 +169,9 @@ def main() -> None:
     items = prepare(embedder)
     splits = json.loads(SPLITS.read_text(encoding="utf-8"))
     if "easc" not in splits:
-        splits["easc"] = split_titles([it["id"] for it in items], {"tune": 0.5, "test": 0.5},
-                                      "article-assistant-easc-v1")
+        splits["easc"] = split_titles(
+            [it["id"] for it in items], {"tune": 0.5, "test": 0.5}, "article-assistant-easc-v1"
+        )
         SPLITS.write_text(json.dumps(splits, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         update_manifest()
     tune = [it for it in items if it["id"] in set(splits["easc"]["tune"])]
@@ -167,27 +192,39 @@ def main() -> None:
     spec = candidates[chosen]
     for name, cand in candidates.items():
         rows = run(test, cand)
-        print(f"held-out, policy {name}: ours {mean(rows, None, 'rougeL')} lead {mean(rows, 'lead', 'rougeL')} "
-              f"textrank {mean(rows, 'textrank', 'rougeL')}", flush=True)
+        print(
+            f"held-out, policy {name}: ours {mean(rows, None, 'rougeL')} lead {mean(rows, 'lead', 'rougeL')} "
+            f"textrank {mean(rows, 'textrank', 'rougeL')}",
+            flush=True,
+        )
     report = {}
     for name, part in (("tune", tune), ("test", test)):
         rows = run(part, spec)
-        report[name] = {"articles": len(rows), "ours": {m: mean(rows, None, m) for m in ("rouge1", "rouge2", "rougeL")},
-                        "lead": {m: mean(rows, "lead", m) for m in ("rouge1", "rouge2", "rougeL")},
-                        "textrank": {m: mean(rows, "textrank", m) for m in ("rouge1", "rouge2", "rougeL")},
-                        "vs_lead": paired(rows, "lead"), "vs_textrank": paired(rows, "textrank"),
-                        "mean_sentences": round(sum(r["n"] for r in rows) / len(rows), 2)}
+        report[name] = {
+            "articles": len(rows),
+            "ours": {m: mean(rows, None, m) for m in ("rouge1", "rouge2", "rougeL")},
+            "lead": {m: mean(rows, "lead", m) for m in ("rouge1", "rouge2", "rougeL")},
+            "textrank": {m: mean(rows, "textrank", m) for m in ("rouge1", "rouge2", "rougeL")},
+            "vs_lead": paired(rows, "lead"),
+            "vs_textrank": paired(rows, "textrank"),
+            "mean_sentences": round(sum(r["n"] for r in rows) / len(rows), 2),
+        }
         print(name, json.dumps(report[name]), flush=True)
-    spec["training"] = {"script": "eval/train_findings_selector.py", "data": "EASC-dev, 'tune' half of eval/splits.json",
-                        "policy": chosen, "inner_cv_rougeL": inner,
-                        "label": "in at least 2 of the 5 human summaries (>= 85% of its words)", "cap": CAP,
-                        "report": report, "date": time.strftime("%Y-%m-%d"),
-                        "seconds": round(time.perf_counter() - t0)}
+    spec["training"] = {
+        "script": "eval/train_findings_selector.py",
+        "data": "EASC-dev, 'tune' half of eval/splits.json",
+        "policy": chosen,
+        "inner_cv_rougeL": inner,
+        "label": "in at least 2 of the 5 human summaries (>= 85% of its words)",
+        "cap": CAP,
+        "report": report,
+        "date": time.strftime("%Y-%m-%d"),
+        "seconds": round(time.perf_counter() - t0),
+    }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     update_manifest()
     print(f"wrote {OUT}; weights: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, spec["model"]["coef"])))
-
 
 
 if __name__ == "__main__":

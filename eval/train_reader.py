@@ -1,7 +1,7 @@
 """Train the reader shipped as assistant/data/reader/ (delta.safetensors + reader.json).
 
-    python eval/train_reader.py                 # ~50 min on 2 cores; resumes from eval/runs/reader/
-    python eval/train_reader.py --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
+    python -m eval.train_reader                 # ~50 min on 2 cores; resumes from eval/runs/reader/
+    python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
@@ -15,6 +15,7 @@ the top layers and a head trained (assistant/reader/train.py). The record beside
 data (files and sha256), the split, the seed, the configuration, the time and the development figures,
 with the e5 bi-encoder cosine on the same candidates as the baseline measured in the same run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.evaluation.datasets import bundled  # noqa: E402
 from assistant.config import load_settings
-from assistant.evaluation.datasets import Dataset, load_dataset
+from assistant.evaluation.datasets import (
+    Dataset,
+    bundled,
+    load_dataset,
+)
 from assistant.evaluation.splits import distractor_files, load_splits, part, split_titles
 from assistant.models.e5convert import MODEL_DIR_NAME, ensure_converted
 from assistant.models.reader import (
@@ -47,8 +51,12 @@ from assistant.training import reader_pairs as P
 HERE = Path(__file__).resolve().parent
 ANT = HERE.parent.parent / "shared" / "data" / "ant"
 DEV_SALT = "article-assistant-reader-dev-v1"
-DATASETS = {"xquad": bundled("xquad-ar"), "xquad-en": bundled("xquad-en"), "arcd": bundled("arcd"),
-            "tydiqa": bundled("tydiqa-ar")}
+DATASETS = {
+    "xquad": bundled("xquad-ar"),
+    "xquad-en": bundled("xquad-en"),
+    "arcd": bundled("arcd"),
+    "tydiqa": bundled("tydiqa-ar"),
+}
 
 
 def log(msg: str) -> None:
@@ -68,8 +76,11 @@ def gather(limit: int | None) -> tuple[list[P.Question], list[P.Question], dict[
     dev_q: list[P.Question] = []
     pool: dict[str, str] = {}
     record: dict = {"files": {}, "articles": {}}
-    for name, section, pairs in (("xquad", "xquad", ("ar-ar", "en-ar", "en-en")), ("arcd", "arcd", ("ar-ar",)),
-                                 ("tydiqa", "tydiqa", ("ar-ar",))):
+    for name, section, pairs in (
+        ("xquad", "xquad", ("ar-ar", "en-ar", "en-en")),
+        ("arcd", "arcd", ("ar-ar",)),
+        ("tydiqa", "tydiqa", ("ar-ar",)),
+    ):
         train = splits[section]["train"]
         fit, dev = folds(ds[name], train)
         record["articles"][name] = {"fit": len(fit), "dev": len(dev), "test_never_read": len(splits[section]["test"])}
@@ -81,8 +92,10 @@ def gather(limit: int | None) -> tuple[list[P.Question], list[P.Question], dict[
                 out += P.questions_of(ar, name, "en-ar", twin=part(ds["xquad-en"], titles))
             if "en-en" in pairs:
                 en = part(ds["xquad-en"], titles)
-                out += [q.__class__(**{**q.__dict__, "qid": q.qid + "@en-en", "pair": "en-en", "pid": "en:" + q.pid})
-                        for q in P.questions_of(en, "xquad", "en-en")]
+                out += [
+                    q.__class__(**{**q.__dict__, "qid": q.qid + "@en-en", "pair": "en-en", "pid": "en:" + q.pid})
+                    for q in P.questions_of(en, "xquad", "en-en")
+                ]
                 pool.update({f"en:xquad:{pid}": t for pid, (_, t) in en.corpus.items()})
             pool.update({f"{name}:{pid}": t for pid, (_, t) in ar.corpus.items()})
         for p in (DATASETS[name], DATASETS["xquad-en"]) if name == "xquad" else (DATASETS[name],):
@@ -108,7 +121,7 @@ def cosine_baseline(bert, encoded_q, encoded_s) -> np.ndarray:  # noqa: ANN001
     def embed(rows: list[list[int]]) -> np.ndarray:
         out = []
         for b in range(0, len(rows), 32):
-            ids, mask = T._pad(rows[b:b + 32])
+            ids, mask = T._pad(rows[b : b + 32])
             with torch.no_grad():
                 h = bert(input_ids=ids, attention_mask=mask).last_hidden_state
             v = T.mean_pool(h, mask)
@@ -131,8 +144,7 @@ def main() -> None:
     import torch
     from transformers import BertModel
 
-    cfg = T.TrainConfig(train_layers=args.train_layers, max_length=args.max_length, epochs=args.epochs,
-                        seed=args.seed)
+    cfg = T.TrainConfig(train_layers=args.train_layers, max_length=args.max_length, epochs=args.epochs, seed=args.seed)
     torch.set_num_threads(cfg.threads)
     T.set_seed(cfg.seed)
     t0 = time.time()
@@ -152,9 +164,14 @@ def main() -> None:
         states_fit, states_dev = torch.load(cache, weights_only=False)
         log(f"frozen layers' output read from {cache}")
     else:
-        enc = [{"input_ids": r} for r in encode_pairs(tok, [p.question for p in fit + dev], [p.sentence for p in fit + dev])]
-        states = T.frozen_states(bert, enc, first, lambda i, n: log(f"frozen layers: {i}/{n}") if i % 1024 < 32 else None)
-        states_fit, states_dev = states[: len(fit)], states[len(fit):]
+        enc = [
+            {"input_ids": r}
+            for r in encode_pairs(tok, [p.question for p in fit + dev], [p.sentence for p in fit + dev])
+        ]
+        states = T.frozen_states(
+            bert, enc, first, lambda i, n: log(f"frozen layers: {i}/{n}") if i % 1024 < 32 else None
+        )
+        states_fit, states_dev = states[: len(fit)], states[len(fit) :]
         torch.save((states_fit, states_dev), cache)
         log(f"frozen layers' output cached in {cache}")
     t_states = time.time() - t0
@@ -172,22 +189,36 @@ def main() -> None:
     np.save(args.work / f"dev-scores-{key}.npy", dev_scores)
     record = {
         "what": "question-sentence cross-encoder over multilingual-e5-small (top layers and head trained)",
-        "base": {"model": MODEL_DIR_NAME, "sha256": digest,
-                 "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted"},
-        "train_layers_from": first, "max_length": cfg.max_length, "pad_id": int(bert.config.pad_token_id or 1),
-        "prefixes": [QUERY_PREFIX, PASSAGE_PREFIX], "pooling": "mean",
-        "config": T.asdict(cfg), "data": data, "pairs": {"fit": len(fit), "dev": len(dev),
-                                                          "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
-        "split": {"test": "eval/splits.json train parts only", "dev_fold": f"20% of training articles by sha256({DEV_SALT}:title)"},
-        "development": figures, "training": result["history"],
+        "base": {
+            "model": MODEL_DIR_NAME,
+            "sha256": digest,
+            "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted",
+        },
+        "train_layers_from": first,
+        "max_length": cfg.max_length,
+        "pad_id": int(bert.config.pad_token_id or 1),
+        "prefixes": [QUERY_PREFIX, PASSAGE_PREFIX],
+        "pooling": "mean",
+        "config": T.asdict(cfg),
+        "data": data,
+        "pairs": {"fit": len(fit), "dev": len(dev), "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
+        "split": {
+            "test": "eval/splits.json train parts only",
+            "dev_fold": f"20% of training articles by sha256({DEV_SALT}:title)",
+        },
+        "development": figures,
+        "training": result["history"],
         "seconds": {"total": round(time.time() - t0), "frozen_states": round(t_states)},
         "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} threads",
-        "command": "python eval/train_reader.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""),
+        "command": "python -m eval.train_reader" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""),
         "date": time.strftime("%Y-%m-%d"),
     }
     T.save_delta(top, args.out)
-    record["delta"] = {"file": "delta.safetensors", "sha256": sha256_file(args.out / "delta.safetensors"),
-                       "bytes": (args.out / "delta.safetensors").stat().st_size}
+    record["delta"] = {
+        "file": "delta.safetensors",
+        "sha256": sha256_file(args.out / "delta.safetensors"),
+        "bytes": (args.out / "delta.safetensors").stat().st_size,
+    }
     old = args.out / "reader.json"
     if old.exists() and "calibration" in (prev := json.loads(old.read_text(encoding="utf-8"))):
         record["calibration_stale"] = prev["calibration"]  # recalibrate: eval/calibrate_reader.py

@@ -1,8 +1,8 @@
 """Tune hybrid fusion per embedder on training queries; report every retriever on the held-out queries.
 
-    python eval/tune_fusion.py                                  # the configured embedder (e5 by default)
-    ASSISTANT_EMBEDDER=embeddinggemma-300m python eval/tune_fusion.py
-    python eval/tune_fusion.py --cache /tmp/ranks.pkl           # keep the rankings: re-tune without re-embedding
+    python -m eval.tune_fusion                                  # the configured embedder (e5 by default)
+    ASSISTANT_EMBEDDER=embeddinggemma-300m python -m eval.tune_fusion
+    python -m eval.tune_fusion --cache /tmp/ranks.pkl           # keep the rankings: re-tune without re-embedding
 
 Each dataset's whole corpus is indexed (as `assistant eval retrieval` does); the queries of its training
 articles (eval/splits.json: XQuAD "train", ARCD "train") choose the RRF constant and BM25's weight
@@ -16,6 +16,7 @@ measure BM25, dense, the old fusion (coverage-weighted RRF, k = 60) and the tune
 t-tests and Wilcoxon tests of hybrid against the better of its parts. Writes the embedder's entry in
 assistant/data/fusion.json and eval/results/fusion-<embedder>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,17 +29,16 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.config import load_settings
+from assistant.evaluation.datasets import load_dataset
+from assistant.evaluation.retrieval import build_eval_index, score
+from assistant.evaluation.splits import load_splits
+from assistant.models.loading import load_embedder
+from assistant.resources import update_manifest
+from assistant.retrieval import FUSION_FILE, SCORE_DEPTH, Fusion, rrf_fuse, score_fuse
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.resources import update_manifest  # noqa: E402
-from assistant.config import load_settings  # noqa: E402
-from assistant.evaluation.datasets import load_dataset  # noqa: E402
-from assistant.evaluation.retrieval import build_eval_index, score  # noqa: E402
-from assistant.evaluation.splits import load_splits  # noqa: E402
-from assistant.models.loading import load_embedder  # noqa: E402
-from assistant.retrieval import FUSION_FILE, SCORE_DEPTH, Fusion, rrf_fuse, score_fuse  # noqa: E402
 
 DEPTH = SCORE_DEPTH  # the depth Retriever uses for score fusion
 KINDS = ("ar-short", "ar-long")  # tuned; "other" is fixed:
@@ -56,14 +56,20 @@ def rankings(ev, queries: dict[str, str], embedder) -> dict[str, dict]:  # noqa:
     for qid, vec in zip(qids, vecs):
         tokens = ev.index.analyze(queries[qid])
         dense, bm25 = ev.index.dense_search(vec, DEPTH), ev.index.bm25_search(tokens, DEPTH)
-        out[qid] = {"dense": [c for c, _ in dense], "bm25": [c for c, _ in bm25],
-                    "dense_scores": [float(s) for _, s in dense], "bm25_scores": [float(s) for _, s in bm25],
-                    "tokens": len(tokens), "coverage": ev.index.bm25_coverage(tokens)}
+        out[qid] = {
+            "dense": [c for c, _ in dense],
+            "bm25": [c for c, _ in bm25],
+            "dense_scores": [float(s) for _, s in dense],
+            "bm25_scores": [float(s) for _, s in bm25],
+            "tokens": len(tokens),
+            "coverage": ev.index.bm25_coverage(tokens),
+        }
     return out
 
 
-def run(doc_of: dict[int, str], ranks: dict[str, dict], method: str,
-        fusion: Fusion | None = None) -> dict[str, dict[str, float]]:
+def run(
+    doc_of: dict[int, str], ranks: dict[str, dict], method: str, fusion: Fusion | None = None
+) -> dict[str, dict[str, float]]:
     run_: dict[str, dict[str, float]] = {}
     for qid, r in ranks.items():
         if method in ("dense", "bm25"):
@@ -72,8 +78,12 @@ def run(doc_of: dict[int, str], ranks: dict[str, dict], method: str,
             assert fusion is not None
             w = fusion.bm25_weight(["x"] * r["tokens"], r["coverage"])
             if fusion.method == "scores":  # needs a cache with the scores (written since they are kept)
-                order = [c for c, _ in score_fuse(list(zip(r["dense"], r["dense_scores"])),
-                                                  list(zip(r["bm25"], r["bm25_scores"])), w)]
+                order = [
+                    c
+                    for c, _ in score_fuse(
+                        list(zip(r["dense"], r["dense_scores"])), list(zip(r["bm25"], r["bm25_scores"])), w
+                    )
+                ]
             else:
                 order = [c for c, _ in rrf_fuse([r["dense"], r["bm25"]], [1.0, w], fusion.k)]
         docs: dict[str, float] = {}
@@ -85,8 +95,9 @@ def run(doc_of: dict[int, str], ranks: dict[str, dict], method: str,
     return run_
 
 
-def mean_ndcg(doc_of: dict[int, str], ranks: dict[str, dict], qrels: dict, method: str,
-              fusion: Fusion | None = None) -> float:
+def mean_ndcg(
+    doc_of: dict[int, str], ranks: dict[str, dict], qrels: dict, method: str, fusion: Fusion | None = None
+) -> float:
     per = score(qrels, run(doc_of, ranks, method, fusion))[1]["ndcg@10"]
     return sum(per.values()) / max(len(per), 1)
 
@@ -130,8 +141,12 @@ def compare(doc_of: dict[int, str], ranks: dict[str, dict], qrels: dict, fusion:
     from scipy import stats
 
     res, per = {}, {}
-    for name, method, fu in (("bm25", "bm25", None), ("dense", "dense", None),
-                             ("hybrid (k=60, coverage)", "hybrid", Fusion()), ("hybrid (tuned)", "hybrid", fusion)):
+    for name, method, fu in (
+        ("bm25", "bm25", None),
+        ("dense", "dense", None),
+        ("hybrid (k=60, coverage)", "hybrid", Fusion()),
+        ("hybrid (tuned)", "hybrid", fusion),
+    ):
         agg, pq = score(qrels, run(doc_of, ranks, method, fu))
         res[name] = {m: round(agg[m], 4) for m in ("ndcg@10", "recall@5", "mrr@10")}
         per[name] = pq["ndcg@10"]
@@ -141,9 +156,11 @@ def compare(doc_of: dict[int, str], ranks: dict[str, dict], qrels: dict, fusion:
     y = np.array([per[better][q] for q in qids])
     diff = x - y
     res["hybrid (tuned) vs " + better] = {
-        "mean_difference": round(float(diff.mean()), 4), "queries": len(qids),
+        "mean_difference": round(float(diff.mean()), 4),
+        "queries": len(qids),
         "t_test_p": float(stats.ttest_rel(x, y).pvalue) if diff.any() else 1.0,
-        "wilcoxon_p": float(stats.wilcoxon(x, y).pvalue) if np.count_nonzero(diff) >= 10 else 1.0}
+        "wilcoxon_p": float(stats.wilcoxon(x, y).pvalue) if np.count_nonzero(diff) >= 10 else 1.0,
+    }
     return res
 
 
@@ -180,8 +197,12 @@ def collect(settings, embedder) -> tuple[list[tuple], dict[str, tuple]]:  # noqa
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--objective", choices=("worst", "mean"), default="worst")
-    ap.add_argument("--cache", type=Path, default=None,
-                    help="a file for the rankings: written on the first run, read (no embedding) on later ones")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="a file for the rankings: written on the first run, read (no embedding) on later ones",
+    )
     ap.add_argument("--dry-run", action="store_true", help="report, but do not write fusion.json or the results")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -197,22 +218,36 @@ def main() -> None:
             args.cache.write_bytes(pickle.dumps((embedder.model_id, train_sets, held_out)))
     fusion = tune(train_sets, args.objective)
     print("tuned:", fusion, flush=True)
-    report = {"embedder": embedder.model_id, "objective": args.objective,
-              "tuned": {"k": fusion.k, "bm25_factor": fusion.bm25_factor},
-              "train_queries": {name: len(r) for name, _, r, _ in train_sets}, "sets": {}}
+    report = {
+        "embedder": embedder.model_id,
+        "objective": args.objective,
+        "tuned": {"k": fusion.k, "bm25_factor": fusion.bm25_factor},
+        "train_queries": {name: len(r) for name, _, r, _ in train_sets},
+        "sets": {},
+    }
     for name, (doc_of, ranks, qrels, index_s) in held_out.items():
-        report["sets"][name] = {"queries": len(ranks), "index_seconds": round(index_s, 1),
-                                **compare(doc_of, ranks, qrels, fusion)}
+        report["sets"][name] = {
+            "queries": len(ranks),
+            "index_seconds": round(index_s, 1),
+            **compare(doc_of, ranks, qrels, fusion),
+        }
         print(name, json.dumps(report["sets"][name], ensure_ascii=False), flush=True)
     if args.dry_run:
         return
     spec = json.loads(FUSION_FILE.read_text(encoding="utf-8")) if FUSION_FILE.exists() else {"embedders": {}}
-    spec["about"] = ("Hybrid fusion per embedder: RRF constant k and BM25's weight factor per query kind, tuned by "
-                     "eval/tune_fusion.py on the training articles of XQuAD and ARCD (eval/splits.json); method "
-                     "'scores' (a combination of normalised scores, BM25's share per kind) where eval/fusion_cc.py "
-                     "--write found it better on the same training articles.")
-    spec["embedders"][embedder.model_id] = {"k": fusion.k, "bm25_factor": fusion.bm25_factor, "long_query": 6,
-                                            "objective": args.objective, "tuned": time.strftime("%Y-%m-%d")}
+    spec["about"] = (
+        "Hybrid fusion per embedder: RRF constant k and BM25's weight factor per query kind, tuned by "
+        "eval/tune_fusion.py on the training articles of XQuAD and ARCD (eval/splits.json); method "
+        "'scores' (a combination of normalised scores, BM25's share per kind) where eval/studies/fusion_cc.py "
+        "--write found it better on the same training articles."
+    )
+    spec["embedders"][embedder.model_id] = {
+        "k": fusion.k,
+        "bm25_factor": fusion.bm25_factor,
+        "long_query": 6,
+        "objective": args.objective,
+        "tuned": time.strftime("%Y-%m-%d"),
+    }
     FUSION_FILE.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     out = HERE / "results" / f"fusion-{embedder.model_id.replace('/', '_')}.json"
     report["seconds"] = round(time.perf_counter() - t0)

@@ -1,5 +1,6 @@
 """The import graph of ``assistant/`` as docs/architecture.md states it: no cycle, no import going up a
 layer, and the doors (cli, web) using only the facade and the bottom layer. Drawn from the code."""
+
 from __future__ import annotations
 
 import ast
@@ -102,7 +103,9 @@ def test_doors_use_only_the_facade():
             ok = area(t) in DOORS_MAY_IMPORT or area(t) == area(m) or (area(m) == "cli" and t == "assistant.web.app")
             if not ok:
                 bad.append(f"{m} -> {t}")
-    assert not bad, "the cli and the web app import only the facade (assistant.core) and the bottom layer:\n" + "\n".join(bad)
+    assert not bad, (
+        "the cli and the web app import only the facade (assistant.core) and the bottom layer:\n" + "\n".join(bad)
+    )
 
 
 def test_no_cycles():
@@ -114,7 +117,7 @@ def test_no_cycles():
         state[m] = 1
         for t in sorted(g[m]):
             if state.get(t) == 1:
-                cycles.append(path[path.index(t):] + [t] if t in path else [m, t])
+                cycles.append(path[path.index(t) :] + [t] if t in path else [m, t])
             elif t not in state:
                 visit(t, path + [t])
         state[m] = 2

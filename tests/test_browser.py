@@ -1,4 +1,5 @@
 """The real web app in headless Chromium (Debian's, driven by Playwright), with the real embedder."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,10 @@ from tests.conftest import ROOT, free_port, serving
 pytestmark = [pytest.mark.browser, pytest.mark.real]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OUT = ROOT / "test-output" / "browser"
-XSS = ("<script>window.__xss = 1</script> تقرير عن الأمن البحري في البحر الأحمر وهجمات الحوثيين على السفن "
-       "التجارية <img src=x onerror=\"window.__xss = 2\"> وتأثيرها على التجارة الدولية وأسعار الشحن.")
+XSS = (
+    "<script>window.__xss = 1</script> تقرير عن الأمن البحري في البحر الأحمر وهجمات الحوثيين على السفن "
+    'التجارية <img src=x onerror="window.__xss = 2"> وتأثيرها على التجارة الدولية وأسعار الشحن.'
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +27,28 @@ def app_url(tmp_path_factory, model_cache):
         pytest.fail("chromium is not installed: apt-get install -y chromium (.ci/run does this)")
     data = tmp_path_factory.mktemp("webapp") / "index"
     port = free_port()
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_SERVER_NAME": "127.0.0.1",
-           "GRADIO_SERVER_PORT": str(port), "ASSISTANT_MODEL_CACHE": str(model_cache),
-           "GRADIO_ANALYTICS_ENABLED": "False"}  # the default local LLM drafts answers, as for a user
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(data),
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "ASSISTANT_MODEL_CACHE": str(model_cache),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }  # the default local LLM drafts answers, as for a user
     url = f"http://127.0.0.1:{port}/"
-    with open(tmp_path_factory.mktemp("logs") / "app.log", "w") as log, \
-            serving([sys.executable, "-m", "assistant.cli", "serve", "--no-sample"], url,
-                    f"the web app (log: {log.name})", 180, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT):
+    with (
+        open(tmp_path_factory.mktemp("logs") / "app.log", "w") as log,
+        serving(
+            [sys.executable, "-m", "assistant.cli", "serve", "--no-sample"],
+            url,
+            f"the web app (log: {log.name})",
+            180,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+    ):
         yield url
 
 
@@ -41,9 +59,18 @@ def page(app_url):
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         pg = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ar")
         pg.dialogs = []  # type: ignore[attr-defined]
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
@@ -61,8 +88,10 @@ def test_library_upload_seed_and_hostile_article(page, seed_path, tmp_path):
     _tab(page, "المكتبة · Library")
     evil = tmp_path / "<img src=x onerror=alert(1)> تقرير.txt"
     # a scraped article with payloads in its text (a file that is mostly tags is refused as markup)
-    prose = ("وتشير تقديرات شركات الشحن إلى أن تحويل مسار السفن حول رأس الرجاء الصالح يضيف أياماً إلى الرحلة "
-             "ويرفع كلفة التأمين والوقود، وهو ما ينعكس على أسعار السلع في الأسواق الأوروبية والآسيوية.")
+    prose = (
+        "وتشير تقديرات شركات الشحن إلى أن تحويل مسار السفن حول رأس الرجاء الصالح يضيف أياماً إلى الرحلة "
+        "ويرفع كلفة التأمين والوقود، وهو ما ينعكس على أسعار السلع في الأسواق الأوروبية والآسيوية."
+    )
     evil.write_text(f"<script>window.__xss = 3</script> عنوان خبيث\n\n{XSS}\n\n{prose}\n", encoding="utf-8")
     page.set_input_files("#upload input[type=file]", [str(seed_path), str(evil)])
     page.click("#ingest")
@@ -105,8 +134,11 @@ def test_hostile_article_text_is_inert_in_chat(page):
     _tab(page, "اسأل · Ask")
     page.fill("#question textarea", "ما تأثير هجمات الحوثيين على التجارة الدولية وأسعار الشحن؟")
     page.click("#send")
-    page.wait_for_function("document.querySelectorAll('#conversation .msg.bot').length >= 2 && "
-                           "!document.querySelector('#conversation .streaming')", timeout=120_000)
+    page.wait_for_function(
+        "document.querySelectorAll('#conversation .msg.bot').length >= 2 && "
+        "!document.querySelector('#conversation .streaming')",
+        timeout=120_000,
+    )
     text = page.inner_text("#conversation")
     assert "<script>" in text or "onerror" in text  # shown as text...
     assert page.evaluate("window.__xss") is None  # ...and nothing ran
@@ -165,11 +197,22 @@ def test_named_api_endpoints_with_gradio_client(app_url):
     docs = c.predict(api_name="/documents")
     assert len(docs) >= 2
     # ten different paragraphs (near-identical ones are dropped as repeated lines before selection)
-    topics = ["الضمانات الأمنية لأوكرانيا", "تمويل الدفاع الأوروبي", "العقوبات على صادرات الطاقة الروسية",
-              "أمن الملاحة في البحر الأحمر", "توسيع حلف شمال الأطلسي", "الهجرة عبر البحر المتوسط",
-              "الانتخابات في بولندا", "الصناعات العسكرية الألمانية", "التعاون الاستخباراتي عبر الأطلسي",
-              "مستقبل المفاوضات مع موسكو"]
-    text = "\n\n".join(f"تناول المحللون في الجلسة رقم {i} ملف {t}، ورأوا أن تطوراته خلال عام {2014 + i} "
-                       f"ستحدد مواقف العواصم المعنية في المرحلة المقبلة." for i, t in enumerate(topics, 1))
+    topics = [
+        "الضمانات الأمنية لأوكرانيا",
+        "تمويل الدفاع الأوروبي",
+        "العقوبات على صادرات الطاقة الروسية",
+        "أمن الملاحة في البحر الأحمر",
+        "توسيع حلف شمال الأطلسي",
+        "الهجرة عبر البحر المتوسط",
+        "الانتخابات في بولندا",
+        "الصناعات العسكرية الألمانية",
+        "التعاون الاستخباراتي عبر الأطلسي",
+        "مستقبل المفاوضات مع موسكو",
+    ]
+    text = "\n\n".join(
+        f"تناول المحللون في الجلسة رقم {i} ملف {t}، ورأوا أن تطوراته خلال عام {2014 + i} "
+        f"ستحدد مواقف العواصم المعنية في المرحلة المقبلة."
+        for i, t in enumerate(topics, 1)
+    )
     f = c.predict(text, "auto", False, api_name="/summarize")
     assert f["language"] == "ar" and 3 <= len(f["findings"]) <= 8, f["findings"]

@@ -12,7 +12,7 @@ def test_seed_chunks_have_exact_offsets_headings_and_fit(seed_path):
     chunks = chunk_document(doc, max_tokens=120)
     assert chunks
     for c in chunks:
-        assert doc.text[c.start:c.end] == c.text
+        assert doc.text[c.start : c.end] == c.text
         assert word_count(c.text) <= 120 or len(c.text.split()) <= 1
     by_text = {c.text: c for c in chunks}
     hit = next(c for c in chunks if "26 دولة" in c.text)
@@ -39,8 +39,14 @@ def test_long_paragraph_split_by_sentences():
 
 
 def test_chunk_ids_are_stable_and_distinct():
-    doc = clean(Loaded(text="فقرة أولى طويلة بما يكفي للاختبار هنا.\n\nفقرة ثانية طويلة بما يكفي أيضا هنا.", fmt="text",
-                       scraped=False), "x")
+    doc = clean(
+        Loaded(
+            text="فقرة أولى طويلة بما يكفي للاختبار هنا.\n\nفقرة ثانية طويلة بما يكفي أيضا هنا.",
+            fmt="text",
+            scraped=False,
+        ),
+        "x",
+    )
     a = chunk_document(doc, max_tokens=20, min_tokens=1)
     b = chunk_document(doc, max_tokens=20, min_tokens=1)
     assert [c.chunk_id for c in a] == [c.chunk_id for c in b]
@@ -48,15 +54,20 @@ def test_chunk_ids_are_stable_and_distinct():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهوي .،؟\n0123456789ab", min_size=0, max_size=400),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهوي .،؟\n0123456789ab", min_size=0, max_size=400),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_offsets_always_map_back_to_exact_text(parts):
     text = "\n\n".join(parts)
     if not text.strip():
         return
     doc = clean(Loaded(text=text, fmt="text", scraped=False), "x")
     for c in chunk_document(doc, max_tokens=25):
-        assert doc.text[c.start:c.end] == c.text
+        assert doc.text[c.start : c.end] == c.text
         assert c.text.strip() == c.text and c.text
 
 

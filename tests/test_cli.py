@@ -7,8 +7,12 @@ from assistant.cli import main
 
 
 def _run(tmp_path, *args):
-    env = {"ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none",
-           "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"), "ASSISTANT_ABSTAIN_THRESHOLD": "0"}
+    env = {
+        "ASSISTANT_EMBEDDER": "hash-64",
+        "ASSISTANT_LLM_BACKEND": "none",
+        "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"),
+        "ASSISTANT_ABSTAIN_THRESHOLD": "0",
+    }
     return CliRunner().invoke(main, ["--data-dir", str(tmp_path / "idx"), *args], env=env)
 
 
@@ -71,11 +75,21 @@ def _cli(tmp_path, *args, store="faiss", data="idx"):
     import subprocess
     import sys
 
-    env = {**os.environ, "ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none",
-           "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"), "ASSISTANT_ABSTAIN_THRESHOLD": "0",
-           "ASSISTANT_VECTOR_STORE": store}
-    return subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / data), *args],
-                          capture_output=True, text=True, env=env, timeout=300)
+    env = {
+        **os.environ,
+        "ASSISTANT_EMBEDDER": "hash-64",
+        "ASSISTANT_LLM_BACKEND": "none",
+        "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"),
+        "ASSISTANT_ABSTAIN_THRESHOLD": "0",
+        "ASSISTANT_VECTOR_STORE": store,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / data), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 @pytest.mark.milvus

@@ -18,6 +18,7 @@ def test_metrics_on_hand_made_qrels():
     assert agg["mrr@10"] == pytest.approx(0.75)
     # nDCG@10 for q1: 1/log2(3); q2: (1 + 1/log2(4)) / (1 + 1/log2(3))
     import math
+
     q1 = 1 / math.log2(3)
     q2 = (1 + 1 / math.log2(4)) / (1 + 1 / math.log2(3))
     assert agg["ndcg@10"] == pytest.approx((q1 + q2) / 2)
@@ -39,8 +40,25 @@ def test_independent_check_of_a_written_run_file(tmp_path):
 
 def test_squad_loader(tmp_path):
     f = tmp_path / "s.json"
-    f.write_text(json.dumps({"data": [{"title": "T", "paragraphs": [
-        {"context": "نص الفقرة", "qas": [{"id": "a", "question": "سؤال؟", "answers": [{"text": "نص", "answer_start": 0}]}]}]}]}))
+    f.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "title": "T",
+                        "paragraphs": [
+                            {
+                                "context": "نص الفقرة",
+                                "qas": [
+                                    {"id": "a", "question": "سؤال؟", "answers": [{"text": "نص", "answer_start": 0}]}
+                                ],
+                            }
+                        ],
+                    }
+                ]
+            }
+        )
+    )
     ds = load_squad(f)
     assert ds.qrels == {"a": {"0-0": 1}} and ds.corpus["0-0"] == ("T", "نص الفقرة") and ds.answers["a"] == ["نص"]
 
@@ -89,12 +107,27 @@ def test_end_to_end_eval_with_fake_embedder(tmp_path):
     from assistant.models.embedder import HashEmbedder
 
     f = tmp_path / "s.json"
-    paras = [("حصلت روسيا على مليار يورو من مبيعات الوقود", "كم حصلت روسيا من مبيعات الوقود"),
-             ("التزمت ست وعشرون دولة بإرسال جنود ضمن قوة أمنية", "كم دولة التزمت بإرسال جنود"),
-             ("فاز المنتخب الأرجنتيني بكأس العالم لكرة القدم", "من فاز بكأس العالم")]
-    f.write_text(json.dumps({"data": [{"title": f"T{i}", "paragraphs": [
-        {"context": c, "qas": [{"id": f"q{i}", "question": q, "answers": []}]}]} for i, (c, q) in enumerate(paras)]}))
-    res = evaluate_retrieval(load_squad(f), HashEmbedder(), load_settings(model_cache=tmp_path), out_dir=tmp_path / "out")
+    paras = [
+        ("حصلت روسيا على مليار يورو من مبيعات الوقود", "كم حصلت روسيا من مبيعات الوقود"),
+        ("التزمت ست وعشرون دولة بإرسال جنود ضمن قوة أمنية", "كم دولة التزمت بإرسال جنود"),
+        ("فاز المنتخب الأرجنتيني بكأس العالم لكرة القدم", "من فاز بكأس العالم"),
+    ]
+    f.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "title": f"T{i}",
+                        "paragraphs": [{"context": c, "qas": [{"id": f"q{i}", "question": q, "answers": []}]}],
+                    }
+                    for i, (c, q) in enumerate(paras)
+                ]
+            }
+        )
+    )
+    res = evaluate_retrieval(
+        load_squad(f), HashEmbedder(), load_settings(model_cache=tmp_path), out_dir=tmp_path / "out"
+    )
     assert set(res["retrievers"]) == {"bm25", "dense", "hybrid"}
     assert res["retrievers"]["bm25"]["recall@1"] == 1.0
     for name in ("run.bm25.trec", "metrics.json", "report.md", "metrics.png"):
@@ -109,14 +142,51 @@ def test_answers_eval_on_tiny_squad(tmp_path):
 
     f = tmp_path / "s.json"
     paras = [
-        ("حصلت روسيا على مليار يورو من مبيعات الوقود إلى أوروبا خلال العام الماضي وفق التقرير.", "كم حصلت روسيا من مبيعات الوقود", "مليار يورو"),
-        ("فاز المنتخب الأرجنتيني بكأس العالم لكرة القدم بعد مباراة نهائية طويلة.", "من فاز بكأس العالم لكرة القدم", "المنتخب الأرجنتيني"),
-        ("التزمت ست وعشرون دولة بإرسال جنود ضمن قوة أمنية إلى أوكرانيا بعد الحرب.", "كم دولة التزمت بإرسال جنود", "ست وعشرون"),
-        ("ارتفعت أسعار النفط في الأسواق الآسيوية بعد قرار منظمة أوبك خفض الإنتاج.", "لماذا ارتفعت أسعار النفط", "خفض الإنتاج"),
+        (
+            "حصلت روسيا على مليار يورو من مبيعات الوقود إلى أوروبا خلال العام الماضي وفق التقرير.",
+            "كم حصلت روسيا من مبيعات الوقود",
+            "مليار يورو",
+        ),
+        (
+            "فاز المنتخب الأرجنتيني بكأس العالم لكرة القدم بعد مباراة نهائية طويلة.",
+            "من فاز بكأس العالم لكرة القدم",
+            "المنتخب الأرجنتيني",
+        ),
+        (
+            "التزمت ست وعشرون دولة بإرسال جنود ضمن قوة أمنية إلى أوكرانيا بعد الحرب.",
+            "كم دولة التزمت بإرسال جنود",
+            "ست وعشرون",
+        ),
+        (
+            "ارتفعت أسعار النفط في الأسواق الآسيوية بعد قرار منظمة أوبك خفض الإنتاج.",
+            "لماذا ارتفعت أسعار النفط",
+            "خفض الإنتاج",
+        ),
     ]
-    f.write_text(json.dumps({"data": [{"title": f"T{i}", "paragraphs": [
-        {"context": c, "qas": [{"id": f"q{i}", "question": q, "answers": [{"text": ans, "answer_start": c.index(ans)}]}]}]}
-        for i, (c, q, ans) in enumerate(paras)]}))
+    f.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "title": f"T{i}",
+                        "paragraphs": [
+                            {
+                                "context": c,
+                                "qas": [
+                                    {
+                                        "id": f"q{i}",
+                                        "question": q,
+                                        "answers": [{"text": ans, "answer_start": c.index(ans)}],
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                    for i, (c, q, ans) in enumerate(paras)
+                ]
+            }
+        )
+    )
     settings = load_settings(model_cache=tmp_path, abstain_threshold=0.0)
     res = evaluate_answers(AnswerSet(load_squad(f), removed=1, nearmiss=2), HashEmbedder(), settings)
     rows = res["rows"]
@@ -132,12 +202,26 @@ def test_answer_metrics_on_hand_made_rows():
     from assistant.evaluation.answers import summarize_rows
 
     def row(kind, abstained, correct=False, cits=1, gold=0, qtype="count", pair="ar-ar", secs=0.1):
-        return {"kind": kind, "abstained": abstained, "correct": correct, "citations": cits,
-                "citations_to_gold": gold, "qtype": qtype, "pair": pair, "seconds": secs}
+        return {
+            "kind": kind,
+            "abstained": abstained,
+            "correct": correct,
+            "citations": cits,
+            "citations_to_gold": gold,
+            "qtype": qtype,
+            "pair": pair,
+            "seconds": secs,
+        }
 
-    rows = [row("answerable", False, True, 2, 1), row("answerable", False, False, 1, 1),
-            row("answerable", True), row("removed", True), row("offtopic", False), row("nearmiss", True),
-            row("answerable", False, True, 1, 1, "date", "en-ar", 0.3)]
+    rows = [
+        row("answerable", False, True, 2, 1),
+        row("answerable", False, False, 1, 1),
+        row("answerable", True),
+        row("removed", True),
+        row("offtopic", False),
+        row("nearmiss", True),
+        row("answerable", False, True, 1, 1, "date", "en-ar", 0.3),
+    ]
     res = summarize_rows(rows)
     ar = res["by_pair"]["ar-ar"]
     # shown: the first two answerable (one right); citations 3, to gold 2; unanswerable 2 of 3 abstained
@@ -175,15 +259,39 @@ def test_compare_variants_writes_one_table(tmp_path):
     from assistant.models.embedder import HashEmbedder
 
     f = tmp_path / "s.json"
-    f.write_text(json.dumps({"data": [{"title": "T", "paragraphs": [
-        {"context": "حصلت روسيا على مليار يورو من مبيعات الوقود", "qas": [{"id": "a", "question": "مبيعات الوقود الروسية", "answers": []}]},
-        {"context": "فاز المنتخب الأرجنتيني بكأس العالم", "qas": [{"id": "b", "question": "من فاز بكأس العالم", "answers": []}]}]}]}))
+    f.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "title": "T",
+                        "paragraphs": [
+                            {
+                                "context": "حصلت روسيا على مليار يورو من مبيعات الوقود",
+                                "qas": [{"id": "a", "question": "مبيعات الوقود الروسية", "answers": []}],
+                            },
+                            {
+                                "context": "فاز المنتخب الأرجنتيني بكأس العالم",
+                                "qas": [{"id": "b", "question": "من فاز بكأس العالم", "answers": []}],
+                            },
+                        ],
+                    }
+                ]
+            }
+        )
+    )
     cfg = tmp_path / "v.toml"
-    cfg.write_text('[[variant]]\nname = "base"\n\n[[variant]]\nname = "no stem"\nanalyzer = "ar-norm-v1"\nretrievers = ["bm25"]\n')
+    cfg.write_text(
+        '[[variant]]\nname = "base"\n\n[[variant]]\nname = "no stem"\nanalyzer = "ar-norm-v1"\nretrievers = ["bm25"]\n'
+    )
     base = load_settings(model_cache=tmp_path, embedder="hash-64")
     res = compare(load_squad(f), load_variants(cfg, base), HashEmbedder(), out_dir=tmp_path / "out")
     assert [(r["variant"], r["retriever"]) for r in res["rows"]] == [
-        ("base", "bm25"), ("base", "dense"), ("base", "hybrid"), ("no stem", "bm25")]
+        ("base", "bm25"),
+        ("base", "dense"),
+        ("base", "hybrid"),
+        ("no stem", "bm25"),
+    ]
     assert "| no stem | bm25 |" in (tmp_path / "out" / "compare.md").read_text()
 
 
@@ -201,14 +309,50 @@ def test_bad_variant_is_named(tmp_path):
 def test_squad_in_the_shapes_it_is_published_in(tmp_path):
     ctx1, ctx2 = "فاز المنتخب الأرجنتيني بكأس العالم.", "حصلت روسيا على مليار يورو."
     flat = tmp_path / "flat.json"
-    flat.write_text(json.dumps({"data": [
-        {"title": "T", "context": ctx1, "qas": [{"id": "a", "question": "من فاز؟", "answers": [{"text": "المنتخب"}]}]},
-        {"title": "T", "context": ctx2, "qas": [{"id": "b", "question": "كم حصلت روسيا؟", "answers": []}]}]}))
+    flat.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "title": "T",
+                        "context": ctx1,
+                        "qas": [{"id": "a", "question": "من فاز؟", "answers": [{"text": "المنتخب"}]}],
+                    },
+                    {"title": "T", "context": ctx2, "qas": [{"id": "b", "question": "كم حصلت روسيا؟", "answers": []}]},
+                ]
+            }
+        )
+    )
     hf = tmp_path / "export.jsonl"
-    hf.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
-        {"id": "a", "title": "T", "context": ctx1, "question": "من فاز؟", "answers": {"text": ["المنتخب"], "answer_start": [4]}},
-        {"id": "c", "title": "T", "context": ctx1, "question": "بماذا فاز؟", "answers": {"text": ["بكأس العالم"], "answer_start": [20]}},
-        {"id": "b", "title": "T", "context": ctx2, "question": "كم حصلت روسيا؟", "answers": {"text": [], "answer_start": []}}]) + "\n")
+    hf.write_text(
+        "\n".join(
+            json.dumps(r, ensure_ascii=False)
+            for r in [
+                {
+                    "id": "a",
+                    "title": "T",
+                    "context": ctx1,
+                    "question": "من فاز؟",
+                    "answers": {"text": ["المنتخب"], "answer_start": [4]},
+                },
+                {
+                    "id": "c",
+                    "title": "T",
+                    "context": ctx1,
+                    "question": "بماذا فاز؟",
+                    "answers": {"text": ["بكأس العالم"], "answer_start": [20]},
+                },
+                {
+                    "id": "b",
+                    "title": "T",
+                    "context": ctx2,
+                    "question": "كم حصلت روسيا؟",
+                    "answers": {"text": [], "answer_start": []},
+                },
+            ]
+        )
+        + "\n"
+    )
     for f in (flat, hf):
         ds = load_dataset(f)
         assert {t for _, t in ds.corpus.values()} == {ctx1, ctx2}

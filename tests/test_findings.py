@@ -1,12 +1,12 @@
-from assistant.ingest.cleaning import clean
 from assistant.findings.summarize import body_paragraphs, load_article
+from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders import load_file
 from tests.conftest import ScriptedLLM
 
 
 def _findings_section(doc):
     sec = next(s for s in doc.sections if s.heading == "النتائج")
-    return doc.text[sec.start:sec.end]
+    return doc.text[sec.start : sec.end]
 
 
 def test_seed_findings_are_arabic_cited_and_not_from_its_own_findings(fake_assistant, seed_path):
@@ -21,7 +21,7 @@ def test_seed_findings_are_arabic_cited_and_not_from_its_own_findings(fake_assis
         assert fd.text not in own
         for c in fd.citations:
             assert c.quote in paras[c.paragraph - 1].text  # verbatim in the cited paragraph
-            assert doc.text[c.start:c.end] == c.quote
+            assert doc.text[c.start : c.end] == c.quote
     starts = [fd.citations[0].start for fd in f.findings]
     assert starts == sorted(starts)  # in article order
 
@@ -29,15 +29,19 @@ def test_seed_findings_are_arabic_cited_and_not_from_its_own_findings(fake_assis
 def test_pasted_english_text(fake_assistant):
     text = "\n\n".join(
         f"Paragraph {i}: European governments debated security guarantees for Ukraine while Washington "
-        f"hesitated, and analysts expect the dilemma to persist in round {i} of talks." for i in range(1, 13))
+        f"hesitated, and analysts expect the dilemma to persist in round {i} of talks."
+        for i in range(1, 13)
+    )
     f = fake_assistant().summarize(text=text)
     assert f.language == "en" and 5 <= len(f.findings) <= 8
 
 
 def test_related_coverage_excludes_the_article_itself(fake_assistant, seed_path, tmp_path):
     other = tmp_path / "other.txt"
-    other.write_text("تقرير سابق\n\nتردد ترامب في فرض العقوبات على روسيا وأبقى خياراته مفتوحة في التعامل مع الأوروبيين.\n",
-                     encoding="utf-8")
+    other.write_text(
+        "تقرير سابق\n\nتردد ترامب في فرض العقوبات على روسيا وأبقى خياراته مفتوحة في التعامل مع الأوروبيين.\n",
+        encoding="utf-8",
+    )
     a = fake_assistant()
     a.ingest([seed_path, other])
     f = a.summarize(path=seed_path, related=True)
@@ -51,8 +55,10 @@ def test_generative_findings_are_verified_one_by_one(fake_assistant, seed_path):
     paras, _ = body_paragraphs(doc)
     chosen = [fd.citations[0] for fd in fake_assistant().summarize(path=seed_path, mode="extractive").findings]
     first, second = chosen[0], chosen[1]
-    replies = [f"{first.quote} [{first.paragraph}]",  # kept (verbatim is supported)
-               f"التزمت 34 دولة أوروبية بإرسال قوات إلى أوكرانيا [{second.paragraph}]"]  # invented number
+    replies = [
+        f"{first.quote} [{first.paragraph}]",  # kept (verbatim is supported)
+        f"التزمت 34 دولة أوروبية بإرسال قوات إلى أوكرانيا [{second.paragraph}]",
+    ]  # invented number
     replies += ["[1]"] * (len(chosen) - 2)  # no sentence at all
     steps: list[str] = []
     llm = ScriptedLLM(*replies)
@@ -65,6 +71,6 @@ def test_generative_findings_are_verified_one_by_one(fake_assistant, seed_path):
     assert sum("wrote no finding" in d.reason for d in f.dropped) == len(chosen) - 2
     for fd in f.findings:
         for c in fd.citations:
-            assert doc.text[c.start:c.end] == c.quote and c.quote in paras[c.paragraph - 1].text
+            assert doc.text[c.start : c.end] == c.quote and c.quote in paras[c.paragraph - 1].text
     assert steps[0] == f"finding 1/{len(chosen)}" and steps[-1] == "findings drafted"
     assert "(in Arabic)" in llm.sent[0][1]["content"] and f"[{first.paragraph}]" in llm.sent[0][1]["content"]

@@ -1,17 +1,20 @@
 """Mutated PDFs, HTML and text: every file is read or refused with one LoadError, fast, never a crash."""
+
 import random
 import time
 
 import pytest
 
-from assistant.ingest.cleaning import clean
 from assistant.errors import LoadError
+from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders import load_file
 from tests.conftest import FIXTURES, SEED
 
-HTML = ("<html><head><title>تقرير</title></head><body><article><h1>تقرير</h1>"
-        + "".join(f"<p>فقرة {i} عن الأمن الأوروبي والضمانات الأمنية لأوكرانيا والعقوبات على روسيا.</p>" for i in range(20))
-        + "</article></body></html>").encode()
+HTML = (
+    "<html><head><title>تقرير</title></head><body><article><h1>تقرير</h1>"
+    + "".join(f"<p>فقرة {i} عن الأمن الأوروبي والضمانات الأمنية لأوكرانيا والعقوبات على روسيا.</p>" for i in range(20))
+    + "</article></body></html>"
+).encode()
 
 
 def _mutate(data: bytes, rng: random.Random) -> bytes:
@@ -24,14 +27,16 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
         elif op < 0.6:
             b[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 64)))
         elif op < 0.8 and b:
-            del b[pos:pos + rng.randint(1, 256)]
+            del b[pos : pos + rng.randint(1, 256)]
         else:
             b = b[: rng.randint(0, len(b))]
     return bytes(b)
 
 
-@pytest.mark.parametrize("source,suffix", [
-    (FIXTURES / "arabic.pdf", ".pdf"), (FIXTURES / "english.pdf", ".pdf"), (None, ".html"), (SEED, ".txt")])
+@pytest.mark.parametrize(
+    "source,suffix",
+    [(FIXTURES / "arabic.pdf", ".pdf"), (FIXTURES / "english.pdf", ".pdf"), (None, ".html"), (SEED, ".txt")],
+)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_mutated_files_fail_cleanly(tmp_path, source, suffix, seed):
     rng = random.Random(seed * 1000 + len(suffix) + (0 if source is None else len(source.name)))

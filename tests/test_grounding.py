@@ -3,8 +3,10 @@ from hypothesis import strategies as st
 
 from assistant.answer.grounding import best_quote, parse_claims, verify
 
-PASSAGE = ("تجلى هذا في الرابع من سبتمبر 2025 بعد مداولات تحالف الراغبين. وكانت الرسالة الأهم من الرئيس "
-           "الفرنسي، إيمانويل ماكرون، أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.")
+PASSAGE = (
+    "تجلى هذا في الرابع من سبتمبر 2025 بعد مداولات تحالف الراغبين. وكانت الرسالة الأهم من الرئيس "
+    "الفرنسي، إيمانويل ماكرون، أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية."
+)
 
 
 def test_parse_markers_of_every_shape():
@@ -38,7 +40,9 @@ def test_verify_rejects_unrelated_sentence():
 
 
 def test_verify_rejects_latin_name_not_in_passage():
-    assert "Biden" in (verify("Macron said 26 countries committed, Biden agreed", "Macron said 26 countries committed") or "")
+    assert "Biden" in (
+        verify("Macron said 26 countries committed, Biden agreed", "Macron said 26 countries committed") or ""
+    )
 
 
 def test_best_quote_finds_the_supporting_sentence():
@@ -55,12 +59,15 @@ def test_parser_never_crashes_and_numbers_are_ints(s):
 
 
 # ---------------------------------------------------------------- the cross-language Verifier
-SOURCE_AR = ("قال الرئيس الفرنسي ماكرون إن 26 دولة التزمت بإرسال قوات إلى أوكرانيا. "
-             "ولم توافق بولندا على إرسال جنود، وقدّر التقرير الكلفة بنحو 40 ألف يورو.")
+SOURCE_AR = (
+    "قال الرئيس الفرنسي ماكرون إن 26 دولة التزمت بإرسال قوات إلى أوكرانيا. "
+    "ولم توافق بولندا على إرسال جنود، وقدّر التقرير الكلفة بنحو 40 ألف يورو."
+)
 
 
 def test_verifier_accepts_english_over_arabic_with_names_and_numbers():
     from assistant.answer.grounding import Verifier
+
     v = Verifier()
     assert v.check("Macron said 26 countries committed to sending forces to Ukraine.", SOURCE_AR) is None
     assert v.check("ماكرون قال إن 26 دولة التزمت بإرسال قوات.", SOURCE_AR) is None
@@ -68,6 +75,7 @@ def test_verifier_accepts_english_over_arabic_with_names_and_numbers():
 
 def test_verifier_catches_changed_number_swapped_name_and_added_negation():
     from assistant.answer.grounding import Verifier
+
     v = Verifier()
     assert "numbers" in v.check("Macron said 28 countries committed to sending forces.", SOURCE_AR)
     assert "names" in v.check("Scholz said 26 countries committed to sending forces.", SOURCE_AR)
@@ -76,6 +84,7 @@ def test_verifier_catches_changed_number_swapped_name_and_added_negation():
 
 def test_verifier_negation_in_the_source_only_counts_when_it_is_about_the_sentence():
     from assistant.answer.grounding import Verifier
+
     v = Verifier()
     src = "لم يحضر الوزير الجلسة التي أقر فيها البرلمان الموازنة الجديدة."
     assert v.check("أقر البرلمان الموازنة الجديدة.", src) is None  # the negation is about the minister
@@ -85,6 +94,7 @@ def test_verifier_negation_in_the_source_only_counts_when_it_is_about_the_senten
 
 def test_verifier_reads_a_name_phrase_as_one_name_and_spaced_thousands():
     from assistant.answer.grounding import Verifier, number_facts
+
     src = "أعلنت الجمعية الملكية في إدنبرة أن نحو 40 ألف شخص شاركوا."
     assert Verifier().check("The Royal Society of Edinburgh said about 40 thousand people took part.", src) is None
     assert "40000" in number_facts("about 40, 000 people")[0]
@@ -106,6 +116,7 @@ def test_calibrated_cosine_floors_apply_only_to_the_embedder_they_were_fitted_fo
 
 def test_nominal_and_quoted_negations_do_not_make_a_statement_negative():
     from assistant.answer.grounding import negations, negative
+
     assert not negative("أشار التقرير إلى عدم المساواة في الدخل بين المناطق.")  # "inequality"
     assert not negative('يُخرج الجهاز الجواب ("نعم" أو "لا") بعد أن يتوقف.')  # the word "no", quoted
     assert negative("لم تلتزم بولندا بإرسال جنود.")
@@ -117,8 +128,10 @@ def test_across_scripts_the_negation_is_read_in_the_clause_the_sentence_is_about
 
     from assistant.answer.grounding import Verifier
 
-    src = ("نظرًا لأن الملابس اليومية من العصور السابقة لم تنج عبر الزمن، فإن أغلبية المجموعة تتكون من "
-           "ملابس أنيقة صُنعت للمناسبات الخاصة.")
+    src = (
+        "نظرًا لأن الملابس اليومية من العصور السابقة لم تنج عبر الزمن، فإن أغلبية المجموعة تتكون من "
+        "ملابس أنيقة صُنعت للمناسبات الخاصة."
+    )
     words = {"clothes": 0, "ملابس": 0, "collection": 1, "المجموعه": 1, "survive": 2, "تنج": 2}
 
     def embed(texts):  # a bag of shared concepts: enough to tell which clause a sentence is about
@@ -146,6 +159,7 @@ def test_an_english_statement_over_arabic_quotes_the_arabic_sentence_it_rests_on
 
     def embed(texts):
         from assistant.text.arabic import normalize
+
         rows = np.zeros((len(texts), 3))
         for i, t in enumerate(texts):
             for w, k in concepts.items():
@@ -153,10 +167,11 @@ def test_an_english_statement_over_arabic_quotes_the_arabic_sentence_it_rests_on
         return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
 
     v = Verifier(embed=embed)
-    kept, _ = verify_claims([Claim("Macron said twenty-six countries committed troops.", (1,))], {1: src},
-                            check=v.check, locate=v.locate)
-    (_, [support]), = kept
-    assert src[support.start:support.end].startswith("وقال ماكرون إن 26 دولة")
+    kept, _ = verify_claims(
+        [Claim("Macron said twenty-six countries committed troops.", (1,))], {1: src}, check=v.check, locate=v.locate
+    )
+    ((_, [support]),) = kept
+    assert src[support.start : support.end].startswith("وقال ماكرون إن 26 دولة")
     # Without meaning to go by, the numbers lead: the sentence with 26 is quoted, not the shortest one.
     s, e = Verifier().locate("Macron said 26 countries committed troops.", src)
     assert "26" in src[s:e]

@@ -10,7 +10,7 @@ from assistant.errors import DocumentNotFound, IndexLockedError, IndexMismatchEr
 from assistant.models.embedder import HashEmbedder
 from assistant.store import Index
 
-ART1 = "تحالف الراغبين\n\nأكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية إلى أوكرانيا بعد وقف إطلاق النار.\n"
+ART1 = "تحالف الراغبين\n\nأكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية إلى أوكرانيا بعد وقف إطلاق النار.\n"  # noqa: E501
 ART2 = "سوق الطاقة\n\nحصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي خلال عام واحد وفق التقرير.\n"
 
 
@@ -84,8 +84,9 @@ def test_bad_files_fail_alone(fake_assistant, tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 10)
     (tmp_path / "trunc.pdf").write_bytes((FIXTURES / "truncated.pdf").read_bytes())
-    r = a.ingest([good, tmp_path / "empty.txt", tmp_path / "blob.txt", tmp_path / "trunc.pdf",
-                  tmp_path / "missing.txt"])
+    r = a.ingest(
+        [good, tmp_path / "empty.txt", tmp_path / "blob.txt", tmp_path / "trunc.pdf", tmp_path / "missing.txt"]
+    )
     assert r.added == 1
     errors = {os.path.basename(f["path"]): f["error"] for f in r.failed}
     assert set(errors) == {"empty.txt", "blob.txt", "trunc.pdf", "missing.txt"}
@@ -298,8 +299,9 @@ def test_export_import_round_trips_between_stores(fake_assistant, tmp_path, back
     from assistant.store.transfer import export_index, import_index
 
     src = fake_assistant(data_dir=tmp_path / "src", vector_store="faiss")
-    src.ingest([_write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2),
-                _write(tmp_path / "copy.txt", ART1)])
+    src.ingest(
+        [_write(tmp_path / "a.txt", ART1), _write(tmp_path / "b.txt", ART2), _write(tmp_path / "copy.txt", ART1)]
+    )
     meta = export_index(src.index, tmp_path / "one.aidx")
     assert (meta["documents"], meta["embedder"]) == (2, "hash-64")
 
@@ -313,8 +315,9 @@ def test_export_import_round_trips_between_stores(fake_assistant, tmp_path, back
     assert sorted(dst.index.paths_of(doc)) == sorted(src.index.paths_of(doc))
     for q in ("كم دولة التزمت بإرسال جنود", "مبيعات الوقود", "Ukraine"):
         for retriever in ("dense", "bm25", "hybrid"):
-            assert ([h.chunk.chunk_id for h in dst.search(q, k=3, retriever=retriever)]
-                    == [h.chunk.chunk_id for h in src.search(q, k=3, retriever=retriever)]), (q, retriever)
+            assert [h.chunk.chunk_id for h in dst.search(q, k=3, retriever=retriever)] == [
+                h.chunk.chunk_id for h in src.search(q, k=3, retriever=retriever)
+            ], (q, retriever)
     assert import_index(dst.index, tmp_path / "one.aidx")["documents_skipped"] == 2  # idempotent
 
     export_index(dst.index, tmp_path / "two.aidx")
@@ -350,8 +353,7 @@ def test_a_collection_is_never_shared_by_two_indexes(fake_assistant, tmp_path):
     b = fake_assistant(data_dir=tmp_path / "two", vector_store="milvus", milvus_uri=uri)
     with pytest.raises(IndexMismatchError, match="already holds .* chunks of another index"):
         b.documents()
-    c = fake_assistant(data_dir=tmp_path / "one", vector_store="milvus", milvus_uri=uri,
-                       milvus_collection="other")
+    c = fake_assistant(data_dir=tmp_path / "one", vector_store="milvus", milvus_uri=uri, milvus_collection="other")
     with pytest.raises(IndexMismatchError, match="collection 'article_chunks'"):
         c.documents()
     assert len(a.documents()) == 1 and a.index.check() == []  # the first index is untouched

@@ -1,4 +1,5 @@
 """Archive-scale ingestion: clutter-wrapped copies, a folder of bad files, and kills mid-ingest."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,12 @@ from assistant.ingest.loaders import load_file
 from tests.conftest import FIXTURES, ROOT, SHARED
 
 ANT = SHARED / "ant"
-HEADER = ["الرئيسية | أخبار | سياسة | اقتصاد | رياضة", "تابعنا على تويتر", "الإشتراك في نشرتنا الإخبارية المجانية",
-          "الأكثر قراءة"]
+HEADER = [
+    "الرئيسية | أخبار | سياسة | اقتصاد | رياضة",
+    "تابعنا على تويتر",
+    "الإشتراك في نشرتنا الإخبارية المجانية",
+    "الأكثر قراءة",
+]
 FOOTER = ["شارك هذا المقال", "جميع الحقوق محفوظة © 2018", "تابعنا على فيسبوك", "جاري التحميل ... جاري التحميل ..."]
 
 
@@ -31,7 +36,7 @@ def ant_files(n: int) -> list[Path]:
 def scraped_copy(src: Path, dest: Path, variant: int) -> None:
     """The same article as a scraper would save it from a web page, clutter and all."""
     loaded = load_file(src)
-    lines = HEADER[variant % 2:] + ["", loaded.title or "", "", "فبراير 18, 2018", "", loaded.title or "", ""]
+    lines = HEADER[variant % 2 :] + ["", loaded.title or "", "", "فبراير 18, 2018", "", loaded.title or "", ""]
     lines += [p for p in loaded.text.split("\n") if p.strip()] + [""] + FOOTER[: 2 + variant % 3]
     dest.write_text("\n\n".join(lines), encoding="utf-8")
 
@@ -111,8 +116,13 @@ def test_killed_ingest_leaves_a_consistent_index_with_every_committed_document(t
     folder.mkdir()
     for f in ant_files(400):
         shutil.copy(f, folder / f.name)
-    env = {**os.environ, "ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none",
-           "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "ASSISTANT_EMBEDDER": "hash-64",
+        "ASSISTANT_LLM_BACKEND": "none",
+        "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"),
+        "PYTHONPATH": str(ROOT),
+    }
     emb = HashEmbedder()
     rng = random.Random(7)
     kills, data, committed = 0, tmp_path / "index-0", set()
@@ -120,8 +130,9 @@ def test_killed_ingest_leaves_a_consistent_index_with_every_committed_document(t
     for attempt in range(want * 3):
         if kills >= want:
             break
-        proc = subprocess.Popen([sys.executable, "-c", KILLER, str(data), str(folder)], stdout=subprocess.PIPE,
-                                text=True, env=env, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLER, str(data), str(folder)], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        )
         time.sleep(rng.uniform(0.3, 3.0))
         killed = proc.poll() is None
         if killed:
@@ -143,8 +154,14 @@ def test_killed_ingest_leaves_a_consistent_index_with_every_committed_document(t
     from tests.test_reliability import _record
 
     _record("killed ingest", {"kills": kills, "attempts": attempt + 1, "inconsistent": 0, "lost_committed": 0})
-    done = subprocess.run([sys.executable, "-c", KILLER, str(data), str(folder)], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, str(data), str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert "DONE" in done.stdout, done.stderr
     idx = Index.open(data, emb.model_id, emb.dim, 320)
     assert idx.check() == [] and idx.counts()[0] == len({d["doc_id"] for d in idx.documents()})

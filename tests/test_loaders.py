@@ -5,17 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from assistant.text.arabic import normalize
-from assistant.ingest.cleaning import clean
 from assistant.errors import LoadError
+from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders import load_file
+from assistant.text.arabic import normalize
 from tests.conftest import FIXTURES
 
-ARTICLE = "العنوان: تحالف الراغبين\n\nأكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.\n\nحصلت روسيا على 1.1 مليار يورو.\n"
+ARTICLE = "العنوان: تحالف الراغبين\n\nأكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.\n\nحصلت روسيا على 1.1 مليار يورو.\n"  # noqa: E501
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16", b""),
-                                          ("utf-16-le", b""), ("cp1256", b"")])
+@pytest.mark.parametrize(
+    "encoding,bom", [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16", b""), ("utf-16-le", b""), ("cp1256", b"")]
+)
 def test_same_article_in_each_encoding_gives_identical_clean_text(tmp_path, encoding, bom):
     ref = clean(load_file(_write(tmp_path / "ref.txt", ARTICLE.encode("utf-8"))), "x").text
     f = _write(tmp_path / f"a-{encoding}.txt", bom + ARTICLE.encode(encoding))
@@ -65,11 +66,15 @@ def test_markdown_headings(tmp_path):
 
 
 def test_html_main_text_and_metadata(tmp_path):
-    body = "".join(f"<p>هذه الفقرة رقم {i} من نص المقال عن الأمن الأوروبي وضمانات أوكرانيا والتحالف.</p>" for i in range(8))
-    html = (f"<html><head><title>تحالف الراغبين</title><meta name='author' content='مركز الدراسات'>"
-            f"<meta property='article:published_time' content='2025-09-05'></head><body>"
-            f"<nav><a href='/'>الرئيسية</a> <a href='/x'>اتصل بنا</a></nav><article><h1>تحالف الراغبين</h1>"
-            f"<h2>الخلاف الأوروبي</h2>{body}</article><footer>جميع الحقوق محفوظة</footer></body></html>")
+    body = "".join(
+        f"<p>هذه الفقرة رقم {i} من نص المقال عن الأمن الأوروبي وضمانات أوكرانيا والتحالف.</p>" for i in range(8)
+    )
+    html = (
+        f"<html><head><title>تحالف الراغبين</title><meta name='author' content='مركز الدراسات'>"
+        f"<meta property='article:published_time' content='2025-09-05'></head><body>"
+        f"<nav><a href='/'>الرئيسية</a> <a href='/x'>اتصل بنا</a></nav><article><h1>تحالف الراغبين</h1>"
+        f"<h2>الخلاف الأوروبي</h2>{body}</article><footer>جميع الحقوق محفوظة</footer></body></html>"
+    )
     loaded = load_file(_write(tmp_path / "page.html", html.encode()))
     doc = clean(loaded, "page.html")
     assert doc.title == "تحالف الراغبين"
@@ -113,11 +118,14 @@ def test_english_pdf_pages_and_wrapped_lines():
     assert doc.page_at(doc.text.index("Page 3.")) == 3
 
 
-@pytest.mark.parametrize("name,message", [
-    ("truncated.pdf", "corrupt or truncated PDF"),
-    ("encrypted.pdf", "encrypted PDF"),
-    ("image-only.pdf", "no text layer: scanned or image-only PDF, OCR not supported"),
-])
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("truncated.pdf", "corrupt or truncated PDF"),
+        ("encrypted.pdf", "encrypted PDF"),
+        ("image-only.pdf", "no text layer: scanned or image-only PDF, OCR not supported"),
+    ],
+)
 def test_bad_pdfs_get_specific_errors(tmp_path, name, message):
     f = tmp_path / name
     shutil.copy(FIXTURES / name, f)

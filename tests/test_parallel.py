@@ -1,4 +1,5 @@
 """Embedding in worker processes gives the results of one process."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,10 @@ import pytest
 from assistant.models.embedder import HashEmbedder
 from assistant.models.parallel import ParallelEmbedder
 
-TEXTS = [f"الفقرة {i}: أكد ماكرون أن {i} دولة التزمت بإرسال جنود إلى أوكرانيا" + " وقف إطلاق النار" * (i % 7)
-         for i in range(150)]
+TEXTS = [
+    f"الفقرة {i}: أكد ماكرون أن {i} دولة التزمت بإرسال جنود إلى أوكرانيا" + " وقف إطلاق النار" * (i % 7)
+    for i in range(150)
+]
 
 
 def test_parallel_hash_embedder_equals_one_process():
@@ -28,11 +31,18 @@ def test_ingest_with_workers_matches_one_process(tmp_path, seed_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for i in range(30):  # 150 paragraphs: enough to go to the workers
-        (corpus / f"{i:02d}.txt").write_text(f"مقال {i}\n\n" + "\n\n".join(TEXTS[5 * i:5 * i + 5]), encoding="utf-8")
+        (corpus / f"{i:02d}.txt").write_text(f"مقال {i}\n\n" + "\n\n".join(TEXTS[5 * i : 5 * i + 5]), encoding="utf-8")
     results = []
     for workers in (1, 2):
-        a = Assistant(load_settings(embedder="hash-64", embed_workers=workers, data_dir=tmp_path / f"w{workers}",
-                                    llm_backend="none", model_cache=tmp_path / "models"))
+        a = Assistant(
+            load_settings(
+                embedder="hash-64",
+                embed_workers=workers,
+                data_dir=tmp_path / f"w{workers}",
+                llm_backend="none",
+                model_cache=tmp_path / "models",
+            )
+        )
         assert type(a.embedder).__name__ == ("ParallelEmbedder" if workers > 1 else "HashEmbedder")
         a.ingest([seed_path, corpus])
         hits = a.search("كم دولة التزمت بإرسال جنود", k=5)

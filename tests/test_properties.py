@@ -1,15 +1,18 @@
 """Property-based tests: whatever the input, the clever pure functions keep their promises."""
+
 import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.text.arabic import analyze, normalize, split_sentences
 from assistant.answer.grounding import parse_claims
 from assistant.records import Chunk, Hit
+from assistant.text.arabic import analyze, normalize, split_sentences
 
-ARABICISH = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةىًٌٍَُِّْـ؟،؛.!? \n0123456789٠١٢٣abcXYZ\u200f\u200b")),
-                    max_size=300)
+ARABICISH = st.text(
+    alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةىًٌٍَُِّْـ؟،؛.!? \n0123456789٠١٢٣abcXYZ\u200f\u200b")),
+    max_size=300,
+)
 ANY = st.text(max_size=300)
 
 
@@ -39,8 +42,31 @@ def test_analyze_never_crashes_and_yields_nonempty_tokens(s):
     assert all(t for t in analyze(s))
 
 
-MARKERS = st.sampled_from(["[", "]", "[1]", "[2]", "[99]", "[0]", "[1,2]", "[1،3]", "【1】", "[١]", "[٢]", "[-1]",
-                           "[1-2]", "[ 2 ]", "[[1]]", " ", ".", "؟", "26 دولة", "Macron", "\n"])
+MARKERS = st.sampled_from(
+    [
+        "[",
+        "]",
+        "[1]",
+        "[2]",
+        "[99]",
+        "[0]",
+        "[1,2]",
+        "[1،3]",
+        "【1】",
+        "[١]",
+        "[٢]",
+        "[-1]",
+        "[1-2]",
+        "[ 2 ]",
+        "[[1]]",
+        " ",
+        ".",
+        "؟",
+        "26 دولة",
+        "Macron",
+        "\n",
+    ]
+)
 
 
 def _hit(n: int, text: str) -> Hit:
@@ -62,7 +88,7 @@ def test_verifier_never_shows_a_citation_to_a_passage_not_given(parts, n_passage
     assert draft.answer.citations
     for c in draft.answer.citations:
         assert c.chunk_id in {s.hit.chunk.chunk_id for s in sources}
-        assert c.quote == text[c.start:c.end]
+        assert c.quote == text[c.start : c.end]
     assert all(1 <= int(m) <= len(draft.answer.citations) for m in re.findall(r"\[(\d+)\]", draft.answer.answer))
 
 

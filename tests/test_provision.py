@@ -1,4 +1,5 @@
 """Bundled models from registry part packages, and the tuned fusion's rules — fast, with tiny fake parts."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,10 +17,20 @@ SLICES = [b"GGUF" + bytes(range(60)), "شرائح النموذج".encode() * 7, 
 
 def _model(slices: list[bytes], name: str = "tiny") -> BundledModel:
     whole = b"".join(slices)
-    parts = tuple(Part(f"tiny-part{i}", "0.1.0", f"tiny_part{i}/data/part{i:02d}.bin", len(s),
-                       hashlib.sha256(s).hexdigest()) for i, s in enumerate(slices, 1))
-    return BundledModel(name=name, kind="llm", filename=f"{name}.gguf", size=len(whole),
-                        sha256=hashlib.sha256(whole).hexdigest(), parts=parts, description="", licence="")
+    parts = tuple(
+        Part(f"tiny-part{i}", "0.1.0", f"tiny_part{i}/data/part{i:02d}.bin", len(s), hashlib.sha256(s).hexdigest())
+        for i, s in enumerate(slices, 1)
+    )
+    return BundledModel(
+        name=name,
+        kind="llm",
+        filename=f"{name}.gguf",
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
+        parts=parts,
+        description="",
+        licence="",
+    )
 
 
 def _wheels(cache: Path, model: BundledModel, slices: list[bytes]) -> None:

@@ -1,4 +1,5 @@
 """Question types, answer cues and names across scripts: the scorer's pure features, both languages."""
+
 import pytest
 
 from assistant.answer.grounding import neutralize_markers, parse_claims
@@ -12,27 +13,30 @@ from assistant.text.questions import (
 )
 
 
-@pytest.mark.parametrize("question, qtype", [
-    ("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "count"),
-    ("ما عدد الدول التي التزمت بإرسال جنود؟", "count"),
-    ("How many countries committed troops?", "count"),
-    ("ما نسبة تأييد البولنديين لانضمام أوكرانيا إلى الاتحاد الأوروبي؟", "percent"),
-    ("What percentage of Poles support Ukraine joining the EU?", "percent"),
-    ("متى عقد اجتماع تحالف الراغبين؟", "date"),
-    ("في أي عام وقعت مذكرة بودابست؟", "date"),
-    ("When did the coalition meet in Paris?", "date"),
-    ("من هو الأمين العام لحلف الناتو؟", "person"),
-    ("Who is the secretary general of NATO?", "person"),
-    ("أين عقدت قمة الدفاع؟", "place"),
-    ("Where was the defence summit held?", "place"),
-    ("ما هي الركائز الثلاث التي يرتكز عليها السيناريو؟", "list"),
-    ("What are the three pillars of the scenario?", "list"),
-    ("لماذا يتجنب ترامب المواجهة مع روسيا؟", "reason"),
-    ("Why does Trump avoid a confrontation with Russia?", "reason"),
-    ("هل استبعدت بولندا إرسال قوات برية؟", "yesno"),
-    ("Did Poland rule out sending ground troops?", "yesno"),
-    ("ما موقف ميرز من إرسال القوات؟", "other"),
-])
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        ("كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "count"),
+        ("ما عدد الدول التي التزمت بإرسال جنود؟", "count"),
+        ("How many countries committed troops?", "count"),
+        ("ما نسبة تأييد البولنديين لانضمام أوكرانيا إلى الاتحاد الأوروبي؟", "percent"),
+        ("What percentage of Poles support Ukraine joining the EU?", "percent"),
+        ("متى عقد اجتماع تحالف الراغبين؟", "date"),
+        ("في أي عام وقعت مذكرة بودابست؟", "date"),
+        ("When did the coalition meet in Paris?", "date"),
+        ("من هو الأمين العام لحلف الناتو؟", "person"),
+        ("Who is the secretary general of NATO?", "person"),
+        ("أين عقدت قمة الدفاع؟", "place"),
+        ("Where was the defence summit held?", "place"),
+        ("ما هي الركائز الثلاث التي يرتكز عليها السيناريو؟", "list"),
+        ("What are the three pillars of the scenario?", "list"),
+        ("لماذا يتجنب ترامب المواجهة مع روسيا؟", "reason"),
+        ("Why does Trump avoid a confrontation with Russia?", "reason"),
+        ("هل استبعدت بولندا إرسال قوات برية؟", "yesno"),
+        ("Did Poland rule out sending ground troops?", "yesno"),
+        ("ما موقف ميرز من إرسال القوات؟", "other"),
+    ],
+)
 def test_question_types_in_both_languages(question, qtype):
     assert question_type(question) == qtype
 
@@ -59,14 +63,25 @@ def test_type_match_only_for_types_that_want_a_cue():
 
 def test_latin_names_across_scripts():
     assert latin_names("Did Macron say that Poland and NATO agreed?") == ["Macron", "Poland", "NATO"]
-    for en, ar in [("Macron", "قال ماكرون إن"), ("Panthers", "دفاع البانثرز"), ("Stockholm", "في ستوكهولم"),
-                   ("Tesla", "نيكولا تسلا"), ("Merz", "المستشار ميرز")]:
+    for en, ar in [
+        ("Macron", "قال ماكرون إن"),
+        ("Panthers", "دفاع البانثرز"),
+        ("Stockholm", "في ستوكهولم"),
+        ("Tesla", "نيكولا تسلا"),
+        ("Merz", "المستشار ميرز"),
+    ]:
         assert name_found(en, ar), (en, ar)
     assert not name_found("Macron", "مركز الدراسات")
     # transliterations that need more than the consonant skeleton
-    for en, ar in [("Obama", "قال أوباما"), ("Kenya", "في كينيا"), ("Charles", "الأمير تشارلز"),
-                   ("Angeles", "لوس أنجلوس"), ("Edinburgh", "جامعة إدنبرة"), ("Milanovic", "الاقتصادي ميلانوفيتش"),
-                   ("African", "القارة الأفريقية")]:
+    for en, ar in [
+        ("Obama", "قال أوباما"),
+        ("Kenya", "في كينيا"),
+        ("Charles", "الأمير تشارلز"),
+        ("Angeles", "لوس أنجلوس"),
+        ("Edinburgh", "جامعة إدنبرة"),
+        ("Milanovic", "الاقتصادي ميلانوفيتش"),
+        ("African", "القارة الأفريقية"),
+    ]:
         assert name_found(en, ar), (en, ar)
     # a two-consonant name must be a whole word's skeleton, and not a short function word's
     assert not name_found("Kenya", "كان هناك اتفاق")
@@ -76,22 +91,43 @@ def test_latin_names_across_scripts():
 
 def test_countries_and_peoples_are_translated_not_transliterated():
     from assistant.text.questions import nation_found, phrase_found
-    for en, ar in [("Poles", "أيد 51% من البولنديين"), ("Polish", "قالت الحكومة البولندية"), ("Poland", "بولندا"),
-                   ("Russians", "قال الروس"), ("French", "الرئيس الفرنسي"), ("Germans", "الألمان"),
-                   ("German", "المستشار الألماني"), ("Egyptian", "الجيش المصري"), ("Saudi", "السعودية"),
-                   ("Chinese", "الصينيون"), ("British", "البريطانيين"), ("Turkish", "الخارجية التركية"),
-                   ("Kurdish", "القوات الكردية"), ("Iranians", "والإيرانيين"), ("European", "للاتحاد الأوروبي"),
-                   ("Syrians", "اللاجئين السوريين"), ("Korea", "بين الكوريتين")]:
+
+    for en, ar in [
+        ("Poles", "أيد 51% من البولنديين"),
+        ("Polish", "قالت الحكومة البولندية"),
+        ("Poland", "بولندا"),
+        ("Russians", "قال الروس"),
+        ("French", "الرئيس الفرنسي"),
+        ("Germans", "الألمان"),
+        ("German", "المستشار الألماني"),
+        ("Egyptian", "الجيش المصري"),
+        ("Saudi", "السعودية"),
+        ("Chinese", "الصينيون"),
+        ("British", "البريطانيين"),
+        ("Turkish", "الخارجية التركية"),
+        ("Kurdish", "القوات الكردية"),
+        ("Iranians", "والإيرانيين"),
+        ("European", "للاتحاد الأوروبي"),
+        ("Syrians", "اللاجئين السوريين"),
+        ("Korea", "بين الكوريتين"),
+    ]:
         assert nation_found(en, ar), (en, ar)
         assert phrase_found(en, ar), (en, ar)  # the verifier's test
     # the stem must end the word or take a nisba ending: a bank is not Egypt, focus is not Turkey
-    for en, ar in [("Egypt", "المصرف المركزي"), ("Turkish", "التركيز على الأمن"), ("Arabic", "عربات القطار"),
-                   ("Poles", "روسيا"), ("Indian", "الهندسة"), ("Qatar", "القطران")]:
+    for en, ar in [
+        ("Egypt", "المصرف المركزي"),
+        ("Turkish", "التركيز على الأمن"),
+        ("Arabic", "عربات القطار"),
+        ("Poles", "روسيا"),
+        ("Indian", "الهندسة"),
+        ("Qatar", "القطران"),
+    ]:
         assert nation_found(en, ar) is False, (en, ar)
     assert nation_found("Macron", "ماكرون") is None  # not a country: the transliteration test decides
     assert not name_found("Poles", "البولنديين")  # the scorer's test is the skeleton's alone
     # The verifier keeps a right English answer about the Poles and still drops one about the French.
     from assistant.answer.grounding import Verifier
+
     src = "أظهر استطلاع أن 51% من البولنديين أيدوا انضمام أوكرانيا إلى الاتحاد الأوروبي."
     assert Verifier().check("51% of Poles supported Ukraine joining the EU.", src) is None
     assert "names not in the cited passage: French" in Verifier().check("51% of French supported Ukraine.", src)
@@ -99,12 +135,14 @@ def test_countries_and_peoples_are_translated_not_transliterated():
 
 def test_name_phrases_group_capitalised_runs():
     from assistant.text.questions import latin_name_phrases
+
     text = "The Royal Society of Edinburgh said on Monday that Obama met Trump in Los Angeles."
     assert latin_name_phrases(text) == ["The Royal Society of Edinburgh", "Obama", "Trump", "Los Angeles"]
 
 
 def test_a_name_phrase_needs_its_names_but_not_its_translated_words():
     from assistant.text.questions import phrase_found
+
     src = "درس العلماء أحافير سجيل بورجس، ووصفت الجمعية الملكية في إدنبرة نتائجهم، ولعب فريق لوس أنجلوس كليبرز."
     assert phrase_found("Royal Society of Edinburgh", src)  # Royal and Society are translated
     assert phrase_found("Los Angeles Clippers", src)

@@ -1,31 +1,76 @@
 """The reader: training pairs from SQuAD data, the shipped delta and its checks, a tiny training run."""
+
 from __future__ import annotations
 
 import json
-
-import numpy as np
-import pytest
 
 from assistant.evaluation.datasets import load_squad
 from assistant.evaluation.splits import part
 from assistant.training.reader_pairs import build_pairs, holds_answer, questions_of, sentences
 
-PARA_1 = ("أعلنت فرنسا أن 26 دولة التزمت بإرسال جنود ضمن قوة أمنية. وقالت بولندا إنها لن ترسل قوات برية. "
-          "وعقد الاجتماع في باريس يوم الخميس.")
+PARA_1 = (
+    "أعلنت فرنسا أن 26 دولة التزمت بإرسال جنود ضمن قوة أمنية. وقالت بولندا إنها لن ترسل قوات برية. "
+    "وعقد الاجتماع في باريس يوم الخميس."
+)
 PARA_2 = "استضافت لندن اجتماعا آخر للحلفاء. وناقش الوزراء العقوبات على روسيا وتمويل الجيش الأوكراني."
 PARA_3 = "تقع مدينة حلب في شمال سوريا. وهي من أقدم المدن المأهولة في العالم."
 
 
 def squad(tmp_path):
-    data = {"data": [
-        {"title": "قوة", "paragraphs": [{"context": PARA_1, "qas": [
-            {"id": "q1", "question": "كم دولة التزمت بإرسال جنود؟", "answers": [{"text": "26 دولة", "answer_start": 15}]},
-            {"id": "q2", "question": "أين عقد الاجتماع؟", "answers": [{"text": "باريس", "answer_start": 0}]}]}]},
-        {"title": "لندن", "paragraphs": [{"context": PARA_2, "qas": [
-            {"id": "q3", "question": "ماذا ناقش الوزراء في لندن؟", "answers": [{"text": "العقوبات على روسيا", "answer_start": 0}]}]}]},
-        {"title": "حلب", "paragraphs": [{"context": PARA_3, "qas": [
-            {"id": "q4", "question": "أين تقع حلب؟", "answers": [{"text": "شمال سوريا", "answer_start": 0}]}]}]},
-    ]}
+    data = {
+        "data": [
+            {
+                "title": "قوة",
+                "paragraphs": [
+                    {
+                        "context": PARA_1,
+                        "qas": [
+                            {
+                                "id": "q1",
+                                "question": "كم دولة التزمت بإرسال جنود؟",
+                                "answers": [{"text": "26 دولة", "answer_start": 15}],
+                            },
+                            {
+                                "id": "q2",
+                                "question": "أين عقد الاجتماع؟",
+                                "answers": [{"text": "باريس", "answer_start": 0}],
+                            },
+                        ],
+                    }
+                ],
+            },
+            {
+                "title": "لندن",
+                "paragraphs": [
+                    {
+                        "context": PARA_2,
+                        "qas": [
+                            {
+                                "id": "q3",
+                                "question": "ماذا ناقش الوزراء في لندن؟",
+                                "answers": [{"text": "العقوبات على روسيا", "answer_start": 0}],
+                            }
+                        ],
+                    }
+                ],
+            },
+            {
+                "title": "حلب",
+                "paragraphs": [
+                    {
+                        "context": PARA_3,
+                        "qas": [
+                            {
+                                "id": "q4",
+                                "question": "أين تقع حلب؟",
+                                "answers": [{"text": "شمال سوريا", "answer_start": 0}],
+                            }
+                        ],
+                    }
+                ],
+            },
+        ]
+    }
     path = tmp_path / "tiny.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return load_squad(path)

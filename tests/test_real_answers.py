@@ -1,6 +1,7 @@
 """The answer step with the real embedder and the shipped scorer: the seed article among 100 ANT news
 articles, twelve questions written for it (counts, percentages per country and group, a list, names,
 dates, three in English, three the archive cannot answer) — each answered right, or abstained on."""
+
 from __future__ import annotations
 
 import pytest
@@ -47,8 +48,13 @@ def archive(tmp_path_factory, real_embedder, seed_path):
 KNOWN_MISSES = {"ما هي عاصمة جزر القمر؟": "a distractor's قمر صناعي (satellite) sentence is quoted"}
 
 
-@pytest.mark.parametrize("question", [pytest.param(q, marks=pytest.mark.xfail(reason=KNOWN_MISSES[q], strict=True))
-                                      if q in KNOWN_MISSES else q for q in QUESTIONS])
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param(q, marks=pytest.mark.xfail(reason=KNOWN_MISSES[q], strict=True)) if q in KNOWN_MISSES else q
+        for q in QUESTIONS
+    ],
+)
 def test_each_question_is_answered_right_or_abstained_on(archive, question):
     want = QUESTIONS[question]
     ans = archive.ask(question, mode="extractive")
@@ -60,4 +66,4 @@ def test_each_question_is_answered_right_or_abstained_on(archive, question):
     assert want in quotes, quotes
     for c in ans.citations:  # every quote is where it says it is
         doc = archive.index.get_document(c.doc_id)
-        assert doc.text[c.start:c.end] == c.quote
+        assert doc.text[c.start : c.end] == c.quote

@@ -1,5 +1,6 @@
 """The real GGUFs through llama-cpp-python: the default instruction-tuned model assembled from its part
 packages (a handful of generations: a few seconds each), and the small base model for plumbing."""
+
 from __future__ import annotations
 
 import json
@@ -13,11 +14,13 @@ from tests.conftest import free_port, serving
 
 pytestmark = pytest.mark.real
 
-ARTICLE = ("ضمانات أمنية لأوكرانيا\n\n"
-           "تجلى هذا في الرابع من سبتمبر 2025 بعد مداولات تحالف الراغبين في باريس. وكانت الرسالة الأهم من الرئيس "
-           "الفرنسي، إيمانويل ماكرون، أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.\n\n"
-           "وقدّر الرئيس الأمريكي أن روسيا حصلت على 1.1 مليار يورو من مبيعات الوقود من الاتحاد الأوروبي خلال عام واحد.\n\n"
-           "بينما استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.\n")
+ARTICLE = (
+    "ضمانات أمنية لأوكرانيا\n\n"
+    "تجلى هذا في الرابع من سبتمبر 2025 بعد مداولات تحالف الراغبين في باريس. وكانت الرسالة الأهم من الرئيس "
+    "الفرنسي، إيمانويل ماكرون، أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.\n\n"
+    "وقدّر الرئيس الأمريكي أن روسيا حصلت على 1.1 مليار يورو من مبيعات الوقود من الاتحاد الأوروبي خلال عام واحد.\n\n"
+    "بينما استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +91,9 @@ def test_a_planted_wrong_number_is_dropped(archive, default_llm):
     from assistant.answer.generate import sources_for
     from assistant.answer.scoring import default_scorer
 
-    _, scored = extract_answer(q, question_language(q), archive.retriever, archive.embedder, AnswerOptions(), default_scorer())
+    _, scored = extract_answer(
+        q, question_language(q), archive.retriever, archive.embedder, AnswerOptions(), default_scorer()
+    )
     sources = sources_for(scored, 3)
     verifier = default_verifier(archive.embedder, archive.retriever.idf)
     draft = draft_answer(q, sources, "ar", ScriptedLLM(f"{planted.strip().rstrip('.')} [1]."), verifier)
@@ -97,10 +102,14 @@ def test_a_planted_wrong_number_is_dropped(archive, default_llm):
 
 
 def test_schema_bounded_json(default_llm):
-    schema = {"type": "object", "properties": {"points": {"type": "array", "maxItems": 3, "items": {
-        "type": "string", "maxLength": 80}}}, "required": ["points"]}
-    out = default_llm.chat([{"role": "user", "content": f"{ARTICLE}\n\nList the key points as JSON."}],
-                           max_tokens=200, json_schema=schema)
+    schema = {
+        "type": "object",
+        "properties": {"points": {"type": "array", "maxItems": 3, "items": {"type": "string", "maxLength": 80}}},
+        "required": ["points"],
+    }
+    out = default_llm.chat(
+        [{"role": "user", "content": f"{ARTICLE}\n\nList the key points as JSON."}], max_tokens=200, json_schema=schema
+    )
     data = json.loads(out)
     assert 1 <= len(data["points"]) <= 3
 
@@ -137,10 +146,32 @@ def test_the_base_model_is_never_used_to_answer_in_auto_mode(gguf, real_embedder
 def llama_server(gguf):
     port = free_port()
     base = f"http://127.0.0.1:{port}/v1"
-    with serving([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-                  "--port", str(port), "--n_threads", "1", "--n_threads_batch", "1", "--chat_format", "gemma",
-                  "--n_ctx", "4096"], base + "/models", "llama_cpp.server (needs llama-cpp-python[server])", 60,
-                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    with serving(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(gguf),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_threads",
+            "1",
+            "--n_threads_batch",
+            "1",
+            "--chat_format",
+            "gemma",
+            "--n_ctx",
+            "4096",
+        ],
+        base + "/models",
+        "llama_cpp.server (needs llama-cpp-python[server])",
+        60,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ):
         yield base
 
 
@@ -150,8 +181,9 @@ def test_openai_compatible_backend_against_a_real_server(llama_server, real_embe
 
     llm = OpenAICompatLLM(llama_server, model="gemma")
     pieces: list[str] = []
-    streamed = llm.chat([{"role": "user", "content": "Hello"}], max_tokens=16, on_token=pieces.append,
-                        stop=["\nQuestion"])
+    streamed = llm.chat(
+        [{"role": "user", "content": "Hello"}], max_tokens=16, on_token=pieces.append, stop=["\nQuestion"]
+    )
     assert len(pieces) > 1 and "".join(pieces) == streamed
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     a = Assistant(data_dir=tmp_path / "idx", embedder=real_embedder, llm=llm)

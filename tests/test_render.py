@@ -8,15 +8,25 @@ from assistant.records import (
     Findings,
     Hit,
 )
-from assistant.web.render import answer_html, findings_html, source_card
 from assistant.web.app import is_loopback, parse_auth, safe_name
+from assistant.web.render import answer_html, findings_html, source_card
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
 def _cit(quote=EVIL, title=EVIL):
-    return Citation(n=1, doc_id="d", title=title, source="s", chunk_id=1, quote=quote, start=10, end=10 + len(quote),
-                    heading=EVIL, date="2025-09-05")
+    return Citation(
+        n=1,
+        doc_id="d",
+        title=title,
+        source="s",
+        chunk_id=1,
+        quote=quote,
+        start=10,
+        end=10 + len(quote),
+        heading=EVIL,
+        date="2025-09-05",
+    )
 
 
 def test_document_text_is_escaped_everywhere():
@@ -35,9 +45,12 @@ def test_source_card_highlights_the_exact_span():
 
 
 def test_findings_html_escapes_and_links_paragraphs():
-    f = Findings("t", "ar", (Finding(EVIL, (FindingCitation(2, EVIL, 0, 5),),
-                                     (Hit(1, 0.9, Chunk(1, "d", 0, 0, 5, EVIL), EVIL, "s"),)),),
-                 paragraphs=("a", EVIL))
+    f = Findings(
+        "t",
+        "ar",
+        (Finding(EVIL, (FindingCitation(2, EVIL, 0, 5),), (Hit(1, 0.9, Chunk(1, "d", 0, 0, 5, EVIL), EVIL, "s"),)),),
+        paragraphs=("a", EVIL),
+    )
     out = findings_html(f)
     assert "<script>" not in out and 'href="#para-2"' in out and 'id="para-2"' in out
     assert 'dir="rtl"' in out

@@ -1,4 +1,5 @@
 """The web app's handlers without a browser: fake embedder, scripted LLM, real Gradio objects."""
+
 from __future__ import annotations
 
 import json
@@ -88,9 +89,27 @@ def test_delete_and_filter(web):
 def test_evaluation_on_an_uploaded_squad_file(web, tmp_path):
     web_, a = web
     f = tmp_path / "s.json"
-    f.write_text(json.dumps({"data": [{"title": "T", "paragraphs": [
-        {"context": "حصلت روسيا على مليار يورو من مبيعات الوقود", "qas": [{"id": "a", "question": "مبيعات الوقود الروسية"}]},
-        {"context": "فاز المنتخب الأرجنتيني بكأس العالم", "qas": [{"id": "b", "question": "من فاز بكأس العالم"}]}]}]}))
+    f.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "title": "T",
+                        "paragraphs": [
+                            {
+                                "context": "حصلت روسيا على مليار يورو من مبيعات الوقود",
+                                "qas": [{"id": "a", "question": "مبيعات الوقود الروسية"}],
+                            },
+                            {
+                                "context": "فاز المنتخب الأرجنتيني بكأس العالم",
+                                "qas": [{"id": "b", "question": "من فاز بكأس العالم"}],
+                            },
+                        ],
+                    }
+                ]
+            }
+        )
+    )
     rows, chart, report = web_.on_eval(a, "", str(f), ["bm25"])
     assert rows[0][0] == "bm25" and rows[0][1] == 1.0
     assert chart.endswith("metrics.png") and report.endswith("report.md")
@@ -115,4 +134,5 @@ def test_the_app_builds_with_defaults_from_settings(fake_assistant):
     radios = {c.label: c.value for c in demo.blocks.values() if type(c).__name__ == "Radio"}
     assert radios["المسترجع · Retriever"] == "dense" and radios["نمط الإجابة · Answer mode"] == "extractive"
     assert {"/ask", "/search", "/summarize", "/documents", "/ingest"} <= {
-        f"/{d.api_name}" for d in demo.fns.values() if d.api_name}
+        f"/{d.api_name}" for d in demo.fns.values() if d.api_name
+    }

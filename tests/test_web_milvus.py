@@ -1,4 +1,5 @@
 """The web app, unchanged, on the Milvus store (Milvus Lite), with the real embedder."""
+
 from __future__ import annotations
 
 import os
@@ -16,14 +17,30 @@ def test_web_app_serves_the_samples_from_milvus(tmp_path, model_cache):
     pytest.importorskip("milvus_lite")
     data = tmp_path / "index"
     port = free_port()
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "GRADIO_SERVER_NAME": "127.0.0.1",
-           "GRADIO_SERVER_PORT": str(port), "ASSISTANT_MODEL_CACHE": str(model_cache),
-           "ASSISTANT_LLM_BACKEND": "none", "GRADIO_ANALYTICS_ENABLED": "False",
-           "ASSISTANT_VECTOR_STORE": "milvus"}
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(data),
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "ASSISTANT_MODEL_CACHE": str(model_cache),
+        "ASSISTANT_LLM_BACKEND": "none",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ASSISTANT_VECTOR_STORE": "milvus",
+    }
     url = f"http://127.0.0.1:{port}/"
-    with open(tmp_path / "app.log", "w") as log, \
-            serving([sys.executable, "app.py"], url, f"the web app (log: {log.name})", 240, cwd=ROOT, env=env,
-                    stdout=log, stderr=subprocess.STDOUT):
+    with (
+        open(tmp_path / "app.log", "w") as log,
+        serving(
+            [sys.executable, "app.py"],
+            url,
+            f"the web app (log: {log.name})",
+            240,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+    ):
         from gradio_client import Client
 
         c = Client(url, verbose=False)

@@ -5,6 +5,7 @@ never the facade. Sentences are scored by the learned scorer (scoring.py): the b
 (with a second when nearly as likely, and with the next sentence when it announces what that one
 gives); below the calibrated threshold of its language pair, the answer is an abstention.
 """
+
 from __future__ import annotations
 
 import queue
@@ -14,16 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
-from assistant.text.arabic import analyze, detect_language, normalize, split_sentences
-from assistant.config import Settings
 from assistant.answer.generate import Draft, draft_answer, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier, neutralize_markers, parse_claims
-from assistant.models.embedder import Embedder
-from assistant.models.llm import LLM, Gate, wants_llm
-from assistant.prompts import ABSTAIN, EMPTY_INDEX
-from assistant.text.questions import answer_cues, type_match
-from assistant.records import Answer, Citation, Dropped, Hit
-from assistant.retrieval import Retriever
 from assistant.answer.scoring import (
     Candidate,
     Scorer,
@@ -34,10 +27,19 @@ from assistant.answer.scoring import (
     rate_text,
     score_candidates,
 )
+from assistant.config import Settings
+from assistant.models.embedder import Embedder
+from assistant.models.llm import LLM, Gate, wants_llm
+from assistant.prompts import ABSTAIN, EMPTY_INDEX
+from assistant.records import Answer, Citation, Dropped, Hit
+from assistant.retrieval import Retriever
+from assistant.text.arabic import analyze, detect_language, normalize, split_sentences
+from assistant.text.questions import answer_cues, type_match
 
 # A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
-_ANNOUNCES = re.compile(r"[:：]\s*$|التالي(ه|ة)?\s*[:.]?$|ما يلي|كالتالي|الاتي|الآتي|as follows|the following",
-                        re.IGNORECASE)
+_ANNOUNCES = re.compile(
+    r"[:：]\s*$|التالي(ه|ة)?\s*[:.]?$|ما يلي|كالتالي|الاتي|الآتي|as follows|the following", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,17 @@ class AnswerOptions:
     @classmethod
     def from_settings(cls, s: Settings, **given: object) -> AnswerOptions:
         """The options the settings give, with ``given`` ones (left out when None) in their place."""
-        base = dict(k=s.top_k, retriever=s.retriever, mode=s.answer_mode, abstain_threshold=s.abstain_threshold,
-                    sentences=s.answer_sentences, llm_max_tokens=s.llm_answer_tokens, llm_sources=s.llm_sources,
-                    llm_context_tokens=s.llm_context_tokens, draft_min_ratio=s.llm_draft_min_ratio)
+        base = dict(
+            k=s.top_k,
+            retriever=s.retriever,
+            mode=s.answer_mode,
+            abstain_threshold=s.abstain_threshold,
+            sentences=s.answer_sentences,
+            llm_max_tokens=s.llm_answer_tokens,
+            llm_sources=s.llm_sources,
+            llm_context_tokens=s.llm_context_tokens,
+            draft_min_ratio=s.llm_draft_min_ratio,
+        )
         return cls(**{**base, **{k: v for k, v in given.items() if v is not None}})
 
 
@@ -82,9 +92,16 @@ def question_language(question: str) -> str:
     return lang if lang in ("ar", "en") else "ar"
 
 
-def answer_events(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,
-                  options: AnswerOptions, scorer: Scorer | None = None, verifier: Verifier | None = None,
-                  gate: Gate | None = None) -> Iterator[AnswerEvent]:
+def answer_events(
+    question: str,
+    retriever: Retriever,
+    embedder: Embedder,
+    llm: LLM | None,
+    options: AnswerOptions,
+    scorer: Scorer | None = None,
+    verifier: Verifier | None = None,
+    gate: Gate | None = None,
+) -> Iterator[AnswerEvent]:
     """The answer as it is made: the quote at once, then (with an LLM) the verified draft."""
     lang = question_language(question)
     question = question.strip()
@@ -102,8 +119,15 @@ def answer_events(question: str, retriever: Retriever, embedder: Embedder, llm: 
         try:
             with gate.turn(lambda ahead: events.put(AnswerEvent("waiting", ahead=ahead))) if gate else nullcontext():
                 events.put(AnswerEvent("drafting"))
-                draft = draft_answer(question, sources, lang, llm, verifier, options.llm_max_tokens,
-                                     lambda piece: events.put(AnswerEvent("token", text=piece)))
+                draft = draft_answer(
+                    question,
+                    sources,
+                    lang,
+                    llm,
+                    verifier,
+                    options.llm_max_tokens,
+                    lambda piece: events.put(AnswerEvent("token", text=piece)),
+                )
             draft = on_the_question(question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio)
             events.put(AnswerEvent("final", with_draft(quote, draft)))
         except BaseException as exc:  # handed to the consumer's thread
@@ -119,20 +143,35 @@ def answer_events(question: str, retriever: Retriever, embedder: Embedder, llm: 
             return
 
 
-def on_the_question(question: str, draft: Draft, scored: list[Candidate], retriever: Retriever,
-                    embedder: Embedder, scorer: Scorer, min_ratio: float) -> Draft:
+def on_the_question(
+    question: str,
+    draft: Draft,
+    scored: list[Candidate],
+    retriever: Retriever,
+    embedder: Embedder,
+    scorer: Scorer,
+    min_ratio: float,
+) -> Draft:
     """The draft, or — when the answer scorer rates it below ``min_ratio`` of the best quoted sentence —
     the draft turned down as "off the question" (the quote is shown instead).
 
     Verified sentences can still miss the question: the 1.5B copies a true sentence that does not
     answer, or writes from the wrong one of two quoted sentences. Scoring the draft as one more
     candidate sentence, in the passage of the sentence it quotes, tells them apart on the training
-    questions (eval/draft_relevance.py). How a draft is rated: see ``draft_rating``."""
+    questions (eval/studies/draft_relevance.py). How a draft is rated: see ``draft_rating``."""
     if draft.answer is None or min_ratio <= 0 or not scored:
         return draft
     text = " ".join(c.text for c in parse_claims(draft.answer.answer))
-    ratio = draft_rating(question, text, [c.quote for c in draft.answer.citations], scored, retriever, embedder,
-                         scorer, language=draft.answer.language)
+    ratio = draft_rating(
+        question,
+        text,
+        [c.quote for c in draft.answer.citations],
+        scored,
+        retriever,
+        embedder,
+        scorer,
+        language=draft.answer.language,
+    )
     if ratio >= min_ratio:
         return draft
     why = f"answers the question less well than the quoted sentence (rated {ratio:.2f} of it, below {min_ratio})"
@@ -153,8 +192,17 @@ def rated_as(c: Candidate, scored: list[Candidate]) -> float:
 BARE_ANSWER_TYPES = ("count", "percent", "date")
 
 
-def draft_rating(question: str, text: str, quotes: list[str], scored: list[Candidate], retriever: Retriever,
-                 embedder: Embedder, scorer: Scorer, bare_answers: bool = True, language: str = "ar") -> float:
+def draft_rating(
+    question: str,
+    text: str,
+    quotes: list[str],
+    scored: list[Candidate],
+    retriever: Retriever,
+    embedder: Embedder,
+    scorer: Scorer,
+    bare_answers: bool = True,
+    language: str = "ar",
+) -> float:
     """The answer scorer's rating of a draft's ``text`` over the best candidate's, the draft scored as one
     more candidate sentence in the place of the candidate its ``quotes`` hold.
 
@@ -168,7 +216,7 @@ def draft_rating(question: str, text: str, quotes: list[str], scored: list[Candi
     kind the question asks for (a figure for "how many", a share for "what percentage", a date for
     "when") — is rated as that sentence (1.0): it shares no word with the question, so scoring its own
     text would turn down the shortest right answer. Open questions get no such pass: a bare span of
-    the right sentence can be the wrong span (eval/draft_relevance.py)."""
+    the right sentence can be the wrong span (eval/studies/draft_relevance.py)."""
     home = draft_home(scored, quotes)
     if language != "ar" or scored[0].pair != "ar-ar":
         return rated_as(home, scored)
@@ -188,6 +236,7 @@ def is_bare_answer(text: str, sentence: str, qtype: str) -> bool:
 
 def is_span(text: str, sentence: str) -> bool:
     """Every word of ``text``, in order and adjacent, stands in ``sentence`` (after normalisation)."""
+
     def words(t: str) -> str:
         return " " + " ".join(re.sub(r"[^\w%]+", " ", normalize(t)).split()) + " "
 
@@ -195,10 +244,17 @@ def is_span(text: str, sentence: str) -> bool:
     return w.strip() != "" and w in words(sentence)
 
 
-def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm: LLM | None,
-                    options: AnswerOptions, on_token: Callable[[str], None] | None = None,
-                    scorer: Scorer | None = None, verifier: Verifier | None = None,
-                    gate: Gate | None = None) -> Answer:
+def answer_question(
+    question: str,
+    retriever: Retriever,
+    embedder: Embedder,
+    llm: LLM | None,
+    options: AnswerOptions,
+    on_token: Callable[[str], None] | None = None,
+    scorer: Scorer | None = None,
+    verifier: Verifier | None = None,
+    gate: Gate | None = None,
+) -> Answer:
     """The final answer; ``on_token`` receives the LLM's draft as it streams (or the quote, at once)."""
     final: Answer | None = None
     streamed = False
@@ -214,30 +270,37 @@ def answer_question(question: str, retriever: Retriever, embedder: Embedder, llm
     return final
 
 
-def extract_answer(question: str, lang: str, retriever: Retriever, embedder: Embedder, options: AnswerOptions,
-           scorer: Scorer) -> tuple[Answer, list[Candidate]]:
+def extract_answer(
+    question: str, lang: str, retriever: Retriever, embedder: Embedder, options: AnswerOptions, scorer: Scorer
+) -> tuple[Answer, list[Candidate]]:
     """The extractive answer (or the abstention), and the scored candidate sentences."""
     if not question:
         return Answer(question, ABSTAIN[lang], "extractive", True, language=lang), []
     qvec = embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
     hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
     if not hits:
-        return Answer(question, EMPTY_INDEX[lang] if retriever.is_empty() else ABSTAIN[lang],
-                      "extractive", True, language=lang), []
+        return Answer(
+            question, EMPTY_INDEX[lang] if retriever.is_empty() else ABSTAIN[lang], "extractive", True, language=lang
+        ), []
     q = analyse_question(question, retriever)
     scored = score_candidates(q, candidates(question, hits), retriever, embedder, qvec, options.sentences, scorer)
     confidence = answerable(scored, scorer)
-    threshold = options.abstain_threshold if options.abstain_threshold is not None else (
-        scorer.threshold(scored[0].pair) if scored else 1.0)
+    threshold = (
+        options.abstain_threshold
+        if options.abstain_threshold is not None
+        else (scorer.threshold(scored[0].pair) if scored else 1.0)
+    )
     if not scored or confidence < threshold:
-        return Answer(question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang,
-                      confidence=confidence), scored
+        return Answer(
+            question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=confidence
+        ), scored
     chosen = choose_sentences(scored, q.qtype, threshold, scorer.second_ratio)
     return replace(_extractive(question, chosen, lang), confidence=confidence), scored
 
 
-def choose_sentences(scored: list[Candidate], qtype: str, threshold: float,
-                     second_ratio: float) -> list[tuple[Candidate, int, int]]:
+def choose_sentences(
+    scored: list[Candidate], qtype: str, threshold: float, second_ratio: float
+) -> list[tuple[Candidate, int, int]]:
     """(candidate, start, end) spans to quote: the best sentence, widened to the next sentence when it
     announces what that one gives, and a second sentence when it is nearly as likely."""
     best = scored[0]
@@ -259,7 +322,7 @@ def _widen(c: Candidate, qtype: str) -> tuple[int, int]:
     spans = split_sentences(chunk.text)
     if c.position + 1 >= len(spans):
         return c.start, c.end
-    nxt = chunk.text[spans[c.position + 1][0]:spans[c.position + 1][1]]
+    nxt = chunk.text[spans[c.position + 1][0] : spans[c.position + 1][1]]
     cues, nxt_cues = answer_cues(c.text), answer_cues(nxt)
     announces = bool(_ANNOUNCES.search(c.text.strip()))
     lacking = {"count": "number", "percent": "percent", "date": "date", "list": "list"}.get(qtype)
@@ -282,7 +345,7 @@ def _extractive(question: str, chosen: list[tuple[Candidate, int, int]], lang: s
         if cid not in numbers:
             numbers[cid] = len(numbers) + 1
         n = numbers[cid]
-        text = chunk.text[start - chunk.start:end - chunk.start]
+        text = chunk.text[start - chunk.start : end - chunk.start]
         # Markers written in the article itself ("[2]") must not pass for ours.
         parts.append(f"{neutralize_markers(text)} [{n}]")
         citations.append(_citation(n, c.hit, start, end, text))
@@ -296,5 +359,16 @@ def _similar(x: str, y: str) -> bool:
 
 def _citation(n: int, hit: Hit, start: int, end: int, quote: str) -> Citation:
     ch = hit.chunk
-    return Citation(n=n, doc_id=ch.doc_id, title=hit.title, source=hit.source, chunk_id=ch.chunk_id,
-                    quote=quote, start=start, end=end, heading=ch.heading, page=ch.page, date=hit.date)
+    return Citation(
+        n=n,
+        doc_id=ch.doc_id,
+        title=hit.title,
+        source=hit.source,
+        chunk_id=ch.chunk_id,
+        quote=quote,
+        start=start,
+        end=end,
+        heading=ch.heading,
+        page=ch.page,
+        date=hit.date,
+    )

@@ -6,6 +6,7 @@ sources are the best sentences and, within a token budget, the sentences around 
 source token with 2 threads reading; eval/README.md), and the fixed system prompt is evaluated once
 and reused.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,12 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assistant.text.arabic import split_sentences
 from assistant.answer.grounding import Verifier, parse_claims, verify_claims
+from assistant.answer.scoring import Candidate
 from assistant.models.llm import LLM
 from assistant.prompts import ANSWER_SYSTEM, ANSWER_USER, LANGUAGE_NAME, NO_ANSWER
 from assistant.records import Answer, Citation, Dropped, Hit
-from assistant.answer.scoring import Candidate
+from assistant.text.arabic import split_sentences
 
 STOP = ["\nQuestion", "Question (", "\nSources:", "\n\n\n"]
 _PREFIX = re.compile(r"^\s*(answer|الإجابة|الاجابة|الجواب)\s*[:：]\s*", re.IGNORECASE)
@@ -36,11 +37,12 @@ class Source:
     @property
     def text(self) -> str:
         c = self.hit.chunk
-        return c.text[self.start - c.start:self.end - c.start]
+        return c.text[self.start - c.start : self.end - c.start]
 
 
-def sources_for(scored: list[Candidate], limit: int = 3, budget: int | None = None,
-                count: Callable[[str], int] | None = None) -> list[Source]:
+def sources_for(
+    scored: list[Candidate], limit: int = 3, budget: int | None = None, count: Callable[[str], int] | None = None
+) -> list[Source]:
     """The best candidate sentences, then their neighbours (the sentence before, then the one after),
     best first; sentences of one passage that meet are merged into one source. With a token
     ``budget`` (prompt evaluation is most of a local model's time) the sentences come first and
@@ -78,8 +80,10 @@ def sources_for(scored: list[Candidate], limit: int = 3, budget: int | None = No
         meets[0][2] = min([lo, *(m[2] for m in meets)])
         meets[0][3] = max([hi, *(m[3] for m in meets)])
         spans = [m for m in spans if not any(m is x for x in meets[1:])]
-    return [Source(n, hit, hit.chunk.start + sents[lo][0], hit.chunk.start + sents[hi][1])
-            for n, (hit, sents, lo, hi) in enumerate(spans, 1)]
+    return [
+        Source(n, hit, hit.chunk.start + sents[lo][0], hit.chunk.start + sents[hi][1])
+        for n, (hit, sents, lo, hi) in enumerate(spans, 1)
+    ]
 
 
 def _covered(picked: list[list], hit: Hit, i: int) -> bool:
@@ -110,8 +114,15 @@ class Draft:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def draft_answer(question: str, sources: list[Source], lang: str, llm: LLM, verifier: Verifier,
-                 max_tokens: int = 160, on_token: Callable[[str], None] | None = None) -> Draft:
+def draft_answer(
+    question: str,
+    sources: list[Source],
+    lang: str,
+    llm: LLM,
+    verifier: Verifier,
+    max_tokens: int = 160,
+    on_token: Callable[[str], None] | None = None,
+) -> Draft:
     """Ask the LLM, verify every sentence it wrote against the source it cites, build the answer."""
     t0 = time.perf_counter()
     first: list[float] = []
@@ -126,17 +137,25 @@ def draft_answer(question: str, sources: list[Source], lang: str, llm: LLM, veri
 
     raw = llm.chat(answer_messages(question, sources, lang), max_tokens=max_tokens, on_token=token, stop=STOP)
     took = time.perf_counter() - t0
-    timings = {"first_token_s": round(first[0] if first else took, 3), "llm_s": round(took, 3),
-               "tokens": count[0], "tokens_per_s": round(count[0] / max(took - (first[0] if first else 0), 1e-6), 2)}
+    timings = {
+        "first_token_s": round(first[0] if first else took, 3),
+        "llm_s": round(took, 3),
+        "tokens": count[0],
+        "tokens_per_s": round(count[0] / max(took - (first[0] if first else 0), 1e-6), 2),
+    }
     reply = clean_reply(raw)
     if reply.upper().startswith(NO_ANSWER):
         return Draft(None, [], "no answer", raw, timings)
     claims = parse_claims(reply)
     if not claims:
-        return Draft(None, [Dropped(raw.strip()[:200] or "(empty)", "the LLM wrote no sentence")],
-                     "nothing written", raw, timings)
-    kept, dropped = verify_claims(claims, {s.n: s.text for s in sources}, check=verifier.check,
-                                  locate=verifier.locate)
+        return Draft(
+            None,
+            [Dropped(raw.strip()[:200] or "(empty)", "the LLM wrote no sentence")],
+            "nothing written",
+            raw,
+            timings,
+        )
+    kept, dropped = verify_claims(claims, {s.n: s.text for s in sources}, check=verifier.check, locate=verifier.locate)
     if not kept:
         return Draft(None, dropped, "no usable sentence", raw, timings)
     by_n = {s.n: s for s in sources}
@@ -150,10 +169,21 @@ def draft_answer(question: str, sources: list[Source], lang: str, llm: LLM, veri
             if sp.n not in numbering:
                 numbering[sp.n] = len(numbering) + 1
                 ch = src.hit.chunk
-                citations.append(Citation(
-                    n=numbering[sp.n], doc_id=ch.doc_id, title=src.hit.title, source=src.hit.source,
-                    chunk_id=ch.chunk_id, quote=src.text[sp.start:sp.end], start=src.start + sp.start,
-                    end=src.start + sp.end, heading=ch.heading, page=ch.page, date=src.hit.date))
+                citations.append(
+                    Citation(
+                        n=numbering[sp.n],
+                        doc_id=ch.doc_id,
+                        title=src.hit.title,
+                        source=src.hit.source,
+                        chunk_id=ch.chunk_id,
+                        quote=src.text[sp.start : sp.end],
+                        start=src.start + sp.start,
+                        end=src.start + sp.end,
+                        heading=ch.heading,
+                        page=ch.page,
+                        date=src.hit.date,
+                    )
+                )
             marks.append(f"[{numbering[sp.n]}]")
         parts.append(f"{claim.text} {''.join(dict.fromkeys(marks))}")
     answer = Answer(question, " ".join(parts), "generative", False, tuple(citations), tuple(dropped), language=lang)

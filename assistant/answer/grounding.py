@@ -7,17 +7,17 @@ matched across scripts, negation, rare words the source lacks, and semantic supp
 cosine between the statement and its best sentence in the source, above a threshold calibrated per
 language pair on eval/faithfulness/). Instructions planted in a source never count as support.
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from assistant.records import Dropped
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, detect_language, normalize, numbers_in, split_sentences
-from assistant.records import Dropped
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # [1], [1, 2], [1،2], 【1】, ［1］ — with ASCII or Arabic-Indic digits.
@@ -35,7 +35,8 @@ _INSTRUCTION = re.compile(
     r"|(تجاهل|انس|أهمل|اهمل)\s+(كل\s+|جميع\s+)?(التعليمات|الأوامر|الاوامر)|تعليمات\s+النظام|أنت الآن|انت الان"
     r"|(الإجابة|الاجابة|الجواب)\s+(الصحيحة\s+|الوحيدة\s+)?(هي|هو|يجب أن تكون)"
     r"|(أجب|اجب|أجيبوا|قل للمستخدم|أخبر المستخدم|اكتب في الإجابة)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def neutralize_markers(text: str) -> str:
@@ -59,8 +60,9 @@ def parse_claims(answer: str) -> list[Claim]:
     """Split a generated answer into sentences, each with the passage numbers it cites."""
     claims: list[Claim] = []
     # Markers often follow the full stop ("… 26 دولة. [1]"): attach them to the sentence before.
-    text = re.sub(r"([.!?؟؛])\s*((?:" + _MARKER.pattern + r"\s*)+)",
-                  lambda m: f" {m.group(2).strip()}{m.group(1)} ", answer)
+    text = re.sub(
+        r"([.!?؟؛])\s*((?:" + _MARKER.pattern + r"\s*)+)", lambda m: f" {m.group(2).strip()}{m.group(1)} ", answer
+    )
     for a, b in split_sentences(text):
         raw = text[a:b]
         nums: list[int] = []
@@ -117,7 +119,7 @@ def best_quote(sentence: str, passage: str) -> tuple[int, int]:
     nums = numbers_in(sentence)
 
     def score(span: tuple[int, int]) -> tuple[float, int]:
-        piece = passage[span[0]:span[1]]
+        piece = passage[span[0] : span[1]]
         words = set(analyze(piece))
         ov = len(target & words) / (len(target) or 1)
         return (ov + 0.5 * len(nums & numbers_in(piece)) / (len(nums) or 1), -(span[1] - span[0]))
@@ -134,11 +136,14 @@ class Support:
     end: int
 
 
-def verify_claims(claims: Sequence[Claim], sources: Mapping[int, str], noun: str = "passage",
-                  mark: Callable[[int], str] = lambda n: f"[{n}]",
-                  check: Callable[[str, str], str | None] = verify,
-                  locate: Callable[[str, str], tuple[int, int]] = best_quote,
-                  ) -> tuple[list[tuple[Claim, list[Support]]], list[Dropped]]:
+def verify_claims(
+    claims: Sequence[Claim],
+    sources: Mapping[int, str],
+    noun: str = "passage",
+    mark: Callable[[int], str] = lambda n: f"[{n}]",
+    check: Callable[[str, str], str | None] = verify,
+    locate: Callable[[str, str], tuple[int, int]] = best_quote,
+) -> tuple[list[tuple[Claim, list[Support]]], list[Dropped]]:
     """Keep the claims that cite a given source which supports them; say why the others went.
 
     ``sources``: number → text of what the model was given (passages of an answer, paragraphs of an
@@ -170,30 +175,107 @@ def verify_claims(claims: Sequence[Claim], sources: Mapping[int, str], noun: str
 
 
 # ---------------------------------------------------------------- across languages
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-          "واحد": 1, "واحده": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
-          "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7, "ثمان": 8,
-          "ثماني": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90, "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
-         "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80,
-         "ثمانين": 80, "تسعون": 90, "تسعين": 90}
-_SCALES = {"thousand": "k", "thousands": "k", "الف": "k", "الاف": "k", "million": "m", "millions": "m",
-           "مليون": "m", "ملايين": "m", "billion": "b", "billions": "b", "مليار": "b", "مليارات": "b",
-           "trillion": "t", "تريليون": "t"}
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "واحد": 1,
+    "واحده": 1,
+    "اثنان": 2,
+    "اثنين": 2,
+    "اثنتان": 2,
+    "اثنتين": 2,
+    "ثلاث": 3,
+    "ثلاثه": 3,
+    "اربع": 4,
+    "اربعه": 4,
+    "خمس": 5,
+    "خمسه": 5,
+    "ست": 6,
+    "سته": 6,
+    "سبع": 7,
+    "سبعه": 7,
+    "ثمان": 8,
+    "ثماني": 8,
+    "ثمانيه": 8,
+    "تسع": 9,
+    "تسعه": 9,
+    "عشر": 10,
+    "عشره": 10,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "عشرون": 20,
+    "عشرين": 20,
+    "ثلاثون": 30,
+    "ثلاثين": 30,
+    "اربعون": 40,
+    "اربعين": 40,
+    "خمسون": 50,
+    "خمسين": 50,
+    "ستون": 60,
+    "ستين": 60,
+    "سبعون": 70,
+    "سبعين": 70,
+    "ثمانون": 80,
+    "ثمانين": 80,
+    "تسعون": 90,
+    "تسعين": 90,
+}
+_SCALES = {
+    "thousand": "k",
+    "thousands": "k",
+    "الف": "k",
+    "الاف": "k",
+    "million": "m",
+    "millions": "m",
+    "مليون": "m",
+    "ملايين": "m",
+    "billion": "b",
+    "billions": "b",
+    "مليار": "b",
+    "مليارات": "b",
+    "trillion": "t",
+    "تريليون": "t",
+}
 _PERCENT = re.compile(r"%|٪|\bpercent\b|\bper cent\b|بالمئه|بالمائه|في المائه|في المئه")
 _NEG_SKIP = re.compile(r"\bلا (يزال|تزال|يزالون|زال|سيما|بد)\b|\bلاسيما\b|\bno longer\b|\bnot only\b")
 _NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|without|cannot|ruled out|rules out|rule out|rejected|rejects|refused|"
     r"refuses|denied|denies|declined|لا|لم|لن|ليس|ليست|ليسوا|بدون|دون|ولا|ولم|فلم|ولن|استبعد|استبعدت|"
-    r"رفض|رفضت|نفى|نفت|امتنع|امتنعت)\b|n't\b")
+    r"رفض|رفضت|نفى|نفت|امتنع|امتنعت)\b|n't\b"
+)
 # "عدم" makes a noun ("عدم المساواة", inequality; "عدم اليقين", uncertainty), not a negative statement;
 # a yes/no word quoted as a word ('"نعم" أو "لا"') negates nothing.
 _QUOTED_WORD = re.compile(r"[\"“”«»']\s*(لا|نعم|no|yes|not)\s*[\"“”«»']", re.IGNORECASE)
 # Where an Arabic sentence joins clauses: a negation in one clause says nothing of the others.
-_CLAUSE = re.compile(r"[،,;؛:()\[\]«»\"“”]|\s(?:لكن|ولكن|بينما|غير ان|الا ان|فان|والذي|والتي|الذي|التي|حيث|اذ|لان|لانه|ولانه|نظرا ل\S*|but|while|whereas|because|which)\s")
+_CLAUSE = re.compile(
+    r"[،,;؛:()\[\]«»\"“”]|\s(?:لكن|ولكن|بينما|غير ان|الا ان|فان|والذي|والتي|الذي|التي|حيث|اذ|لان|لانه|ولانه|نظرا ل\S*|but|while|whereas|because|which)\s"  # noqa: E501
+)
 _LEADING_ANSWER = re.compile(r"^\s*(no|yes|لا|نعم|كلا|بلى)\s*[,،.:]\s*", re.IGNORECASE)
 
 
@@ -232,7 +314,7 @@ def _negated_terms(text: str) -> set[str]:
     t = _polar_text(text)
     out: set[str] = set()
     for m in _NEGATIONS.finditer(t):
-        out |= set(analyze(" ".join(t[m.end():].split()[:4])))
+        out |= set(analyze(" ".join(t[m.end() :].split()[:4])))
     return out
 
 
@@ -335,8 +417,10 @@ class Verifier:
         nums = number_facts(sentence)[0]
         sims = self.embed([sentence, *(source[a:b] for a, b in spans)])
         cos = sims[1:] @ sims[0]
-        i = max(range(len(spans)), key=lambda j: (len(nums & number_facts(source[spans[j][0]:spans[j][1]])[0]),
-                                                  float(cos[j])))
+        i = max(
+            range(len(spans)),
+            key=lambda j: (len(nums & number_facts(source[spans[j][0] : spans[j][1]])[0]), float(cos[j])),
+        )
         return spans[i]
 
     def missing_terms(self, sentence: str, source: str) -> set[str]:
@@ -356,8 +440,7 @@ class Verifier:
 VERIFIER_FILE = DATA / "verifier.json"  # written by eval/faithfulness/calibrate.py
 
 
-def default_verifier(embedder: object | None,
-                     idf: Callable[[Sequence[str]], Mapping[str, float]] | None) -> Verifier:
+def default_verifier(embedder: object | None, idf: Callable[[Sequence[str]], Mapping[str, float]] | None) -> Verifier:
     """The verifier with the thresholds calibrated on eval/faithfulness/ (assistant/data/verifier.json).
 
     The cosine floors hold for the embedder they were calibrated with; with another embedder (or a
@@ -366,5 +449,10 @@ def default_verifier(embedder: object | None,
     spec = load_json(VERIFIER_FILE.name)
     embed = getattr(embedder, "embed_passages", None)
     same = getattr(embedder, "model_id", None) == spec.get("embedder")
-    return Verifier(embed=embed, idf=idf, min_cosine=spec.get("min_cosine") if same else None,
-                    rare_idf=spec.get("rare_idf", 6.0), min_overlap=spec.get("min_overlap", MIN_OVERLAP))
+    return Verifier(
+        embed=embed,
+        idf=idf,
+        min_cosine=spec.get("min_cosine") if same else None,
+        rare_idf=spec.get("rare_idf", 6.0),
+        min_overlap=spec.get("min_overlap", MIN_OVERLAP),
+    )

@@ -8,6 +8,7 @@ each the probability that it holds the answer. One logistic regression per langu
 (ar-ar, en-ar, en-en), trained by ``eval/train_answer_scorer.py`` on ARCD and the training part of
 XQuAD; its weights, thresholds and training record are ``assistant/data/answer_scorer.json``.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,25 +19,63 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.resources import DATA, load_json
-from assistant.text.arabic import analyze, numbers_in, split_sentences
 from assistant.answer.grounding import is_instruction
 from assistant.models.embedder import Embedder
-from assistant.text.questions import answer_cues, latin_names, name_found, question_type, script_pair, type_match
 from assistant.records import Hit
+from assistant.resources import DATA, load_json
 from assistant.retrieval import Retriever
+from assistant.text.arabic import analyze, numbers_in, split_sentences
+from assistant.text.questions import answer_cues, latin_names, name_found, question_type, script_pair, type_match
 
 MODEL_FILE = DATA / "answer_scorer.json"  # written by eval/train_answer_scorer.py
-CHEAP = ("chunk_cos", "idf_overlap", "idf_gap", "idf_best", "bigrams", "idf_overlap_chunk", "rare_overlap",
-         "rarest_in", "missing_max_idf", "distinct", "distinct_best", "idf_overlap_ctx", "rare_overlap_chunk",
-         "missing", "num_match", "q_has_num", "name_match", "name_match_chunk", "q_has_name", "type_match",
-         "type_miss", "inv_rank", "first_sentence", "log_words")
+CHEAP = (
+    "chunk_cos",
+    "idf_overlap",
+    "idf_gap",
+    "idf_best",
+    "bigrams",
+    "idf_overlap_chunk",
+    "rare_overlap",
+    "rarest_in",
+    "missing_max_idf",
+    "distinct",
+    "distinct_best",
+    "idf_overlap_ctx",
+    "rare_overlap_chunk",
+    "missing",
+    "num_match",
+    "q_has_num",
+    "name_match",
+    "name_match_chunk",
+    "q_has_name",
+    "type_match",
+    "type_miss",
+    "inv_rank",
+    "first_sentence",
+    "log_words",
+)
 FEATURES = ("cos", "cos_gap", "cos_best", *CHEAP)
 # Does the archive answer at all? Judged on the question's candidates together (the embedded ones).
-QUESTION_FEATURES = ("p1", "p2", "log_p1", "cos_max", "cos_mean", "chunk_cos_max", "idf_overlap_max",
-                     "idf_overlap_chunk_max", "rare_overlap_max", "bigrams_max", "missing", "name_match_chunk_max",
-                     "q_has_name", "num_match_max", "q_has_num", "q_terms", "idf_overlap_ctx_max",
-                     "rare_overlap_chunk_max")
+QUESTION_FEATURES = (
+    "p1",
+    "p2",
+    "log_p1",
+    "cos_max",
+    "cos_mean",
+    "chunk_cos_max",
+    "idf_overlap_max",
+    "idf_overlap_chunk_max",
+    "rare_overlap_max",
+    "bigrams_max",
+    "missing",
+    "name_match_chunk_max",
+    "q_has_name",
+    "num_match_max",
+    "q_has_num",
+    "q_terms",
+    "idf_overlap_ctx_max",
+    "rare_overlap_chunk_max",
+)
 PAIRS = ("ar-ar", "en-ar", "en-en")
 
 
@@ -81,8 +120,17 @@ def analyse_question(question: str, retriever: Retriever) -> Question:
     terms = list(idf)
     rare = set(sorted(terms, key=lambda t: -idf.get(t, 0.0))[:3])
     soft_seq = [soft(t) for t in seq]
-    return Question(question, question_type(question), terms, set(zip(soft_seq, soft_seq[1:])), idf, rare, missing,
-                    numbers_in(question), latin_names(question))
+    return Question(
+        question,
+        question_type(question),
+        terms,
+        set(zip(soft_seq, soft_seq[1:])),
+        idf,
+        rare,
+        missing,
+        numbers_in(question),
+        latin_names(question),
+    )
 
 
 def candidates(question: str, hits: list[Hit]) -> list[Candidate]:
@@ -156,8 +204,9 @@ def cheap_features(q: Question, cands: list[Candidate], chunk_cos: dict[int, flo
             "rare_overlap_chunk": _share(list(q.rare), lambda t, s=chunk_terms[cid]: t in s),
             # with the sentences before and after it: "أما ناخبو المعارضة … 74%" answers a question about
             # NATO membership that the sentence before it names
-            "idf_overlap_ctx": _overlap(q, terms.union(*(by_chunk[cid].get(c.position + d, frozenset())
-                                                         for d in (-1, 1)))),
+            "idf_overlap_ctx": _overlap(
+                q, terms.union(*(by_chunk[cid].get(c.position + d, frozenset()) for d in (-1, 1)))
+            ),
             # The question's most specific word ("… in Sweden", "… the opposition's voters") missing from
             # the sentence is the sign of a figure for another entity or group.
             "rarest_in": float(bool(q.terms) and max(q.terms, key=lambda t: q.idf.get(t, 0.0)) in terms),
@@ -266,19 +315,37 @@ def question_features(embedded: list[Candidate], probs: list[float]) -> dict[str
         return max((c.x[name] for c in embedded), default=0.0)
 
     x = embedded[0].x if embedded else {}
-    return {"p1": p[0], "p2": p[1], "log_p1": math.log(p[0] + 1e-6),
-            "cos_max": best("cos"), "cos_mean": float(np.mean([c.x["cos"] for c in embedded])) if embedded else 0.0,
-            "chunk_cos_max": best("chunk_cos"), "idf_overlap_max": best("idf_overlap"),
-            "idf_overlap_chunk_max": best("idf_overlap_chunk"), "rare_overlap_max": best("rare_overlap"),
-            "bigrams_max": best("bigrams"), "missing": x.get("missing", 0.0),
-            "name_match_chunk_max": best("name_match_chunk"), "q_has_name": x.get("q_has_name", 0.0),
-            "num_match_max": best("num_match"), "q_has_num": x.get("q_has_num", 0.0),
-            "q_terms": x.get("q_terms", 0.0), "idf_overlap_ctx_max": best("idf_overlap_ctx"),
-            "rare_overlap_chunk_max": best("rare_overlap_chunk")}
+    return {
+        "p1": p[0],
+        "p2": p[1],
+        "log_p1": math.log(p[0] + 1e-6),
+        "cos_max": best("cos"),
+        "cos_mean": float(np.mean([c.x["cos"] for c in embedded])) if embedded else 0.0,
+        "chunk_cos_max": best("chunk_cos"),
+        "idf_overlap_max": best("idf_overlap"),
+        "idf_overlap_chunk_max": best("idf_overlap_chunk"),
+        "rare_overlap_max": best("rare_overlap"),
+        "bigrams_max": best("bigrams"),
+        "missing": x.get("missing", 0.0),
+        "name_match_chunk_max": best("name_match_chunk"),
+        "q_has_name": x.get("q_has_name", 0.0),
+        "num_match_max": best("num_match"),
+        "q_has_num": x.get("q_has_num", 0.0),
+        "q_terms": x.get("q_terms", 0.0),
+        "idf_overlap_ctx_max": best("idf_overlap_ctx"),
+        "rare_overlap_chunk_max": best("rare_overlap_chunk"),
+    }
 
 
-def score_candidates(q: Question, cands: list[Candidate], retriever: Retriever, embedder: Embedder,
-                     qvec: np.ndarray, limit: int, scorer: Scorer) -> list[Candidate]:
+def score_candidates(
+    q: Question,
+    cands: list[Candidate],
+    retriever: Retriever,
+    embedder: Embedder,
+    qvec: np.ndarray,
+    limit: int,
+    scorer: Scorer,
+) -> list[Candidate]:
     """The candidates that were embedded, best first, each with its probability."""
     if not cands:
         return []
@@ -295,8 +362,16 @@ def score_candidates(q: Question, cands: list[Candidate], retriever: Retriever, 
     return sorted(cands, key=lambda c: -c.prob)
 
 
-def rate_text(text: str, home: Candidate, q: Question, scored: list[Candidate], retriever: Retriever,
-              embedder: Embedder, qvec: np.ndarray, scorer: Scorer) -> float:
+def rate_text(
+    text: str,
+    home: Candidate,
+    q: Question,
+    scored: list[Candidate],
+    retriever: Retriever,
+    embedder: Embedder,
+    qvec: np.ndarray,
+    scorer: Scorer,
+) -> float:
     """How likely ``text`` (written, e.g. by the LLM) holds the answer, over the best scored sentence's
     likelihood, as if it stood in ``home``'s place among the scored candidates.
 

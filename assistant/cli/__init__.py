@@ -4,6 +4,7 @@ Commands by topic: ``library`` (ingest, docs, remove, check, export, import, mod
 ``questions`` (search, ask, summarize) and ``evaluate`` (the ``eval`` group). Defaults not given
 on the command line come from Settings (``ASSISTANT_*``), never from here.
 """
+
 from __future__ import annotations
 
 from assistant.cli import evaluate, library, questions  # noqa: F401  (their commands register on main)

@@ -1,4 +1,5 @@
 """The command group and what every command shares: the facade, JSON output, one-line errors."""
+
 from __future__ import annotations
 
 import json
@@ -34,12 +35,18 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", "-d", envvar="ASSISTANT_DATA_DIR", default="index", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Index directory.")
+@click.option(
+    "--data-dir",
+    "-d",
+    envvar="ASSISTANT_DATA_DIR",
+    default="index",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index directory.",
+)
 @click.version_option(package_name="article-assistant")
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path) -> None:
     """Local, private Q&A and findings drafts over your articles (Arabic first)."""
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir
-

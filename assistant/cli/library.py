@@ -1,4 +1,5 @@
 """Library commands: ingest, docs, remove, check, export, import, models, serve."""
+
 from __future__ import annotations
 
 import sys
@@ -6,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from assistant.text.words import printable
 from assistant.cli.base import assistant, emit, main
+from assistant.text.words import printable
 
 
 @main.command()
@@ -36,9 +37,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         emit(report.to_json())
     else:
-        click.echo(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-                   f"failed {len(report.failed)}; index holds {report.documents} documents, "
-                   f"{report.chunks} chunks")
+        click.echo(
+            f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+            f"failed {len(report.failed)}; index holds {report.documents} documents, "
+            f"{report.chunks} chunks"
+        )
         # File names come from outside: printed escaped, so a name cannot forge lines or reorder them.
         for d in report.duplicates:
             how = "the same text as" if d.get("kind") != "near" else f"a near-duplicate ({d['similarity']:.0%}) of"
@@ -60,8 +63,10 @@ def docs(ctx: click.Context, as_json: bool) -> None:
         emit(rows)
         return
     for r in rows:
-        click.echo(f"{r['doc_id']}  {r['date'] or '----------'}  {r['language']}  {r['n_chunks']:>4} chunks  "
-                   f"{printable(r['title'])}")
+        click.echo(
+            f"{r['doc_id']}  {r['date'] or '----------'}  {r['language']}  {r['n_chunks']:>4} chunks  "
+            f"{printable(r['title'])}"
+        )
     click.echo(f"{len(rows)} documents")
 
 
@@ -120,7 +125,11 @@ def models_install(ctx: click.Context, name: str) -> None:
 
 
 @main.command()
-@click.option("--repair", is_flag=True, help="Rebuild what can be rebuilt safely (FAISS, BM25 or the Milvus collection; orphan rows).")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Rebuild what can be rebuilt safely (FAISS, BM25 or the Milvus collection; orphan rows).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
@@ -146,8 +155,10 @@ def export_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
     if as_json:
         emit({"file": str(file), **meta})
     else:
-        click.echo(f"exported {meta['documents']} documents, {meta['chunks']} chunks "
-                   f"(generation {meta['generation']}, {meta['embedder']}) to {file}")
+        click.echo(
+            f"exported {meta['documents']} documents, {meta['chunks']} chunks "
+            f"(generation {meta['generation']}, {meta['embedder']}) to {file}"
+        )
 
 
 @main.command("import")
@@ -165,6 +176,8 @@ def import_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
     if as_json:
         emit(r)
     else:
-        click.echo(f"added {r['documents_added']} documents ({r['chunks_added']} chunks), skipped "
-                   f"{r['documents_skipped']} already present; index holds {r['documents']} documents, "
-                   f"{r['chunks']} chunks")
+        click.echo(
+            f"added {r['documents_added']} documents ({r['chunks_added']} chunks), skipped "
+            f"{r['documents_skipped']} already present; index holds {r['documents']} documents, "
+            f"{r['chunks']} chunks"
+        )

@@ -6,6 +6,7 @@ inside the quoted sentence(s); an abstention counts as wrong), citation precisio
 that are the question's own paragraph), false abstention, abstention on each kind of unanswerable
 (``removed`` paragraph, ``offtopic`` article, ``nearmiss`` entity swap), latency p50/p95.
 """
+
 from __future__ import annotations
 
 import random
@@ -15,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.text.arabic import normalize
 from assistant.config import Settings
-from assistant.models.embedder import Embedder
-from assistant.models.llm import LLM
 from assistant.evaluation.datasets import Dataset
 from assistant.evaluation.retrieval import discard, eval_settings
 from assistant.evaluation.unanswerable import swap_entity, unknown_names
+from assistant.models.embedder import Embedder
+from assistant.models.llm import LLM
+from assistant.text.arabic import normalize
 
 KINDS = ("removed", "offtopic", "nearmiss")
 
@@ -51,31 +52,44 @@ def _percentile(xs: list[float], q: float) -> float:
     return round(1000 * xs[min(len(xs) - 1, int(q * len(xs)))], 1) if xs else 0.0
 
 
-def build_answer_index(spec: AnswerSet, embedder: Embedder, settings: Settings, tmp: Path,
-                       progress: Callable[[int, int, str], None] | None = None) -> tuple:
+def build_answer_index(
+    spec: AnswerSet,
+    embedder: Embedder,
+    settings: Settings,
+    tmp: Path,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple:
     """The index an answer evaluation asks (the dataset's articles and the distractors, in ``tmp``):
     (index, retriever, document id per paragraph id, the archive's language)."""
     from assistant.answer.ask import question_language
     from assistant.ingest.cleaning import clean
-    from assistant.ingest.pipeline import index_documents
     from assistant.ingest.loaders import load_file
     from assistant.ingest.loaders.base import Loaded
+    from assistant.ingest.pipeline import index_documents
     from assistant.retrieval import Retriever
     from assistant.store import open_index
 
     ds = spec.ds
     index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=tmp / "index")
     retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
-    docs = [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
-            for pid, (title, text) in sorted(ds.corpus.items())]
+    docs = [
+        (clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
+        for pid, (title, text) in sorted(ds.corpus.items())
+    ]
     docs += [(clean(load_file(f), str(f)), str(f)) for f in spec.distractors]
     index_documents(index, embedder, docs, settings.chunk_max_tokens, progress)
     archive = question_language(" ".join(text for _, text in list(ds.corpus.values())[:20]))
     return index, retriever, {pid: d.doc_id for d, pid in docs}, archive
 
 
-def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, llm: LLM | None = None,
-                     mode: str = "extractive", progress: Callable[[int, int, str], None] | None = None) -> dict:
+def evaluate_answers(
+    spec: AnswerSet,
+    embedder: Embedder,
+    settings: Settings,
+    llm: LLM | None = None,
+    mode: str = "extractive",
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict:
     from assistant.answer.ask import AnswerOptions, answer_question, question_language
     from assistant.text.questions import question_type
 
@@ -89,15 +103,27 @@ def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, ll
             t0 = time.perf_counter()
             ans = answer_question(text, retriever, embedder, llm, options)
             quotes = " ".join(c.quote for c in ans.citations)
-            rows.append({
-                "qid": qid, "kind": kind, "pair": f"{question_language(text)}-{archive}", "qtype": question_type(text),
-                "abstained": ans.abstained, "confidence": round(ans.confidence, 4),
-                "correct": (not ans.abstained) and gold is not None and contains(quotes, answers),
-                "citations": len(ans.citations), "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
-                "mode": ans.mode, "dropped": len(ans.dropped), "seconds": time.perf_counter() - t0,
-                "llm_status": ans.llm_status, "kept_sentences": len(ans.citations) if ans.mode == "generative" else 0,
-                "answer": ans.answer, "quotes": quotes, **{f"llm_{k}": v for k, v in ans.timings.items()},
-            })
+            rows.append(
+                {
+                    "qid": qid,
+                    "kind": kind,
+                    "pair": f"{question_language(text)}-{archive}",
+                    "qtype": question_type(text),
+                    "abstained": ans.abstained,
+                    "confidence": round(ans.confidence, 4),
+                    "correct": (not ans.abstained) and gold is not None and contains(quotes, answers),
+                    "citations": len(ans.citations),
+                    "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
+                    "mode": ans.mode,
+                    "dropped": len(ans.dropped),
+                    "seconds": time.perf_counter() - t0,
+                    "llm_status": ans.llm_status,
+                    "kept_sentences": len(ans.citations) if ans.mode == "generative" else 0,
+                    "answer": ans.answer,
+                    "quotes": quotes,
+                    **{f"llm_{k}": v for k, v in ans.timings.items()},
+                }
+            )
             if progress is not None:
                 progress(len(rows), 0, f"asked {kind}")
 
@@ -116,8 +142,12 @@ def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, ll
                 if made >= spec.nearmiss or qid not in d.queries:
                     continue
                 idf = retriever.idf(retriever.analyze(d.queries[qid]))
-                swapped = swap_entity(d.queries[qid], lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)),
-                                                                     default=0.0), pool, rng)
+                swapped = swap_entity(
+                    d.queries[qid],
+                    lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)), default=0.0),  # noqa: B023
+                    pool,
+                    rng,
+                )
                 if swapped and swapped != d.queries[qid]:
                     ask(f"{qid}{tag}:nearmiss", swapped, None, [], "nearmiss")
                     made += 1
@@ -134,9 +164,14 @@ def evaluate_answers(spec: AnswerSet, embedder: Embedder, settings: Settings, ll
                     if next(iter(ds.qrels[qid])) in gone and qid in d.queries:
                         ask(f"{qid}{tag}:removed", d.queries[qid], None, [], "removed")
         discard(index)
-    return summarize_rows(rows) | {"dataset": ds.name, "questions": len(rows), "mode": mode,
-                                   "distractors": len(spec.distractors), "removed_paragraphs": len(removed_pids),
-                                   "embedder": embedder.model_id}
+    return summarize_rows(rows) | {
+        "dataset": ds.name,
+        "questions": len(rows),
+        "mode": mode,
+        "distractors": len(spec.distractors),
+        "removed_paragraphs": len(removed_pids),
+        "embedder": embedder.model_id,
+    }
 
 
 def _metrics(rows: list[dict]) -> dict:
@@ -145,11 +180,13 @@ def _metrics(rows: list[dict]) -> dict:
     cits = sum(r["citations"] for r in shown)
     out: dict = {"answerable": len(ans)}
     if ans:
-        out.update({
-            "accuracy": round(sum(r["correct"] for r in ans) / len(ans), 4),
-            "false_abstention": round(1 - len(shown) / len(ans), 4),
-            "citation_precision": round(sum(r["citations_to_gold"] for r in shown) / cits, 4) if cits else 0.0,
-        })
+        out.update(
+            {
+                "accuracy": round(sum(r["correct"] for r in ans) / len(ans), 4),
+                "false_abstention": round(1 - len(shown) / len(ans), 4),
+                "citation_precision": round(sum(r["citations_to_gold"] for r in shown) / cits, 4) if cits else 0.0,
+            }
+        )
     for kind in KINDS:
         una = [r for r in rows if r["kind"] == kind]
         if una:
@@ -172,7 +209,9 @@ def _metrics(rows: list[dict]) -> dict:
         first = [r["llm_first_token_s"] for r in asked if "llm_first_token_s" in r]
         speed = [r["llm_tokens_per_s"] for r in asked if r.get("llm_tokens")]
         out["first_token_p50_s"] = round(sorted(first)[len(first) // 2], 2) if first else 0.0
-        out["first_token_p95_s"] = round(sorted(first)[min(len(first) - 1, int(0.95 * len(first)))], 2) if first else 0.0
+        out["first_token_p95_s"] = (
+            round(sorted(first)[min(len(first) - 1, int(0.95 * len(first)))], 2) if first else 0.0
+        )
         out["tokens_per_s"] = round(sorted(speed)[len(speed) // 2], 1) if speed else 0.0
     return out
 
@@ -188,22 +227,44 @@ def summarize_rows(rows: list[dict]) -> dict:
 
 def table(result: dict) -> list[str]:
     """Markdown rows: one per language pair, then the question types."""
-    cols = ("accuracy", "false_abstention", "citation_precision", "abstained_removed", "abstained_offtopic",
-            "abstained_nearmiss", "abstained_unanswerable", "latency_p50_ms", "latency_p95_ms")
-    lines = ["| slice | answerable | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
-             "|---|---|" + "---|" * len(cols)]
-    for name, m in [("all", result["overall"])] + list(result["by_pair"].items()) + [
-            (f"type: {t}", m) for t, m in result["by_qtype"].items()]:
-        cells = [f"{m[c]:.3f}" if isinstance(m.get(c), float) and "latency" not in c else str(m.get(c, "–"))
-                 for c in cols]
+    cols = (
+        "accuracy",
+        "false_abstention",
+        "citation_precision",
+        "abstained_removed",
+        "abstained_offtopic",
+        "abstained_nearmiss",
+        "abstained_unanswerable",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    )
+    lines = [
+        "| slice | answerable | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
+        "|---|---|" + "---|" * len(cols),
+    ]
+    for name, m in (
+        [("all", result["overall"])]
+        + list(result["by_pair"].items())
+        + [(f"type: {t}", m) for t, m in result["by_qtype"].items()]
+    ):
+        cells = [
+            f"{m[c]:.3f}" if isinstance(m.get(c), float) and "latency" not in c else str(m.get(c, "–")) for c in cols
+        ]
         lines.append(f"| {name} | {m.get('answerable', 0)} | " + " | ".join(cells) + " |")
     return lines
 
 
-def build_answer_set(path: Path, split: str | None = None, cross: Path | None | bool = True,
-                     offtopic: str | None = "offtopic", distractors: Path | None = None,
-                     distractor_count: int = 300, removed: int = 25, nearmiss: int = 150,
-                     limit: int | None = None) -> AnswerSet:
+def build_answer_set(
+    path: Path,
+    split: str | None = None,
+    cross: Path | None | bool = True,
+    offtopic: str | None = "offtopic",
+    distractors: Path | None = None,
+    distractor_count: int = 300,
+    removed: int = 25,
+    nearmiss: int = 150,
+    limit: int | None = None,
+) -> AnswerSet:
     """An AnswerSet from a dataset folder: ``split`` (a part of eval/splits.json, e.g. "test") is what is
     indexed and asked; ``offtopic`` another part whose questions the index cannot answer; ``cross``:
     the twin in the other language (True: the one dataset.json names); ``distractors``: a folder of news
@@ -219,8 +280,10 @@ def build_answer_set(path: Path, split: str | None = None, cross: Path | None | 
         if not ds.splits or split not in splits.get(ds.splits, {}):
             from assistant.errors import DatasetError
 
-            raise DatasetError(f"{path}: no part '{split}' in eval/splits.json for this dataset "
-                               f"(parts: {', '.join(splits.get(ds.splits or '', {})) or 'none'})")
+            raise DatasetError(
+                f"{path}: no part '{split}' in eval/splits.json for this dataset "
+                f"(parts: {', '.join(splits.get(ds.splits or '', {})) or 'none'})"
+            )
         parts = splits[ds.splits]
         whole, twin_whole = ds, twin
         ds = part(whole, parts[split])

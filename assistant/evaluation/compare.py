@@ -1,12 +1,13 @@
 """Compare settings variants (chunk size, analyser, fusion k, embedder …) on one dataset, one table.
 
-    # variants.toml
-    [[variant]]
-    name = "default"
-    [[variant]]
-    name = "no stemming"
-    analyzer = "ar-norm-v1"
+# variants.toml
+[[variant]]
+name = "default"
+[[variant]]
+name = "no stemming"
+analyzer = "ar-norm-v1"
 """
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,10 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
-from assistant.models.embedder import Embedder
-from assistant.models.loading import load_embedder
 from assistant.evaluation.datasets import Dataset
 from assistant.evaluation.retrieval import evaluate_retrieval
+from assistant.models.embedder import Embedder
+from assistant.models.loading import load_embedder
 
 
 class CachingEmbedder:
@@ -71,8 +72,13 @@ def load_variants(path: Path, base: Settings) -> list[tuple[str, Settings, list[
     return out
 
 
-def compare(ds: Dataset, variants: list[tuple[str, Settings, list[str]]], base_embedder: Embedder | None = None,
-            cross: Dataset | None = None, out_dir: Path | None = None) -> dict:
+def compare(
+    ds: Dataset,
+    variants: list[tuple[str, Settings, list[str]]],
+    base_embedder: Embedder | None = None,
+    cross: Dataset | None = None,
+    out_dir: Path | None = None,
+) -> dict:
     embedders: dict[str, CachingEmbedder] = {}
     rows = []
     for name, settings, retrievers in variants:
@@ -80,11 +86,16 @@ def compare(ds: Dataset, variants: list[tuple[str, Settings, list[str]]], base_e
         if key not in embedders:
             same = base_embedder is not None and key == variants[0][1].embedder
             embedders[key] = CachingEmbedder(base_embedder if same else load_embedder(settings))
-        res = evaluate_retrieval(ds, embedders[key], settings, retrievers, cross,
-                                 out_dir / _slug(name) if out_dir else None)
+        res = evaluate_retrieval(
+            ds, embedders[key], settings, retrievers, cross, out_dir / _slug(name) if out_dir else None
+        )
         for r, m in res["retrievers"].items():
-            row = {"variant": name, "retriever": r, **{k: round(v, 4) for k, v in m.items()},
-                   "index_seconds": res["timing"]["index_seconds"]}
+            row = {
+                "variant": name,
+                "retriever": r,
+                **{k: round(v, 4) for k, v in m.items()},
+                "index_seconds": res["timing"]["index_seconds"],
+            }
             if "cross_lingual" in res["slices"]:
                 row["cross_lingual_recall@5"] = round(res["slices"]["cross_lingual"][r]["recall@5"], 4)
             rows.append(row)
@@ -100,10 +111,16 @@ def compare_table(result: dict) -> str:
     cols = ["ndcg@10", "recall@1", "recall@5", "mrr@10"]
     has_cross = any("cross_lingual_recall@5" in r for r in result["rows"])
     head = "| variant | retriever | " + " | ".join(cols) + (" | cross-lingual R@5" if has_cross else "") + " |"
-    lines = [f"# Settings compared on {result['dataset']} ({result['queries']} queries)", "", head,
-             "|---|---|" + "---|" * (len(cols) + has_cross)]
+    lines = [
+        f"# Settings compared on {result['dataset']} ({result['queries']} queries)",
+        "",
+        head,
+        "|---|---|" + "---|" * (len(cols) + has_cross),
+    ]
     for r in result["rows"]:
-        cells = [f"{r[c]:.3f}" for c in cols] + ([f"{r.get('cross_lingual_recall@5', float('nan')):.3f}"] if has_cross else [])
+        cells = [f"{r[c]:.3f}" for c in cols] + (
+            [f"{r.get('cross_lingual_recall@5', float('nan')):.3f}"] if has_cross else []
+        )
         lines.append(f"| {r['variant']} | {r['retriever']} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

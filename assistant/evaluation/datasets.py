@@ -1,4 +1,5 @@
 """Evaluation datasets: corpus {doc_id: (title, text)}, queries {qid: text}, qrels {qid: {doc_id: rel}}."""
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,10 @@ def load_squad(path: Path, name: str | None = None) -> Dataset:
             else:
                 _squad_item(b, article, f"{path}: data[{ai}]", title)
     if not b.queries:
-        raise DatasetError(f"{path}: no questions found (expected SQuAD v1.1, its flattened form with a "
-                           "'context' per item, or JSONL with 'context' and 'question' per line)")
+        raise DatasetError(
+            f"{path}: no questions found (expected SQuAD v1.1, its flattened form with a "
+            "'context' per item, or JSONL with 'context' and 'question' per line)"
+        )
     return Dataset(name or path.stem, b.corpus, b.queries, b.qrels, b.answers)
 
 
@@ -241,6 +244,7 @@ def extract_beir_zip(src: Path, folder: Path) -> Path:
     written = extract(src, folder, keep=beir)
     corpus = [p for _, p in written if p.name == "corpus.jsonl"]
     if not corpus:
-        raise DatasetError(f"{src.name}: no corpus.jsonl in the zip (a BEIR set needs corpus.jsonl, "
-                           "queries.jsonl and qrels/test.tsv)")
+        raise DatasetError(
+            f"{src.name}: no corpus.jsonl in the zip (a BEIR set needs corpus.jsonl, queries.jsonl and qrels/test.tsv)"
+        )
     return corpus[0].parent

@@ -1,4 +1,5 @@
 """Markdown and PNG renderings of an evaluation result."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,10 +16,15 @@ def metrics_table(rows: dict[str, dict[str, float]]) -> list[str]:
 
 
 def markdown_report(result: dict) -> str:
-    out = [f"# Retrieval evaluation: {result['dataset']}", "",
-           f"{result['queries']} queries over {result['documents']} documents; embedder "
-           f"`{result['embedder']}`." + (f" Synthetic queries: {result['synthetic']}." if result.get("synthetic") else ""),
-           "", *metrics_table(result["retrievers"]), ""]
+    out = [
+        f"# Retrieval evaluation: {result['dataset']}",
+        "",
+        f"{result['queries']} queries over {result['documents']} documents; embedder "
+        f"`{result['embedder']}`." + (f" Synthetic queries: {result['synthetic']}." if result.get("synthetic") else ""),
+        "",
+        *metrics_table(result["retrievers"]),
+        "",
+    ]
     for name, sl in result.get("slices", {}).items():
         out += [f"## Slice: {name}", ""]
         if "queries" in sl:
@@ -26,8 +32,12 @@ def markdown_report(result: dict) -> str:
             out.append("")
         out += [*metrics_table(sl), ""]
     if result.get("significance"):
-        out += ["## Paired significance (nDCG@10)", "", "| pair | mean difference | t-test p | Wilcoxon p |",
-                "|---|---|---|---|"]
+        out += [
+            "## Paired significance (nDCG@10)",
+            "",
+            "| pair | mean difference | t-test p | Wilcoxon p |",
+            "|---|---|---|---|",
+        ]
         for pair, s in result["significance"].items():
             out.append(f"| {pair} | {s['mean_difference']:+.4f} | {s['t_test_p']:.2g} | {s['wilcoxon_p']:.2g} |")
         out.append("")

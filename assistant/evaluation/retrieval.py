@@ -1,4 +1,5 @@
 """Run retrievers over a dataset and score them with ir_measures (no hand-written formulas)."""
+
 from __future__ import annotations
 
 import json
@@ -10,19 +11,26 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.text.arabic import arabic_ratio
-from assistant.ingest.cleaning import clean
 from assistant.config import Settings
-from assistant.ingest.pipeline import index_documents
+from assistant.evaluation.datasets import Dataset
+from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders.base import Loaded
+from assistant.ingest.pipeline import index_documents
 from assistant.models.embedder import Embedder
 from assistant.retrieval import Retriever, check_retriever
 from assistant.store import Index, open_index
-from assistant.evaluation.datasets import Dataset
+from assistant.text.arabic import arabic_ratio
 
 MEASURES = ("nDCG@10", "R@1", "R@5", "R@10", "R@100", "RR@10", "AP")
-KEYS = {"nDCG@10": "ndcg@10", "R@1": "recall@1", "R@5": "recall@5", "R@10": "recall@10",
-        "R@100": "recall@100", "RR@10": "mrr@10", "AP": "map"}
+KEYS = {
+    "nDCG@10": "ndcg@10",
+    "R@1": "recall@1",
+    "R@5": "recall@5",
+    "R@10": "recall@10",
+    "R@100": "recall@100",
+    "RR@10": "mrr@10",
+    "AP": "map",
+}
 Run = dict[str, dict[str, float]]
 
 
@@ -43,7 +51,9 @@ def eval_settings(settings: Settings) -> Settings:
         return settings.model_copy(update={"milvus_uri": None})  # a Milvus Lite file in the eval folder
     import uuid
 
-    return settings.model_copy(update={"milvus_collection": f"{settings.milvus_collection}_eval_{uuid.uuid4().hex[:8]}"})
+    return settings.model_copy(
+        update={"milvus_collection": f"{settings.milvus_collection}_eval_{uuid.uuid4().hex[:8]}"}
+    )
 
 
 def discard(index: Index) -> None:
@@ -57,18 +67,26 @@ def discard(index: Index) -> None:
     index.close()
 
 
-def build_eval_index(ds: Dataset, embedder: Embedder, settings: Settings, folder: Path,
-                     progress: Callable[[int, int, str], None] | None = None) -> EvalIndex:
+def build_eval_index(
+    ds: Dataset,
+    embedder: Embedder,
+    settings: Settings,
+    folder: Path,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> EvalIndex:
     index = open_index(eval_settings(settings), embedder.model_id, embedder.dim, data_dir=folder)
-    docs = [(clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
-            for pid, (title, text) in ds.corpus.items()]
+    docs = [
+        (clean(Loaded(text=text, fmt="text", title=title or None, scraped=False), source=pid), pid)
+        for pid, (title, text) in ds.corpus.items()
+    ]
     index_documents(index, embedder, docs, settings.chunk_max_tokens, progress)
     doc_of_chunk = {cid: source for cid, source, _, _ in index.live_chunks()}
     return EvalIndex(index, Retriever(index, embedder, settings.rrf_k, settings.candidates), doc_of_chunk)
 
 
-def run_retriever(ev: EvalIndex, queries: dict[str, str], retriever: str, depth: int = 100,
-                  qvecs: dict[str, np.ndarray] | None = None) -> Run:
+def run_retriever(
+    ev: EvalIndex, queries: dict[str, str], retriever: str, depth: int = 100, qvecs: dict[str, np.ndarray] | None = None
+) -> Run:
     """Document-level run: a document's rank is that of its best chunk."""
     run: Run = {}
     for qid, text in queries.items():
@@ -104,7 +122,7 @@ def significance(per_query: dict[str, dict[str, dict[str, float]]], metric: str 
     names = list(per_query)
     out: dict[str, dict] = {}
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             qids = sorted(set(per_query[a][metric]) & set(per_query[b][metric]))
             x = np.array([per_query[a][metric][q] for q in qids])
             y = np.array([per_query[b][metric][q] for q in qids])
@@ -112,7 +130,9 @@ def significance(per_query: dict[str, dict[str, dict[str, float]]], metric: str 
             t = stats.ttest_rel(x, y) if diff.any() else None
             w = stats.wilcoxon(x, y) if np.count_nonzero(diff) >= 10 else None
             out[f"{a} vs {b}"] = {
-                "metric": metric, "mean_difference": float(diff.mean()), "queries": len(qids),
+                "metric": metric,
+                "mean_difference": float(diff.mean()),
+                "queries": len(qids),
                 "t_test_p": float(t.pvalue) if t is not None else 1.0,
                 "wilcoxon_p": float(w.pvalue) if w is not None else 1.0,
             }
@@ -126,15 +146,28 @@ def write_trec_run(run: Run, path: Path, tag: str) -> None:
                 fh.write(f"{qid} Q0 {did} {rank} {sc:.4f} {tag}\n")
 
 
-def evaluate_own_index(ds: Dataset, index: Index, embedder: Embedder, settings: Settings,
-                       retrievers: Sequence[str] = ("bm25", "dense", "hybrid"), out_dir: Path | None = None) -> dict:
+def evaluate_own_index(
+    ds: Dataset,
+    index: Index,
+    embedder: Embedder,
+    settings: Settings,
+    retrievers: Sequence[str] = ("bm25", "dense", "hybrid"),
+    out_dir: Path | None = None,
+) -> dict:
     """A synthetic set over the user's own index: chunks are the units, nothing is re-indexed."""
     retrievers = [check_retriever(r) for r in retrievers]
     ev = EvalIndex(index, Retriever(index, embedder, settings.rrf_k, settings.candidates), _IdentityMap())
     qvecs = _embed_queries(embedder, ds.queries)
-    result: dict = {"dataset": ds.name, "queries": len(ds.queries), "documents": len(ds.corpus),
-                    "embedder": embedder.model_id, "synthetic": ds.synthetic, "retrievers": {}, "slices": {},
-                    "timing": {}}
+    result: dict = {
+        "dataset": ds.name,
+        "queries": len(ds.queries),
+        "documents": len(ds.corpus),
+        "embedder": embedder.model_id,
+        "synthetic": ds.synthetic,
+        "retrievers": {},
+        "slices": {},
+        "timing": {},
+    }
     runs: dict[str, Run] = {}
     per_query: dict[str, dict[str, dict[str, float]]] = {}
     for r in retrievers:
@@ -153,14 +186,26 @@ class _IdentityMap(dict):
         return str(key)
 
 
-def evaluate_retrieval(ds: Dataset, embedder: Embedder, settings: Settings,
-                       retrievers: Sequence[str] = ("bm25", "dense", "hybrid"),
-                       cross: Dataset | None = None, out_dir: Path | None = None,
-                       progress: Callable[[int, int, str], None] | None = None) -> dict:
+def evaluate_retrieval(
+    ds: Dataset,
+    embedder: Embedder,
+    settings: Settings,
+    retrievers: Sequence[str] = ("bm25", "dense", "hybrid"),
+    cross: Dataset | None = None,
+    out_dir: Path | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict:
     retrievers = [check_retriever(r) for r in retrievers]
-    result: dict = {"dataset": ds.name, "queries": len(ds.queries), "documents": len(ds.corpus),
-                    "embedder": embedder.model_id, "synthetic": ds.synthetic, "retrievers": {},
-                    "slices": {}, "timing": {}}
+    result: dict = {
+        "dataset": ds.name,
+        "queries": len(ds.queries),
+        "documents": len(ds.corpus),
+        "embedder": embedder.model_id,
+        "synthetic": ds.synthetic,
+        "retrievers": {},
+        "slices": {},
+        "timing": {},
+    }
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
         t0 = time.perf_counter()
         ev = build_eval_index(ds, embedder, settings, Path(tmp) / "index", progress)
@@ -177,14 +222,18 @@ def evaluate_retrieval(ds: Dataset, embedder: Embedder, settings: Settings,
         arabic_q = {q: t for q, t in ds.queries.items() if arabic_ratio(t) >= 0.5}
         if arabic_q and len(arabic_q) < len(ds.queries):
             result["slices"]["arabic_queries"] = {
-                r: score({q: ds.qrels[q] for q in arabic_q}, runs[r])[0] for r in retrievers}
+                r: score({q: ds.qrels[q] for q in arabic_q}, runs[r])[0] for r in retrievers
+            }
         if cross is not None:
             cq = {q: t for q, t in cross.queries.items() if q in ds.qrels}
             cvecs = _embed_queries(embedder, cq)
             result["slices"]["cross_lingual"] = {
-                "queries_from": cross.name, "queries": len(cq),
-                **{r: score({q: ds.qrels[q] for q in cq}, run_retriever(ev, cq, r, qvecs=cvecs))[0]
-                   for r in retrievers}}
+                "queries_from": cross.name,
+                "queries": len(cq),
+                **{
+                    r: score({q: ds.qrels[q] for q in cq}, run_retriever(ev, cq, r, qvecs=cvecs))[0] for r in retrievers
+                },
+            }
         discard(ev.index)
     if out_dir is not None:
         write_outputs(result, runs, Path(out_dir))

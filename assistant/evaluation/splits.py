@@ -4,6 +4,7 @@ A question's paragraph and every other paragraph of its article fall in the same
 a model is trained or tuned on shares an article with what it is tested on. Parts are chosen by a
 seeded hash of the article title (reproducible; no file order involved).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from assistant.errors import DatasetError
 from assistant.evaluation.datasets import Dataset
-
 
 
 def _key(title: str, salt: str) -> str:
@@ -57,9 +57,14 @@ def part(ds: Dataset, titles: list[str] | set[str], name: str | None = None) -> 
     qrels = {q: r for q, r in ds.qrels.items() if next(iter(r)) in corpus}
     if not qrels:
         raise DatasetError(f"{ds.name}: no questions in the requested part ({len(keep)} articles)")
-    return replace(ds, name=name or ds.name, corpus=corpus, qrels=qrels,
-                   queries={q: ds.queries[q] for q in qrels},
-                   answers={q: a for q, a in ds.answers.items() if q in qrels})
+    return replace(
+        ds,
+        name=name or ds.name,
+        corpus=corpus,
+        qrels=qrels,
+        queries={q: ds.queries[q] for q in qrels},
+        answers={q: a for q, a in ds.answers.items() if q in qrels},
+    )
 
 
 def distractor_files(folder: Path, count: int, offset: int = 0, seed: int = 0) -> list[Path]:
@@ -68,4 +73,4 @@ def distractor_files(folder: Path, count: int, offset: int = 0, seed: int = 0) -
     if len(files) < offset + count:
         raise DatasetError(f"{folder}: {len(files)} articles, fewer than the {offset + count} asked for")
     random.Random(seed).shuffle(files)
-    return files[offset:offset + count]
+    return files[offset : offset + count]

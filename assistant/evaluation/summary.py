@@ -6,6 +6,7 @@ Items are JSONL lines ``{"text" or "path", "references": [...], "id"?}``: each r
 summary (EASC has five per article); a single reference split into sentences gives the points that
 ``reference_coverage`` looks for.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,12 +14,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.text.arabic import split_sentences, tokenize
+from assistant.answer.grounding import Verifier
 from assistant.errors import DatasetError
 from assistant.findings.summarize import FindingsOptions, body_paragraphs, load_article, summarize_article
-from assistant.answer.grounding import Verifier
 from assistant.models.embedder import Embedder
 from assistant.models.llm import LLM
+from assistant.text.arabic import split_sentences, tokenize
 
 METRICS = ("rouge1", "rouge2", "rougeL")
 
@@ -81,9 +82,17 @@ def load_summary_set(path: Path) -> list[dict]:
     return items
 
 
-def evaluate_summaries(path: Path, llm: LLM | None, options: FindingsOptions, max_bytes: int | None = None,
-                       mode: str = "extractive", embedder: Embedder | None = None, baselines: bool = False,
-                       ids: set[str] | None = None, verifier: Verifier | None = None) -> dict:
+def evaluate_summaries(
+    path: Path,
+    llm: LLM | None,
+    options: FindingsOptions,
+    max_bytes: int | None = None,
+    mode: str = "extractive",
+    embedder: Embedder | None = None,
+    baselines: bool = False,
+    ids: set[str] | None = None,
+    verifier: Verifier | None = None,
+) -> dict:
     """Score the drafts of every item (``ids``: only these); with ``baselines``, Lead-N and TextRank given
     as many sentences as our draft, and paired tests of ours against each."""
     from assistant.findings.selection import lead, sentences_of, textrank
@@ -93,8 +102,12 @@ def evaluate_summaries(path: Path, llm: LLM | None, options: FindingsOptions, ma
     for item in load_summary_set(path):
         if ids is not None and str(item["id"]) not in ids:
             continue
-        doc = load_article(Path(item["path"]) if item.get("path") else None, item.get("text"), max_bytes,
-                           scraped=item.get("scraped", "path" in item))
+        doc = load_article(
+            Path(item["path"]) if item.get("path") else None,
+            item.get("text"),
+            max_bytes,
+            scraped=item.get("scraped", "path" in item),
+        )
         t0 = time.perf_counter()
         f = summarize_article(doc, llm, options, verifier=verifier, embedder=embedder)
         seconds = time.perf_counter() - t0
@@ -105,11 +118,18 @@ def evaluate_summaries(path: Path, llm: LLM | None, options: FindingsOptions, ma
             for c in fd.citations:
                 total += 1
                 valid += c.quote in f.paragraphs[c.paragraph - 1]
-        row = {"id": str(item["id"]), "title": f.title, "findings": len(texts), "excluded_section": f.excluded_section,
-               "mode": f.mode, "dropped": len(f.dropped), "seconds": round(seconds, 1),
-               **multi_rouge(" ".join(texts), item["references"]),
-               "citation_validity": round(valid / total, 4) if total else 0.0,
-               "reference_coverage": coverage(texts, points)}
+        row = {
+            "id": str(item["id"]),
+            "title": f.title,
+            "findings": len(texts),
+            "excluded_section": f.excluded_section,
+            "mode": f.mode,
+            "dropped": len(f.dropped),
+            "seconds": round(seconds, 1),
+            **multi_rouge(" ".join(texts), item["references"]),
+            "citation_validity": round(valid / total, 4) if total else 0.0,
+            "reference_coverage": coverage(texts, points),
+        }
         if baselines:
             paras, _ = body_paragraphs(doc)
             sents = sentences_of(doc.text, [(p.number, p.start, p.end) for p in paras])
@@ -120,11 +140,18 @@ def evaluate_summaries(path: Path, llm: LLM | None, options: FindingsOptions, ma
     if not rows:
         raise DatasetError(f"{path}: no item matched the ids asked for")
     keys = ("rouge1", "rouge2", "rougeL", "citation_validity", "reference_coverage")
-    result = {"dataset": str(path), "items": len(rows), "mode": mode,
-              "mean": {k: round(sum(r[k] for r in rows) / len(rows), 4) for k in keys}, "per_item": rows}
+    result = {
+        "dataset": str(path),
+        "items": len(rows),
+        "mode": mode,
+        "mean": {k: round(sum(r[k] for r in rows) / len(rows), 4) for k in keys},
+        "per_item": rows,
+    }
     if baselines:
-        result["baselines"] = {name: {m: round(sum(r[name][m] for r in rows) / len(rows), 4) for m in METRICS}
-                               for name in ("lead", "textrank")}
+        result["baselines"] = {
+            name: {m: round(sum(r[name][m] for r in rows) / len(rows), 4) for m in METRICS}
+            for name in ("lead", "textrank")
+        }
         result["significance"] = {name: paired(rows, name) for name in ("lead", "textrank")}
     return result
 
@@ -140,9 +167,15 @@ def paired(rows: list[dict], baseline: str, metric: str = "rougeL") -> dict:
     nonzero = int(np.count_nonzero(diff))
     w = stats.wilcoxon(ours, theirs) if nonzero >= 6 else None
     t = stats.ttest_rel(ours, theirs) if diff.any() else None
-    return {"metric": metric, "mean_difference": round(float(diff.mean()), 4), "items": len(rows),
-            "wins": int((diff > 0).sum()), "losses": int((diff < 0).sum()),
-            "wilcoxon_p": float(w.pvalue) if w is not None else 1.0, "t_test_p": float(t.pvalue) if t is not None else 1.0}
+    return {
+        "metric": metric,
+        "mean_difference": round(float(diff.mean()), 4),
+        "items": len(rows),
+        "wins": int((diff > 0).sum()),
+        "losses": int((diff < 0).sum()),
+        "wilcoxon_p": float(w.pvalue) if w is not None else 1.0,
+        "t_test_p": float(t.pvalue) if t is not None else 1.0,
+    }
 
 
 def _sentences(text: str) -> list[str]:

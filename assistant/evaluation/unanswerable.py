@@ -6,6 +6,7 @@
   ("… دفاع البانثرز" → "… دفاع ريكيافيك"): it shares the archive's vocabulary but asks for a fact
   the archive does not hold.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,28 +19,66 @@ from assistant.text.questions import latin_names
 # Names (English, Arabic) of places, people and organisations that neither XQuAD, ARCD, the ANT news
 # sample nor the bundled samples mention; a name is used only if the index does not know it either.
 NAME_POOL: tuple[tuple[str, str], ...] = (
-    ("Reykjavik", "ريكيافيك"), ("Ulaanbaatar", "أولانباتور"), ("Tegucigalpa", "تيغوسيغالبا"),
-    ("Paramaribo", "باراماريبو"), ("Ouagadougou", "واغادوغو"), ("Vientiane", "فيينتيان"),
-    ("Bujumbura", "بوجمبورا"), ("Nukualofa", "نوكوالوفا"), ("Thimphu", "تيمفو"), ("Funafuti", "فونافوتي"),
-    ("Podgorica", "بودغوريتسا"), ("Chisinau", "كيشيناو"), ("Ashgabat", "عشق آباد"), ("Dushanbe", "دوشانبي"),
-    ("Windhoek", "ويندهوك"), ("Gaborone", "غابورون"), ("Maseru", "ماسيرو"), ("Lilongwe", "ليلونغوي"),
-    ("Antananarivo", "أنتاناناريفو"), ("Nouakchott", "نواكشوط"), ("Honiara", "هونيارا"), ("Majuro", "ماجورو"),
-    ("Palikir", "باليكير"), ("Tarawa", "تاراوا"), ("Yaren", "يارين"), ("Vaduz", "فادوتس"),
-    ("Tskhinvali", "تسخينفالي"), ("Svalbard", "سفالبارد"), ("Tuvalu", "توفالو"), ("Kiribati", "كيريباتي"),
-    ("Liechtenstein", "ليختنشتاين"), ("Andorra", "أندورا"), ("Vanuatu", "فانواتو"), ("Eswatini", "إسواتيني"),
-    ("Zubrowski", "زوبروفسكي"), ("Kowalczyk", "كوالتشيك"), ("Haraldsen", "هارالدسن"), ("Okonkwo", "أوكونكوو"),
-    ("Tanabata", "تاناباتا"), ("Vasquez-Ortega", "فاسكيز أورتيغا"), ("Lindqvist", "ليندكفيست"),
-    ("Mbeki-Tshabalala", "مبيكي تشابالالا"), ("Ivanchuk", "إيفانتشوك"), ("Szymborska", "شيمبورسكا"),
-    ("Quetzaltenango", "كيتزالتينانغو"), ("Zanzibar", "زنجبار"), ("Kamchatka", "كامتشاتكا"),
-    ("Patagonia", "باتاغونيا"), ("Tasmania", "تسمانيا"), ("Greenland", "غرينلاند"),
+    ("Reykjavik", "ريكيافيك"),
+    ("Ulaanbaatar", "أولانباتور"),
+    ("Tegucigalpa", "تيغوسيغالبا"),
+    ("Paramaribo", "باراماريبو"),
+    ("Ouagadougou", "واغادوغو"),
+    ("Vientiane", "فيينتيان"),
+    ("Bujumbura", "بوجمبورا"),
+    ("Nukualofa", "نوكوالوفا"),
+    ("Thimphu", "تيمفو"),
+    ("Funafuti", "فونافوتي"),
+    ("Podgorica", "بودغوريتسا"),
+    ("Chisinau", "كيشيناو"),
+    ("Ashgabat", "عشق آباد"),
+    ("Dushanbe", "دوشانبي"),
+    ("Windhoek", "ويندهوك"),
+    ("Gaborone", "غابورون"),
+    ("Maseru", "ماسيرو"),
+    ("Lilongwe", "ليلونغوي"),
+    ("Antananarivo", "أنتاناناريفو"),
+    ("Nouakchott", "نواكشوط"),
+    ("Honiara", "هونيارا"),
+    ("Majuro", "ماجورو"),
+    ("Palikir", "باليكير"),
+    ("Tarawa", "تاراوا"),
+    ("Yaren", "يارين"),
+    ("Vaduz", "فادوتس"),
+    ("Tskhinvali", "تسخينفالي"),
+    ("Svalbard", "سفالبارد"),
+    ("Tuvalu", "توفالو"),
+    ("Kiribati", "كيريباتي"),
+    ("Liechtenstein", "ليختنشتاين"),
+    ("Andorra", "أندورا"),
+    ("Vanuatu", "فانواتو"),
+    ("Eswatini", "إسواتيني"),
+    ("Zubrowski", "زوبروفسكي"),
+    ("Kowalczyk", "كوالتشيك"),
+    ("Haraldsen", "هارالدسن"),
+    ("Okonkwo", "أوكونكوو"),
+    ("Tanabata", "تاناباتا"),
+    ("Vasquez-Ortega", "فاسكيز أورتيغا"),
+    ("Lindqvist", "ليندكفيست"),
+    ("Mbeki-Tshabalala", "مبيكي تشابالالا"),
+    ("Ivanchuk", "إيفانتشوك"),
+    ("Szymborska", "شيمبورسكا"),
+    ("Quetzaltenango", "كيتزالتينانغو"),
+    ("Zanzibar", "زنجبار"),
+    ("Kamchatka", "كامتشاتكا"),
+    ("Patagonia", "باتاغونيا"),
+    ("Tasmania", "تسمانيا"),
+    ("Greenland", "غرينلاند"),
 )
 
-_AR_QUESTION_WORDS = frozenset(normalize(w) for w in
-                               "كم ما ماذا من متى أين اين لماذا كيف هل أي اي عدد نسبة التي الذي الذين".split())
+_AR_QUESTION_WORDS = frozenset(
+    normalize(w) for w in "كم ما ماذا من متى أين اين لماذا كيف هل أي اي عدد نسبة التي الذي الذين".split()
+)
 
 
-def swap_entity(question: str, rarity: Callable[[str], float], pool: list[tuple[str, str]],
-                rng: random.Random) -> str | None:
+def swap_entity(
+    question: str, rarity: Callable[[str], float], pool: list[tuple[str, str]], rng: random.Random
+) -> str | None:
     """The question with its rarest name-like word replaced by a name from ``pool`` (in the question's
     script); None when no word looks like an entity. ``rarity(word)`` ranks words (e.g. their IDF)."""
     if not pool:
@@ -50,8 +89,14 @@ def swap_entity(question: str, rarity: Callable[[str], float], pool: list[tuple[
         target = max(names, key=rarity)
         return re.sub(rf"\b{re.escape(target)}\b", en, question, count=1)
     words = re.findall(r"[^\W\d_]{3,}", question)
-    choices = [w for w in words if normalize(w) not in _AR_QUESTION_WORDS and normalize(w) not in AR_STOPWORDS
-               and w.lower() not in EN_STOPWORDS and rarity(w) > 0]
+    choices = [
+        w
+        for w in words
+        if normalize(w) not in _AR_QUESTION_WORDS
+        and normalize(w) not in AR_STOPWORDS
+        and w.lower() not in EN_STOPWORDS
+        and rarity(w) > 0
+    ]
     if not choices:
         return None
     target = max(choices, key=rarity)

@@ -10,6 +10,7 @@ headings, like the think tank's own — build to their conclusion, so position i
 centrality decides. Sentences are taken by MMR on the embeddings (relevance against redundancy) and
 shown in article order.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,13 +23,23 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.prompts import CONCLUSION_CUES
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, normalize, numbers_in, split_sentences
-from assistant.prompts import CONCLUSION_CUES
 
 MODEL_FILE = DATA / "findings_selector.json"  # written by eval/train_findings_selector.py
-FEATURES = ("pos", "first_in_article", "first_in_para", "para_pos", "tfidf_cent", "emb_cent", "emb_title",
-            "log_len", "has_number", "cue")
+FEATURES = (
+    "pos",
+    "first_in_article",
+    "first_in_para",
+    "para_pos",
+    "tfidf_cent",
+    "emb_cent",
+    "emb_title",
+    "log_len",
+    "has_number",
+    "cue",
+)
 POSITION = ("pos", "first_in_article", "first_in_para", "para_pos")
 # The old selector's priors, kept: a paragraph's first sentence states its point (+0.1), conclusion cues.
 ANALYSIS_WEIGHTS = {"emb_cent": 1.0, "tfidf_cent": 1.0, "cue": 0.1, "first_in_para": 0.1, "short": 1.0}
@@ -109,12 +120,18 @@ def features(sents: list[Sentence], title: str, embed: Callable[[Sequence[str]],
     cues = [normalize(c) for c in CONCLUSION_CUES]
     for i, s in enumerate(sents):
         low = " " + normalize(s.text) + " "
-        s.x = {"pos": 1.0 - i / max(n - 1, 1), "first_in_article": float(i == 0),
-               "first_in_para": float(s.index in first_of_para),
-               "para_pos": 1.0 - para_rank[s.para_number] / max(len(paras) - 1, 1),
-               "tfidf_cent": _cos(tf[i], centroid), "emb_cent": float(emb_cent[i]), "emb_title": float(emb_title[i]),
-               "log_len": math.log(1 + len(s.text.split())), "has_number": float(bool(numbers_in(s.text))),
-               "cue": float(any(f" {c} " in low for c in cues))}
+        s.x = {
+            "pos": 1.0 - i / max(n - 1, 1),
+            "first_in_article": float(i == 0),
+            "first_in_para": float(s.index in first_of_para),
+            "para_pos": 1.0 - para_rank[s.para_number] / max(len(paras) - 1, 1),
+            "tfidf_cent": _cos(tf[i], centroid),
+            "emb_cent": float(emb_cent[i]),
+            "emb_title": float(emb_title[i]),
+            "log_len": math.log(1 + len(s.text.split())),
+            "has_number": float(bool(numbers_in(s.text))),
+            "cue": float(any(f" {c} " in low for c in cues)),
+        }
 
 
 class Selector:
@@ -148,8 +165,13 @@ class Selector:
         w = {**ANALYSIS_WEIGHTS, **self.spec.get("analysis_weights", {})}
         for s in sents:
             short = len(s.text.split()) < 8
-            s.score = (w["emb_cent"] * s.x["emb_cent"] + w["tfidf_cent"] * s.x["tfidf_cent"] + w["cue"] * s.x["cue"]
-                       + w["first_in_para"] * s.x["first_in_para"] - (w["short"] if short else 0.0))
+            s.score = (
+                w["emb_cent"] * s.x["emb_cent"]
+                + w["tfidf_cent"] * s.x["tfidf_cent"]
+                + w["cue"] * s.x["cue"]
+                + w["first_in_para"] * s.x["first_in_para"]
+                - (w["short"] if short else 0.0)
+            )
 
     def length(self, n_sentences: int, cap: int) -> int:
         """How many sentences to take: a share of the article, at least one, at most ``cap`` and half."""
@@ -176,6 +198,7 @@ def mmr(sents: list[Sentence], n: int, lam: float) -> list[Sentence]:
     chosen: list[int] = []
     pool = list(range(len(sents)))
     while pool and len(chosen) < n:
+
         def gain(i: int) -> float:
             if not chosen or sents[i].vec is None:
                 return lam * rel[i]

@@ -7,18 +7,19 @@ rewritten as one analytic sentence from a short window of its paragraph, verifie
 one that fails stays the extractive sentence. The article's own findings/conclusions section is
 left out of the input (the user wants a draft of it).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.text.arabic import normalize, split_sentences
-from assistant.ingest.chunking import paragraph_spans
-from assistant.ingest.cleaning import clean
-from assistant.errors import AssistantError
 from assistant.answer.generate import clean_reply
 from assistant.answer.grounding import Verifier, parse_claims, verify_claims
+from assistant.errors import AssistantError
+from assistant.findings.selection import Sentence, default_selector, features, select, sentences_of
+from assistant.ingest.chunking import paragraph_spans
+from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders import load_file
 from assistant.ingest.loaders.base import Loaded
 from assistant.models.embedder import Embedder
@@ -26,7 +27,7 @@ from assistant.models.llm import LLM, wants_llm
 from assistant.prompts import FINDING_SYSTEM, FINDING_USER, FINDINGS_HEADINGS, LANGUAGE_NAME
 from assistant.records import Document, Dropped, Finding, FindingCitation, Findings
 from assistant.retrieval import Retriever
-from assistant.findings.selection import Sentence, default_selector, features, select, sentences_of
+from assistant.text.arabic import normalize, split_sentences
 
 Progress = Callable[[int, int, str], None]
 
@@ -51,8 +52,13 @@ class Paragraph:
     text: str
 
 
-def load_article(path: Path | None, text: str | None, max_bytes: int | None = None,
-                 loader: Callable[[Path, int | None], Loaded] | None = None, scraped: bool = True) -> Document:
+def load_article(
+    path: Path | None,
+    text: str | None,
+    max_bytes: int | None = None,
+    loader: Callable[[Path, int | None], Loaded] | None = None,
+    scraped: bool = True,
+) -> Document:
     """The article to draft findings for: a file, or pasted text (``scraped``: clean site clutter from it)."""
     if path is not None:
         loaded = (loader or load_file)(Path(path), max_bytes)
@@ -82,9 +88,15 @@ def body_paragraphs(doc: Document) -> tuple[list[Paragraph], str | None]:
     return paras, excluded
 
 
-def summarize_article(doc: Document, llm: LLM | None, options: FindingsOptions,
-                      related: Retriever | None = None, verifier: Verifier | None = None,
-                      progress: Progress | None = None, embedder: Embedder | None = None) -> Findings:
+def summarize_article(
+    doc: Document,
+    llm: LLM | None,
+    options: FindingsOptions,
+    related: Retriever | None = None,
+    verifier: Verifier | None = None,
+    progress: Progress | None = None,
+    embedder: Embedder | None = None,
+) -> Findings:
     """A findings draft for ``doc``; ``related``: a retriever over the archive, for earlier coverage;
     ``embedder``: sentence embeddings for centrality and redundancy (TF-IDF alone without it).
 
@@ -104,15 +116,24 @@ def summarize_article(doc: Document, llm: LLM | None, options: FindingsOptions,
     findings = [Finding(s.text, (FindingCitation(s.para_number, s.text, s.start, s.end),)) for s in chosen]
     mode_used, dropped = "extractive", []
     if llm is not None and wants_llm(options.mode, llm) and chosen:
-        findings, dropped, written = _draft_findings(llm, doc, chosen, by_number, language, options.llm_max_tokens,
-                                                     verifier or Verifier(), progress)
+        findings, dropped, written = _draft_findings(
+            llm, doc, chosen, by_number, language, options.llm_max_tokens, verifier or Verifier(), progress
+        )
         mode_used = "generative" if written else "extractive"
     if related is not None:
-        findings = [Finding(f.text, f.citations, tuple(related.related(f.text, 2, options.related_min_score,
-                                                                       doc.doc_id)))
-                    for f in findings]
-    return Findings(title=doc.title, language=language, findings=tuple(findings), mode=mode_used,
-                    excluded_section=excluded, dropped=tuple(dropped), paragraphs=tuple(p.text for p in paras))
+        findings = [
+            Finding(f.text, f.citations, tuple(related.related(f.text, 2, options.related_min_score, doc.doc_id)))
+            for f in findings
+        ]
+    return Findings(
+        title=doc.title,
+        language=language,
+        findings=tuple(findings),
+        mode=mode_used,
+        excluded_section=excluded,
+        dropped=tuple(dropped),
+        paragraphs=tuple(p.text for p in paras),
+    )
 
 
 def _window(doc: Document, s: Sentence, para: Paragraph) -> tuple[int, int]:
@@ -122,9 +143,16 @@ def _window(doc: Document, s: Sentence, para: Paragraph) -> tuple[int, int]:
     return spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
 
 
-def _draft_findings(llm: LLM, doc: Document, chosen: list[Sentence], paras: dict[int, Paragraph], lang: str,
-                    max_tokens: int, verifier: Verifier,
-                    progress: Progress | None) -> tuple[list[Finding], list[Dropped], int]:
+def _draft_findings(
+    llm: LLM,
+    doc: Document,
+    chosen: list[Sentence],
+    paras: dict[int, Paragraph],
+    lang: str,
+    max_tokens: int,
+    verifier: Verifier,
+    progress: Progress | None,
+) -> tuple[list[Finding], list[Dropped], int]:
     """One LLM call per finding; (findings, what was dropped, how many the LLM wrote that were kept)."""
     findings: list[Finding] = []
     dropped: list[Dropped] = []
@@ -134,17 +162,30 @@ def _draft_findings(llm: LLM, doc: Document, chosen: list[Sentence], paras: dict
             progress(i, len(chosen), f"finding {i + 1}/{len(chosen)}")
         a, b = _window(doc, s, paras[s.para_number])
         window = doc.text[a:b]
-        messages = [{"role": "system", "content": FINDING_SYSTEM},
-                    {"role": "user", "content": FINDING_USER.format(n=s.para_number, text=" ".join(window.split()),
-                                                                     language=LANGUAGE_NAME[lang])}]
+        messages = [
+            {"role": "system", "content": FINDING_SYSTEM},
+            {
+                "role": "user",
+                "content": FINDING_USER.format(
+                    n=s.para_number, text=" ".join(window.split()), language=LANGUAGE_NAME[lang]
+                ),
+            },
+        ]
         raw = llm.chat(messages, max_tokens=max_tokens, stop=["\nParagraph", "\nFinding", "\n\n"])
         claims = parse_claims(clean_reply(raw))[:1]
-        kept, lost = verify_claims(claims, {s.para_number: window}, noun="paragraph", mark=lambda n: f"¶{n}:",
-                                   check=verifier.check, locate=verifier.locate)
+        kept, lost = verify_claims(
+            claims,
+            {s.para_number: window},
+            noun="paragraph",
+            mark=lambda n: f"¶{n}:",
+            check=verifier.check,
+            locate=verifier.locate,
+        )
         if kept:
             claim, supports = kept[0]
-            cites = tuple(FindingCitation(s.para_number, window[sp.start:sp.end], a + sp.start, a + sp.end)
-                          for sp in supports)
+            cites = tuple(
+                FindingCitation(s.para_number, window[sp.start : sp.end], a + sp.start, a + sp.end) for sp in supports
+            )
             findings.append(Finding(claim.text, cites))
             written += 1
         else:

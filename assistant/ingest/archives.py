@@ -7,6 +7,7 @@ unpacking, Python's zipfile never yields more than a member's declared size, and
 is counted again, so a lying header cannot push past the limits either. A refused archive leaves
 nothing behind: members already written are removed.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -14,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from assistant.text.words import printable
 from assistant.errors import LoadError
+from assistant.text.words import printable
 
 MB = 1_000_000
 
@@ -44,20 +45,32 @@ def check(z: zipfile.ZipFile, name: str, limits: Limits) -> list[zipfile.ZipInfo
     """The archive's file members, or LoadError naming the first limit it breaks."""
     infos = [i for i in z.infolist() if not i.is_dir()]
     if len(infos) > limits.max_members:
-        raise LoadError(name, f"holds {len(infos)} files, more than the {limits.max_members} allowed",
-                        "split the archive into smaller ones")
+        raise LoadError(
+            name,
+            f"holds {len(infos)} files, more than the {limits.max_members} allowed",
+            "split the archive into smaller ones",
+        )
     total = 0
     for info in infos:
         if info.file_size > limits.max_member:
-            raise LoadError(name, f"member '{printable(info.filename)}' unpacks to {info.file_size / MB:.0f} MB, "
-                            f"over the {limits.max_member / MB:.0f} MB limit", "unpack it yourself and add the files")
+            raise LoadError(
+                name,
+                f"member '{printable(info.filename)}' unpacks to {info.file_size / MB:.0f} MB, "
+                f"over the {limits.max_member / MB:.0f} MB limit",
+                "unpack it yourself and add the files",
+            )
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise LoadError(name, f"member '{printable(info.filename)}' is compressed "
-                            f"{info.file_size / max(info.compress_size, 1):.0f}× (a zip bomb?)", "not unpacked")
+            raise LoadError(
+                name,
+                f"member '{printable(info.filename)}' is compressed "
+                f"{info.file_size / max(info.compress_size, 1):.0f}× (a zip bomb?)",
+                "not unpacked",
+            )
         total += info.file_size
         if total > limits.max_total:
-            raise LoadError(name, f"unpacks to more than {limits.max_total / MB:.0f} MB",
-                            "split the archive into smaller ones")
+            raise LoadError(
+                name, f"unpacks to more than {limits.max_total / MB:.0f} MB", "split the archive into smaller ones"
+            )
     return infos
 
 
@@ -81,8 +94,9 @@ def member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts) if parts and all(parts) else None
 
 
-def extract(path: Path, dest: Path, limits: Limits = Limits(),
-            keep: Callable[[PurePosixPath], bool] | None = None) -> list[tuple[str, Path]]:
+def extract(
+    path: Path, dest: Path, limits: Limits = Limits(), keep: Callable[[PurePosixPath], bool] | None = None
+) -> list[tuple[str, Path]]:
     """Unpack the archive into ``dest`` keeping its folders (so two files of the same name in two folders
     stay two files). ``keep(member_path)``: which members to write. Returns (member name, written path)
     for every member written; on any error nothing written stays behind."""
@@ -101,8 +115,11 @@ def extract(path: Path, dest: Path, limits: Limits = Limits(),
                     while block := fin.read(1 << 20):
                         budget -= len(block)
                         if budget < 0:
-                            raise LoadError(str(path), f"unpacks to more than {limits.max_total / MB:.0f} MB",
-                                            "split the archive into smaller ones")
+                            raise LoadError(
+                                str(path),
+                                f"unpacks to more than {limits.max_total / MB:.0f} MB",
+                                "split the archive into smaller ones",
+                            )
                         fout.write(block)
     except BaseException:
         for _, p in written:

@@ -2,14 +2,15 @@
 
 Offsets are exact: ``doc.text[chunk.start:chunk.end] == chunk.text`` always holds.
 """
+
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
 
+from assistant.records import Chunk, Document
 from assistant.text.arabic import split_sentences
 from assistant.text.words import word_count
-from assistant.records import Chunk, Document
 
 TokenCounter = Callable[[str], int]
 
@@ -36,8 +37,9 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def chunk_document(doc: Document, max_tokens: int = 320, count: TokenCounter = word_count,
-                   min_tokens: int = 24) -> list[Chunk]:
+def chunk_document(
+    doc: Document, max_tokens: int = 320, count: TokenCounter = word_count, min_tokens: int = 24
+) -> list[Chunk]:
     """Split a document into retrieval passages of at most ``max_tokens``."""
     text = doc.text
     heading_starts = {s.start for s in doc.sections}
@@ -46,7 +48,7 @@ def chunk_document(doc: Document, max_tokens: int = 320, count: TokenCounter = w
     for a, b in paragraph_spans(text):
         merged = False
         if pending is not None:
-            if count(text[pending[0]:b]) <= max_tokens:
+            if count(text[pending[0] : b]) <= max_tokens:
                 a, merged = pending[0], True
             else:
                 pieces.append(pending)
@@ -59,16 +61,24 @@ def chunk_document(doc: Document, max_tokens: int = 320, count: TokenCounter = w
         else:
             pieces.append((a, b))
     if pending is not None:
-        if pieces and count(text[pieces[-1][0]:pending[1]]) <= max_tokens:
+        if pieces and count(text[pieces[-1][0] : pending[1]]) <= max_tokens:
             pieces[-1] = (pieces[-1][0], pending[1])
         else:
             pieces.append(pending)
     chunks = []
     for ordinal, (a, b) in enumerate(pieces):
-        chunks.append(Chunk(
-            chunk_id=chunk_id(doc.doc_id, a, b), doc_id=doc.doc_id, ordinal=ordinal, start=a, end=b,
-            text=text[a:b], heading=_heading_at(doc, a), page=doc.page_at(a),
-        ))
+        chunks.append(
+            Chunk(
+                chunk_id=chunk_id(doc.doc_id, a, b),
+                doc_id=doc.doc_id,
+                ordinal=ordinal,
+                start=a,
+                end=b,
+                text=text[a:b],
+                heading=_heading_at(doc, a),
+                page=doc.page_at(a),
+            )
+        )
     return chunks
 
 
@@ -82,7 +92,7 @@ def _split_long(text: str, a: int, b: int, max_tokens: int, count: TokenCounter)
                 cur = None
             out.extend(_split_words(text, s, e, max_tokens, count))
             continue
-        if cur and count(text[cur[0]:e]) <= max_tokens:
+        if cur and count(text[cur[0] : e]) <= max_tokens:
             cur = (cur[0], e)
         else:
             if cur:
@@ -117,7 +127,7 @@ def _split_words(text: str, a: int, b: int, max_tokens: int, count: TokenCounter
         lo, hi, best = 0, len(cuts) - 1, -1
         while lo <= hi:
             mid = (lo + hi) // 2
-            if count(text[start:cuts[mid]]) <= max_tokens:
+            if count(text[start : cuts[mid]]) <= max_tokens:
                 best, lo = mid, mid + 1
             else:
                 hi = mid - 1

@@ -6,6 +6,7 @@ because they repeat across many documents of the same source, (3) the header zon
 article's title and the footer zone from the short-link line on. Body paragraphs are never dropped
 by the length-based rules: only short lines are candidates.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,37 +14,80 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.text.arabic import detect_language, normalize
-from assistant.text.words import strip_controls
 from assistant.ingest.loaders.base import Loaded
 from assistant.records import Document, Section
+from assistant.text.arabic import detect_language, normalize
+from assistant.text.words import strip_controls
 
-_CLUTTER = [re.compile(p) for p in (
-    r"^(تابعنا|تابعونا) (على|عبر)",
-    r"^(الاشتراك|اشترك|اشتركوا) (في|فى) (نشرتنا|النشره)",
-    r"^جاري التحميل",
-    r"^استطلاع راي$",
-    r"^اخر المشاركات التلفزيونيه$",
-    r"^(شارك|شاركوا|مشاركه) (على|عبر|هذا|المقال)",
-    r"^(اقرا|اقرأ) (ايضا|المزيد)",
-    r"^(follow us|subscribe|share (this|on)|read more|loading\.\.\.|sign up)",
-    r"^(facebook|twitter|whatsapp|telegram|linkedin|instagram|youtube|x)$",
-    r"^(?:[a-z]{2}\s+){1,4}[a-z]{2}$",  # language switchers such as "eu fr"
-)]
+_CLUTTER = [
+    re.compile(p)
+    for p in (
+        r"^(تابعنا|تابعونا) (على|عبر)",
+        r"^(الاشتراك|اشترك|اشتركوا) (في|فى) (نشرتنا|النشره)",
+        r"^جاري التحميل",
+        r"^استطلاع راي$",
+        r"^اخر المشاركات التلفزيونيه$",
+        r"^(شارك|شاركوا|مشاركه) (على|عبر|هذا|المقال)",
+        r"^(اقرا|اقرأ) (ايضا|المزيد)",
+        r"^(follow us|subscribe|share (this|on)|read more|loading\.\.\.|sign up)",
+        r"^(facebook|twitter|whatsapp|telegram|linkedin|instagram|youtube|x)$",
+        r"^(?:[a-z]{2}\s+){1,4}[a-z]{2}$",  # language switchers such as "eu fr"
+    )
+]
 _SHORT_LINK = re.compile(r"^(رابط مختصر|الرابط المختصر|short ?link)[.:\s]*", re.I)
 _URL = re.compile(r"https?://\S+")
 
 _MONTHS = {
     # Gulf/Egyptian names (normalised: أ→ا, ى→ي, ة→ه)
-    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7,
-    "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "يناير": 1,
+    "فبراير": 2,
+    "مارس": 3,
+    "ابريل": 4,
+    "مايو": 5,
+    "يونيو": 6,
+    "يوليو": 7,
+    "اغسطس": 8,
+    "سبتمبر": 9,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
     # Levantine names
-    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7,
-    "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الاول": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "اذار": 3,
+    "نيسان": 4,
+    "ايار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "اب": 8,
+    "ايلول": 9,
+    "تشرين الاول": 10,
+    "تشرين الثاني": 11,
+    "كانون الاول": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _DATE_PATTERNS = [
@@ -131,9 +175,17 @@ def clean(loaded: Loaded, source: str, boilerplate: Iterable[str] = ()) -> Docum
     doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return Document(
         # Bidi and control characters in a title could reorder what a listing shows: removed.
-        doc_id=doc_id, title=strip_controls(title or Path(source).name), text=text, source=source,
-        language=detect_language(text), date=date, url=url, author=author and strip_controls(author), fmt=loaded.fmt,
-        sections=tuple(sections), pages=tuple(page_map),
+        doc_id=doc_id,
+        title=strip_controls(title or Path(source).name),
+        text=text,
+        source=source,
+        language=detect_language(text),
+        date=date,
+        url=url,
+        author=author and strip_controls(author),
+        fmt=loaded.fmt,
+        sections=tuple(sections),
+        pages=tuple(page_map),
     )
 
 

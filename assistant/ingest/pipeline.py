@@ -1,4 +1,5 @@
 """Ingestion: files → documents → chunks → vectors + tokens → index, one file failing alone."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,23 +9,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import AssistantError, LoadError
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.cleaning import clean, line_key
-from assistant.text.dedup import NEAR_DUP, signature, similarity
-from assistant.errors import AssistantError, LoadError
 from assistant.ingest.loaders import SUPPORTED, Loaded, load_file
 from assistant.models.embedder import Embedder
 from assistant.records import Chunk, Document, IngestReport
 from assistant.store import Index
 from assistant.store.writer import IndexWriter
+from assistant.text.dedup import NEAR_DUP, signature, similarity
 
 Progress = Callable[[int, int, str], None]
 _EDGE_LINES = 12  # only lines this close to the top or bottom can be learned boilerplate
 _BATCH_CHUNKS = 256  # embed and commit in batches: a crash loses at most one batch
 
 
-def expand_paths(paths: Iterable[Path], skipped: list[dict[str, str]] | None = None
-                 ) -> tuple[list[Path], list[dict[str, str]]]:
+def expand_paths(
+    paths: Iterable[Path], skipped: list[dict[str, str]] | None = None
+) -> tuple[list[Path], list[dict[str, str]]]:
     """Files to ingest and the paths that failed. Folders are walked without leaving them: a link to
     something outside the folder given is not followed (and is listed as skipped), hidden files are
     skipped, unsupported ones listed, and a sub-folder that cannot be read is reported as failed."""
@@ -37,8 +39,13 @@ def expand_paths(paths: Iterable[Path], skipped: list[dict[str, str]] | None = N
             root = p.resolve()
 
             def unreadable(err: OSError) -> None:
-                failed.append({"path": str(err.filename), "error": f"{err.filename}: cannot read this folder "
-                               f"({err.strerror}); its files were not ingested (check its permissions)"})
+                failed.append(
+                    {
+                        "path": str(err.filename),
+                        "error": f"{err.filename}: cannot read this folder "
+                        f"({err.strerror}); its files were not ingested (check its permissions)",
+                    }
+                )
 
             for folder, dirs, names in os.walk(p, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _inside(Path(folder) / d, root, skipped))
@@ -94,9 +101,16 @@ class _Pending:
 Loader = Callable[[Path, "int | None"], Loaded]
 
 
-def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_max_tokens: int,
-                 max_bytes: int | None = None, progress: Progress | None = None,
-                 on_commit: Callable[[list[str]], None] | None = None, loader: Loader | None = None) -> IngestReport:
+def ingest_paths(
+    index: Index,
+    embedder: Embedder,
+    paths: Sequence[Path],
+    chunk_max_tokens: int,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+    on_commit: Callable[[list[str]], None] | None = None,
+    loader: Loader | None = None,
+) -> IngestReport:
     """Ingest files and folders; each file succeeds or fails alone; commits every few hundred chunks.
 
     ``on_commit`` is called with the ids of the documents each commit made durable; ``loader`` reads
@@ -141,8 +155,9 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Sequence[Path], chunk_
     return report
 
 
-def _load_all(files: list[Path], max_bytes: int | None, report: IngestReport,
-              progress: Progress | None, loader: Loader) -> list[tuple[Path, Loaded]]:
+def _load_all(
+    files: list[Path], max_bytes: int | None, report: IngestReport, progress: Progress | None, loader: Loader
+) -> list[tuple[Path, Loaded]]:
     """Read every file; a file that cannot be read is reported and the others go on."""
     loaded: list[tuple[Path, Loaded]] = []
     for i, f in enumerate(files):
@@ -153,18 +168,28 @@ def _load_all(files: list[Path], max_bytes: int | None, report: IngestReport,
         except LoadError as exc:
             report.failed.append({"path": str(f), "error": str(exc)})
         except Exception as exc:  # a loader bug must not stop the batch
-            report.failed.append({"path": str(f), "error": f"{f}: unexpected {type(exc).__name__}: {exc} "
-                                  "(please report this file)"})
+            report.failed.append(
+                {"path": str(f), "error": f"{f}: unexpected {type(exc).__name__}: {exc} (please report this file)"}
+            )
     return loaded
 
 
-def _prepare(index: Index, w: IndexWriter, ld: Loaded, path: str, learned: set[str],
-             seen_in_batch: dict[str, str], pending: list[_Pending], report: IngestReport) -> _Pending | None:
+def _prepare(
+    index: Index,
+    w: IndexWriter,
+    ld: Loaded,
+    path: str,
+    learned: set[str],
+    seen_in_batch: dict[str, str],
+    pending: list[_Pending],
+    report: IngestReport,
+) -> _Pending | None:
     """Clean one loaded file; None when it is already indexed (exactly or nearly), else what to add."""
     doc = clean(ld, path, learned)
     if not doc.text.strip():
-        raise LoadError(path, "no article text left after removing page clutter",
-                        "check that the file holds an article")
+        raise LoadError(
+            path, "no article text left after removing page clutter", "check that the file holds an article"
+        )
     if doc.doc_id in seen_in_batch or index.has_document(doc.doc_id):
         first = seen_in_batch.get(doc.doc_id) or (index.paths_of(doc.doc_id) or ["?"])[0]
         old = index.doc_for_path(path)
@@ -176,8 +201,9 @@ def _prepare(index: Index, w: IndexWriter, ld: Loaded, path: str, learned: set[s
             report.unchanged += 1
         if path != first and path not in index.paths_of(doc.doc_id):
             w.add_path(path, doc.doc_id)
-            report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": doc.doc_id,
-                                      "kind": "exact", "similarity": 1.0})
+            report.duplicates.append(
+                {"path": path, "duplicate_of": first, "doc_id": doc.doc_id, "kind": "exact", "similarity": 1.0}
+            )
         return None
     old = index.doc_for_path(path)
     sole_owner = bool(old) and index.paths_of(old) == [path]
@@ -186,8 +212,9 @@ def _prepare(index: Index, w: IndexWriter, ld: Loaded, path: str, learned: set[s
     near = _near_duplicate(index, pending, sig, exclude={old} if sole_owner else set())
     if near is not None:
         near_id, sim, first = near
-        report.duplicates.append({"path": path, "duplicate_of": first, "doc_id": near_id,
-                                  "kind": "near", "similarity": round(sim, 3)})
+        report.duplicates.append(
+            {"path": path, "duplicate_of": first, "doc_id": near_id, "kind": "near", "similarity": round(sim, 3)}
+        )
         report.unchanged += 1
         return None
     seen_in_batch[doc.doc_id] = path
@@ -196,8 +223,13 @@ def _prepare(index: Index, w: IndexWriter, ld: Loaded, path: str, learned: set[s
     return _Pending(doc, [], path, old if old and old != doc.doc_id else None, sig)
 
 
-def index_documents(index: Index, embedder: Embedder, docs: Sequence[tuple[Document, str]],
-                    chunk_max_tokens: int, progress: Progress | None = None) -> IngestReport:
+def index_documents(
+    index: Index,
+    embedder: Embedder,
+    docs: Sequence[tuple[Document, str]],
+    chunk_max_tokens: int,
+    progress: Progress | None = None,
+) -> IngestReport:
     """Index already-built documents (e.g. an evaluation corpus), skipping ones already there."""
     report = IngestReport()
     with index.writer() as w:
@@ -234,8 +266,13 @@ def _near_duplicate(index: Index, pending: list[_Pending], sig, exclude: set[str
     return best
 
 
-def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport,  # noqa: ANN001
-           on_commit: Callable[[list[str]], None] | None = None) -> None:
+def _flush(
+    w,
+    embedder: Embedder,
+    pending: list[_Pending],
+    report: IngestReport,  # noqa: ANN001
+    on_commit: Callable[[list[str]], None] | None = None,
+) -> None:
     if not pending:
         return
     texts = [c.text for p in pending for c in p.chunks]
@@ -243,7 +280,7 @@ def _flush(w, embedder: Embedder, pending: list[_Pending], report: IngestReport,
     pos = 0
     for p in pending:
         n = len(p.chunks)
-        vecs = vectors[pos:pos + n]
+        vecs = vectors[pos : pos + n]
         pos += n
         if p.replaces:
             w.remove_document(p.replaces)

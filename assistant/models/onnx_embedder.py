@@ -6,6 +6,7 @@ in eval/performance.md), without torch and transformers in memory — about 0.7 
 is exported once, in a child process (so this process never imports torch), into
 ``<folder>/onnx-query/model.onnx``; any failure keeps the torch path and says why once.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,12 @@ def export_in_child(folder: Path) -> Path:
     path = Path(folder) / ONNX_DIR / "model.onnx"
     if path.exists():
         return path
-    code = ("import sys\nfrom pathlib import Path\nfrom sentence_transformers import SentenceTransformer\n"
-            "from assistant.models.onnx_query import export\n"
-            "m = SentenceTransformer(sys.argv[1], device='cpu', local_files_only=True)\n"
-            "export(m, Path(sys.argv[1]) / 'onnx-query' / 'model.onnx')\n")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom sentence_transformers import SentenceTransformer\n"
+        "from assistant.models.onnx_query import export\n"
+        "m = SentenceTransformer(sys.argv[1], device='cpu', local_files_only=True)\n"
+        "export(m, Path(sys.argv[1]) / 'onnx-query' / 'model.onnx')\n"
+    )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     proc = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not path.exists():
@@ -41,8 +44,14 @@ def export_in_child(folder: Path) -> Path:
 class OnnxEmbedder:
     """Embedder protocol over an exported sentence-transformers model (mean pooling, normalised)."""
 
-    def __init__(self, folder: Path | str, model_id: str, query_prefix: str = "query: ",
-                 passage_prefix: str = "passage: ", threads: int | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path | str,
+        model_id: str,
+        query_prefix: str = "query: ",
+        passage_prefix: str = "passage: ",
+        threads: int | None = None,
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -51,8 +60,11 @@ class OnnxEmbedder:
         self.model_id = model_id
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
-        cfg = json.loads((folder / "sentence_bert_config.json").read_text()) if (
-            folder / "sentence_bert_config.json").exists() else {}
+        cfg = (
+            json.loads((folder / "sentence_bert_config.json").read_text())
+            if (folder / "sentence_bert_config.json").exists()
+            else {}
+        )
         self.max_tokens = int(cfg.get("max_seq_length", 512))
         # One tokenizer (a 250k-piece vocabulary costs ~0.3 GB), used without truncation or padding so that
         # it also counts whole texts; _encode truncates and pads itself. Shared by threads: read-only use.
@@ -75,16 +87,16 @@ class OnnxEmbedder:
         out: list[np.ndarray] = []
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths: little padding
         for i in range(0, len(order), BATCH):
-            idx = order[i:i + BATCH]
+            idx = order[i : i + BATCH]
             enc = [e.ids for e in self._tok.encode_batch([texts[j] for j in idx])]
             # Truncate as sentence-transformers does: keep the first tokens and the closing special token.
-            enc = [e if len(e) <= self.max_tokens else e[:self.max_tokens - 1] + e[-1:] for e in enc]
+            enc = [e if len(e) <= self.max_tokens else e[: self.max_tokens - 1] + e[-1:] for e in enc]
             width = max(len(e) for e in enc)
             ids = np.full((len(enc), width), self._pad, np.int64)
             mask = np.zeros((len(enc), width), np.int64)
             for r, e in enumerate(enc):
-                ids[r, :len(e)] = e
-                mask[r, :len(e)] = 1
+                ids[r, : len(e)] = e
+                mask[r, : len(e)] = 1
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self._inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)

@@ -9,6 +9,7 @@ is downloaded) into ``<folder>/onnx-query/model.onnx``, written to a temporary n
 Only mean-pooled, normalised sentence-transformers folders qualify (the built-in e5 is one);
 anything else, or any failure to export or load, keeps the torch path and says why once.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,9 @@ def mean_pooled(folder: Path) -> bool:
         return False
     pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text())
     return bool(pooling.get("pooling_mode_mean_tokens")) and not any(
-        pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens"))
+        pooling.get(k)
+        for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens")
+    )
 
 
 class OnnxQueryEncoder:
@@ -54,8 +57,9 @@ class OnnxQueryEncoder:
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         out: list[np.ndarray] = []
         for i in range(0, len(texts), batch_size):
-            enc = self._tok(texts[i:i + batch_size], padding=True, truncation=True, max_length=self._max,
-                            return_tensors="np")
+            enc = self._tok(
+                texts[i : i + batch_size], padding=True, truncation=True, max_length=self._max, return_tensors="np"
+            )
             hidden = self._session.run(None, {n: enc[n].astype(np.int64) for n in self._inputs})[0]
             mask = enc["attention_mask"][..., None].astype(np.float32)
             vec = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
@@ -85,8 +89,16 @@ def export(st_model, path: Path) -> None:  # noqa: ANN001
     axes = {**{n: {0: "batch", 1: "seq"} for n in names}, "hidden": {0: "batch", 1: "seq"}}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes about the model's Python control flow
-        torch.onnx.export(_Forward(), tuple(dummy[n] for n in names), str(tmp), input_names=names,
-                          output_names=["hidden"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+        torch.onnx.export(
+            _Forward(),
+            tuple(dummy[n] for n in names),
+            str(tmp),
+            input_names=names,
+            output_names=["hidden"],
+            dynamic_axes=axes,
+            opset_version=OPSET,
+            dynamo=False,
+        )
     os.replace(tmp, path)
 
 
@@ -97,6 +109,8 @@ def try_onnx_queries(st_model, folder: Path) -> OnnxQueryEncoder | None:  # noqa
     try:
         return OnnxQueryEncoder(st_model, Path(folder))
     except Exception as exc:  # a faster path that failed must not stop the assistant
-        print(f"note: questions are embedded with torch (ONNX Runtime unavailable: {type(exc).__name__}: {exc})",
-              file=sys.stderr)
+        print(
+            f"note: questions are embedded with torch (ONNX Runtime unavailable: {type(exc).__name__}: {exc})",
+            file=sys.stderr,
+        )
         return None

@@ -6,6 +6,7 @@ so every worker gets a similar mix and the padding inside each batch stays low; 
 back in the caller's order. Each worker runs torch with ``cores // N`` threads, so N workers do not
 fight over the cores one process would use.
 """
+
 from __future__ import annotations
 
 import os
@@ -67,8 +68,12 @@ class ParallelEmbedder:
             import multiprocessing as mp
 
             threads = max(1, (os.cpu_count() or 1) // self.workers)
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(self.spec, threads))
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=mp.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.spec, threads),
+            )
         return self._pool
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -82,7 +87,7 @@ class ParallelEmbedder:
         if len(texts) < self.min_parallel or self.workers < 2:
             return self.local.embed_passages(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        shards = [order[w::self.workers] for w in range(self.workers)]
+        shards = [order[w :: self.workers] for w in range(self.workers)]
         futures = [self._executor().submit(_embed, [texts[i] for i in shard]) for shard in shards]
         out = np.zeros((len(texts), self.dim), np.float32)
         try:
@@ -90,9 +95,11 @@ class ParallelEmbedder:
                 out[shard] = fut.result()
         except BrokenProcessPool as exc:
             self._pool = None
-            raise ModelError(f"an embedding worker process died ({exc}); nothing from this batch was "
-                             "stored. Re-run the ingest; if it happens again (memory?), set "
-                             "ASSISTANT_EMBED_WORKERS=1") from exc
+            raise ModelError(
+                f"an embedding worker process died ({exc}); nothing from this batch was "
+                "stored. Re-run the ingest; if it happens again (memory?), set "
+                "ASSISTANT_EMBED_WORKERS=1"
+            ) from exc
         return out
 
     def close(self) -> None:

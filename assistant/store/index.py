@@ -6,6 +6,7 @@ beside G; finally ``manifest.json`` is replaced atomically with ``generation = G
 ever look at the generation named by the manifest, so they see the old index or the new one, never
 a mix. A writer that dies before the manifest switch leaves rows that the next writer rolls back.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -29,8 +30,9 @@ __all__ = ["ANALYZER", "FORMAT_VERSION", "Index", "IndexWriter", "Manifest"]
 class Index:
     """Open with :meth:`open`; read methods always use the last committed generation."""
 
-    def __init__(self, root: Path, manifest: Manifest, ann_threshold: int = 50_000,
-                 store: VectorStore | None = None) -> None:
+    def __init__(
+        self, root: Path, manifest: Manifest, ann_threshold: int = 50_000, store: VectorStore | None = None
+    ) -> None:
         self.root = root
         self._manifest = manifest
         self.ann_threshold = ann_threshold  # above this many chunks the FAISS index is IVF-SQ8
@@ -45,8 +47,15 @@ class Index:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, root: Path, embedder: str, dim: int, chunk_max_tokens: int,
-             analyzer: str = ANALYZER, store: "VectorStore | None" = None) -> "Index":
+    def open(
+        cls,
+        root: Path,
+        embedder: str,
+        dim: int,
+        chunk_max_tokens: int,
+        analyzer: str = ANALYZER,
+        store: VectorStore | None = None,
+    ) -> Index:
         """Open (or create) the index at root, refusing one built with another embedder.
 
         ``store``: where vectors and BM25 postings live (default: FAISS + bm25s files under root).
@@ -59,8 +68,14 @@ class Index:
         if mpath.exists():
             Manifest.read(mpath).check_compatible(root, embedder, dim, analyzer, kind, location)
         else:
-            m = Manifest(embedder=embedder, dim=dim, chunk_max_tokens=chunk_max_tokens, analyzer=analyzer,
-                         vector_store=kind, store_location=location)
+            m = Manifest(
+                embedder=embedder,
+                dim=dim,
+                chunk_max_tokens=chunk_max_tokens,
+                analyzer=analyzer,
+                vector_store=kind,
+                store_location=location,
+            )
             with WriteLock(root / "write.lock"):
                 if not mpath.exists():
                     if store is not None:
@@ -122,7 +137,8 @@ class Index:
                 if self._manifest.generation == g or attempt == 2:
                     raise IndexCorruptError(
                         f"index {self.root}: generation {g} files are missing or unreadable ({exc}); "
-                        "run `assistant check --repair`") from exc
+                        "run `assistant check --repair`"
+                    ) from exc
                 g = self._manifest.generation
 
     # ---------------------------------------------------------------- search
@@ -175,8 +191,9 @@ class Index:
     def has_document(self, doc_id: str) -> bool:
         return self.records.has_document(doc_id, self.generation)
 
-    def near_duplicate(self, sig: np.ndarray, exclude: Iterable[str] = (),
-                       threshold: float = 0.8) -> tuple[str, float] | None:
+    def near_duplicate(
+        self, sig: np.ndarray, exclude: Iterable[str] = (), threshold: float = 0.8
+    ) -> tuple[str, float] | None:
         return self.records.near_duplicate(sig, self.generation, exclude, threshold)
 
     def boilerplate(self, min_docs: int = 3) -> set[str]:

@@ -3,6 +3,7 @@
 Tokens are computed once at ingest and stored with the chunk records, so a commit rebuilds the
 BM25 arrays from stored tokens without re-analysing any text.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ class BM25Index:
         self.vocab = vocab
 
     @classmethod
-    def build(cls, chunk_ids: Sequence[int], token_lists: Sequence[Sequence[str]]) -> "BM25Index":
+    def build(cls, chunk_ids: Sequence[int], token_lists: Sequence[Sequence[str]]) -> BM25Index:
         import bm25s
         from bm25s.tokenization import Tokenized
 
@@ -48,7 +49,7 @@ class BM25Index:
         os.replace(tmp, folder)
 
     @classmethod
-    def load(cls, folder: Path) -> "BM25Index":
+    def load(cls, folder: Path) -> BM25Index:
         import bm25s
 
         chunk_ids = np.load(folder / "chunk_ids.npy")

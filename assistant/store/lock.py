@@ -1,4 +1,5 @@
 """One writer at a time: an advisory lock that the kernel releases when the process dies."""
+
 from __future__ import annotations
 
 import fcntl
@@ -23,8 +24,8 @@ class WriteLock:
             finally:
                 os.close(fd)
             raise IndexLockedError(
-                f"index {self.path.parent} is being updated by process {holder}; "
-                "wait for it to finish and try again") from None
+                f"index {self.path.parent} is being updated by process {holder}; wait for it to finish and try again"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
@@ -36,7 +37,7 @@ class WriteLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "WriteLock":
+    def __enter__(self) -> WriteLock:
         self.acquire()
         return self
 

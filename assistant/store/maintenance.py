@@ -1,4 +1,5 @@
 """Consistency: do the records, the manifest and the vector store agree? Repair what can be rebuilt."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,7 +8,7 @@ if TYPE_CHECKING:
     from assistant.store.index import Index
 
 
-def check(index: "Index") -> list[str]:
+def check(index: Index) -> list[str]:
     """Problems found in the committed generation (an empty list when consistent)."""
     problems: list[str] = []
     index.refresh()
@@ -27,7 +28,7 @@ def check(index: "Index") -> list[str]:
     return problems
 
 
-def repair(index: "Index") -> list[str]:
+def repair(index: Index) -> list[str]:
     """Rebuild what can be rebuilt safely: orphan rows removed, the vector store re-made from SQLite."""
     done: list[str] = []
     with index.writer() as w:

@@ -2,6 +2,7 @@
 
 Replacing ``manifest.json`` (write, fsync, rename) is the commit point of every write.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ class Manifest:
     updated: float = field(default_factory=time.time)
 
     @classmethod
-    def read(cls, path: Path) -> "Manifest":
+    def read(cls, path: Path) -> Manifest:
         try:
             data = json.loads(path.read_text())
             return cls(**data)
@@ -47,29 +48,33 @@ class Manifest:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
 
-    def check_compatible(self, root: Path, embedder: str, dim: int, analyzer: str, kind: str,
-                         location: str) -> None:
+    def check_compatible(self, root: Path, embedder: str, dim: int, analyzer: str, kind: str, location: str) -> None:
         """Refuse to open this index with settings it was not built with, saying what to do."""
         if self.format_version != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"index {root} has format {self.format_version}; this version reads {FORMAT_VERSION}. "
-                "Re-ingest into a new --data-dir")
+                "Re-ingest into a new --data-dir"
+            )
         if self.embedder != embedder or self.dim != dim:
             raise IndexMismatchError(
                 f"index {root} was built with embedder '{self.embedder}' (dim {self.dim}); the current "
                 f"setting is '{embedder}' (dim {dim}). Use the same ASSISTANT_EMBEDDER, or a new "
-                "--data-dir for the other model")
+                "--data-dir for the other model"
+            )
         if self.analyzer != analyzer:
             raise IndexMismatchError(
                 f"index {root} was built with the BM25 analyser '{self.analyzer}'; the current setting is "
-                f"'{analyzer}'. Use the same ASSISTANT_ANALYZER, or a new --data-dir")
+                f"'{analyzer}'. Use the same ASSISTANT_ANALYZER, or a new --data-dir"
+            )
         if self.vector_store != kind:
             raise IndexMismatchError(
                 f"index {root} keeps its vectors in '{self.vector_store}'; the current setting is "
                 f"ASSISTANT_VECTOR_STORE={kind}. Use the same setting, or move the index with "
-                "`assistant export` and `assistant import` (no re-embedding)")
+                "`assistant export` and `assistant import` (no re-embedding)"
+            )
         if self.store_location != location:
             raise IndexMismatchError(
                 f"index {root} keeps its vectors in Milvus collection '{self.store_location}'; the current "
                 f"setting points at '{location}'. Set ASSISTANT_MILVUS_COLLECTION / ASSISTANT_MILVUS_URI "
-                "back, or move the index with `assistant export` and `assistant import`")
+                "back, or move the index with `assistant export` and `assistant import`"
+            )

@@ -3,6 +3,7 @@
 Every row carries ``added_gen`` and ``removed_gen``; a row is live in generation G when
 ``added_gen <= G`` and it was not removed at or before G. Reads take the generation to look at.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,7 @@ CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
 
 
 def connect(root: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(Path(root) / "records.sqlite", timeout=30, check_same_thread=False,
-                         isolation_level=None)
+    db = sqlite3.connect(Path(root) / "records.sqlite", timeout=30, check_same_thread=False, isolation_level=None)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -52,8 +52,15 @@ def connect(root: Path) -> sqlite3.Connection:
 
 def document_from_row(r: sqlite3.Row) -> Document:
     return Document(
-        doc_id=r["doc_id"], title=r["title"], text=r["text"], source=r["source"], language=r["language"],
-        date=r["date"], url=r["url"], author=r["author"], fmt=r["fmt"],
+        doc_id=r["doc_id"],
+        title=r["title"],
+        text=r["text"],
+        source=r["source"],
+        language=r["language"],
+        date=r["date"],
+        url=r["url"],
+        author=r["author"],
+        fmt=r["fmt"],
         sections=tuple(Section(*s) for s in json.loads(r["sections"] or "[]")),
         pages=tuple(tuple(p) for p in json.loads(r["pages"] or "[]")),  # type: ignore[misc]
     )
@@ -65,9 +72,12 @@ def live_rows(db: sqlite3.Connection, gen: int, with_vectors: bool, batch: int =
     cur = db.execute(f"SELECT {cols} FROM chunks WHERE {LIVE} ORDER BY chunk_id", {"g": gen})
     while rows := cur.fetchmany(batch):
         yield LiveRows(
-            ids=np.array([r[0] for r in rows], np.int64), doc_ids=[r[1] for r in rows],
-            added_gen=np.array([r[2] for r in rows], np.int64), tokens=[(r[3] or "").split() for r in rows],
-            vectors=np.stack([np.frombuffer(r[4], np.float32) for r in rows]) if with_vectors else None)
+            ids=np.array([r[0] for r in rows], np.int64),
+            doc_ids=[r[1] for r in rows],
+            added_gen=np.array([r[2] for r in rows], np.int64),
+            tokens=[(r[3] or "").split() for r in rows],
+            vectors=np.stack([np.frombuffer(r[4], np.float32) for r in rows]) if with_vectors else None,
+        )
 
 
 class RecordStore:
@@ -90,8 +100,11 @@ class RecordStore:
         if not doc_ids:
             return np.zeros(0, np.int64)
         marks = ",".join("?" * len(doc_ids))
-        rows = self.rows(f"SELECT chunk_id FROM chunks WHERE doc_id IN ({marks}) AND added_gen <= ? "
-                         f"AND (removed_gen IS NULL OR removed_gen > ?)", [*doc_ids, g, g])
+        rows = self.rows(
+            f"SELECT chunk_id FROM chunks WHERE doc_id IN ({marks}) AND added_gen <= ? "
+            f"AND (removed_gen IS NULL OR removed_gen > ?)",
+            [*doc_ids, g, g],
+        )
         return np.array([r[0] for r in rows], np.int64)
 
     def chunks_by_id(self, ids: Iterable[int], g: int) -> dict[int, tuple[Chunk, sqlite3.Row]]:
@@ -101,15 +114,21 @@ class RecordStore:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.rows(
-            f"SELECT c.chunk_id, c.doc_id, c.ordinal, c.start, c.\"end\", c.heading, c.page, "
+            f'SELECT c.chunk_id, c.doc_id, c.ordinal, c.start, c."end", c.heading, c.page, '
             f"d.text AS doc_text, d.title, d.source, d.date, d.url, d.language "
             f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.chunk_id IN ({marks}) "
-            f"AND c.added_gen <= ? AND (c.removed_gen IS NULL OR c.removed_gen > ?)", [*ids, g, g])
+            f"AND c.added_gen <= ? AND (c.removed_gen IS NULL OR c.removed_gen > ?)",
+            [*ids, g, g],
+        )
         out = {}
         for r in rows:
-            text = r["doc_text"][r["start"]:r["end"]]
-            out[r["chunk_id"]] = (Chunk(r["chunk_id"], r["doc_id"], r["ordinal"], r["start"], r["end"], text,
-                                        r["heading"] or "", r["page"]), r)
+            text = r["doc_text"][r["start"] : r["end"]]
+            out[r["chunk_id"]] = (
+                Chunk(
+                    r["chunk_id"], r["doc_id"], r["ordinal"], r["start"], r["end"], text, r["heading"] or "", r["page"]
+                ),
+                r,
+            )
         return out
 
     def vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
@@ -123,15 +142,19 @@ class RecordStore:
     def live_chunks(self, g: int) -> list[tuple[int, str, str, str]]:
         """(chunk id, document source, chunk text, document language) of every live chunk."""
         rows = self.rows(
-            "SELECT c.chunk_id, c.start, c.\"end\", d.source, d.text, d.language FROM chunks c "
+            'SELECT c.chunk_id, c.start, c."end", d.source, d.text, d.language FROM chunks c '
             "JOIN documents d ON d.doc_id = c.doc_id "
-            "WHERE c.added_gen <= :g AND (c.removed_gen IS NULL OR c.removed_gen > :g)", {"g": g})
-        return [(int(r["chunk_id"]), r["source"], r["text"][r["start"]:r["end"]], r["language"]) for r in rows]
+            "WHERE c.added_gen <= :g AND (c.removed_gen IS NULL OR c.removed_gen > :g)",
+            {"g": g},
+        )
+        return [(int(r["chunk_id"]), r["source"], r["text"][r["start"] : r["end"]], r["language"]) for r in rows]
 
     def documents(self, g: int) -> list[dict]:
         rows = self.rows(
             f"SELECT doc_id, title, source, language, date, url, author, fmt, n_chunks, ingested_at "
-            f"FROM documents WHERE {LIVE} ORDER BY ingested_at, doc_id", {"g": g})
+            f"FROM documents WHERE {LIVE} ORDER BY ingested_at, doc_id",
+            {"g": g},
+        )
         return [dict(r) for r in rows]
 
     def get_document(self, doc_id: str, g: int) -> Document:
@@ -151,8 +174,9 @@ class RecordStore:
     def has_document(self, doc_id: str, g: int) -> bool:
         return bool(self.rows(f"SELECT 1 FROM documents WHERE doc_id = :d AND {LIVE}", {"d": doc_id, "g": g}))
 
-    def near_duplicate(self, sig: np.ndarray, g: int, exclude: Iterable[str] = (),
-                       threshold: float = 0.8) -> tuple[str, float] | None:
+    def near_duplicate(
+        self, sig: np.ndarray, g: int, exclude: Iterable[str] = (), threshold: float = 0.8
+    ) -> tuple[str, float] | None:
         """The live document whose MinHash signature is most similar to sig, if ≥ threshold."""
         from assistant.text.dedup import band_keys, similarity
 
@@ -161,7 +185,8 @@ class RecordStore:
         rows = self.rows(
             f"SELECT DISTINCT d.doc_id, d.minhash FROM bands b JOIN documents d ON d.doc_id = b.doc_id "
             f"WHERE b.key IN ({marks}) AND d.added_gen <= ? AND (d.removed_gen IS NULL OR d.removed_gen > ?)",
-            [*keys, g, g])
+            [*keys, g, g],
+        )
         skip = set(exclude)
         best: tuple[str, float] | None = None
         for r in rows:
@@ -183,8 +208,10 @@ class RecordStore:
 
     def chunks_per_document(self, g: int) -> tuple[dict[str, int], dict[str, int]]:
         """(recorded n_chunks per live document, live chunk rows per document id) — for check()."""
-        docs = {r["doc_id"]: r["n_chunks"] for r in self.rows(
-            f"SELECT doc_id, n_chunks FROM documents WHERE {LIVE}", {"g": g})}
+        docs = {
+            r["doc_id"]: r["n_chunks"]
+            for r in self.rows(f"SELECT doc_id, n_chunks FROM documents WHERE {LIVE}", {"g": g})
+        }
         per_doc: dict[str, int] = {}
         for r in self.rows(f"SELECT doc_id FROM chunks WHERE {LIVE}", {"g": g}):
             per_doc[r["doc_id"]] = per_doc.get(r["doc_id"], 0) + 1

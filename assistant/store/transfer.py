@@ -5,6 +5,7 @@ their vectors and BM25 tokens, near-duplicate signatures, learned boilerplate â€
 file with a ``meta`` table describing it. ``import_index`` adds the documents an index does not
 have yet, through the ordinary writer, so the target store (whichever it is) indexes them.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,9 +48,19 @@ def export_index(index: Index, dest: Path) -> dict:
             src.execute("CREATE TABLE out.boilerplate AS SELECT * FROM main.boilerplate")
             src.execute("CREATE TABLE out.meta (key TEXT PRIMARY KEY, value TEXT)")
             d, c = (src.execute(f"SELECT COUNT(*) FROM out.{t}").fetchone()[0] for t in ("documents", "chunks"))
-            meta = {"format": EXPORT_FORMAT, "index_format": FORMAT_VERSION, "embedder": m.embedder, "dim": m.dim,
-                    "analyzer": m.analyzer, "chunk_max_tokens": m.chunk_max_tokens, "generation": g,
-                    "documents": d, "chunks": c, "exported_at": time.time(), "from_store": m.vector_store}
+            meta = {
+                "format": EXPORT_FORMAT,
+                "index_format": FORMAT_VERSION,
+                "embedder": m.embedder,
+                "dim": m.dim,
+                "analyzer": m.analyzer,
+                "chunk_max_tokens": m.chunk_max_tokens,
+                "generation": g,
+                "documents": d,
+                "chunks": c,
+                "exported_at": time.time(),
+                "from_store": m.vector_store,
+            }
             src.executemany("INSERT INTO out.meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
         src.execute("DETACH DATABASE out")
     finally:
@@ -73,13 +84,15 @@ def read_meta(path: Path) -> dict:
     except sqlite3.DatabaseError as exc:
         raise LoadError(str(path), f"not an index export ({exc})", "make one with `assistant export`") from exc
     if meta.get("format") != EXPORT_FORMAT:
-        raise LoadError(str(path), f"export format '{meta.get('format')}' is not '{EXPORT_FORMAT}'",
-                        "made by another version: export again with this version")
+        raise LoadError(
+            str(path),
+            f"export format '{meta.get('format')}' is not '{EXPORT_FORMAT}'",
+            "made by another version: export again with this version",
+        )
     return meta
 
 
-def import_index(index: Index, path: Path,
-                 progress: Callable[[int, int, str], None] | None = None) -> dict:
+def import_index(index: Index, path: Path, progress: Callable[[int, int, str], None] | None = None) -> dict:
     """Add the exported documents this index does not hold yet. Returns counts."""
     meta = read_meta(path)
     m = index.manifest
@@ -87,7 +100,8 @@ def import_index(index: Index, path: Path,
         if meta[key] != getattr(m, key):
             raise IndexMismatchError(
                 f"{path} was exported with {what} '{meta[key]}'; the index at {index.root} uses '{getattr(m, key)}'. "
-                "Import into a new --data-dir with the same ASSISTANT_EMBEDDER / ASSISTANT_ANALYZER")
+                "Import into a new --data-dir with the same ASSISTANT_EMBEDDER / ASSISTANT_ANALYZER"
+            )
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     src.row_factory = sqlite3.Row
     added = skipped = chunks_added = 0
@@ -112,8 +126,14 @@ def import_index(index: Index, path: Path,
                     progress(i, total, doc_id)
     finally:
         src.close()
-    return {"documents_added": added, "documents_skipped": skipped, "chunks_added": chunks_added,
-            "documents": index.manifest.documents, "chunks": index.manifest.chunks, "from": meta}
+    return {
+        "documents_added": added,
+        "documents_skipped": skipped,
+        "chunks_added": chunks_added,
+        "documents": index.manifest.documents,
+        "chunks": index.manifest.chunks,
+        "from": meta,
+    }
 
 
 def _boilerplate(src: sqlite3.Connection) -> dict[str, set[str]]:
@@ -127,14 +147,26 @@ def _import_document(w: IndexWriter, src: sqlite3.Connection, doc_id: str) -> in
     r = src.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
     doc = document_from_row(r)
     rows = src.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
-    chunks = [Chunk(c["chunk_id"], doc_id, c["ordinal"], c["start"], c["end"], doc.text[c["start"]:c["end"]],
-                    c["heading"] or "", c["page"]) for c in rows]
+    chunks = [
+        Chunk(
+            c["chunk_id"],
+            doc_id,
+            c["ordinal"],
+            c["start"],
+            c["end"],
+            doc.text[c["start"] : c["end"]],
+            c["heading"] or "",
+            c["page"],
+        )
+        for c in rows
+    ]
     vectors = np.stack([np.frombuffer(c["vector"], np.float32) for c in rows]) if rows else np.zeros((0, 0))
     tokens = [(c["tokens"] or "").split() for c in rows]
     paths = [p[0] for p in src.execute("SELECT path FROM paths WHERE doc_id = ? ORDER BY path", (doc_id,))]
     minhash = np.frombuffer(r["minhash"], np.uint32) if r["minhash"] is not None else None
-    w.add_document(doc, chunks, vectors, tokens, paths[0] if paths else doc.source, minhash,
-                   ingested_at=r["ingested_at"])
+    w.add_document(
+        doc, chunks, vectors, tokens, paths[0] if paths else doc.source, minhash, ingested_at=r["ingested_at"]
+    )
     for p in paths[1:]:
         w.add_path(p, doc_id)
     return len(rows)

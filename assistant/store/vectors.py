@@ -1,4 +1,5 @@
 """Vector search behind a small seam; the default is a FAISS IndexIDMap2 over inner product."""
+
 from __future__ import annotations
 
 import os
@@ -16,21 +17,22 @@ class FaissVectors:
         self.index = index
 
     @classmethod
-    def empty(cls, dim: int) -> "FaissVectors":
+    def empty(cls, dim: int) -> FaissVectors:
         import faiss
 
         return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)))
 
     @classmethod
-    def ivf(cls, dim: int, train: np.ndarray, nprobe: int = NPROBE) -> "FaissVectors":
+    def ivf(cls, dim: int, train: np.ndarray, nprobe: int = NPROBE) -> FaissVectors:
         """IVF with 8-bit scalar quantisation (eval/scaling.py: recall@10 ≥ 0.98 at nprobe 32 from 100k up)."""
         import faiss
 
         n = len(train)
         nlist = max(1, min(int(4 * np.sqrt(n)), n // 39 or 1))
         quantizer = faiss.IndexFlatIP(dim)
-        ivf = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
-                                            faiss.METRIC_INNER_PRODUCT)
+        ivf = faiss.IndexIVFScalarQuantizer(
+            quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
         ivf.train(np.ascontiguousarray(train, np.float32))
         ivf.nprobe = nprobe
         wrapped = faiss.IndexIDMap2(ivf)
@@ -46,7 +48,7 @@ class FaissVectors:
         return "ivf-sq8" if isinstance(inner, faiss.IndexIVF) else "flat"
 
     @classmethod
-    def load(cls, path: Path) -> "FaissVectors":
+    def load(cls, path: Path) -> FaissVectors:
         import faiss
 
         index = faiss.read_index(str(path))
@@ -90,7 +92,10 @@ class FaissVectors:
         params = None
         if allowed is not None:
             sel = faiss.IDSelectorBatch(np.asarray(allowed, np.int64))
-            params = (faiss.SearchParametersIVF(sel=sel, nprobe=NPROBE) if self.kind == "ivf-sq8"
-                      else faiss.SearchParameters(sel=sel))
+            params = (
+                faiss.SearchParametersIVF(sel=sel, nprobe=NPROBE)
+                if self.kind == "ivf-sq8"
+                else faiss.SearchParameters(sel=sel)
+            )
         scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), np.float32), k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]

@@ -3,6 +3,7 @@
 All pure functions. The stemmer is our own implementation of Light10 (Larkey, Ballesteros and
 Connell, 2007), a published light stemmer; FACTS.md measured it level with Tashaphyne (GPL).
 """
+
 from __future__ import annotations
 
 import re
@@ -78,7 +79,7 @@ def stem(word: str) -> str:
         word = word[1:]
     for p in ARTICLE_PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 2:
-            word = word[len(p):]
+            word = word[len(p) :]
             break
     for s in _SUFFIXES:
         if word.endswith(s) and len(word) - len(s) >= 2:

@@ -4,6 +4,7 @@ The same article re-scraped with other clutter cleans to almost the same text; i
 Jaccard similarity to the stored version is then near 1, while two different articles share few
 5-word shingles. Pure functions; the index stores signatures and band keys.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,9 +29,11 @@ def shingles(text: str, k: int = SHINGLE) -> np.ndarray:
     if len(toks) < k:
         grams = [" ".join(toks)] if toks else []
     else:
-        grams = [" ".join(toks[i:i + k]) for i in range(len(toks) - k + 1)]
-    return np.array([int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
-                     for g in set(grams)], dtype=np.uint64)
+        grams = [" ".join(toks[i : i + k]) for i in range(len(toks) - k + 1)]
+    return np.array(
+        [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in set(grams)],
+        dtype=np.uint64,
+    )
 
 
 def signature(text: str) -> np.ndarray:
@@ -49,5 +52,7 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def band_keys(sig: np.ndarray) -> list[str]:
-    return [f"{i}:" + hashlib.blake2b(sig[i * ROWS:(i + 1) * ROWS].tobytes(), digest_size=8).hexdigest()
-            for i in range(BANDS)]
+    return [
+        f"{i}:" + hashlib.blake2b(sig[i * ROWS : (i + 1) * ROWS].tobytes(), digest_size=8).hexdigest()
+        for i in range(BANDS)
+    ]

@@ -5,6 +5,7 @@ question's cue words; answer cues (numbers, percentages, dates, enumerations, ca
 sentence's words. Latin names are matched across scripts by a consonant skeleton, so "Macron"
 finds "ماكرون" and "Tesla" finds "تسلا".
 """
+
 from __future__ import annotations
 
 import re
@@ -15,53 +16,155 @@ from assistant.text.arabic import AR_STOPWORDS, ARTICLE_PREFIXES, detect_languag
 
 QTYPES = ("count", "percent", "date", "person", "place", "list", "reason", "yesno", "other")
 
-_AR_NUMBER_WORDS = frozenset("""واحد واحده اثنان اثنين اثنتان اثنتين ثلاث ثلاثه اربع اربعه خمس خمسه ست سته سبع
+_AR_NUMBER_WORDS = frozenset(
+    """واحد واحده اثنان اثنين اثنتان اثنتين ثلاث ثلاثه اربع اربعه خمس خمسه ست سته سبع
     سبعه ثمان ثماني ثمانيه تسع تسعه عشر عشره عشرون عشرين ثلاثون ثلاثين اربعون اربعين خمسون خمسين مئه مائه مئات
-    الف الاف مليون ملايين مليار مليارات""".split())
-_EN_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                    "twelve", "twenty", "thirty", "hundred", "hundreds", "thousand", "thousands", "million",
-                    "millions", "billion", "billions", "dozen")
-_CARDINALS = ("ثلاث", "ثلاثه", "اربع", "اربعه", "خمس", "خمسه", "ست", "سته", "سبع", "سبعه", "اثنين", "اثنتين",
-              "two", "three", "four", "five", "six", "seven")
-_MONTHS = ("يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر", "نوفمبر",
-           "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين",
-           "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+    الف الاف مليون ملايين مليار مليارات""".split()
+)
+_EN_NUMBER_WORDS = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "twenty",
+    "thirty",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "dozen",
+)
+_CARDINALS = (
+    "ثلاث",
+    "ثلاثه",
+    "اربع",
+    "اربعه",
+    "خمس",
+    "خمسه",
+    "ست",
+    "سته",
+    "سبع",
+    "سبعه",
+    "اثنين",
+    "اثنتين",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+)
+_MONTHS = (
+    "يناير",
+    "فبراير",
+    "مارس",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "اغسطس",
+    "سبتمبر",
+    "اكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "اذار",
+    "نيسان",
+    "ايار",
+    "حزيران",
+    "تموز",
+    "اب",
+    "ايلول",
+    "تشرين",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 # Each pattern runs on arabic.normalize(question) (alef/ya/ta-marbuta unified, lower case).
-_TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((t, re.compile(p)) for t, p in (
-    ("percent", r"\bنسبه\b|\bنسبه\s|بالمئه|بالمائه|في المائه|في المئه|%|٪|\bpercent|\bpercentage|\bproportion|"
-                r"\bwhat share\b|\bwhat fraction\b"),
-    ("count", r"(^|\s)كم\s|^كم|\bعدد\b|\bhow many\b|\bhow much\b|\bwhat number\b|\bhow long\b|\bhow old\b|"
-              r"\bhow far\b|\bhow large\b|\bhow big\b"),
-    ("date", r"\bمتي\b|في اي (عام|سنه|يوم|شهر|تاريخ|قرن|عقد)|\bما تاريخ\b|\bwhen\b|\bwhat year\b|\bwhich year\b|"
-             r"\bwhat date\b|\bwhat century\b|\bin what year\b|\bwhat decade\b"),
-    ("place", r"\bاين\b|\bمن اين\b|في اي (مدينه|دوله|بلد|مكان|منطقه|قاره)|\bما (مدينه|دوله|عاصمه)\b|"
-              r"\bwhere\b|\bwhich (city|country|state|region|continent|town)\b|\bwhat (city|country|state)\b"),
-    ("reason", r"\bلماذا\b|\bلما\b|\bما سبب\b|\bما السبب\b|\bما اسباب\b|\bما الذي دفع\b|\bwhy\b|"
-               r"\bwhat caused\b|\bwhat was the reason\b|\bfor what reason\b|\bwhat led\b"),
-    ("person", r"^من\s|\sمن (هو|هي|هم)\b|\bمن الذي\b|\bما اسم\b|\bمن كان\b|^who\b|\swho\b|\bwhom\b|\bwhose\b|"
-               r"\bwhat is the name\b|\bwhat was the name\b"),
-    ("list", r"\bما (هي|هو)\b.*\b(ال)?(" + "|".join(_CARDINALS) + r")\b|\bاذكر\b|\bعدد\s+ال|\bما هي ال\w+ات\b|"
-             r"\bwhat are the\b|\bwhich are\b|\blist\b|\bname the\b|\bwhat were the\b"),
-    ("yesno", r"^هل\b|^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b"),
-))
+_TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (t, re.compile(p))
+    for t, p in (
+        (
+            "percent",
+            r"\bنسبه\b|\bنسبه\s|بالمئه|بالمائه|في المائه|في المئه|%|٪|\bpercent|\bpercentage|\bproportion|"
+            r"\bwhat share\b|\bwhat fraction\b",
+        ),
+        (
+            "count",
+            r"(^|\s)كم\s|^كم|\bعدد\b|\bhow many\b|\bhow much\b|\bwhat number\b|\bhow long\b|\bhow old\b|"
+            r"\bhow far\b|\bhow large\b|\bhow big\b",
+        ),
+        (
+            "date",
+            r"\bمتي\b|في اي (عام|سنه|يوم|شهر|تاريخ|قرن|عقد)|\bما تاريخ\b|\bwhen\b|\bwhat year\b|\bwhich year\b|"
+            r"\bwhat date\b|\bwhat century\b|\bin what year\b|\bwhat decade\b",
+        ),
+        (
+            "place",
+            r"\bاين\b|\bمن اين\b|في اي (مدينه|دوله|بلد|مكان|منطقه|قاره)|\bما (مدينه|دوله|عاصمه)\b|"
+            r"\bwhere\b|\bwhich (city|country|state|region|continent|town)\b|\bwhat (city|country|state)\b",
+        ),
+        (
+            "reason",
+            r"\bلماذا\b|\bلما\b|\bما سبب\b|\bما السبب\b|\bما اسباب\b|\bما الذي دفع\b|\bwhy\b|"
+            r"\bwhat caused\b|\bwhat was the reason\b|\bfor what reason\b|\bwhat led\b",
+        ),
+        (
+            "person",
+            r"^من\s|\sمن (هو|هي|هم)\b|\bمن الذي\b|\bما اسم\b|\bمن كان\b|^who\b|\swho\b|\bwhom\b|\bwhose\b|"
+            r"\bwhat is the name\b|\bwhat was the name\b",
+        ),
+        (
+            "list",
+            r"\bما (هي|هو)\b.*\b(ال)?(" + "|".join(_CARDINALS) + r")\b|\bاذكر\b|\bعدد\s+ال|\bما هي ال\w+ات\b|"
+            r"\bwhat are the\b|\bwhich are\b|\blist\b|\bname the\b|\bwhat were the\b",
+        ),
+        ("yesno", r"^هل\b|^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b"),
+    )
+)
 
 _PERCENT = re.compile(r"%|٪|بالمئه|بالمائه|في المائه|في المئه|\bpercent\b|\bper cent\b")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
-_BECAUSE = re.compile(r"\bلان\b|\bلانه\b|\bلانها\b|\bبسبب\b|\bنتيجه\b|\bبفضل\b|\bبهدف\b|\bمن اجل\b|\bكي\b|"
-                      r"\bbecause\b|\bdue to\b|\bsince\b|\bas a result\b|\bin order to\b|\bso that\b|\bowing to\b")
+_BECAUSE = re.compile(
+    r"\bلان\b|\bلانه\b|\bلانها\b|\bبسبب\b|\bنتيجه\b|\bبفضل\b|\bبهدف\b|\bمن اجل\b|\bكي\b|"
+    r"\bbecause\b|\bdue to\b|\bsince\b|\bas a result\b|\bin order to\b|\bso that\b|\bowing to\b"
+)
 _LATIN_NAME = re.compile(r"\b[A-Z][a-zA-Z\-]{2,}\b")
 # Capitalised words that are not names: function words, months and days, and the words an English
 # answer often starts with ("Most of the collection …"), capitalised only because they come first.
-_EN_CAP_STOP = frozenset("""The A An In On At Of For From By With And Or But What Which Who Whom Whose When Where Why How
+_EN_CAP_STOP = frozenset(
+    """The A An In On At Of For From By With And Or But What Which Who Whom Whose When Where Why How
     Is Are Was Were Do Does Did Can Could Will Would Has Have Had Should This That These Those It Its
     There Their They He She His Her We Our You Your As After Before During Since Until
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr
     Most Some Many Much All Each Every Both Few Several Such Other Another Only Also However According
     Not Yes One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Then Thus Therefore
-    Here Today Among About Over Under Between Through Although Because While If Yet Still Instead""".split())
+    Here Today Among About Over Under Between Through Although Because While If Yet Still Instead""".split()
+)
 
 
 def question_type(question: str) -> str:
@@ -83,7 +186,8 @@ _NAME_PHRASE = re.compile(r"\b[A-Z][a-zA-Z\-]{2,}(?:\s+(?:(?:of|the|de|del|for)\
 
 # Capitalised words inside names that Arabic translates rather than transliterates ("Royal Society of
 # Edinburgh" = الجمعية الملكية في إدنبرة): inside a phrase whose other names are found they need not be.
-TRANSLATED_NAME_WORDS = frozenset("""academy act administration agency air airport alliance army assembly association
+TRANSLATED_NAME_WORDS = frozenset(
+    """academy act administration agency air airport alliance army assembly association
     authority bank basin bay board bridge british cathedral central centre center church city coast college
     commission committee company conference congress constitution corporation council county court cup
     democratic department district east eastern empire european federal festival force forces foundation
@@ -91,7 +195,8 @@ TRANSLATED_NAME_WORDS = frozenset("""academy act administration agency air airpo
     lake league liberal library military ministry movement museum national navy new north northern ocean office
     old organization organisation park parliament party people peoples police popular port prize province
     republic revolution river road royal school schools sea security senate society south southern state states
-    station street supreme theatre treaty tribunal union united university valley war west western world""".split())
+    station street supreme theatre treaty tribunal union united university valley war west western world""".split()
+)
 
 
 def latin_name_phrases(text: str) -> list[str]:
@@ -118,8 +223,12 @@ def answer_cues(sentence: str) -> dict[str, bool]:
     n = normalize(sentence)
     words = set(tokenize(sentence))
     bare = {w[1:] if w.startswith(("و", "ب", "ل")) and len(w) > 3 else w for w in words}
-    has_number = (bool(numbers_in(sentence)) or any(w in words for w in _EN_NUMBER_WORDS)
-                  or bool(bare & _AR_NUMBER_WORDS) or any(w[2:] in _AR_NUMBER_WORDS for w in bare if w.startswith("ال")))
+    has_number = (
+        bool(numbers_in(sentence))
+        or any(w in words for w in _EN_NUMBER_WORDS)
+        or bool(bare & _AR_NUMBER_WORDS)
+        or any(w[2:] in _AR_NUMBER_WORDS for w in bare if w.startswith("ال"))
+    )
     enum = n.count("،") + n.count(",") + n.count("؛") + n.count(";")
     return {
         "number": has_number,
@@ -146,16 +255,83 @@ def type_match(qtype: str, cues: dict[str, bool]) -> tuple[float, float]:
 # ------------------------------------------------------------------ names across scripts
 # Latin letters → a coarse consonant class; Arabic letters → the same classes. Vowels are dropped on
 # both sides, so transliterations that differ in vowels and doubled letters still meet.
-_LATIN_CLASS = {"b": "b", "p": "b", "v": "f", "f": "f", "t": "t", "d": "d", "k": "k", "c": "k", "q": "k", "g": "g",
-                "j": "g", "s": "s", "z": "s", "x": "ks", "h": "h", "m": "m", "n": "n", "l": "l", "r": "r", "w": "",
-                "y": "", "a": "", "e": "", "i": "", "o": "", "u": ""}
+_LATIN_CLASS = {
+    "b": "b",
+    "p": "b",
+    "v": "f",
+    "f": "f",
+    "t": "t",
+    "d": "d",
+    "k": "k",
+    "c": "k",
+    "q": "k",
+    "g": "g",
+    "j": "g",
+    "s": "s",
+    "z": "s",
+    "x": "ks",
+    "h": "h",
+    "m": "m",
+    "n": "n",
+    "l": "l",
+    "r": "r",
+    "w": "",
+    "y": "",
+    "a": "",
+    "e": "",
+    "i": "",
+    "o": "",
+    "u": "",
+}
 # g and j share a class: Arabic writes both as ج or غ (Angeles/أنجلوس, Google/غوغل).
-_ARABIC_CLASS = {"ب": "b", "پ": "b", "ت": "t", "ث": "t", "ط": "t", "د": "d", "ض": "d", "ذ": "s", "ز": "s", "ظ": "s",
-                 "ك": "k", "ق": "k", "ج": "g", "غ": "g", "گ": "g", "س": "s", "ص": "s", "ش": "sh", "ف": "f",
-                 "ڤ": "f", "ه": "h", "ح": "h", "خ": "kh", "م": "m", "ن": "n", "ل": "l", "ر": "r", "و": "", "ي": "",
-                 "ا": "", "ع": "", "ء": "", "ئ": "", "ؤ": "", "ة": ""}
-_DIGRAPHS = (("sch", "sh"), ("sh", "sh"), ("ch", "sh"), ("kh", "kh"), ("th", "t"), ("ph", "f"), ("ck", "k"),
-             ("gh", "g"), ("qu", "k"))
+_ARABIC_CLASS = {
+    "ب": "b",
+    "پ": "b",
+    "ت": "t",
+    "ث": "t",
+    "ط": "t",
+    "د": "d",
+    "ض": "d",
+    "ذ": "s",
+    "ز": "s",
+    "ظ": "s",
+    "ك": "k",
+    "ق": "k",
+    "ج": "g",
+    "غ": "g",
+    "گ": "g",
+    "س": "s",
+    "ص": "s",
+    "ش": "sh",
+    "ف": "f",
+    "ڤ": "f",
+    "ه": "h",
+    "ح": "h",
+    "خ": "kh",
+    "م": "m",
+    "ن": "n",
+    "ل": "l",
+    "ر": "r",
+    "و": "",
+    "ي": "",
+    "ا": "",
+    "ع": "",
+    "ء": "",
+    "ئ": "",
+    "ؤ": "",
+    "ة": "",
+}
+_DIGRAPHS = (
+    ("sch", "sh"),
+    ("sh", "sh"),
+    ("ch", "sh"),
+    ("kh", "kh"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("gh", "g"),
+    ("qu", "k"),
+)
 
 
 def _latin_one(w: str) -> str:
@@ -196,7 +372,7 @@ def arabic_skeleton(word: str) -> str:
     w = normalize(word)
     for p in ARTICLE_PREFIXES:
         if w.startswith(p) and len(w) - len(p) >= 3:
-            w = w[len(p):]
+            w = w[len(p) :]
             break
     w = w.replace("تش", "ش")  # تشارلز = Charles, ميلانوفيتش = Milanovich
     return _squeeze("".join(_ARABIC_CLASS.get(ch, "") for ch in w))
@@ -209,7 +385,7 @@ def _squeeze(s: str) -> str:
 def _variants(sks: str | Iterable[str], suffix: str) -> set[str]:
     """Skeletons with and without a plural/feminine ending (Panthers/بانثرز, Rutte/روته)."""
     out: set[str] = set()
-    for sk in ([sks] if isinstance(sks, str) else sks):
+    for sk in [sks] if isinstance(sks, str) else sks:
         out.add(sk)
         if sk.endswith(suffix) and len(sk) > 3:
             out.add(sk[:-1])
@@ -220,26 +396,59 @@ def _variants(sks: str | Iterable[str], suffix: str) -> set[str]:
 # for "French" — translations, not transliterations, so the skeleton test below cannot see them. Each
 # normalised Arabic stem with the English words it stands for (country, adjective, people).
 _NATIONS = {
-    "بولند": "poland polish poles pole", "روس": "russia russian russians", "اوكران": "ukraine ukrainian ukrainians",
-    "فرنس": "france french frenchman frenchmen", "الماني": "germany german germans", "المان": "germans german",
-    "بريطان": "britain british briton britons", "امريك": "america american americans",
-    "اميرك": "america american americans", "صين": "china chinese", "ايران": "iran iranian iranians",
-    "اسرائيل": "israel israeli israelis", "ترك": "turkey turkish turks turk", "مصر": "egypt egyptian egyptians",
-    "سعود": "saudi saudis", "سوري": "syria syrian syrians", "عراق": "iraq iraqi iraqis",
-    "لبنان": "lebanon lebanese", "اردن": "jordan jordanian jordanians",
-    "فلسطين": "palestine palestinian palestinians", "يمن": "yemen yemeni yemenis", "ليبي": "libya libyan libyans",
-    "سودان": "sudan sudanese", "قطر": "qatar qatari qataris", "امارات": "emirates emirati emiratis",
-    "كويت": "kuwait kuwaiti kuwaitis", "عمان": "oman omani omanis", "بحرين": "bahrain bahraini bahrainis",
-    "جزائر": "algeria algerian algerians", "مغرب": "morocco moroccan moroccans",
-    "تونس": "tunisia tunisian tunisians", "افغان": "afghanistan afghan afghans",
-    "باكستان": "pakistan pakistani pakistanis", "هند": "india indian indians", "يابان": "japan japanese",
-    "كوري": "korea korean koreans", "كرد": "kurdish kurds kurd", "اكراد": "kurds kurdish",
-    "عرب": "arab arabs arabic arabian", "اوروب": "europe european europeans", "اسبان": "spain spanish spaniards",
-    "ايطالي": "italy italian italians", "هولند": "netherlands dutch holland", "سويد": "sweden swedish swedes",
-    "نرويج": "norway norwegian norwegians", "فنلند": "finland finnish finns", "يونان": "greece greek greeks",
-    "اثيوبي": "ethiopia ethiopian ethiopians", "صومال": "somalia somali somalis",
-    "نيجيري": "nigeria nigerian nigerians", "كند": "canada canadian canadians",
-    "برازيل": "brazil brazilian brazilians", "مكسيك": "mexico mexican mexicans",
+    "بولند": "poland polish poles pole",
+    "روس": "russia russian russians",
+    "اوكران": "ukraine ukrainian ukrainians",
+    "فرنس": "france french frenchman frenchmen",
+    "الماني": "germany german germans",
+    "المان": "germans german",
+    "بريطان": "britain british briton britons",
+    "امريك": "america american americans",
+    "اميرك": "america american americans",
+    "صين": "china chinese",
+    "ايران": "iran iranian iranians",
+    "اسرائيل": "israel israeli israelis",
+    "ترك": "turkey turkish turks turk",
+    "مصر": "egypt egyptian egyptians",
+    "سعود": "saudi saudis",
+    "سوري": "syria syrian syrians",
+    "عراق": "iraq iraqi iraqis",
+    "لبنان": "lebanon lebanese",
+    "اردن": "jordan jordanian jordanians",
+    "فلسطين": "palestine palestinian palestinians",
+    "يمن": "yemen yemeni yemenis",
+    "ليبي": "libya libyan libyans",
+    "سودان": "sudan sudanese",
+    "قطر": "qatar qatari qataris",
+    "امارات": "emirates emirati emiratis",
+    "كويت": "kuwait kuwaiti kuwaitis",
+    "عمان": "oman omani omanis",
+    "بحرين": "bahrain bahraini bahrainis",
+    "جزائر": "algeria algerian algerians",
+    "مغرب": "morocco moroccan moroccans",
+    "تونس": "tunisia tunisian tunisians",
+    "افغان": "afghanistan afghan afghans",
+    "باكستان": "pakistan pakistani pakistanis",
+    "هند": "india indian indians",
+    "يابان": "japan japanese",
+    "كوري": "korea korean koreans",
+    "كرد": "kurdish kurds kurd",
+    "اكراد": "kurds kurdish",
+    "عرب": "arab arabs arabic arabian",
+    "اوروب": "europe european europeans",
+    "اسبان": "spain spanish spaniards",
+    "ايطالي": "italy italian italians",
+    "هولند": "netherlands dutch holland",
+    "سويد": "sweden swedish swedes",
+    "نرويج": "norway norwegian norwegians",
+    "فنلند": "finland finnish finns",
+    "يونان": "greece greek greeks",
+    "اثيوبي": "ethiopia ethiopian ethiopians",
+    "صومال": "somalia somali somalis",
+    "نيجيري": "nigeria nigerian nigerians",
+    "كند": "canada canadian canadians",
+    "برازيل": "brazil brazilian brazilians",
+    "مكسيك": "mexico mexican mexicans",
 }
 _NATION_STEMS: dict[str, tuple[str, ...]] = {}
 for _stem, _words in _NATIONS.items():
@@ -258,10 +467,10 @@ def nation_found(name: str, text: str) -> bool | None:
     if stems is None:
         return None
     for w in tokenize(text):
-        forms = {w} | {w[len(p):] for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)}
+        forms = {w} | {w[len(p) :] for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)}
         for f in forms:
             for st in stems:
-                rest = f[len(st):]
+                rest = f[len(st) :]
                 if f.startswith(st) and (rest in _NATION_ENDINGS or (st.endswith("ي") and rest in _NISBA_ENDINGS)):
                     return True
     return False

@@ -1,4 +1,5 @@
 """Words and names as the doors show them: safe to print on one line, and counted before a tokenizer is at hand."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ sentence holds the answer, what abstention reads) plus a listwise term over each
 candidates that hold a positive (what choosing the sentence reads). Seeded; checkpoints after every
 epoch so an interrupted run resumes.
 """
+
 from __future__ import annotations
 
 import math
@@ -71,13 +72,18 @@ def _pad(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @torch.no_grad()
-def frozen_states(bert, encoded: list[dict[str, list[int]]], frozen: int,  # noqa: ANN001
-                  progress: Callable[[int, int], None] | None = None, batch: int = 32) -> list[torch.Tensor]:
+def frozen_states(
+    bert,
+    encoded: list[dict[str, list[int]]],
+    frozen: int,  # noqa: ANN001
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 32,
+) -> list[torch.Tensor]:
     """The output of the embeddings and the first ``frozen`` layers for every pair (fp16, unpadded)."""
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
     out: list[torch.Tensor | None] = [None] * len(encoded)
     for b in range(0, len(order), batch):
-        idx = order[b:b + batch]
+        idx = order[b : b + batch]
         ids, mask = _pad([encoded[i]["input_ids"] for i in idx])
         tt = _pad([encoded[i].get("token_type_ids", [0] * len(encoded[i]["input_ids"])) for i in idx])[0]
         hidden = bert.embeddings(input_ids=ids, token_type_ids=tt)
@@ -96,7 +102,7 @@ class TopModel(nn.Module):
         super().__init__()
         n = len(bert.encoder.layer)
         self.first = n - train_layers
-        self.layers = nn.ModuleList(bert.encoder.layer[self.first:])
+        self.layers = nn.ModuleList(bert.encoder.layer[self.first :])
         self.head = Head(bert.config.hidden_size)
 
     def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -132,24 +138,33 @@ def predict(top: TopModel, states: list[torch.Tensor], batch: int = 64) -> np.nd
     out = np.zeros(len(states), np.float32)
     with torch.no_grad():
         for b in range(0, len(order), batch):
-            idx = order[b:b + batch]
+            idx = order[b : b + batch]
             out[idx] = top(*_batch(states, idx)).numpy()
     return out
 
 
-def fit(top: TopModel, states: list[torch.Tensor], pairs: list[Pair], cfg: TrainConfig, checkpoint: Path,
-        log: Callable[[str], None] = print) -> dict:
+def fit(
+    top: TopModel,
+    states: list[torch.Tensor],
+    pairs: list[Pair],
+    cfg: TrainConfig,
+    checkpoint: Path,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Train ``top`` on the cached states; resumes from ``checkpoint`` when it holds finished epochs."""
     groups: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(pairs):
         groups[p.group].append(i)
     names = sorted(groups)
-    params = [{"params": [p for n, p in top.named_parameters() if not n.startswith("head.")], "lr": cfg.lr},
-              {"params": list(top.head.parameters()), "lr": cfg.head_lr}]
+    params = [
+        {"params": [p for n, p in top.named_parameters() if not n.startswith("head.")], "lr": cfg.lr},
+        {"params": list(top.head.parameters()), "lr": cfg.head_lr},
+    ]
     opt = torch.optim.AdamW(params, weight_decay=0.01)
     steps = cfg.epochs * math.ceil(len(names) / cfg.batch_groups)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) *
-                                              max(0.0, (steps - s) / steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps)
+    )
     done, history = 0, []
     if checkpoint.exists():
         saved = torch.load(checkpoint, weights_only=False)
@@ -166,7 +181,7 @@ def fit(top: TopModel, states: list[torch.Tensor], pairs: list[Pair], cfg: Train
         top.train()
         t0, seen, total = time.time(), 0, 0.0
         for b in range(0, len(order), cfg.batch_groups):
-            chosen = order[b:b + cfg.batch_groups]
+            chosen = order[b : b + cfg.batch_groups]
             idx = [i for g in chosen for i in groups[g]]
             gid = [k for k, g in enumerate(chosen) for _ in groups[g]]
             loss = loss_of(top(*_batch(states, idx)), labels[idx], gid, cfg.listwise)
@@ -178,12 +193,28 @@ def fit(top: TopModel, states: list[torch.Tensor], pairs: list[Pair], cfg: Train
             seen += len(idx)
             total += float(loss) * len(idx)
             if (b // cfg.batch_groups) % 20 == 0:
-                log(f"epoch {epoch + 1} step {b // cfg.batch_groups + 1}/{math.ceil(len(order) / cfg.batch_groups)}"
-                    f" loss {total / seen:.4f} {seen / (time.time() - t0):.1f} pairs/s")
-        history.append({"epoch": epoch + 1, "loss": round(total / max(seen, 1), 4),
-                        "pairs_per_s": round(seen / (time.time() - t0), 1), "seconds": round(time.time() - t0)})
-        torch.save({"model": top.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "epoch": epoch + 1, "history": history}, checkpoint)
+                log(
+                    f"epoch {epoch + 1} step {b // cfg.batch_groups + 1}/{math.ceil(len(order) / cfg.batch_groups)}"
+                    f" loss {total / seen:.4f} {seen / (time.time() - t0):.1f} pairs/s"
+                )
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "loss": round(total / max(seen, 1), 4),
+                "pairs_per_s": round(seen / (time.time() - t0), 1),
+                "seconds": round(time.time() - t0),
+            }
+        )
+        torch.save(
+            {
+                "model": top.state_dict(),
+                "opt": opt.state_dict(),
+                "sched": sched.state_dict(),
+                "epoch": epoch + 1,
+                "history": history,
+            },
+            checkpoint,
+        )
         log(f"epoch {epoch + 1} done: {history[-1]}")
     return {"history": history}
 
@@ -212,5 +243,16 @@ def save_delta(top: TopModel, out_dir: Path) -> Path:
     return out_dir / "delta.safetensors"
 
 
-__all__ = ["TrainConfig", "TopModel", "asdict", "fit", "frozen_states", "predict", "ranking_metrics",
-           "save_delta", "set_seed", "HEAD_KEYS", "layer_prefix"]
+__all__ = [
+    "TrainConfig",
+    "TopModel",
+    "asdict",
+    "fit",
+    "frozen_states",
+    "predict",
+    "ranking_metrics",
+    "save_delta",
+    "set_seed",
+    "HEAD_KEYS",
+    "layer_prefix",
+]

@@ -9,13 +9,13 @@ learns to say that nothing answers — what abstention rests on.
 English twins of XQuAD questions read the Arabic paragraphs: their negatives are found with the
 Arabic question (BM25 cannot match English words against Arabic text).
 """
+
 from __future__ import annotations
 
 import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from assistant.text.arabic import analyze, normalize, split_sentences
@@ -103,13 +103,31 @@ def questions_of(ds: Dataset, source: str, pair: str, twin: Dataset | None = Non
         asked = twin.queries.get(qid) if twin is not None else ds.queries[qid]
         if not asked:
             continue
-        out.append(Question(qid if twin is None else f"{qid}@{pair}", asked, f"{source}:{pid}", title,
-                            ds.answers.get(qid, []), pair, source, ds.queries[qid], text))
+        out.append(
+            Question(
+                qid if twin is None else f"{qid}@{pair}",
+                asked,
+                f"{source}:{pid}",
+                title,
+                ds.answers.get(qid, []),
+                pair,
+                source,
+                ds.queries[qid],
+                text,
+            )
+        )
     return out
 
 
-def build_pairs(questions: list[Question], pool: dict[str, str], seed: int = 0, own: int = 6,
-                found: int = 2, per_found: int = 3, nogold: float = 0.25) -> list[Pair]:
+def build_pairs(
+    questions: list[Question],
+    pool: dict[str, str],
+    seed: int = 0,
+    own: int = 6,
+    found: int = 2,
+    per_found: int = 3,
+    nogold: float = 0.25,
+) -> list[Pair]:
     """The candidates of every question, labelled. ``pool``: paragraph id → text, every paragraph
     negatives may come from (the questions' own and distractors; all from training articles).
 

@@ -1,5 +1,6 @@
 """The web app's rules that need no Gradio layout: the one error rule of every handler, answers made
 safe for a web client (no server paths), and the bind/login rules of ``serve``."""
+
 from __future__ import annotations
 
 import functools
@@ -30,12 +31,14 @@ def user_errors(fn: Callable) -> Callable:
         raise gr.Error(f"unexpected error ({type(exc).__name__}); the details are in the server log") from exc
 
     if inspect.isgeneratorfunction(fn):
+
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
             try:
                 yield from fn(*args, **kwargs)
             except Exception as exc:
                 fail(exc)
+
         return stream
 
     @functools.wraps(fn)
@@ -44,6 +47,7 @@ def user_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except Exception as exc:
             fail(exc)
+
     return call
 
 

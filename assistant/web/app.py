@@ -3,6 +3,7 @@
 Handlers are module-level functions that take the facade first (bound when the app is built), so
 they can be tested without a browser; ``user_errors`` turns every failure into one message.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,10 +18,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.resources import sample_articles
 from assistant.config import ANSWER_MODES, RETRIEVERS
 from assistant.core import Assistant, load_dataset, open_dataset, unpack_uploads
 from assistant.errors import ConfigError
+from assistant.resources import sample_articles
+from assistant.text.words import safe_name
+from assistant.web.api import is_loopback, no_paths, parse_auth, public, user_errors
 from assistant.web.render import (
     CSS,
     RTL_CSS,
@@ -30,8 +33,6 @@ from assistant.web.render import (
     findings_html,
     findings_markdown,
 )
-from assistant.text.words import safe_name
-from assistant.web.api import is_loopback, no_paths, parse_auth, public, user_errors
 
 __all__ = ["build_app", "ensure_samples", "is_loopback", "parse_auth", "safe_name", "serve"]
 
@@ -96,8 +97,13 @@ def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: 
 
 @user_errors
 def on_findings(a: Assistant, file: str | None, text: str, lang: str, related: bool) -> tuple[str, str, str]:
-    f = a.summarize(path=file or None, text=None if file else text, lang=None if lang == "auto" else lang,
-                    related=related, isolate=True)
+    f = a.summarize(
+        path=file or None,
+        text=None if file else text,
+        lang=None if lang == "auto" else lang,
+        related=related,
+        isolate=True,
+    )
     md = findings_markdown(f)
     out = outputs_folder() / "findings.md"
     out.write_text(md, encoding="utf-8")
@@ -131,12 +137,15 @@ def on_ingest(a: Assistant, files: list[str] | None, progress: Any = None) -> tu
         Path(f["path"]).unlink(missing_ok=True)  # not in the index: not kept
     _prune_empty(dest)
     added = rep.added if rep else 0
-    lines = [f"**{added}** added · **{rep.updated if rep else 0}** updated · **{rep.unchanged if rep else 0}** "
-             f"unchanged · **{len(failed)}** failed — {a.stats()['documents']} documents, {a.stats()['chunks']} chunks"]
-    lines += [f"- ⚠ {_md_text(name(f['path']))}: {_md_text(no_paths(f['error'].split(': ', 1)[-1]))}"
-              for f in failed]
-    lines += [f"- ⧉ {_md_text(name(d['path']))} = {_md_text(Path(d['duplicate_of']).name)}"
-              for d in (rep.duplicates if rep else [])]
+    lines = [
+        f"**{added}** added · **{rep.updated if rep else 0}** updated · **{rep.unchanged if rep else 0}** "
+        f"unchanged · **{len(failed)}** failed — {a.stats()['documents']} documents, {a.stats()['chunks']} chunks"
+    ]
+    lines += [f"- ⚠ {_md_text(name(f['path']))}: {_md_text(no_paths(f['error'].split(': ', 1)[-1]))}" for f in failed]
+    lines += [
+        f"- ⧉ {_md_text(name(d['path']))} = {_md_text(Path(d['duplicate_of']).name)}"
+        for d in (rep.duplicates if rep else [])
+    ]
     lines += [f"- ↷ {_md_text(name(s_['path']))}: {_md_text(s_['reason'])}" for s_ in (rep.skipped if rep else [])]
     return "\n".join(lines), docs_rows(a)
 
@@ -194,14 +203,14 @@ class Api:
         self.a = a
 
     @user_errors
-    def ask(self, question: str, k: int | None = None, retriever: str | None = None,
-            mode: str | None = None) -> dict:
+    def ask(self, question: str, k: int | None = None, retriever: str | None = None, mode: str | None = None) -> dict:
         """Answer a question from the indexed articles, with checked citations."""
         return public(self.a.ask(question, k=_int(k), retriever=retriever or None, mode=mode or None).to_json())
 
     @user_errors
-    def ask_stream(self, question: str, k: int | None = None, retriever: str | None = None,
-                   mode: str | None = None) -> Iterator[dict]:
+    def ask_stream(
+        self, question: str, k: int | None = None, retriever: str | None = None, mode: str | None = None
+    ) -> Iterator[dict]:
         """The answer in stages: {"stage": "quote"} at once, {"stage": "waiting", "ahead": n} while the
         model is busy with others, {"stage": "drafting"} when it starts on this one, then {"stage":
         "final"}; quote and final carry the answer."""
@@ -259,9 +268,14 @@ def _ask_tab(a: Assistant) -> None:
     convo = gr.HTML(conversation_html([]), elem_id="conversation")
     with gr.Row():
         # lines=1 with room to grow: Enter sends, Shift+Enter starts a new line (Gradio's rule).
-        question = gr.Textbox(label=L("السؤال — Enter للإرسال، Shift+Enter لسطر جديد",
-                                      "Question — Enter sends, Shift+Enter new line"), lines=1, max_lines=8,
-                              scale=5, elem_id="question", placeholder="كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟")
+        question = gr.Textbox(
+            label=L("السؤال — Enter للإرسال، Shift+Enter لسطر جديد", "Question — Enter sends, Shift+Enter new line"),
+            lines=1,
+            max_lines=8,
+            scale=5,
+            elem_id="question",
+            placeholder="كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟",
+        )
         with gr.Column(scale=1, min_width=120):
             send = gr.Button(L("إرسال", "Send"), variant="primary", elem_id="send")
             clear = gr.Button(L("محادثة جديدة", "New chat"), elem_id="new-chat")
@@ -272,8 +286,14 @@ def _ask_tab(a: Assistant) -> None:
     inputs, outputs = [question, turns, k, retriever, mode], [convo, turns, question]
     # Many askers at once: each gets the quote at once; the LLM itself takes one at a time (Assistant.gate).
     for event in (send.click, question.submit):
-        event(_bind(on_ask, a), inputs, outputs, api_visibility="private", concurrency_id="ask",
-              concurrency_limit=ASK_CONCURRENCY)
+        event(
+            _bind(on_ask, a),
+            inputs,
+            outputs,
+            api_visibility="private",
+            concurrency_id="ask",
+            concurrency_limit=ASK_CONCURRENCY,
+        )
     clear.click(lambda: (conversation_html([]), []), None, [convo, turns], api_visibility="private")
 
 
@@ -281,8 +301,11 @@ def _findings_tab(a: Assistant) -> None:
     import gradio as gr
 
     with gr.Row():
-        file = gr.File(label=L("ملف المقال", "Article file"), file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
-                       elem_id="findings-file")
+        file = gr.File(
+            label=L("ملف المقال", "Article file"),
+            file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+            elem_id="findings-file",
+        )
         text = gr.Textbox(label=L("أو الصق النص", "or paste the text"), lines=6, elem_id="findings-text")
     with gr.Row():
         lang = gr.Radio(["auto", "ar", "en"], value="auto", label=L("اللغة", "Language"))
@@ -291,8 +314,13 @@ def _findings_tab(a: Assistant) -> None:
     out = gr.HTML(elem_id="findings-out")
     md = gr.Textbox(label="Markdown", lines=6, buttons=["copy"], elem_id="findings-md")
     download = gr.File(label=L("تنزيل", "Download"), elem_id="findings-download")
-    go.click(_bind(on_findings, a), [file, text, lang, related], [out, md, download], api_visibility="private",
-             concurrency_id="model")
+    go.click(
+        _bind(on_findings, a),
+        [file, text, lang, related],
+        [out, md, download],
+        api_visibility="private",
+        concurrency_id="model",
+    )
 
 
 def _library_tab(a: Assistant) -> None:
@@ -305,12 +333,16 @@ def _library_tab(a: Assistant) -> None:
         needle = gr.Textbox(label=L("بحث في العناوين", "Filter titles"), scale=3)
         del_id = gr.Textbox(label=L("معرّف المستند للحذف", "Document id to delete"), scale=2, elem_id="delete-id")
         del_btn = gr.Button(L("حذف", "Delete"), variant="stop", scale=1, elem_id="delete")
-    table = gr.Dataframe(value=docs_rows(a), headers=["id", "title", "date", "source", "lang", "chunks"],
-                         datatype=["str", "str", "str", "str", "str", "number"], interactive=False,
-                         wrap=True, elem_id="docs-table")
+    table = gr.Dataframe(
+        value=docs_rows(a),
+        headers=["id", "title", "date", "source", "lang", "chunks"],
+        datatype=["str", "str", "str", "str", "str", "number"],
+        interactive=False,
+        wrap=True,
+        elem_id="docs-table",
+    )
     ingest_btn.click(_with_progress(on_ingest, a), [up], [msg, table], api_name="ingest", concurrency_id="write")
-    del_btn.click(_bind(on_delete, a), [del_id, needle], [msg, table], api_visibility="private",
-                  concurrency_id="write")
+    del_btn.click(_bind(on_delete, a), [del_id, needle], [msg, table], api_visibility="private", concurrency_id="write")
     needle.change(_bind(docs_rows, a), [needle], [table], api_visibility="private")
 
 
@@ -318,17 +350,24 @@ def _evaluation_tab(a: Assistant) -> None:
     import gradio as gr
 
     with gr.Row():
-        choice = gr.Dropdown(list(BUNDLED_SETS), value=next(iter(BUNDLED_SETS)),
-                             label=L("مجموعة البيانات", "Dataset"), elem_id="dataset")
+        choice = gr.Dropdown(
+            list(BUNDLED_SETS), value=next(iter(BUNDLED_SETS)), label=L("مجموعة البيانات", "Dataset"), elem_id="dataset"
+        )
         upload = gr.File(label=L("أو ارفع SQuAD JSON أو BEIR zip", "or upload SQuAD JSON / BEIR zip"))
-        names = gr.CheckboxGroup(list(RETRIEVERS)[::-1], value=list(RETRIEVERS)[::-1],
-                                 label=L("المسترجعات", "Retrievers"))
+        names = gr.CheckboxGroup(
+            list(RETRIEVERS)[::-1], value=list(RETRIEVERS)[::-1], label=L("المسترجعات", "Retrievers")
+        )
     run = gr.Button(L("تشغيل التقييم", "Run evaluation"), variant="primary", elem_id="run-eval")
     table = gr.Dataframe(headers=["retriever", *EVAL_COLUMNS], interactive=False, elem_id="eval-table")
     chart = gr.Image(label=L("مخطط", "Chart"), type="filepath", elem_id="eval-chart")
     report = gr.File(label=L("التقرير", "Report"))
-    run.click(_with_progress(on_eval, a), [choice, upload, names], [table, chart, report],
-              api_visibility="private", concurrency_id="model")
+    run.click(
+        _with_progress(on_eval, a),
+        [choice, upload, names],
+        [table, chart, report],
+        api_visibility="private",
+        concurrency_id="model",
+    )
 
 
 def build_app(a: Assistant):  # noqa: ANN201
@@ -368,15 +407,21 @@ def _md_text(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!|<>-])", r"\\\1", html.unescape(html.escape(text)))
 
 
-def serve(data_dir: Path | str | None = None, host: str | None = None, port: int | None = None,
-          sample: bool = True, block: bool = True) -> Any:
+def serve(
+    data_dir: Path | str | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    sample: bool = True,
+    block: bool = True,
+) -> Any:
     """Open (or build) the index, then start the web app. Returns the Gradio app when not blocking."""
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
     auth = parse_auth(os.environ.get("ASSISTANT_AUTH"))
     if not is_loopback(host) and not auth:
-        raise ConfigError(f"refusing to listen on {host} without a login: set ASSISTANT_AUTH='user:password' "
-                          "or bind to 127.0.0.1")
+        raise ConfigError(
+            f"refusing to listen on {host} without a login: set ASSISTANT_AUTH='user:password' or bind to 127.0.0.1"
+        )
     kwargs = {"data_dir": data_dir} if data_dir else {}
     a = Assistant(**kwargs)
     a.warm_up()  # load the models (and the question path) before the first request
@@ -385,7 +430,15 @@ def serve(data_dir: Path | str | None = None, host: str | None = None, port: int
     demo = build_app(a)
     demo.queue(default_concurrency_limit=1, max_size=64)
     print(f"serving {a.stats()['documents']} documents from {a.settings.data_dir} at http://{host}:{port}", flush=True)
-    demo.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=True,
-                max_file_size=f"{int(a.settings.max_file_mb)}mb", css=CSS + RTL_CSS, footer_links=["api"],
-                show_error=False)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        prevent_thread_lock=not block,
+        quiet=True,
+        max_file_size=f"{int(a.settings.max_file_mb)}mb",
+        css=CSS + RTL_CSS,
+        footer_links=["api"],
+        show_error=False,
+    )
     return demo

@@ -1,12 +1,13 @@
 """HTML for the web app. Every piece of document or user text goes through ``esc``: text, never HTML."""
+
 from __future__ import annotations
 
 import html
 import re
 
-from assistant.text.arabic import detect_language
 from assistant.prompts import UI
 from assistant.records import Answer, Citation, Findings, Hit
+from assistant.text.arabic import detect_language
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -39,23 +40,32 @@ def answer_html(ans: Answer, turn: int, passages: dict[int, tuple[str, int]] | N
         parts.append(f'<div class="sources-label" dir="auto">{esc(UI[lang]["nearest"])}</div>')
         parts.extend(hit_card(h) for h in ans.nearest)
     if ans.llm_status and ans.llm_status != "used":
-        parts.append(f'<div class="llm-status" dir="auto">{esc(UI[lang]["draft_not_used"])}: '
-                     f'{esc(UI[lang].get(ans.llm_status, ans.llm_status))}</div>')
+        parts.append(
+            f'<div class="llm-status" dir="auto">{esc(UI[lang]["draft_not_used"])}: '
+            f"{esc(UI[lang].get(ans.llm_status, ans.llm_status))}</div>"
+        )
     if ans.dropped:
         items = "".join(f'<li dir="auto">{esc(d.sentence)} — <em>{esc(d.reason)}</em></li>' for d in ans.dropped)
-        parts.append(f'<details class="dropped"><summary dir="auto">{esc(UI[lang]["unsupported"])} '
-                     f'({len(ans.dropped)})</summary><ul>{items}</ul></details>')
+        parts.append(
+            f'<details class="dropped"><summary dir="auto">{esc(UI[lang]["unsupported"])} '
+            f"({len(ans.dropped)})</summary><ul>{items}</ul></details>"
+        )
     return "".join(parts)
 
 
 def draft_html(text: str, ahead: int | None = None) -> str:
     """The LLM's draft as it streams under the quote (or the place in the model's queue)."""
     if not text:
-        wait = (f"بانتظار النموذج: {ahead} قبلك · waiting for the model: {ahead} ahead of you" if ahead
-                else "يكتب النموذج إجابة… · the model is drafting an answer…")
+        wait = (
+            f"بانتظار النموذج: {ahead} قبلك · waiting for the model: {ahead} ahead of you"
+            if ahead
+            else "يكتب النموذج إجابة… · the model is drafting an answer…"
+        )
         return f'<div class="draft waiting" dir="auto">{esc(wait)}</div>'
-    return (f'<div class="draft streaming" dir="{_dir(text)}"><span class="draft-label">'
-            f'{esc("مسودة قيد التحقق · draft, being checked")}</span> {esc(text)}</div>')
+    return (
+        f'<div class="draft streaming" dir="{_dir(text)}"><span class="draft-label">'
+        f"{esc('مسودة قيد التحقق · draft, being checked')}</span> {esc(text)}</div>"
+    )
 
 
 def _meta(title: str, date: str | None, heading: str, page: int | None) -> str:
@@ -78,20 +88,24 @@ def source_card(c: Citation, turn: int, passage: str | None = None, offset: int 
     a, b = c.start - offset, c.end - offset
     if passage is not None and 0 <= a <= b <= len(passage) and passage[a:b] == c.quote:
         quote = esc(passage[:a]) + quote + esc(passage[b:])
-    return (f'<div class="source" id="src-{turn}-{c.n}"><div class="meta" dir="auto">[{c.n}] '
-            f'{_meta(c.title, c.date, c.heading, c.page)}</div>'
-            f'<blockquote dir="{_dir(c.quote)}">{quote}</blockquote></div>')
+    return (
+        f'<div class="source" id="src-{turn}-{c.n}"><div class="meta" dir="auto">[{c.n}] '
+        f"{_meta(c.title, c.date, c.heading, c.page)}</div>"
+        f'<blockquote dir="{_dir(c.quote)}">{quote}</blockquote></div>'
+    )
 
 
 def hit_card(h: Hit) -> str:
-    return (f'<div class="source near"><div class="meta" dir="auto">{_meta(h.title, h.date, h.chunk.heading, h.chunk.page)}'
-            f'</div><blockquote dir="{_dir(h.chunk.text)}">{esc(h.chunk.text)}</blockquote></div>')
+    return (
+        f'<div class="source near"><div class="meta" dir="auto">{_meta(h.title, h.date, h.chunk.heading, h.chunk.page)}'
+        f'</div><blockquote dir="{_dir(h.chunk.text)}">{esc(h.chunk.text)}</blockquote></div>'
+    )
 
 
 def conversation_html(turns: list[tuple[str, str]]) -> str:
     """turns: (question, rendered answer HTML)."""
     if not turns:
-        return '<div class="empty" dir="auto">اطرح سؤالاً عن المقالات المفهرسة · Ask a question about the indexed articles</div>'
+        return '<div class="empty" dir="auto">اطرح سؤالاً عن المقالات المفهرسة · Ask a question about the indexed articles</div>'  # noqa: E501
     out = []
     for q, a_html in turns:
         out.append(f'<div class="msg user" dir="{_dir(q)}">{esc(q)}</div>')
@@ -104,14 +118,18 @@ def findings_html(f: Findings) -> str:
     d = "rtl" if f.language == "ar" else "ltr"
     out = [f'<div class="findings" dir="{d}"><h3>{esc(head)} — {esc(f.title)}</h3>']
     if f.excluded_section:
-        note = (f"(استُبعد قسم «{f.excluded_section}» الموجود في المقال من المدخلات)" if f.language == "ar"
-                else f"(the article's own section '{f.excluded_section}' was left out of the input)")
+        note = (
+            f"(استُبعد قسم «{f.excluded_section}» الموجود في المقال من المدخلات)"
+            if f.language == "ar"
+            else f"(the article's own section '{f.excluded_section}' was left out of the input)"
+        )
         out.append(f'<p class="note">{esc(note)}</p>')
     out.append("<ol>")
     for fd in f.findings:
         refs = " ".join(f'<a class="cite" href="#para-{c.paragraph}">¶{c.paragraph}</a>' for c in fd.citations)
-        related = "".join(f'<div class="related" dir="auto">↳ {esc(h.title)}: {esc(h.chunk.text[:200])}</div>'
-                          for h in fd.related)
+        related = "".join(
+            f'<div class="related" dir="auto">↳ {esc(h.title)}: {esc(h.chunk.text[:200])}</div>' for h in fd.related
+        )
         out.append(f"<li>{esc(fd.text)} {refs}{related}</li>")
     out.append("</ol><details><summary>¶</summary>")
     cited = {c.paragraph for fd in f.findings for c in fd.citations}
@@ -156,4 +174,6 @@ a.cite { text-decoration: none; font-weight: 700; }
 .empty { color: #64748b; padding: 20px; text-align: center; }
 textarea, input[type=text] { unicode-bidi: plaintext; }
 """
-RTL_CSS = ".gradio-container { direction: rtl; } .gradio-container input, .gradio-container textarea { text-align: start; }"
+RTL_CSS = (
+    ".gradio-container { direction: rtl; } .gradio-container input, .gradio-container textarea { text-align: start; }"
+)

@@ -1,6 +1,6 @@
 """Build the labelled faithfulness set: real sentences written by the bundled LLMs, and perturbed copies.
 
-    python eval/faithfulness/build.py --models qwen2.5-coder-1.5b,qwen2.5-coder-0.5b --questions 90
+    python -m eval.faithfulness.build --models qwen2.5-coder-1.5b,qwen2.5-coder-0.5b --questions 90
 
 For training-part questions of XQuAD (Arabic and English) and ARCD (eval/splits.json; never the test
 parts), the answer pipeline picks its sources exactly as in production and the LLM writes its answer.
@@ -8,7 +8,7 @@ Every sentence it writes is kept with the source it cites. The automatic label (
 cited source holds the gold answer and the sentence states it) proved unreliable, so the sentences were
 then labelled by hand (labels.json: supported / unsupported / exclude) and
 
-    python eval/faithfulness/build.py --relabel
+    python -m eval.faithfulness.build --relabel
 
 applies those labels and gives every supported sentence perturbed copies, all ``unsupported``: a
 number changed, an entity swapped for one the source does not mention, a negation added, and the
@@ -16,38 +16,39 @@ right sentence citing another question's source.
 
 Writes eval/faithfulness/faithfulness.jsonl (one sentence a line) and prints counts.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import random
 import re
-import sys
 import time
 from pathlib import Path
 
+from assistant.answer.ask import AnswerOptions, extract_answer, question_language
+from assistant.answer.generate import STOP, answer_messages, clean_reply, sources_for
+from assistant.answer.grounding import parse_claims
+from assistant.answer.scoring import default_scorer
+from assistant.config import load_settings
+from assistant.evaluation.datasets import (
+    bundled,
+    load_dataset,
+)
+from assistant.evaluation.splits import load_splits, part
+from assistant.evaluation.unanswerable import NAME_POOL
+from assistant.ingest.cleaning import clean
+from assistant.ingest.loaders.base import Loaded
+from assistant.ingest.pipeline import index_documents
+from assistant.models.llm import LlamaCppLLM, llm_path
+from assistant.models.loading import load_embedder
+from assistant.retrieval import Retriever
+from assistant.store import open_index
+from assistant.text.arabic import normalize, numbers_in
+from assistant.text.questions import latin_names
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.evaluation.datasets import bundled  # noqa: E402
-from assistant.answer.ask import AnswerOptions, extract_answer, question_language  # noqa: E402
-from assistant.text.arabic import normalize, numbers_in  # noqa: E402
-from assistant.ingest.cleaning import clean  # noqa: E402
-from assistant.config import load_settings  # noqa: E402
-from assistant.evaluation.datasets import load_dataset  # noqa: E402
-from assistant.evaluation.splits import load_splits, part  # noqa: E402
-from assistant.evaluation.unanswerable import NAME_POOL  # noqa: E402
-from assistant.answer.generate import STOP, answer_messages, clean_reply, sources_for  # noqa: E402
-from assistant.answer.grounding import parse_claims  # noqa: E402
-from assistant.ingest.pipeline import index_documents  # noqa: E402
-from assistant.ingest.loaders.base import Loaded  # noqa: E402
-from assistant.models.loading import load_embedder  # noqa: E402
-from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
-from assistant.text.questions import latin_names  # noqa: E402
-from assistant.retrieval import Retriever  # noqa: E402
-from assistant.answer.scoring import default_scorer  # noqa: E402
-from assistant.store import open_index  # noqa: E402
 
 OUT = HERE / "faithfulness.jsonl"
 LABELS = HERE / "labels.json"
@@ -87,7 +88,7 @@ def negate(sentence: str, lang: str) -> str:
     if lang == "en":
         m = re.search(r"\b(is|are|was|were|has|have|had|will|can|did|does|do)\b", body)
         if m:
-            return body[:m.end()] + " not" + body[m.end():] + "."
+            return body[: m.end()] + " not" + body[m.end() :] + "."
         return "It is not true that " + body[0].lower() + body[1:] + "."
     return "ليس صحيحاً أن " + body + "."
 
@@ -97,8 +98,11 @@ def main() -> None:
     ap.add_argument("--models", default="qwen2.5-coder-1.5b,qwen2.5-coder-0.5b")
     ap.add_argument("--questions", type=int, default=90, help="per language pair and model")
     ap.add_argument("--threads", type=int, default=2, help="llama.cpp threads (2: nothing else should run)")
-    ap.add_argument("--relabel", action="store_true",
-                    help="no generation: apply labels.json to the written sentences and rebuild the perturbed copies")
+    ap.add_argument(
+        "--relabel",
+        action="store_true",
+        help="no generation: apply labels.json to the written sentences and rebuild the perturbed copies",
+    )
     args = ap.parse_args()
     if args.relabel:
         relabel()
@@ -113,8 +117,11 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="faithfulness-"))
     index = open_index(settings, embedder.model_id, embedder.dim, data_dir=tmp / "index")
-    docs = [(clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")
-            for ds, pre in ((xq_ar, "xq:"), (arcd, "arcd:")) for pid, (title, t) in ds.corpus.items()]
+    docs = [
+        (clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")
+        for ds, pre in ((xq_ar, "xq:"), (arcd, "arcd:"))
+        for pid, (title, t) in ds.corpus.items()
+    ]
     index_documents(index, embedder, docs, settings.chunk_max_tokens)
     retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
     options = AnswerOptions(abstain_threshold=-1.0)
@@ -136,7 +143,9 @@ def main() -> None:
                 sources = sources_for(scored, settings.llm_sources, settings.llm_context_tokens, llm.count_tokens)
                 if not sources:
                     continue
-                raw = llm.chat(answer_messages(question, sources, lang), max_tokens=settings.llm_answer_tokens, stop=STOP)
+                raw = llm.chat(
+                    answer_messages(question, sources, lang), max_tokens=settings.llm_answer_tokens, stop=STOP
+                )
                 done += 1
                 if done % 15 == 0:
                     print(f"  {model} {pair}: {done} questions, {time.perf_counter() - t0:.0f} s", flush=True)
@@ -148,11 +157,23 @@ def main() -> None:
                         if src is None:
                             continue
                         ok = has(src.text, gold_src) and has(claim.text, gold_out)
-                        rows.append({"model": model, "pair": pair, "qid": f"{pre}{qid}", "question": question,
-                                     "sentence": claim.text, "source": src.text, "kind": "original",
-                                     "label": "supported" if ok else "unlabelled"})
-            print(f"{model} {pair} {pre}: {n} questions in {time.perf_counter() - t0:.0f} s, "
-                  f"{sum(1 for r in rows if r['model'] == model and r['pair'] == pair)} sentences", flush=True)
+                        rows.append(
+                            {
+                                "model": model,
+                                "pair": pair,
+                                "qid": f"{pre}{qid}",
+                                "question": question,
+                                "sentence": claim.text,
+                                "source": src.text,
+                                "kind": "original",
+                                "label": "supported" if ok else "unlabelled",
+                            }
+                        )
+            print(
+                f"{model} {pair} {pre}: {n} questions in {time.perf_counter() - t0:.0f} s, "
+                f"{sum(1 for r in rows if r['model'] == model and r['pair'] == pair)} sentences",
+                flush=True,
+            )
         del llm
     write(perturbed(rows, rng))
 
@@ -164,15 +185,25 @@ def perturbed(rows: list[dict], rng: random.Random) -> list[dict]:
     all_sources = [r["source"] for r in rows]
     for r in [r for r in rows if r["label"] == "supported"]:
         lang = "en" if r["pair"].startswith("en") else "ar"
-        variants = {"number": change_number(r["sentence"], rng), "entity": swap_entity(r["sentence"], r["source"], rng),
-                    "negation": negate(r["sentence"], lang)}
+        variants = {
+            "number": change_number(r["sentence"], rng),
+            "entity": swap_entity(r["sentence"], r["source"], rng),
+            "negation": negate(r["sentence"], lang),
+        }
         others = [s for s in all_sources if s != r["source"] and not (numbers_in(r["sentence"]) & numbers_in(s))]
         for kind, text in variants.items():
             if text and text != r["sentence"]:
                 out.append({**r, "sentence": text, "kind": kind, "label": "unsupported", "label_source": "perturbed"})
         if others:
-            out.append({**r, "source": rng.choice(others), "kind": "wrong_source", "label": "unsupported",
-                        "label_source": "perturbed"})
+            out.append(
+                {
+                    **r,
+                    "source": rng.choice(others),
+                    "kind": "wrong_source",
+                    "label": "unsupported",
+                    "label_source": "perturbed",
+                }
+            )
     return out
 
 

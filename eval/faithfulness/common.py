@@ -1,21 +1,24 @@
 """What the scripts over the labelled faithfulness set share: the index the set was written from."""
+
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.evaluation.datasets import (
+    bundled,
+    load_dataset,
+)
+from assistant.evaluation.splits import load_splits, part
+from assistant.ingest.cleaning import clean
+from assistant.ingest.loaders.base import Loaded
+from assistant.ingest.pipeline import index_documents
+from assistant.retrieval import Retriever
+from assistant.store import open_index
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-
-from assistant.evaluation.datasets import bundled  # noqa: E402
-from assistant.ingest.cleaning import clean  # noqa: E402
-from assistant.evaluation.datasets import load_dataset  # noqa: E402
-from assistant.evaluation.splits import load_splits, part  # noqa: E402
-from assistant.ingest.pipeline import index_documents  # noqa: E402
-from assistant.ingest.loaders.base import Loaded  # noqa: E402
-from assistant.retrieval import Retriever  # noqa: E402
-from assistant.store import open_index  # noqa: E402
 
 
 def labelled_rows() -> list[dict]:
@@ -29,8 +32,11 @@ def training_retriever(settings, embedder, data_dir: Path) -> Retriever:  # noqa
     xq = part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"])
     arcd = part(load_dataset(bundled("arcd")), splits["arcd"]["train"])
     index = open_index(settings, embedder.model_id, embedder.dim, data_dir=data_dir)
-    docs = [(clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")
-            for ds, pre in ((xq, "xq:"), (arcd, "arcd:")) for pid, (title, t) in ds.corpus.items()]
+    docs = [
+        (clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")
+        for ds, pre in ((xq, "xq:"), (arcd, "arcd:"))
+        for pid, (title, t) in ds.corpus.items()
+    ]
     index_documents(index, embedder, docs, settings.chunk_max_tokens)
     return Retriever(index, embedder, settings.rrf_k, settings.candidates)
 

@@ -1,4 +1,5 @@
 """Hostile inputs built on the fly: archives, bombs, names, links, planted text."""
+
 from __future__ import annotations
 
 import io
@@ -7,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-ARTICLE = ("تقرير عن الأمن البحري\n\n"
-           "تصاعدت هجمات الحوثيين على السفن التجارية في البحر الأحمر خلال العام الماضي، ما رفع أسعار الشحن "
-           "والتأمين على السفن المتجهة إلى قناة السويس بنسبة كبيرة وفق تقديرات شركات الملاحة الدولية.\n\n"
-           "وتدرس الدول الأوروبية إرسال سفن حربية إضافية لحماية خطوط التجارة، بينما تحذر شركات الشحن من أن "
-           "تحويل المسارات حول رأس الرجاء الصالح يضيف نحو عشرة أيام إلى كل رحلة.\n")
+ARTICLE = (
+    "تقرير عن الأمن البحري\n\n"
+    "تصاعدت هجمات الحوثيين على السفن التجارية في البحر الأحمر خلال العام الماضي، ما رفع أسعار الشحن "
+    "والتأمين على السفن المتجهة إلى قناة السويس بنسبة كبيرة وفق تقديرات شركات الملاحة الدولية.\n\n"
+    "وتدرس الدول الأوروبية إرسال سفن حربية إضافية لحماية خطوط التجارة، بينما تحذر شركات الشحن من أن "
+    "تحويل المسارات حول رأس الرجاء الصالح يضيف نحو عشرة أيام إلى كل رحلة.\n"
+)
 
 
 def make_docx(path: Path, paragraphs: list[str], title: str = "") -> Path:
@@ -34,7 +37,7 @@ def zeros_zip(path: Path, members: dict[str, int], inner: dict[str, bytes] | Non
                 block = b"\0" * (1 << 20)
                 left = size
                 while left > 0:
-                    fh.write(block[:min(left, len(block))])
+                    fh.write(block[: min(left, len(block))])
                     left -= len(block)
         for name, data in (inner or {}).items():
             z.writestr(name, data)

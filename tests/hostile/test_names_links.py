@@ -1,4 +1,5 @@
 """Names that forge output, links that leave the folder, folders that cannot be read."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,11 @@ ENV = {"ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none", "ASSIST
 
 
 def _cli(tmp_path, *args):
-    return CliRunner().invoke(main, ["--data-dir", str(tmp_path / "idx"), *args],
-                              env={**ENV, "ASSISTANT_MODEL_CACHE": str(tmp_path / "models")})
+    return CliRunner().invoke(
+        main,
+        ["--data-dir", str(tmp_path / "idx"), *args],
+        env={**ENV, "ASSISTANT_MODEL_CACHE": str(tmp_path / "models")},
+    )
 
 
 def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path):
@@ -48,8 +52,9 @@ def test_bidi_controls_are_escaped_in_output_and_removed_from_titles(tmp_path):
 
 def test_links_out_of_the_folder_are_not_followed(tmp_path, fake_assistant):
     outside = tmp_path / "secret.txt"
-    outside.write_text("كلمة السر للخادم: هذا نص سري لا يجوز أن يدخل الفهرس أبدا تحت أي ظرف من الظروف.\n",
-                       encoding="utf-8")
+    outside.write_text(
+        "كلمة السر للخادم: هذا نص سري لا يجوز أن يدخل الفهرس أبدا تحت أي ظرف من الظروف.\n", encoding="utf-8"
+    )
     folder = tmp_path / "articles"
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")

@@ -1,4 +1,5 @@
 """Uploads and archives through the web app's Library handler (fast: built on the fly, hash embedder)."""
+
 from __future__ import annotations
 
 import zipfile
@@ -82,19 +83,21 @@ def test_nested_archives_are_not_opened(web_app, tmp_path):
 
 
 def test_a_docx_bomb_is_refused_before_it_is_parsed(tmp_path, fake_assistant):
-    from assistant.ingest.loaders import load_file
     from assistant.errors import LoadError
+    from assistant.ingest.loaders import load_file
 
-    bomb = zeros_zip(tmp_path / "bomb.docx", {"word/document.xml": 40_000_000},
-                     inner={"[Content_Types].xml": b"<Types/>"})
+    bomb = zeros_zip(
+        tmp_path / "bomb.docx", {"word/document.xml": 40_000_000}, inner={"[Content_Types].xml": b"<Types/>"}
+    )
     with pytest.raises(LoadError, match="bomb.docx: member 'word/document.xml' unpacks to 40 MB"):
         load_file(bomb)
 
 
 def test_a_beir_zip_bomb_is_refused_and_its_folder_removed(web_app, tmp_path):
-    import gradio as gr
     import tempfile
     from pathlib import Path
+
+    import gradio as gr
 
     web, a = web_app
     before = set(Path(tempfile.gettempdir()).glob("assistant-eval-upload-*"))

@@ -1,4 +1,5 @@
 """Loaders: one module per format. ``load_file(path)`` returns a ``Loaded`` or raises LoadError."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,11 @@ def time_limit(seconds: float | None, path: Path) -> Iterator[None]:
         return
 
     def on_alarm(signum, frame):  # noqa: ANN001, ARG001
-        raise LoadError(str(path), f"took longer than {seconds:.0f} s to read (damaged or adversarial file)",
-                        "check the file; re-export it if it is a real article")
+        raise LoadError(
+            str(path),
+            f"took longer than {seconds:.0f} s to read (damaged or adversarial file)",
+            "check the file; re-export it if it is a real article",
+        )
 
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -33,10 +37,16 @@ def time_limit(seconds: float | None, path: Path) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
+
 SUPPORTED = {
-    ".txt": "text", ".text": "text", "": "text",
-    ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
+    "": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
     ".pdf": "pdf",
     ".docx": "docx",
 }
@@ -45,15 +55,23 @@ SUPPORTED = {
 MAX_TEXT_CHARS = 2_000_000  # ~300,000 words: more than any article; a bigger text is refused, not embedded
 
 
-def load_file(path: Path, max_bytes: int | None = None, seconds: float | None = LOAD_SECONDS,
-              max_chars: int | None = MAX_TEXT_CHARS) -> Loaded:
+def load_file(
+    path: Path,
+    max_bytes: int | None = None,
+    seconds: float | None = LOAD_SECONDS,
+    max_chars: int | None = MAX_TEXT_CHARS,
+) -> Loaded:
     """Read one file into text and metadata, choosing the loader by extension and content."""
     path = Path(path)
     with time_limit(seconds, path):
         loaded = _load(path, max_bytes)
     if max_chars is not None and len(loaded.text) > max_chars:
-        raise LoadError(str(path), f"holds {len(loaded.text) / 1e6:.1f} million characters of text, more than an "
-                        f"article ({max_chars / 1e6:.0f} million at most)", "split it into its articles")
+        raise LoadError(
+            str(path),
+            f"holds {len(loaded.text) / 1e6:.1f} million characters of text, more than an "
+            f"article ({max_chars / 1e6:.0f} million at most)",
+            "split it into its articles",
+        )
     if looks_like_markup(loaded.text):
         raise LoadError(str(path), "looks like markup or data (XML, code), not an article", "ingest the article itself")
     return loaded
@@ -96,11 +114,14 @@ def _load(path: Path, max_bytes: int | None) -> Loaded:
         )
     if kind == "pdf":
         from assistant.ingest.loaders.pdf import load_pdf
+
         return load_pdf(path)
     if kind == "docx":
         from assistant.ingest.loaders.docx import load_docx
+
         return load_docx(path)
     from assistant.ingest.loaders.text import read_text
+
     text, encoding = read_text(path)
     from assistant.ingest.loaders.trec import load_trec, looks_like_trec
 
@@ -108,9 +129,11 @@ def _load(path: Path, max_bytes: int | None) -> Loaded:
         return load_trec(path, text, encoding)
     if kind == "html" or (kind == "text" and _looks_like_html(text)):
         from assistant.ingest.loaders.html import load_html
+
         return load_html(path, text, encoding)
     if kind == "markdown":
         from assistant.ingest.loaders.markdown import load_markdown
+
         return load_markdown(path, text, encoding)
     return Loaded(text=text, fmt="text", encoding=encoding)
 

@@ -1,4 +1,5 @@
 """DOCX with python-docx: paragraphs, with Heading styles as section headings."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,10 +14,12 @@ def load_docx(path: Path) -> Loaded:
     open_checked(path, DOCX_LIMITS).close()  # a DOCX bomb is refused before python-docx reads it
     try:
         import docx
+
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for broken packages
-        raise LoadError(str(path), f"not a readable DOCX ({type(exc).__name__})",
-                        "open and re-save it in Word or LibreOffice") from exc
+        raise LoadError(
+            str(path), f"not a readable DOCX ({type(exc).__name__})", "open and re-save it in Word or LibreOffice"
+        ) from exc
     lines, headings, title = [], set(), None
     for para in document.paragraphs:
         text = para.text.strip()
@@ -32,8 +35,11 @@ def load_docx(path: Path) -> Loaded:
         raise LoadError(str(path), "the DOCX holds no text", "nothing to index")
     props = document.core_properties
     return Loaded(
-        text="\n".join(lines), fmt="docx", title=props.title or title,
+        text="\n".join(lines),
+        fmt="docx",
+        title=props.title or title,
         author=props.author or None,
         date=props.created.date().isoformat() if props.created else None,
-        headings=headings, scraped=False,
+        headings=headings,
+        scraped=False,
     )

@@ -6,6 +6,7 @@ started on first use and reused, reads each file: one that takes longer than ``s
 stopped (the process is killed and started again on the next file), its memory is capped, and a
 bomb's allocations die with it.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -15,7 +16,7 @@ from pathlib import Path
 from assistant.errors import LoadError
 from assistant.ingest.loaders.base import Loaded
 
-MEMORY_LIMIT = 3 * 1024 ** 3  # address space of the reader process, bytes
+MEMORY_LIMIT = 3 * 1024**3  # address space of the reader process, bytes
 
 
 def _serve(conn, memory: int) -> None:  # noqa: ANN001
@@ -76,14 +77,18 @@ class IsolatedLoader:
             self._conn.send((str(path), max_bytes))
             if not self._conn.poll(self.seconds):
                 self._stop()
-                raise LoadError(str(path), f"took longer than {self.seconds:.0f} s to read (damaged or adversarial "
-                                "file)", "check the file; re-export it if it is a real article")
+                raise LoadError(
+                    str(path),
+                    f"took longer than {self.seconds:.0f} s to read (damaged or adversarial file)",
+                    "check the file; re-export it if it is a real article",
+                )
             try:
                 kind, payload = self._conn.recv()
             except (EOFError, OSError):
                 self._stop()
-                raise LoadError(str(path), "the reader stopped while reading it (out of memory?)",
-                                "check the file") from None
+                raise LoadError(
+                    str(path), "the reader stopped while reading it (out of memory?)", "check the file"
+                ) from None
         if kind == "ok":
             return payload
         raise LoadError(*payload)

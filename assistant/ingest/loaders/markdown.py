@@ -1,4 +1,5 @@
 """Markdown: headings become section headings; inline markup is dropped."""
+
 from __future__ import annotations
 
 import re
@@ -44,5 +45,4 @@ def _inline(s: str) -> str:
 
 def load_markdown(path: Path, text: str, encoding: str) -> Loaded:
     body, headings, title = markdown_to_text(text)
-    return Loaded(text=body, fmt="markdown", encoding=encoding, title=title, headings=headings,
-                  scraped=False)
+    return Loaded(text=body, fmt="markdown", encoding=encoding, title=title, headings=headings, scraped=False)

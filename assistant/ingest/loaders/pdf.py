@@ -1,4 +1,5 @@
 """PDF with pypdf: text per page (page numbers kept), Arabic presentation forms and order repaired."""
+
 from __future__ import annotations
 
 import logging
@@ -6,14 +7,18 @@ import re
 import unicodedata
 from pathlib import Path
 
-from assistant.text.arabic import is_arabic_char
 from assistant.errors import LoadError
 from assistant.ingest.loaders.base import Loaded
+from assistant.text.arabic import is_arabic_char
 
-logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # pypdf logs handled issues as errors ("Advanced encoding …"); our LoadError reports real failures once, clearly
+logging.getLogger("pypdf").setLevel(
+    logging.CRITICAL
+)  # pypdf logs handled issues as errors ("Advanced encoding …"); our LoadError reports real failures once, clearly
 
-_NO_TEXT = ("no text layer: scanned or image-only PDF, OCR not supported",
-            "run OCR on it first (e.g. ocrmypdf) and ingest the result")
+_NO_TEXT = (
+    "no text layer: scanned or image-only PDF, OCR not supported",
+    "run OCR on it first (e.g. ocrmypdf) and ingest the result",
+)
 
 
 def load_pdf(path: Path) -> Loaded:
@@ -29,14 +34,14 @@ def load_pdf(path: Path) -> Loaded:
             except Exception:
                 ok = 0
             if not ok:
-                raise LoadError(name, "encrypted PDF (password protected)",
-                                "remove the password and ingest it again")
+                raise LoadError(name, "encrypted PDF (password protected)", "remove the password and ingest it again")
         pages = list(reader.pages)
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError) as exc:
-        raise LoadError(name, f"corrupt or truncated PDF ({type(exc).__name__}: {exc})",
-                        "re-export or re-download the file") from exc
+        raise LoadError(
+            name, f"corrupt or truncated PDF ({type(exc).__name__}: {exc})", "re-export or re-download the file"
+        ) from exc
     texts: list[str] = []
     offsets: list[tuple[int, int]] = []
     pos = 0
@@ -44,8 +49,11 @@ def load_pdf(path: Path) -> Loaded:
         try:
             raw = page.extract_text() or ""
         except Exception as exc:  # pypdf raises many types on damaged content streams
-            raise LoadError(name, f"corrupt PDF: page {number} cannot be read ({type(exc).__name__})",
-                            "re-export or re-download the file") from exc
+            raise LoadError(
+                name,
+                f"corrupt PDF: page {number} cannot be read ({type(exc).__name__})",
+                "re-export or re-download the file",
+            ) from exc
         text = _paragraphs(repair_arabic(raw))
         offsets.append((pos, number))
         texts.append(text)
@@ -59,8 +67,14 @@ def load_pdf(path: Path) -> Loaded:
         author = (meta.get("/Author") or None) if hasattr(meta, "get") else None
     except Exception:  # pypdf raises many types on damaged objects
         title = author = None
-    return Loaded(text=body, fmt="pdf", title=str(title) if title else None,
-                  author=str(author) if author else None, pages=offsets, scraped=False)
+    return Loaded(
+        text=body,
+        fmt="pdf",
+        title=str(title) if title else None,
+        author=str(author) if author else None,
+        pages=offsets,
+        scraped=False,
+    )
 
 
 _END = re.compile(r"[.!?؟:؛\"”»)]\s*$")
@@ -124,7 +138,7 @@ def _reorder_runs(line: str) -> str:
     pos = 0
     for m in _LTR.finditer(line):
         if m.start() > pos:
-            runs.extend(_split_leading_neutrals(line[pos:m.start()]))
+            runs.extend(_split_leading_neutrals(line[pos : m.start()]))
         runs.append(m.group(0))
         pos = m.end()
     if pos < len(line):

@@ -1,11 +1,12 @@
 """Plain text with encoding detection: UTF-8 (BOM or not), UTF-16, Windows-1256."""
+
 from __future__ import annotations
 
 import codecs
 from pathlib import Path
 
-from assistant.text.arabic import arabic_ratio
 from assistant.errors import LoadError
+from assistant.text.arabic import arabic_ratio
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -77,8 +78,11 @@ def _strict(data: bytes, enc: str, name: str) -> str:
     try:
         return data.decode(enc)
     except UnicodeDecodeError as exc:
-        raise LoadError(name, f"declares {enc} but is not valid {enc} ({exc.reason} at byte {exc.start})",
-                        "re-save the file as UTF-8") from exc
+        raise LoadError(
+            name,
+            f"declares {enc} but is not valid {enc} ({exc.reason} at byte {exc.start})",
+            "re-save the file as UTF-8",
+        ) from exc
 
 
 def _printable_share(text: str) -> float:

@@ -1,4 +1,5 @@
 """TREC-style pseudo-XML articles (<DOC><DOCNO>…<TITLE>…<TIME>…<TEXT>…</DOC>), e.g. news corpora."""
+
 from __future__ import annotations
 
 import html
@@ -24,6 +25,13 @@ def load_trec(path: Path, text: str, encoding: str) -> Loaded:
     from assistant.ingest.cleaning import parse_date
 
     when = fields.get("TIME") or fields.get("DATE") or ""
-    return Loaded(text=body, fmt="trec", encoding=encoding, title=fields.get("TITLE") or None,
-                  date=parse_date(when) if when else None, author=fields.get("AUTHOR") or None,
-                  url=fields.get("URL") or None, scraped=False)
+    return Loaded(
+        text=body,
+        fmt="trec",
+        encoding=encoding,
+        title=fields.get("TITLE") or None,
+        date=parse_date(when) if when else None,
+        author=fields.get("AUTHOR") or None,
+        url=fields.get("URL") or None,
+        scraped=False,
+    )

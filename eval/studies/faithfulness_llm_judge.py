@@ -1,32 +1,33 @@
 """Experiment (not used by the product): the bundled LLM as a yes/no judge of each sentence the verifier
 keeps, on the labelled set — would it catch the LLM's own wrong sentences that pass every check?
 
-    python eval/faithfulness/llm_judge.py      # ~15 min on 2 cores (1 llama.cpp thread)
+    python -m eval.studies.faithfulness_llm_judge      # ~15 min on 2 cores (1 llama.cpp thread)
 
 Judges only rows the verifier (calibrated floors, without the rare-word check) lets through, and prints
 how often the judge said YES per label and kind. Result (eval/README.md, "Citation verifier"): YES to
 64 of 65 supported sentences and to 16 of 18 of the LLM's own unsupported ones — no better than the checks.
 """
+
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
+from assistant.answer.grounding import default_verifier
+from assistant.config import load_settings
+from assistant.models.llm import LlamaCppLLM, llm_path
+from assistant.models.loading import load_embedder
+from assistant.text.arabic import detect_language
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
 
-from assistant.text.arabic import detect_language  # noqa: E402
-from assistant.config import load_settings  # noqa: E402
-from assistant.answer.grounding import default_verifier  # noqa: E402
-from assistant.models.loading import load_embedder  # noqa: E402
-from assistant.models.llm import LlamaCppLLM, llm_path  # noqa: E402
-
-SYSTEM = ("You check whether a statement is supported by a passage. The passage may be in Arabic and the statement "
-          "in English. Reply with one word: YES if the passage states what the statement says (same facts, "
-          "numbers, names and meaning), NO if it does not, says something else, or says the opposite.")
+SYSTEM = (
+    "You check whether a statement is supported by a passage. The passage may be in Arabic and the statement "
+    "in English. Reply with one word: YES if the passage states what the statement says (same facts, "
+    "numbers, names and meaning), NO if it does not, says something else, or says the opposite."
+)
 
 
 def main() -> None:
@@ -39,8 +40,10 @@ def main() -> None:
     for r in rows:
         if r["label"] not in ("supported", "unsupported") or verifier.check(r["sentence"], r["source"]) is not None:
             continue
-        user = (f"Passage: {' '.join(r['source'].split())}\n\nStatement: {r['sentence']}\n\n"
-                "Is the statement supported by the passage? YES or NO.")
+        user = (
+            f"Passage: {' '.join(r['source'].split())}\n\nStatement: {r['sentence']}\n\n"
+            "Is the statement supported by the passage? YES or NO."
+        )
         reply = llm.chat([{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}], max_tokens=3)
         key = (f"{detect_language(r['sentence'])}-ar", r["label"], r["kind"], reply.strip().upper().startswith("YES"))
         counts[key] += 1

@@ -1,7 +1,7 @@
 """Does the LLM's own confidence in a sentence tell right sentences from wrong ones the verifier keeps?
 
-    python eval/faithfulness/confidence.py               # ~10 min on 2 cores: the 1.5B, no generation
-    python eval/faithfulness/confidence.py --out FILE    # also write every row's figures (JSON lines)
+    python -m eval.studies.faithfulness_confidence               # ~10 min on 2 cores: the 1.5B, no generation
+    python -m eval.studies.faithfulness_confidence --out FILE    # also write every row's figures (JSON lines)
 
 The answer step decodes greedily, so the probability the model gave each token of its draft is the
 probability of that draft under its prompt. Here every labelled sentence of the faithfulness set
@@ -15,11 +15,11 @@ Prints, per language pair, for the sentences the verifier keeps: the per-token s
 supported and the unsupported ones, and what a floor on each would keep and drop, fitted on one half
 of the source paragraphs and judged on the other (and swapped), as calibrate.py does.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 import zlib
@@ -28,20 +28,17 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answer.ask import AnswerOptions, extract_answer, question_language
+from assistant.answer.generate import answer_messages, sources_for
+from assistant.answer.grounding import default_verifier
+from assistant.answer.scoring import default_scorer
+from assistant.config import load_settings
+from assistant.models.llm import llm_path
+from assistant.models.loading import load_embedder
+from eval.faithfulness.common import labelled_rows, paragraph_of, training_retriever
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
-
-from common import labelled_rows, paragraph_of, training_retriever  # noqa: E402
-
-from assistant.answer.ask import AnswerOptions, extract_answer, question_language  # noqa: E402
-from assistant.config import load_settings  # noqa: E402
-from assistant.answer.generate import answer_messages, sources_for  # noqa: E402
-from assistant.answer.grounding import default_verifier  # noqa: E402
-from assistant.models.loading import load_embedder  # noqa: E402
-from assistant.models.llm import llm_path  # noqa: E402
-from assistant.answer.scoring import default_scorer  # noqa: E402
 
 STATS = ("mean", "min", "low3")
 
@@ -59,11 +56,15 @@ class Forcer:
         from llama_cpp import Llama
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-        self.llm = Llama(model_path=str(path), n_ctx=2048, n_threads=threads, n_threads_batch=threads,
-                         logits_all=True, verbose=False)
+        self.llm = Llama(
+            model_path=str(path), n_ctx=2048, n_threads=threads, n_threads_batch=threads, logits_all=True, verbose=False
+        )
         m = self.llm._model  # noqa: SLF001
-        self.fmt = Jinja2ChatFormatter(self.llm.metadata["tokenizer.chat_template"],
-                                       m.token_get_text(self.llm.token_eos()), m.token_get_text(self.llm.token_bos()))
+        self.fmt = Jinja2ChatFormatter(
+            self.llm.metadata["tokenizer.chat_template"],
+            m.token_get_text(self.llm.token_eos()),
+            m.token_get_text(self.llm.token_bos()),
+        )
 
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
@@ -73,12 +74,12 @@ class Forcer:
         forced = self.llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
         tokens = prompt + forced
         keep = 0  # the longest prefix already evaluated (the system prompt; a question's earlier rows)
-        cached = self.llm.input_ids[:self.llm.n_tokens]
+        cached = self.llm.input_ids[: self.llm.n_tokens]
         while keep < min(len(cached), len(tokens) - 1) and cached[keep] == tokens[keep]:
             keep += 1
         self.llm.n_tokens = keep
         self.llm.eval(tokens[keep:])
-        rows = self.llm.scores[len(prompt) - 1:len(tokens) - 1]  # the logits before each forced token
+        rows = self.llm.scores[len(prompt) - 1 : len(tokens) - 1]  # the logits before each forced token
         top = rows.max(axis=1, keepdims=True)
         lse = (top + np.log(np.exp(rows - top).sum(axis=1, keepdims=True)))[:, 0]
         return [float(rows[i, t] - lse[i]) for i, t in enumerate(forced)]
@@ -118,12 +119,24 @@ def main() -> None:
                     skipped += 1
                     continue
                 lp = forcer.logprobs(messages, r["sentence"])
-                out.append({"id": r["id"], "model": r["model"], "pair": r["pair"], "kind": r["kind"],
-                            "label": r["label"], "paragraph": paragraph(qid), "sentence": r["sentence"],
-                            "kept": verifier.check(r["sentence"], r["source"]) is None,
-                            "tokens": len(lp), **token_stats(lp)})
-    print(f"forced {len(out)} sentences over {len(by_question)} questions in {time.perf_counter() - t0:.0f} s; "
-          f"{skipped} left out (their source is not among today's sources)")
+                out.append(
+                    {
+                        "id": r["id"],
+                        "model": r["model"],
+                        "pair": r["pair"],
+                        "kind": r["kind"],
+                        "label": r["label"],
+                        "paragraph": paragraph(qid),
+                        "sentence": r["sentence"],
+                        "kept": verifier.check(r["sentence"], r["source"]) is None,
+                        "tokens": len(lp),
+                        **token_stats(lp),
+                    }
+                )
+    print(
+        f"forced {len(out)} sentences over {len(by_question)} questions in {time.perf_counter() - t0:.0f} s; "
+        f"{skipped} left out (their source is not among today's sources)"
+    )
     if args.out:
         args.out.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out), encoding="utf-8")
     for pair in ("ar-ar", "en-ar"):
@@ -135,12 +148,16 @@ def report(pair: str, rows: list[dict]) -> None:
     sup = [o for o in kept if o["kind"] == "original" and o["label"] == "supported"]
     bad = [o for o in kept if o["kind"] == "original" and o["label"] == "unsupported"]
     pert = [o for o in kept if o["kind"] != "original"]
-    print(f"\n{pair}: the verifier keeps {len(sup)} supported, {len(bad)} unsupported (the LLM's own), "
-          f"{len(pert)} perturbed")
+    print(
+        f"\n{pair}: the verifier keeps {len(sup)} supported, {len(bad)} unsupported (the LLM's own), "
+        f"{len(pert)} perturbed"
+    )
     for stat in STATS:
-        q = lambda xs: " ".join(f"{np.quantile([o[stat] for o in xs], p):6.2f}" for p in (0.1, 0.5, 0.9)) if xs else "–"  # noqa: E731
-        print(f"  {stat:5} p10/p50/p90  supported {q(sup)} | unsupported {q(bad)} | perturbed {q(pert)}"
-              f"  AUC {auc([o[stat] for o in sup], [o[stat] for o in bad]):.2f}")
+        q = lambda xs: " ".join(f"{np.quantile([o[stat] for o in xs], p):6.2f}" for p in (0.1, 0.5, 0.9)) if xs else "–"  # noqa: B023,E731
+        print(
+            f"  {stat:5} p10/p50/p90  supported {q(sup)} | unsupported {q(bad)} | perturbed {q(pert)}"
+            f"  AUC {auc([o[stat] for o in sup], [o[stat] for o in bad]):.2f}"
+        )
         # A floor fitted on one half of the paragraphs (keep >= 85 % of its supported), judged on the other.
         judged = {"sup": 0, "sup_kept": 0, "bad": 0, "bad_kept": 0, "pert": 0, "pert_kept": 0}
         for k in (0, 1):
@@ -151,9 +168,11 @@ def report(pair: str, rows: list[dict]) -> None:
                 test = [o for o in xs if fold(o)]
                 judged[name] += len(test)
                 judged[name + "_kept"] += sum(o[stat] >= floor for o in test)
-        print(f"        floor at the 15th percentile of supported, held out: supported kept "
-              f"{judged['sup_kept']}/{judged['sup']}, unsupported shown {judged['bad_kept']}/{judged['bad']}, "
-              f"perturbed kept {judged['pert_kept']}/{judged['pert']}")
+        print(
+            f"        floor at the 15th percentile of supported, held out: supported kept "
+            f"{judged['sup_kept']}/{judged['sup']}, unsupported shown {judged['bad_kept']}/{judged['bad']}, "
+            f"perturbed kept {judged['pert_kept']}/{judged['pert']}"
+        )
 
 
 def auc(pos: list[float], neg: list[float]) -> float:

@@ -1,28 +1,30 @@
 """Benchmark: how fast the default GGUF reads a prompt under llama.cpp options (flash attention,
 micro-batch size, 8-bit KV cache).
 
-    python eval/llm_options.py      # ~2 min; run it with nothing else busy
+    python -m eval.studies.llm_options      # ~2 min; run it with nothing else busy
 
 The first streamed token waits for the sources to be read (eval/README.md, "Where the time goes"), so
 this times only that: five 300-token texts, each read from an empty cache with 2 threads, per
 option set in one process; prints the median milliseconds per prompt token of each.
 """
+
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from assistant.config import load_settings
+from assistant.models.llm import llm_path
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from assistant.config import load_settings  # noqa: E402
-from assistant.models.llm import llm_path  # noqa: E402
-
-OPTIONS = {"default": {}, "flash attention": {"flash_attn": True},
-           "micro-batch 128": {"n_ubatch": 128, "n_batch": 128},
-           "flash attention + 8-bit KV": {"flash_attn": True, "type_k": 8, "type_v": 8}}  # 8 = GGML_TYPE_Q8_0
+OPTIONS = {
+    "default": {},
+    "flash attention": {"flash_attn": True},
+    "micro-batch 128": {"n_ubatch": 128, "n_batch": 128},
+    "flash attention + 8-bit KV": {"flash_attn": True, "type_k": 8, "type_v": 8},
+}  # 8 = GGML_TYPE_Q8_0
 
 
 def main() -> None:
@@ -36,7 +38,7 @@ def main() -> None:
         llm = Llama(model_path=str(path), n_ctx=2048, n_threads=2, n_threads_batch=2, verbose=False, **kw)
         per_token = []
         for i in range(5):
-            tokens = llm.tokenize(text[2000 + i * 3000: 3400 + i * 3000].encode("utf-8"))[:300]
+            tokens = llm.tokenize(text[2000 + i * 3000 : 3400 + i * 3000].encode("utf-8"))[:300]
             llm.reset()
             t0 = time.perf_counter()
             llm.eval(tokens)

@@ -2,23 +2,21 @@
 sources: the packing of `generate.sources_for`, counted with the default model's tokenizer over the
 latency questions (eval/llm_latency.py) and the bundled sample articles. No generation: ~1 minute.
 
-    python eval/source_tokens.py --budgets 240,180,120
+    python -m eval.studies.source_tokens --budgets 240,180,120
 
 Reading the sources is most of the wait before the first token (~17 ms a token with 2 threads,
 eval/README.md), so this is the latency side of a budget without running the LLM. To count another
 packing, run the same script with that version of assistant/generate.py.
 """
+
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
 
 
 def main() -> None:
@@ -30,10 +28,10 @@ def main() -> None:
 
     from assistant import Assistant
     from assistant.answer.ask import AnswerOptions, extract_answer, question_language
-    from assistant.config import load_settings
     from assistant.answer.generate import sources_for
-    from assistant.models.llm import llm_path
     from assistant.answer.scoring import default_scorer
+    from assistant.config import load_settings
+    from assistant.models.llm import llm_path
     from assistant.resources import sample_articles
 
     settings = load_settings()
@@ -57,8 +55,10 @@ def main() -> None:
     print(f"{settings.llm} tokenizer, {len(seen[budgets[0]])} questions answered over the samples")
     print("| budget | median source tokens | mean tokens | mean sources |\n|---|---|---|---|")
     for b, rows in seen.items():
-        print(f"| {b} | {statistics.median(t for t, _ in rows):g} | {statistics.mean(t for t, _ in rows):.0f} "
-              f"| {statistics.mean(n for _, n in rows):.2f} |")
+        print(
+            f"| {b} | {statistics.median(t for t, _ in rows):g} | {statistics.mean(t for t, _ in rows):.0f} "
+            f"| {statistics.mean(n for _, n in rows):.2f} |"
+        )
 
 
 if __name__ == "__main__":
