@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -24,7 +24,7 @@ def default_cache_dir() -> Path:
 class Settings(BaseSettings):
     """Everything that can be configured. Environment: ``ASSISTANT_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", populate_by_name=True)
 
     data_dir: Path = Path("index")
     model_cache: Path = Field(default_factory=default_cache_dir)
@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     llm_api_key: str = "none"
     llm_timeout: float = 120.0
 
+    # The web app: where it listens (Gradio's own variables are read too) and who may log in
+    server_name: str = Field("127.0.0.1", validation_alias=AliasChoices("ASSISTANT_SERVER_NAME", "GRADIO_SERVER_NAME"))
+    server_port: int = Field(7860, validation_alias=AliasChoices("ASSISTANT_SERVER_PORT", "GRADIO_SERVER_PORT"))
+    auth: str | None = None  # "user:password[,user2:pw2]"; required to listen beyond loopback
+
     # Ingestion
     max_file_mb: float = 50.0
     load_seconds: float = 60.0  # a file that takes longer to read is reported, not waited on
@@ -110,6 +115,11 @@ class Settings(BaseSettings):
         if v > 500:
             raise ValueError("must stay below the embedder's 512-token limit (use 500 or less)")
         return v
+
+
+def default(name: str) -> Any:
+    """A setting's default value: what the options objects of the steps take theirs from."""
+    return Settings.model_fields[name].get_default(call_default_factory=True)
 
 
 def load_settings(**overrides: object) -> Settings:

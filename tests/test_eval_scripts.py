@@ -1,5 +1,6 @@
 """Every script under eval/ imports (a refactor of assistant/ cannot break one unseen), and none edits
 sys.path: they import the installed package and each other as the ``eval`` package."""
+
 from __future__ import annotations
 
 import importlib

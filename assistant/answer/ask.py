@@ -27,7 +27,7 @@ from assistant.answer.scoring import (
     rate_text,
     score_candidates,
 )
-from assistant.config import Settings
+from assistant.config import Settings, default
 from assistant.models.embedder import Embedder
 from assistant.models.llm import LLM, Gate, wants_llm
 from assistant.prompts import ABSTAIN, EMPTY_INDEX
@@ -46,17 +46,16 @@ _ANNOUNCES = re.compile(
 class AnswerOptions:
     """How one question is answered (the facade fills these from Settings)."""
 
-    k: int = 5
-    retriever: str = "hybrid"
-    mode: str = "auto"  # auto | extractive | generative
-    abstain_threshold: float | None = None  # None: the scorer's calibrated threshold per language pair
-    sentences: int = 6  # candidate sentences embedded per answer (0: all)
-    llm_max_tokens: int = 160  # an answer is one or two sentences
-    llm_sources: int = 3  # best sentences given to the LLM (then their neighbours, within llm_context_tokens)
-    llm_context_tokens: int = 240  # at most this many prompt tokens of sources (their evaluation is the wait)
-    # An Arabic draft is shown only when the answer scorer rates it at least this share of the best quoted
-    # sentence (0: never checked); chosen on training questions, eval/README.md "Is the draft on the question"
-    draft_min_ratio: float = 0.8
+    # Defaults are the settings' own (config.Settings documents each).
+    k: int = default("top_k")
+    retriever: str = default("retriever")
+    mode: str = default("answer_mode")  # auto | extractive | generative
+    abstain_threshold: float | None = None  # None: the calibrated threshold per language pair
+    sentences: int = default("answer_sentences")
+    llm_max_tokens: int = default("llm_answer_tokens")
+    llm_sources: int = default("llm_sources")
+    llm_context_tokens: int = default("llm_context_tokens")
+    draft_min_ratio: float = default("llm_draft_min_ratio")
 
     @classmethod
     def from_settings(cls, s: Settings, **given: object) -> AnswerOptions:

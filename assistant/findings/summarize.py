@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assistant.answer.generate import clean_reply
 from assistant.answer.grounding import Verifier, parse_claims, verify_claims
+from assistant.config import default
 from assistant.errors import AssistantError
 from assistant.findings.selection import Sentence, default_selector, features, select, sentences_of
 from assistant.ingest.chunking import paragraph_spans
@@ -37,11 +38,11 @@ class FindingsOptions:
     """How a findings draft is made (the facade fills these from Settings)."""
 
     lang: str | None = None  # None: the article's own language
-    mode: str = "auto"  # auto | extractive | generative
+    mode: str = default("answer_mode")  # auto | extractive | generative
     n: int | None = None  # None: from the article's length (a share of its sentences, at most max_findings)
     max_findings: int = 8
-    related_min_score: float = 0.81  # cosine at or above which other coverage counts as related
-    llm_max_tokens: int = 120  # one sentence per finding
+    related_min_score: float = default("related_min_score")
+    llm_max_tokens: int = default("llm_finding_tokens")
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -415,15 +414,14 @@ def serve(
     block: bool = True,
 ) -> Any:
     """Open (or build) the index, then start the web app. Returns the Gradio app when not blocking."""
-    host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
-    port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
-    auth = parse_auth(os.environ.get("ASSISTANT_AUTH"))
+    a = Assistant(data_dir=data_dir) if data_dir else Assistant()
+    host = host or a.settings.server_name
+    port = int(port or a.settings.server_port)
+    auth = parse_auth(a.settings.auth)
     if not is_loopback(host) and not auth:
         raise ConfigError(
             f"refusing to listen on {host} without a login: set ASSISTANT_AUTH='user:password' or bind to 127.0.0.1"
         )
-    kwargs = {"data_dir": data_dir} if data_dir else {}
-    a = Assistant(**kwargs)
     a.warm_up()  # load the models (and the question path) before the first request
     if sample:
         ensure_samples(a)

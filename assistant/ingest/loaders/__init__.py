@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from assistant.config import Settings
 from assistant.errors import LoadError
 from assistant.ingest.loaders.base import Loaded
 
-LOAD_SECONDS = 60.0  # a file that takes longer to parse is reported, not waited on forever
+LOAD_SECONDS = Settings.model_fields["load_seconds"].default  # one default, in config.Settings
 
 
 @contextmanager
