@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answer.generate import Draft, draft_answer, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier, neutralize_markers, parse_claims
+from assistant.answer.reading import Decision, Reads, read
 from assistant.answer.scoring import (
     Candidate,
     Scorer,
@@ -100,12 +101,14 @@ def answer_events(
     scorer: Scorer | None = None,
     verifier: Verifier | None = None,
     gate: Gate | None = None,
+    reader: Reads | None = None,
 ) -> Iterator[AnswerEvent]:
-    """The answer as it is made: the quote at once, then (with an LLM) the verified draft."""
+    """The answer as it is made: the quote at once, then (with an LLM) the verified draft. With a
+    ``reader``, the reader chooses the quoted sentence and decides abstention (``reading``)."""
     lang = question_language(question)
     question = question.strip()
     scorer = scorer or default_scorer()
-    quote, scored = extract_answer(question, lang, retriever, embedder, options, scorer)
+    quote, scored = extract_answer(question, lang, retriever, embedder, options, scorer, reader)
     yield AnswerEvent("quote", quote)
     if quote.abstained or llm is None or not wants_llm(options.mode, llm):
         yield AnswerEvent("final", quote)
@@ -253,11 +256,12 @@ def answer_question(
     scorer: Scorer | None = None,
     verifier: Verifier | None = None,
     gate: Gate | None = None,
+    reader: Reads | None = None,
 ) -> Answer:
     """The final answer; ``on_token`` receives the LLM's draft as it streams (or the quote, at once)."""
     final: Answer | None = None
     streamed = False
-    for ev in answer_events(question, retriever, embedder, llm, options, scorer, verifier, gate):
+    for ev in answer_events(question, retriever, embedder, llm, options, scorer, verifier, gate, reader):
         if ev.kind == "token" and on_token is not None:
             on_token(ev.text)
             streamed = True
@@ -270,31 +274,64 @@ def answer_question(
 
 
 def extract_answer(
-    question: str, lang: str, retriever: Retriever, embedder: Embedder, options: AnswerOptions, scorer: Scorer
+    question: str,
+    lang: str,
+    retriever: Retriever,
+    embedder: Embedder,
+    options: AnswerOptions,
+    scorer: Scorer,
+    reader: Reads | None = None,
 ) -> tuple[Answer, list[Candidate]]:
-    """The extractive answer (or the abstention), and the scored candidate sentences."""
+    """The extractive answer (or the abstention), and the candidate sentences best first (the
+    reader's order when a reader is given, else the scorer's)."""
+    answers, ranked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
+    return answers["reader" if reader is not None else "scorer"], ranked
+
+
+def decide_answers(
+    question: str,
+    lang: str,
+    retriever: Retriever,
+    embedder: Embedder,
+    options: AnswerOptions,
+    scorer: Scorer,
+    reader: Reads | None = None,
+) -> tuple[dict[str, Answer], list[Candidate]]:
+    """The scorer's answer and, with a reader, the reader's, from one retrieval and one scoring (the
+    evaluation reports both from the same run); and the candidates in the deciding one's order."""
     if not question:
-        return Answer(question, ABSTAIN[lang], "extractive", True, language=lang), []
+        return {"scorer": Answer(question, ABSTAIN[lang], "extractive", True, language=lang)}, []
     qvec = embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
     hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
     if not hits:
-        return Answer(
+        empty = Answer(
             question, EMPTY_INDEX[lang] if retriever.is_empty() else ABSTAIN[lang], "extractive", True, language=lang
-        ), []
+        )
+        return {"scorer": empty, "reader": empty}, []
     q = analyse_question(question, retriever)
     scored = score_candidates(q, candidates(question, hits), retriever, embedder, qvec, options.sentences, scorer)
-    confidence = answerable(scored, scorer)
-    threshold = (
-        options.abstain_threshold
-        if options.abstain_threshold is not None
-        else (scorer.threshold(scored[0].pair) if scored else 1.0)
-    )
-    if not scored or confidence < threshold:
-        return Answer(
-            question, ABSTAIN[lang], "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=confidence
-        ), scored
-    chosen = choose_sentences(scored, q.qtype, threshold, scorer.second_ratio)
-    return replace(_extractive(question, chosen, lang), confidence=confidence), scored
+    scorer_confidence = answerable(scored, scorer)
+    threshold = scorer.threshold(scored[0].pair) if scored else 1.0
+    decisions = [Decision(scored, scorer_confidence, threshold, "scorer")]
+    if reader is not None and scored:
+        decisions.append(read(question, scored, scorer_confidence, reader))
+    answers = {}
+    for d in decisions:
+        limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
+        if not d.ranked or d.confidence < limit:
+            answers[d.by] = Answer(
+                question,
+                ABSTAIN[lang],
+                "extractive",
+                True,
+                nearest=tuple(hits[:3]),
+                language=lang,
+                confidence=d.confidence,
+            )
+            continue
+        chosen = choose_sentences(d.ranked, q.qtype, limit, scorer.second_ratio)
+        answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
+    return answers, decisions[-1].ranked
 
 
 def choose_sentences(

@@ -12,21 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings, load_settings
+from assistant.core.evaluating import EvaluationVerbs, Progress
 from assistant.records import Answer, Findings, Hit, IngestReport
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from assistant.answer.ask import AnswerEvent, AnswerOptions
-    from assistant.evaluation.answers import AnswerSet
-    from assistant.evaluation.datasets import Dataset
     from assistant.findings.summarize import FindingsOptions
     from assistant.models.embedder import Embedder
     from assistant.models.llm import LLM
+    from assistant.models.reader import Reader
     from assistant.retrieval import Retriever
     from assistant.store import Index, VectorStore
 
-Progress = Callable[[int, int, str], None]
 MAX_ASK_K = 50  # passages an answer may read
 MAX_SEARCH_K = 1000
 MAX_QUESTION_CHARS = 2000
@@ -61,7 +60,7 @@ def _nothing():  # noqa: ANN202
     return nullcontext()
 
 
-class Assistant:
+class Assistant(EvaluationVerbs):
     """Everything a user does, over one index directory. Models load on first use.
 
     ``embedder``, ``llm`` and ``store`` replace the parts the settings would choose (tests, or your own).
@@ -85,6 +84,7 @@ class Assistant:
         self._llm = llm
         self._store = store
         self._index: Index | None = None
+        self._reader: Reader | None = None
         self._lock = threading.RLock()
         from assistant.models.llm import Gate
 
@@ -118,6 +118,19 @@ class Assistant:
         return Retriever(self.index, self.embedder, self.settings.rrf_k, self.settings.candidates)
 
     @property
+    def reader(self) -> Reader | None:
+        """The answer reader (loaded once; its ONNX file is built in the model cache on first use)."""
+        on = self.settings.answer_reader
+        if on == "off" or (on == "auto" and self.embedder.model_id.startswith("hash-")):
+            return None
+        with self._lock:
+            if self._reader is None:
+                from assistant.models.reader import load_reader
+
+                self._reader = load_reader(self.settings.model_cache)
+            return self._reader
+
+    @property
     def llm(self) -> LLM | None:
         with self._lock:
             if self._llm is None and self.settings.llm_backend != "none":
@@ -146,10 +159,10 @@ class Assistant:
             self._max_bytes(),
             progress,
             on_commit,
-            self._reader() if isolate else None,
+            self._file_loader() if isolate else None,
         )
 
-    def _reader(self):  # noqa: ANN202
+    def _file_loader(self):  # noqa: ANN202
         with self._lock:
             if self._isolated is None:
                 from assistant.ingest.loaders.isolated import IsolatedLoader
@@ -227,6 +240,8 @@ class Assistant:
         LLM, evaluate its fixed system prompt once (its KV state is then reused by every question)."""
         self.models()
         self.embedder.embed_queries(["تهيئة"])
+        if self.reader is not None:
+            self.reader.logits("تهيئة", ["جملة للتهيئة."])
         llm = self.llm
         if llm is not None and llm.instruction_tuned and self.settings.answer_mode != "extractive":
             from assistant.prompts import ANSWER_SYSTEM
@@ -270,7 +285,9 @@ class Assistant:
         options = self.answer_options(k, retriever, mode)
         _text(question, "question")
         llm = self.llm if options.mode != "extractive" else None
-        return answer_question(question, self.retriever, self.embedder, llm, options, on_token, gate=self.gate)
+        return answer_question(
+            question, self.retriever, self.embedder, llm, options, on_token, gate=self.gate, reader=self.reader
+        )
 
     def ask_events(
         self, question: str, k: int | None = None, retriever: str | None = None, mode: str | None = None
@@ -282,7 +299,7 @@ class Assistant:
         options = self.answer_options(k, retriever, mode)
         _text(question, "question")
         llm = self.llm if options.mode != "extractive" else None
-        return answer_events(question, self.retriever, self.embedder, llm, options, gate=self.gate)
+        return answer_events(question, self.retriever, self.embedder, llm, options, gate=self.gate, reader=self.reader)
 
     def findings_options(
         self, lang: str | None = None, mode: str | None = None, n: int | None = None
@@ -313,7 +330,9 @@ class Assistant:
         from assistant.answer.grounding import default_verifier
         from assistant.findings.summarize import load_article, summarize_article
 
-        doc = load_article(Path(path) if path else None, text, self._max_bytes(), self._reader() if isolate else None)
+        doc = load_article(
+            Path(path) if path else None, text, self._max_bytes(), self._file_loader() if isolate else None
+        )
         options = self.findings_options(lang, mode, n)
         llm = self.llm if options.mode != "extractive" else None
         verifier = default_verifier(self.embedder, None)
@@ -321,81 +340,6 @@ class Assistant:
             return summarize_article(
                 doc, llm, options, self.retriever if related else None, verifier, progress, self.embedder
             )
-
-    # ------------------------------------------------------------ evaluation
-    def evaluate_retrieval(
-        self,
-        dataset: Dataset,
-        retrievers: Sequence[str] | None = None,
-        cross: Dataset | None = None,
-        out_dir: Path | None = None,
-        progress: Progress | None = None,
-    ) -> dict:
-        """Score retrievers on a labelled set: a temporary index of its corpus, or this index for a
-        set generated from it (``make_query_set``)."""
-        from assistant.errors import DatasetError
-        from assistant.evaluation.retrieval import evaluate_own_index, evaluate_retrieval
-
-        names = list(retrievers or ("bm25", "dense", "hybrid"))
-        if dataset.own_index is not None:
-            if Path(dataset.own_index).resolve() != Path(self.settings.data_dir).resolve():
-                raise DatasetError(
-                    f"the query set '{dataset.name}' was generated from the index "
-                    f"{dataset.own_index}; run with --data-dir {dataset.own_index}"
-                )
-            return evaluate_own_index(dataset, self.index, self.embedder, self.settings, names, out_dir)
-        return evaluate_retrieval(dataset, self.embedder, self.settings, names, cross, out_dir, progress)
-
-    def evaluate_answers(self, spec: AnswerSet, mode: str = "extractive", progress: Progress | None = None) -> dict:
-        """Accuracy, citations, abstention (three kinds of unanswerable) and latency, per language pair."""
-        from assistant.evaluation.answers import evaluate_answers
-
-        llm = self.llm if mode != "extractive" else None
-        return evaluate_answers(spec, self.embedder, self.settings, llm, mode, progress)
-
-    def evaluate_summaries(
-        self, path: str | Path, mode: str = "extractive", baselines: bool = False, ids: set[str] | None = None
-    ) -> dict:
-        """Findings drafts against human references (ROUGE per reference, averaged); ``baselines``:
-        Lead-N and TextRank at the same length, with paired tests."""
-        from assistant.answer.grounding import default_verifier
-        from assistant.evaluation.summary import evaluate_summaries
-
-        llm = self.llm if mode != "extractive" else None
-        return evaluate_summaries(
-            Path(path),
-            llm,
-            self.findings_options(),
-            self._max_bytes(),
-            mode,
-            embedder=self.embedder,
-            baselines=baselines,
-            ids=ids,
-            verifier=default_verifier(self.embedder, None),
-        )
-
-    def make_query_set(self, out_dir: str | Path, n: int = 100, seed: int = 0, use_llm: bool | None = None) -> dict:
-        """A labelled query set from this index (marked synthetic), written as a BEIR folder."""
-        from assistant.evaluation.synth import generate, write_beir
-
-        gen = generate(self.index, self.llm if use_llm is not False else None, n, seed, use_llm)
-        write_beir(gen, Path(out_dir), self.settings.data_dir)
-        return {
-            "queries": len(gen["queries"]),
-            "chunks": len(gen["corpus"]),
-            "method": gen["method"],
-            "out": str(out_dir),
-        }
-
-    def compare_settings(
-        self, config: str | Path, dataset: Dataset, cross: Dataset | None = None, out_dir: Path | None = None
-    ) -> dict:
-        """Every settings variant of a TOML file on one dataset, one table."""
-        from assistant.evaluation.compare import compare, load_variants
-
-        variants = load_variants(Path(config), self.settings)
-        same = variants[0][1].embedder == self.settings.embedder
-        return compare(dataset, variants, self.embedder if same else None, cross, out_dir)
 
     # ------------------------------------------------------------------ misc
     def _max_bytes(self) -> int:
@@ -411,57 +355,3 @@ class Assistant:
         close = getattr(self._embedder, "close", None)
         if close is not None:  # worker processes of a parallel embedder
             close()
-
-
-# ---------------------------------------------------------------------------------------------------
-# What the doors (cli, web) use besides the verbs: thin wrappers, imported only when called, so that
-# the doors depend on this module alone and `assistant --help` imports nothing heavy.
-def load_dataset(path: str | Path) -> Dataset:
-    """A SQuAD file or folder, a BEIR folder, or a bundled dataset's name ("xquad-ar")."""
-    from assistant.evaluation.datasets import load_dataset as load
-
-    return load(path)
-
-
-def open_dataset(path: str | Path, work: Path) -> Dataset:
-    """``load_dataset``, also for an uploaded BEIR zip (unpacked into ``work``)."""
-    from assistant.evaluation.datasets import dataset_path
-    from assistant.evaluation.datasets import open_dataset as open_
-
-    return open_(dataset_path(path), work)
-
-
-def cross_lingual_companion(path: str | Path) -> Dataset | None:
-    from assistant.evaluation.datasets import cross_lingual_companion as twin
-    from assistant.evaluation.datasets import dataset_path
-
-    return twin(dataset_path(path))
-
-
-def answer_set(path: str | Path, *args: Any, **kwargs: Any) -> AnswerSet:
-    """What ``Assistant.evaluate_answers`` asks (evaluation.answers.build_answer_set)."""
-    from assistant.evaluation.answers import build_answer_set
-    from assistant.evaluation.datasets import dataset_path
-
-    return build_answer_set(dataset_path(path), *args, **kwargs)
-
-
-def _later(module: str, name: str, doc: str) -> Callable[..., Any]:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-    call.__name__, call.__doc__ = name, doc
-    return call
-
-
-load_splits = _later("assistant.evaluation.splits", "load_splits", "The shipped train/test splits by article.")
-retrieval_report = _later("assistant.evaluation.report", "markdown_report", "A retrieval result as Markdown.")
-answers_table = _later("assistant.evaluation.answers", "table", "An answer evaluation's lines of text.")
-settings_table = _later("assistant.evaluation.compare", "compare_table", "A settings comparison as a table.")
-unpack_uploads = _later(
-    "assistant.ingest.uploads",
-    "unpack_uploads",
-    "Uploaded files and zips laid out in a folder within the archive limits.",
-)

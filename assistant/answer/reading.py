@@ -1,0 +1,88 @@
+"""The reader's decision: which of the scorer's best candidates answers, and does the archive answer.
+
+The scorer (``scoring``) reads the question and each sentence apart; the reader (``models.reader``) reads
+them together. It rescores the scorer's best ``candidates`` sentences; the order is the reader's logit
+plus ``blend`` times the scorer's, and the probability that the archive answers at all is a logistic
+regression, per language pair, over the reader's best logit and the scorer's own answerability — both
+fitted, with the abstention threshold, on the training articles' development fold
+(``python -m eval.calibrate_reader``; written into ``assistant/data/reader/reader.json``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+
+from assistant.answer.scoring import Candidate
+from assistant.errors import ModelError
+
+
+class Reads(Protocol):
+    """What the answer step needs of a reader (``models.reader.Reader``, or a fake in tests)."""
+
+    record: dict
+
+    def logits(self, question: str, sentences: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Decision:
+    ranked: list[Candidate]  # best first
+    confidence: float  # the probability that the archive answers
+    threshold: float  # abstain below it
+    by: str  # "reader" or "scorer"
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def calibration(reader: Reads) -> dict:
+    cal = reader.record.get("calibration")
+    if not cal or "pairs" not in cal:
+        raise ModelError(
+            "the reader has no calibration (assistant/data/reader/reader.json); run: python -m eval.calibrate_reader"
+        )
+    return cal
+
+
+def pair_model(cal: dict, pair: str) -> dict:
+    pairs = cal["pairs"]
+    return pairs.get(pair) or pairs.get("en-ar" if pair == "ar-en" else "ar-ar") or next(iter(pairs.values()))
+
+
+def features(best_logit: float, scorer_confidence: float) -> list[float]:
+    """What the answerability model reads: the reader's best logit and the scorer's answerability (logit)."""
+    return [best_logit, _logit(scorer_confidence)]
+
+
+def read(
+    question: str, scored: list[Candidate], scorer_confidence: float, reader: Reads, threshold: float | None = None
+) -> Decision:
+    """The reader's order of the scorer's best candidates, and its calibrated confidence.
+
+    ``scored``: the scorer's candidates, best first, each with its probability; the first ``candidates``
+    (calibration) are read. Each read candidate's ``prob`` becomes the reader's probability (what the
+    quote's second sentence is compared with); ``threshold`` overrides the calibrated one."""
+    cal = calibration(reader)
+    top = [replace(c) for c in scored[: int(cal["candidates"])]]  # the scorer's own stay as they were
+    if not top:
+        return Decision([], 0.0, 1.0, "reader")
+    z = reader.logits(question, [c.text for c in top])
+    blend = float(cal.get("blend", 0.0))
+    order = sorted(range(len(top)), key=lambda i: -(float(z[i]) + blend * _logit(top[i].prob)))
+    for i, c in enumerate(top):
+        c.prob = _sigmoid(float(z[i]))
+    m = pair_model(cal, top[0].pair)
+    x = features(float(np.max(z)), scorer_confidence)
+    confidence = _sigmoid(sum(a * b for a, b in zip(m["coef"], x)) + m["intercept"])
+    ranked = [top[i] for i in order] + scored[len(top) :]
+    return Decision(ranked, confidence, float(m["threshold"]) if threshold is None else threshold, "reader")
