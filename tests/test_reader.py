@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pytest
+
 from assistant.evaluation.datasets import load_squad
 from assistant.evaluation.splits import part
 from assistant.training.reader_pairs import build_pairs, holds_answer, questions_of, sentences
@@ -126,3 +129,171 @@ def test_english_twin_reads_the_arabic_paragraph(tmp_path):
     qs = questions_of(ds, "tiny", "en-ar", twin=en)
     q1 = next(q for q in qs if q.qid == "q1@en-ar")
     assert q1.text.startswith("How many") and q1.paragraph == PARA_1 and q1.search_text == ds.queries["q1"]
+
+
+# ------------------------------------------------------------------ the delta, its checks, training
+def _tiny_bert(folder):
+    import torch
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)
+    cfg = BertConfig(
+        vocab_size=120,
+        hidden_size=32,
+        num_hidden_layers=3,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+        type_vocab_size=1,
+        pad_token_id=1,
+    )
+    bert = BertModel(cfg, add_pooling_layer=False).eval()
+    bert.save_pretrained(folder)
+    return bert
+
+
+def _tiny_pairs():
+    from assistant.training.reader_pairs import Pair
+
+    out = []
+    for g in range(4):
+        for j in range(3):
+            out.append(Pair(f"q{g}", "سؤال", f"جملة {j}", int(j == g % 3), "ar-ar", f"a{g}", "tiny"))
+    return out
+
+
+def _trained_delta(tmp_path, train_layers=1):
+    """A 2-step training run on a tiny BERT, its delta saved with a record as eval/train_reader.py writes."""
+
+    from assistant.models.reader import base_digest, sha256_file
+    from assistant.training import reader as T
+
+    base = tmp_path / "base"
+    bert = _tiny_bert(base)
+    pairs = _tiny_pairs()
+    rng = np.random.default_rng(0)
+    encoded = [{"input_ids": [0, *rng.integers(5, 120, 6).tolist(), 2]} for _ in pairs]
+    first = 3 - train_layers
+    states = T.frozen_states(bert, encoded, first)
+    top = T.TopModel(bert, train_layers)
+    before = {k: v.clone() for k, v in top.state_dict().items()}
+    cfg = T.TrainConfig(train_layers=train_layers, epochs=1, batch_groups=2, threads=1)
+    result = T.fit(top, states, pairs, cfg, tmp_path / "ckpt.pt", log=lambda m: None)
+    out = tmp_path / "reader"
+    T.save_delta(top, out)
+    record = {
+        "base": {"model": "tiny", "sha256": base_digest(bert.state_dict(), first)},
+        "train_layers_from": first,
+        "max_length": 16,
+        "pad_id": 1,
+        "delta": {"file": "delta.safetensors", "sha256": sha256_file(out / "delta.safetensors")},
+    }
+    (out / "reader.json").write_text(json.dumps(record), encoding="utf-8")
+    return base, out, top, before, result, states
+
+
+def test_two_training_steps_change_only_the_top_and_save_a_small_delta(tmp_path):
+    base, out, top, before, result, _ = _trained_delta(tmp_path)
+    assert len(result["history"]) == 1 and result["history"][0]["loss"] > 0
+    after = top.state_dict()
+    assert any(not np.allclose(before[k].numpy(), after[k].numpy()) for k in before)
+    from safetensors.numpy import load_file
+
+    names = set(load_file(str(out / "delta.safetensors")))
+    assert names >= {"head.proj.weight", "head.proj.bias"}
+    assert all(n.startswith("encoder.layer.2.") or n.startswith("head.") for n in names)  # only the trained layer
+    # resuming after the last epoch does nothing more
+    from assistant.training import reader as T
+
+    again = T.fit(top, [], [], T.TrainConfig(train_layers=1, epochs=1, threads=1), tmp_path / "ckpt.pt", log=print)
+    assert again["history"] == result["history"]
+
+
+def test_the_delta_applied_and_exported_reads_like_torch(tmp_path):
+    import onnxruntime as ort
+    import torch
+
+    from assistant.models.reader import build
+
+    base, out, top, _, _, states = _trained_delta(tmp_path)
+    target = build(base, tmp_path / "onnx" / "reader.onnx", out)
+    ids = np.array([[0, 7, 9, 2, 2, 11, 12, 2], [0, 7, 2, 2, 13, 2, 1, 1]], np.int64)
+    mask = (ids != 1).astype(np.int64)
+    got = ort.InferenceSession(str(target)).run(["logit"], {"input_ids": ids, "attention_mask": mask})[0]
+    from transformers import BertModel
+
+    bert = BertModel.from_pretrained(str(base), add_pooling_layer=False).eval()
+    from assistant.training.reader import run_layers
+
+    with torch.no_grad():
+        t_ids, t_mask = torch.tensor(ids), torch.tensor(mask)
+        h = run_layers(bert.encoder.layer[:2], bert.embeddings(input_ids=t_ids), t_mask)
+        want = top(h, t_mask).numpy()
+    assert np.allclose(got, want, atol=2e-2), (got, want)  # the delta ships in fp16
+    assert (target.parent / "reader.onnx.sha256").exists()
+
+
+def test_a_damaged_delta_or_another_base_is_refused(tmp_path):
+    from assistant.errors import ModelError
+    from assistant.models.reader import build, load_record
+
+    base, out, *_ = _trained_delta(tmp_path)
+    record = json.loads((out / "reader.json").read_text())
+    record["base"]["sha256"] = "0" * 64
+    (out / "reader.json").write_text(json.dumps(record))
+    with pytest.raises(ModelError, match="not the ones the reader was trained over"):
+        build(base, tmp_path / "x" / "reader.onnx", out)
+    data = bytearray((out / "delta.safetensors").read_bytes())
+    data[-5] ^= 0xFF
+    (out / "delta.safetensors").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match the sha256 recorded"):
+        load_record(out)
+    (out / "delta.safetensors").unlink()
+    with pytest.raises(ModelError, match="weights are missing"):
+        load_record(out)
+
+
+# ------------------------------------------------------------------ the reader's decision
+class FakeReader:
+    """Logits from a table: the sentence holding the right words reads high."""
+
+    def __init__(self, good: str, calibration: dict) -> None:
+        self.good, self.record = good, {"calibration": calibration}
+
+    def logits(self, question, sentences):
+        return np.array([4.0 if self.good in s else -4.0 for s in sentences], np.float32)
+
+
+CAL = {"candidates": 6, "blend": 0.0, "pairs": {"ar-ar": {"coef": [1.0, 0.0], "intercept": 0.0, "threshold": 0.5}}}
+
+
+def _cands(texts, probs):
+    from assistant.answer.scoring import Candidate
+    from assistant.records import Chunk, Hit
+
+    out = []
+    for i, (t, p) in enumerate(zip(texts, probs)):
+        chunk = Chunk(chunk_id=i + 1, doc_id="d", ordinal=i, start=0, end=len(t), text=t)
+        out.append(
+            Candidate(Hit(chunk=chunk, score=1.0, rank=i + 1, title="t", source="s"), 0, len(t), t, 0, "ar-ar", prob=p)
+        )
+    return out
+
+
+def test_the_reader_reorders_and_decides():
+    from assistant.answer.reading import read
+
+    scored = _cands(["قال الوزير إن الاجتماع مهم.", "التزمت 26 دولة بإرسال جنود."], [0.8, 0.3])
+    d = read("كم دولة التزمت؟", scored, 0.9, FakeReader("26 دولة", CAL))
+    assert d.ranked[0].text.startswith("التزمت 26") and d.confidence > 0.9 and d.by == "reader"
+    assert scored[0].prob == 0.8  # the scorer's own candidates are left as they were
+    nothing = read("من فاز بكأس العالم؟", scored, 0.9, FakeReader("كأس", CAL))
+    assert nothing.confidence < nothing.threshold  # nothing reads as an answer: abstain
+
+
+def test_a_reader_without_calibration_is_a_clear_error():
+    from assistant.answer.reading import read
+    from assistant.errors import ModelError
+
+    with pytest.raises(ModelError, match="eval.calibrate_reader"):
+        read("س", _cands(["جملة طويلة بما يكفي."], [0.5]), 0.5, FakeReader("x", {}))

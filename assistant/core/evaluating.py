@@ -67,11 +67,12 @@ class EvaluationVerbs:
         return evaluate_retrieval(dataset, self.embedder, self.settings, names, cross, out_dir, progress)
 
     def evaluate_answers(self, spec: AnswerSet, mode: str = "extractive", progress: Progress | None = None) -> dict:
-        """Accuracy, citations, abstention (three kinds of unanswerable) and latency, per language pair."""
+        """Accuracy, citations, abstention (three kinds of unanswerable) and latency, per language pair; with
+        the reader on, the scorer's answers from the same run beside the reader's (``result["scorer"]``)."""
         from assistant.evaluation.answers import evaluate_answers
 
         llm = self.llm if mode != "extractive" else None
-        return evaluate_answers(spec, self.embedder, self.settings, llm, mode, progress)
+        return evaluate_answers(spec, self.embedder, self.settings, llm, mode, progress, reader=self.reader)
 
     def evaluate_summaries(
         self, path: str | Path, mode: str = "extractive", baselines: bool = False, ids: set[str] | None = None

@@ -15,6 +15,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from assistant.config import Settings
 from assistant.evaluation.datasets import Dataset
@@ -22,6 +25,9 @@ from assistant.evaluation.retrieval import discard, eval_settings
 from assistant.evaluation.unanswerable import swap_entity, unknown_names
 from assistant.models.embedder import Embedder
 from assistant.models.llm import LLM
+
+if TYPE_CHECKING:
+    from assistant.answer.reading import Reads
 from assistant.text.arabic import normalize
 
 KINDS = ("removed", "offtopic", "nearmiss")
@@ -89,22 +95,48 @@ def evaluate_answers(
     llm: LLM | None = None,
     mode: str = "extractive",
     progress: Callable[[int, int, str], None] | None = None,
+    reader: Reads | None = None,
 ) -> dict:
-    from assistant.answer.ask import AnswerOptions, answer_question, question_language
+    """Ask every question of ``spec`` as the product does; with a ``reader``, the reader decides and, in
+    extractive mode, the scorer's own answer from the same retrieval and scoring is reported beside it
+    (``result["scorer"]``)."""
+    from assistant.answer.ask import AnswerOptions, answer_question, decide_answers, question_language
+    from assistant.answer.scoring import default_scorer
     from assistant.text.questions import question_type
 
     ds, rng = spec.ds, random.Random(spec.seed)
     options = AnswerOptions.from_settings(settings, mode=mode)
+    timed = _Timed(reader) if reader is not None else None
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
         index, retriever, doc_of, archive = build_answer_index(spec, embedder, settings, Path(tmp), progress)
 
         def ask(qid: str, text: str, gold: str | None, answers: list[str], kind: str) -> None:
             t0 = time.perf_counter()
-            ans = answer_question(text, retriever, embedder, llm, options)
+            base = None
+            if mode == "extractive":
+                both, _ = decide_answers(
+                    text, question_language(text), retriever, embedder, options, default_scorer(), timed
+                )
+                ans, base = both.get("reader", both["scorer"]), both["scorer"]
+            else:
+                ans = answer_question(text, retriever, embedder, llm, options, reader=timed)
             quotes = " ".join(c.quote for c in ans.citations)
+            if timed is not None and base is not None:
+                base_quotes = " ".join(c.quote for c in base.citations)
+                side = {
+                    "scorer_abstained": base.abstained,
+                    "scorer_confidence": round(base.confidence, 4),
+                    "scorer_correct": (not base.abstained) and gold is not None and contains(base_quotes, answers),
+                    "scorer_citations": len(base.citations),
+                    "scorer_citations_to_gold": sum(1 for c in base.citations if c.source == gold),
+                    "reader_seconds": timed.take(),
+                }
+            else:
+                side = {}
             rows.append(
                 {
+                    **side,
                     "qid": qid,
                     "kind": kind,
                     "pair": f"{question_language(text)}-{archive}",
@@ -164,14 +196,56 @@ def evaluate_answers(
                     if next(iter(ds.qrels[qid])) in gone and qid in d.queries:
                         ask(f"{qid}{tag}:removed", d.queries[qid], None, [], "removed")
         discard(index)
-    return summarize_rows(rows) | {
-        "dataset": ds.name,
-        "questions": len(rows),
-        "mode": mode,
-        "distractors": len(spec.distractors),
-        "removed_paragraphs": len(removed_pids),
-        "embedder": embedder.model_id,
-    }
+    side_by_side = {"scorer": scorer_view(rows)} if rows and "scorer_correct" in rows[0] else {}
+    return (
+        summarize_rows(rows)
+        | side_by_side
+        | {
+            "decided_by": "reader" if reader is not None else "scorer",
+            "dataset": ds.name,
+            "questions": len(rows),
+            "mode": mode,
+            "distractors": len(spec.distractors),
+            "removed_paragraphs": len(removed_pids),
+            "embedder": embedder.model_id,
+        }
+    )
+
+
+class _Timed:
+    """A reader whose time is counted (what the reader adds to an answer)."""
+
+    def __init__(self, reader: Reads) -> None:
+        self.reader, self.record, self.spent = reader, reader.record, 0.0
+
+    def logits(self, question: str, sentences: list[str]) -> np.ndarray:
+        t0 = time.perf_counter()
+        try:
+            return self.reader.logits(question, sentences)
+        finally:
+            self.spent += time.perf_counter() - t0
+
+    def take(self) -> float:
+        spent, self.spent = self.spent, 0.0
+        return spent
+
+
+def scorer_view(rows: list[dict]) -> dict:
+    """The scorer's metrics on the same rows (its answer was decided from the same retrieval)."""
+    view = [
+        r
+        | {
+            "abstained": r["scorer_abstained"],
+            "correct": r["scorer_correct"],
+            "citations": r["scorer_citations"],
+            "citations_to_gold": r["scorer_citations_to_gold"],
+            "seconds": r["seconds"] - r["reader_seconds"],
+        }
+        for r in rows
+    ]
+    out = summarize_rows(view)
+    out.pop("rows")
+    return out
 
 
 def _metrics(rows: list[dict]) -> dict:
@@ -242,11 +316,22 @@ def table(result: dict) -> list[str]:
         "| slice | answerable | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
         "|---|---|" + "---|" * len(cols),
     ]
-    for name, m in (
+    slices = (
         [("all", result["overall"])]
         + list(result["by_pair"].items())
         + [(f"type: {t}", m) for t, m in result["by_qtype"].items()]
-    ):
+    )
+    if "scorer" in result:  # the reader decided; the scorer's answers from the same run, for comparison
+        sc = result["scorer"]
+        slices = [(f"reader · {n}", m) for n, m in slices] + [
+            (f"scorer · {n}", m)
+            for n, m in [
+                ("all", sc["overall"]),
+                *sc["by_pair"].items(),
+                *[(f"type: {t}", v) for t, v in sc["by_qtype"].items()],
+            ]
+        ]
+    for name, m in slices:
         cells = [
             f"{m[c]:.3f}" if isinstance(m.get(c), float) and "latency" not in c else str(m.get(c, "–")) for c in cols
         ]

@@ -161,7 +161,7 @@ def fit(
         {"params": list(top.head.parameters()), "lr": cfg.head_lr},
     ]
     opt = torch.optim.AdamW(params, weight_decay=0.01)
-    steps = cfg.epochs * math.ceil(len(names) / cfg.batch_groups)
+    steps = max(1, cfg.epochs * math.ceil(len(names) / cfg.batch_groups))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps)
     )
@@ -191,7 +191,7 @@ def fit(
             opt.step()
             sched.step()
             seen += len(idx)
-            total += float(loss) * len(idx)
+            total += float(loss.detach()) * len(idx)
             if (b // cfg.batch_groups) % 20 == 0:
                 log(
                     f"epoch {epoch + 1} step {b // cfg.batch_groups + 1}/{math.ceil(len(order) / cfg.batch_groups)}"

@@ -1,0 +1,175 @@
+"""What a claim states that can be checked exactly: its numbers (digits, Arabic and English number
+words, scales, percentages), whether it is negated, and its clauses — read by ``grounding.Verifier``."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.arabic import analyze, normalize
+
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "واحد": 1,
+    "واحده": 1,
+    "اثنان": 2,
+    "اثنين": 2,
+    "اثنتان": 2,
+    "اثنتين": 2,
+    "ثلاث": 3,
+    "ثلاثه": 3,
+    "اربع": 4,
+    "اربعه": 4,
+    "خمس": 5,
+    "خمسه": 5,
+    "ست": 6,
+    "سته": 6,
+    "سبع": 7,
+    "سبعه": 7,
+    "ثمان": 8,
+    "ثماني": 8,
+    "ثمانيه": 8,
+    "تسع": 9,
+    "تسعه": 9,
+    "عشر": 10,
+    "عشره": 10,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "عشرون": 20,
+    "عشرين": 20,
+    "ثلاثون": 30,
+    "ثلاثين": 30,
+    "اربعون": 40,
+    "اربعين": 40,
+    "خمسون": 50,
+    "خمسين": 50,
+    "ستون": 60,
+    "ستين": 60,
+    "سبعون": 70,
+    "سبعين": 70,
+    "ثمانون": 80,
+    "ثمانين": 80,
+    "تسعون": 90,
+    "تسعين": 90,
+}
+_SCALES = {
+    "thousand": "k",
+    "thousands": "k",
+    "الف": "k",
+    "الاف": "k",
+    "million": "m",
+    "millions": "m",
+    "مليون": "m",
+    "ملايين": "m",
+    "billion": "b",
+    "billions": "b",
+    "مليار": "b",
+    "مليارات": "b",
+    "trillion": "t",
+    "تريليون": "t",
+}
+_PERCENT = re.compile(r"%|٪|\bpercent\b|\bper cent\b|بالمئه|بالمائه|في المائه|في المئه")
+_NEG_SKIP = re.compile(r"\bلا (يزال|تزال|يزالون|زال|سيما|بد)\b|\bلاسيما\b|\bno longer\b|\bnot only\b")
+_NEGATIONS = re.compile(
+    r"\b(not|no|never|none|neither|nor|without|cannot|ruled out|rules out|rule out|rejected|rejects|refused|"
+    r"refuses|denied|denies|declined|لا|لم|لن|ليس|ليست|ليسوا|بدون|دون|ولا|ولم|فلم|ولن|استبعد|استبعدت|"
+    r"رفض|رفضت|نفى|نفت|امتنع|امتنعت)\b|n't\b"
+)
+# "عدم" makes a noun ("عدم المساواة", inequality; "عدم اليقين", uncertainty), not a negative statement;
+# a yes/no word quoted as a word ('"نعم" أو "لا"') negates nothing.
+_QUOTED_WORD = re.compile(r"[\"“”«»']\s*(لا|نعم|no|yes|not)\s*[\"“”«»']", re.IGNORECASE)
+# Where an Arabic sentence joins clauses: a negation in one clause says nothing of the others.
+_CLAUSE = re.compile(
+    r"[،,;؛:()\[\]«»\"“”]|\s(?:لكن|ولكن|بينما|غير ان|الا ان|فان|والذي|والتي|الذي|التي|حيث|اذ|لان|لانه|ولانه|نظرا ل\S*|but|while|whereas|because|which)\s"  # noqa: E501
+)
+_LEADING_ANSWER = re.compile(r"^\s*(no|yes|لا|نعم|كلا|بلى)\s*[,،.:]\s*", re.IGNORECASE)
+
+
+def number_facts(text: str) -> tuple[set[str], set[str], bool]:
+    """(numbers as digits, scale words, whether a percentage is stated) — comparable across languages:
+    Arabic-Indic digits, Arabic decimal and thousands marks, number words up to 99 in both languages,
+    thousand/million/billion and their Arabic names, "%"/"percent"/"بالمئة"."""
+    t = normalize(text).replace("٫", ".").replace("٬", ",")
+    t = re.sub(r"(?<![\d.,])(\d{1,3}),\s(?=000\b)", r"\1,", t)  # "40, 000" as written by some models
+    nums = set()
+    for raw in re.findall(r"\d+(?:[.,]\d+)*", t):
+        nums.add(raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw.replace(",", "."))
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", t)
+    in_compound: set[int] = set()
+    for i, (a, b) in enumerate(zip(words, words[1:])):  # Arabic compounds: "ستة وعشرون" = 26
+        if a in _UNITS and b.startswith("و") and b[1:] in _TENS:
+            nums.add(str(_UNITS[a] + _TENS[b[1:]]))
+            in_compound |= {i, i + 1}
+    for i, w in enumerate(words):
+        if i in in_compound:
+            continue
+        w = w[1:] if w.startswith("و") and (w[1:] in _UNITS or w[1:] in _TENS) else w
+        head, _, tail = w.partition("-")
+        if tail and head in _TENS and tail in _UNITS:
+            nums.add(str(_TENS[head] + _UNITS[tail]))
+        elif w in _TENS:
+            nums.add(str(_TENS[w]))
+        elif w in _UNITS and _UNITS[w] > 1:  # "one"/"واحد" are too often not numbers
+            nums.add(str(_UNITS[w]))
+    scales = {_SCALES[w] for w in words if w in _SCALES}
+    return nums, scales, bool(_PERCENT.search(t))
+
+
+def _negated_terms(text: str) -> set[str]:
+    """Analysed terms of the few words after each negation: what the text says is not so."""
+    t = _polar_text(text)
+    out: set[str] = set()
+    for m in _NEGATIONS.finditer(t):
+        out |= set(analyze(" ".join(t[m.end() :].split()[:4])))
+    return out
+
+
+def negative(text: str) -> bool:
+    """The sentence's polarity: an odd number of negations (particles or negative verbs); a leading
+    "No," that answers a yes/no question does not count, nor "لا يزال" (still), nor "عدم" (which makes
+    a noun), nor a yes/no word quoted as a word."""
+    return negations(text) % 2 == 1
+
+
+def negations(text: str) -> int:
+    """How many negations (particles or negative verbs) the text holds, skipping the ones that do not
+    negate a statement (see ``negative``)."""
+    return len(_NEGATIONS.findall(_polar_text(text)))
+
+
+def _polar_text(text: str) -> str:
+    t = _NEG_SKIP.sub(" ", _LEADING_ANSWER.sub("", normalize(text)))
+    return _QUOTED_WORD.sub(" ", t)
+
+
+def clauses(sentence: str) -> list[str]:
+    """The sentence's clauses (split at commas, brackets, quotes and clause-joining words), each with
+    at least three words; the whole sentence when it does not split."""
+    parts = [p.strip() for p in _CLAUSE.split(normalize(sentence)) if p and len(p.split()) >= 3]
+    return parts if len(parts) > 1 else [sentence]
