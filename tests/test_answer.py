@@ -2,9 +2,10 @@
 
 import threading
 
-from assistant.answer.ask import AnswerOptions, answer_events, answer_question, choose_sentences
+from assistant.answer.ask import AnswerOptions, answer_events, answer_question
 from assistant.answer.generate import answer_messages, sources_for
 from assistant.answer.grounding import Verifier
+from assistant.answer.quote import choose_sentences
 from assistant.answer.scoring import Candidate
 from assistant.prompts import ANSWER_SYSTEM
 from assistant.records import Chunk, Hit
@@ -138,8 +139,8 @@ def test_an_english_draft_is_rated_as_the_sentence_it_rests_on(fake_assistant, t
     """An English draft's own words echo its question, so it is rated as the sentence its quote holds:
     a faithful copy of a sentence far below the best (fuel sales, asked about troops) is turned down;
     one resting on the best sentence passes."""
-    from assistant.answer.ask import on_the_question
     from assistant.answer.generate import Draft
+    from assistant.answer.relevance import on_the_question
     from assistant.answer.scoring import analyse_question, candidates, default_scorer, score_candidates
     from assistant.records import Answer, Citation
 
@@ -195,7 +196,7 @@ def test_an_english_draft_is_rated_as_the_sentence_it_rests_on(fake_assistant, t
 
 
 def test_bare_answer_rules():
-    from assistant.answer.ask import is_bare_answer, is_span
+    from assistant.answer.relevance import is_bare_answer, is_span
 
     sentence = "أيّد 51% من البولنديين انضمام أوكرانيا، وكان عمره 7 أعوامٍ حين قامت ثورة 1919."
     assert is_span("51%.", sentence) and is_span("7 أعوام", sentence)  # diacritics, punctuation

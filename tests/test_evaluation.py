@@ -135,11 +135,8 @@ def test_end_to_end_eval_with_fake_embedder(tmp_path):
     assert "bm25 vs dense" in res["significance"]
 
 
-def test_answers_eval_on_tiny_squad(tmp_path):
-    from assistant.config import load_settings
-    from assistant.evaluation.answers import AnswerSet, evaluate_answers
-    from assistant.models.embedder import HashEmbedder
-
+def _tiny_squad(tmp_path):
+    """Four paragraphs, a question each, its answer in the paragraph's own words."""
     f = tmp_path / "s.json"
     paras = [
         (
@@ -187,6 +184,15 @@ def test_answers_eval_on_tiny_squad(tmp_path):
             }
         )
     )
+    return f
+
+
+def test_answers_eval_on_tiny_squad(tmp_path):
+    from assistant.config import load_settings
+    from assistant.evaluation.answers import AnswerSet, evaluate_answers
+    from assistant.models.embedder import HashEmbedder
+
+    f = _tiny_squad(tmp_path)
     settings = load_settings(model_cache=tmp_path, abstain_threshold=0.0)
     res = evaluate_answers(AnswerSet(load_squad(f), removed=1, nearmiss=2), HashEmbedder(), settings)
     rows = res["rows"]

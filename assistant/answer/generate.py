@@ -158,6 +158,20 @@ def draft_answer(
     kept, dropped = verify_claims(claims, {s.n: s.text for s in sources}, check=verifier.check, locate=verifier.locate)
     if not kept:
         return Draft(None, dropped, "no usable sentence", raw, timings)
+    parts, citations = _cited(kept, sources)
+    answer = Answer(question, " ".join(parts), "generative", False, tuple(citations), tuple(dropped), language=lang)
+    return Draft(answer, dropped, "used", raw, timings)
+
+
+def with_draft(quote: Answer, draft: Draft) -> Answer:
+    """The answer to show: the verified draft, or the quote with what was dropped and why."""
+    if draft.answer is not None:
+        return replace(draft.answer, confidence=quote.confidence, llm_status=draft.status, timings=draft.timings)
+    return replace(quote, dropped=tuple(draft.dropped), llm_status=draft.status, timings=draft.timings)
+
+
+def _cited(kept: list, sources: list[Source]) -> tuple[list[str], list[Citation]]:
+    """The kept sentences with their markers, and the citations numbered in order of first use."""
     by_n = {s.n: s for s in sources}
     numbering: dict[int, int] = {}
     parts: list[str] = []
@@ -186,12 +200,4 @@ def draft_answer(
                 )
             marks.append(f"[{numbering[sp.n]}]")
         parts.append(f"{claim.text} {''.join(dict.fromkeys(marks))}")
-    answer = Answer(question, " ".join(parts), "generative", False, tuple(citations), tuple(dropped), language=lang)
-    return Draft(answer, dropped, "used", raw, timings)
-
-
-def with_draft(quote: Answer, draft: Draft) -> Answer:
-    """The answer to show: the verified draft, or the quote with what was dropped and why."""
-    if draft.answer is not None:
-        return replace(draft.answer, confidence=quote.confidence, llm_status=draft.status, timings=draft.timings)
-    return replace(quote, dropped=tuple(draft.dropped), llm_status=draft.status, timings=draft.timings)
+    return parts, citations

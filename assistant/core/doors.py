@@ -54,7 +54,7 @@ def _later(module: str, name: str, doc: str) -> Callable[..., Any]:
 
 load_splits = _later("assistant.evaluation.splits", "load_splits", "The shipped train/test splits by article.")
 retrieval_report = _later("assistant.evaluation.report", "markdown_report", "A retrieval result as Markdown.")
-answers_table = _later("assistant.evaluation.answers", "table", "An answer evaluation's lines of text.")
+answers_table = _later("assistant.evaluation.report", "table", "An answer evaluation's lines of text.")
 settings_table = _later("assistant.evaluation.compare", "compare_table", "A settings comparison as a table.")
 unpack_uploads = _later(
     "assistant.ingest.uploads",

@@ -100,65 +100,15 @@ def evaluate_answers(
     """Ask every question of ``spec`` as the product does; with a ``reader``, the reader decides and, in
     extractive mode, the scorer's own answer from the same retrieval and scoring is reported beside it
     (``result["scorer"]``)."""
-    from assistant.answer.ask import AnswerOptions, answer_question, decide_answers, question_language
-    from assistant.answer.scoring import default_scorer
-    from assistant.text.questions import question_type
+    from assistant.answer.ask import AnswerOptions
 
     ds, rng = spec.ds, random.Random(spec.seed)
     options = AnswerOptions.from_settings(settings, mode=mode)
-    timed = _Timed(reader) if reader is not None else None
-    rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
         index, retriever, doc_of, archive = build_answer_index(spec, embedder, settings, Path(tmp), progress)
-
-        def ask(qid: str, text: str, gold: str | None, answers: list[str], kind: str) -> None:
-            t0 = time.perf_counter()
-            base = None
-            if mode == "extractive":
-                both, _ = decide_answers(
-                    text, question_language(text), retriever, embedder, options, default_scorer(), timed
-                )
-                ans, base = both.get("reader", both["scorer"]), both["scorer"]
-            else:
-                ans = answer_question(text, retriever, embedder, llm, options, reader=timed)
-            quotes = " ".join(c.quote for c in ans.citations)
-            if timed is not None and base is not None:
-                base_quotes = " ".join(c.quote for c in base.citations)
-                side = {
-                    "scorer_abstained": base.abstained,
-                    "scorer_confidence": round(base.confidence, 4),
-                    "scorer_correct": (not base.abstained) and gold is not None and contains(base_quotes, answers),
-                    "scorer_citations": len(base.citations),
-                    "scorer_citations_to_gold": sum(1 for c in base.citations if c.source == gold),
-                    "reader_seconds": timed.take(),
-                }
-            else:
-                side = {}
-            rows.append(
-                {
-                    **side,
-                    "qid": qid,
-                    "kind": kind,
-                    "pair": f"{question_language(text)}-{archive}",
-                    "qtype": question_type(text),
-                    "abstained": ans.abstained,
-                    "confidence": round(ans.confidence, 4),
-                    "correct": (not ans.abstained) and gold is not None and contains(quotes, answers),
-                    "citations": len(ans.citations),
-                    "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
-                    "mode": ans.mode,
-                    "dropped": len(ans.dropped),
-                    "seconds": time.perf_counter() - t0,
-                    "llm_status": ans.llm_status,
-                    "kept_sentences": len(ans.citations) if ans.mode == "generative" else 0,
-                    "answer": ans.answer,
-                    "quotes": quotes,
-                    **{f"llm_{k}": v for k, v in ans.timings.items()},
-                }
-            )
-            if progress is not None:
-                progress(len(rows), 0, f"asked {kind}")
-
+        asker = _Asker(retriever, embedder, llm, options, archive, reader, progress)
+        ask = asker.ask
+        rows = asker.rows
         langs = [(ds, "")] + ([(spec.cross, ":x")] if spec.cross is not None else [])
         qids = sorted(ds.qrels)
         rng.shuffle(qids)
@@ -169,20 +119,7 @@ def evaluate_answers(
             for qid in asked:
                 if qid in d.queries:
                     ask(qid + tag, d.queries[qid], next(iter(ds.qrels[qid])), ds.answers.get(qid, []), "answerable")
-            made = 0
-            for qid in qids:
-                if made >= spec.nearmiss or qid not in d.queries:
-                    continue
-                idf = retriever.idf(retriever.analyze(d.queries[qid]))
-                swapped = swap_entity(
-                    d.queries[qid],
-                    lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)), default=0.0),  # noqa: B023
-                    pool,
-                    rng,
-                )
-                if swapped and swapped != d.queries[qid]:
-                    ask(f"{qid}{tag}:nearmiss", swapped, None, [], "nearmiss")
-                    made += 1
+            _nearmiss(ask, d, tag, qids, spec.nearmiss, retriever, pool, rng)
         for off in spec.offtopic:
             for qid in sorted(off.queries):
                 ask(f"{off.name}:{qid}", off.queries[qid], None, [], "offtopic")
@@ -210,6 +147,87 @@ def evaluate_answers(
             "embedder": embedder.model_id,
         }
     )
+
+
+def _nearmiss(ask, d: Dataset, tag: str, qids: list[str], limit: int, retriever, pool, rng) -> None:  # noqa: ANN001
+    """Up to ``limit`` questions asked again with their rarest entity swapped for one the archive lacks."""
+    made = 0
+    for qid in qids:
+        if made >= limit or qid not in d.queries:
+            continue
+        idf = retriever.idf(retriever.analyze(d.queries[qid]))
+        swapped = swap_entity(
+            d.queries[qid],
+            lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)), default=0.0),  # noqa: B023
+            pool,
+            rng,
+        )
+        if swapped and swapped != d.queries[qid]:
+            ask(f"{qid}{tag}:nearmiss", swapped, None, [], "nearmiss")
+            made += 1
+
+
+class _Asker:
+    """Asks one question as the product does and keeps its row (and, with a reader in extractive mode, the
+    scorer's answer from the same retrieval beside it)."""
+
+    def __init__(self, retriever, embedder, llm, options, archive: str, reader, progress) -> None:  # noqa: ANN001
+        self.retriever, self.embedder, self.llm, self.options = retriever, embedder, llm, options
+        self.archive, self.progress = archive, progress
+        self.timed = _Timed(reader) if reader is not None else None
+        self.rows: list[dict] = []
+
+    def ask(self, qid: str, text: str, gold: str | None, answers: list[str], kind: str) -> None:
+        from assistant.answer.ask import answer_question, decide_answers, question_language
+        from assistant.answer.scoring import default_scorer
+
+        t0 = time.perf_counter()
+        base = None
+        if self.options.mode == "extractive":
+            lang = question_language(text)
+            both, _ = decide_answers(
+                text, lang, self.retriever, self.embedder, self.options, default_scorer(), self.timed
+            )
+            ans, base = both.get("reader", both["scorer"]), both["scorer"]
+        else:
+            ans = answer_question(text, self.retriever, self.embedder, self.llm, self.options, reader=self.timed)
+        seconds = time.perf_counter() - t0
+        side = {}
+        if self.timed is not None and base is not None:
+            side = {f"scorer_{k}": v for k, v in _judged(base, gold, answers).items()}
+            side["reader_seconds"] = self.timed.take()
+        row = {**side, "qid": qid, "kind": kind, "pair": f"{question_language(text)}-{self.archive}"}
+        self.rows.append(row | _described(text, ans, gold, answers, seconds))
+        if self.progress is not None:
+            self.progress(len(self.rows), 0, f"asked {kind}")
+
+
+def _judged(ans, gold: str | None, answers: list[str]) -> dict:  # noqa: ANN001
+    quotes = " ".join(c.quote for c in ans.citations)
+    return {
+        "abstained": ans.abstained,
+        "confidence": round(ans.confidence, 4),
+        "correct": (not ans.abstained) and gold is not None and contains(quotes, answers),
+        "citations": len(ans.citations),
+        "citations_to_gold": sum(1 for c in ans.citations if c.source == gold),
+    }
+
+
+def _described(text: str, ans, gold: str | None, answers: list[str], seconds: float) -> dict:  # noqa: ANN001
+    from assistant.text.questions import question_type
+
+    return {
+        "qtype": question_type(text),
+        **_judged(ans, gold, answers),
+        "mode": ans.mode,
+        "dropped": len(ans.dropped),
+        "seconds": seconds,
+        "llm_status": ans.llm_status,
+        "kept_sentences": len(ans.citations) if ans.mode == "generative" else 0,
+        "answer": ans.answer,
+        "quotes": " ".join(c.quote for c in ans.citations),
+        **{f"llm_{k}": v for k, v in ans.timings.items()},
+    }
 
 
 class _Timed:
@@ -297,46 +315,6 @@ def summarize_rows(rows: list[dict]) -> dict:
     qtypes = sorted({r["qtype"] for r in rows if r["kind"] == "answerable"})
     by_type = {t: _metrics([r for r in rows if r["qtype"] == t and r["kind"] == "answerable"]) for t in qtypes}
     return {"overall": _metrics(rows), "by_pair": by_pair, "by_qtype": by_type, "rows": rows}
-
-
-def table(result: dict) -> list[str]:
-    """Markdown rows: one per language pair, then the question types."""
-    cols = (
-        "accuracy",
-        "false_abstention",
-        "citation_precision",
-        "abstained_removed",
-        "abstained_offtopic",
-        "abstained_nearmiss",
-        "abstained_unanswerable",
-        "latency_p50_ms",
-        "latency_p95_ms",
-    )
-    lines = [
-        "| slice | answerable | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
-        "|---|---|" + "---|" * len(cols),
-    ]
-    slices = (
-        [("all", result["overall"])]
-        + list(result["by_pair"].items())
-        + [(f"type: {t}", m) for t, m in result["by_qtype"].items()]
-    )
-    if "scorer" in result:  # the reader decided; the scorer's answers from the same run, for comparison
-        sc = result["scorer"]
-        slices = [(f"reader · {n}", m) for n, m in slices] + [
-            (f"scorer · {n}", m)
-            for n, m in [
-                ("all", sc["overall"]),
-                *sc["by_pair"].items(),
-                *[(f"type: {t}", v) for t, v in sc["by_qtype"].items()],
-            ]
-        ]
-    for name, m in slices:
-        cells = [
-            f"{m[c]:.3f}" if isinstance(m.get(c), float) and "latency" not in c else str(m.get(c, "–")) for c in cols
-        ]
-        lines.append(f"| {name} | {m.get('answerable', 0)} | " + " | ".join(cells) + " |")
-    return lines
 
 
 def build_answer_set(

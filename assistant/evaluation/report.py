@@ -76,3 +76,43 @@ def bar_chart(result: dict, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def table(result: dict) -> list[str]:
+    """Markdown rows: one per language pair, then the question types."""
+    cols = (
+        "accuracy",
+        "false_abstention",
+        "citation_precision",
+        "abstained_removed",
+        "abstained_offtopic",
+        "abstained_nearmiss",
+        "abstained_unanswerable",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    )
+    lines = [
+        "| slice | answerable | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
+        "|---|---|" + "---|" * len(cols),
+    ]
+    slices = (
+        [("all", result["overall"])]
+        + list(result["by_pair"].items())
+        + [(f"type: {t}", m) for t, m in result["by_qtype"].items()]
+    )
+    if "scorer" in result:  # the reader decided; the scorer's answers from the same run, for comparison
+        sc = result["scorer"]
+        slices = [(f"reader · {n}", m) for n, m in slices] + [
+            (f"scorer · {n}", m)
+            for n, m in [
+                ("all", sc["overall"]),
+                *sc["by_pair"].items(),
+                *[(f"type: {t}", v) for t, v in sc["by_qtype"].items()],
+            ]
+        ]
+    for name, m in slices:
+        cells = [
+            f"{m[c]:.3f}" if isinstance(m.get(c), float) and "latency" not in c else str(m.get(c, "–")) for c in cols
+        ]
+        lines.append(f"| {name} | {m.get('answerable', 0)} | " + " | ".join(cells) + " |")
+    return lines

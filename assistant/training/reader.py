@@ -175,28 +175,8 @@ def fit(
         log(f"resumed after epoch {done}")
     labels = torch.tensor([float(p.label) for p in pairs])
     for epoch in range(done, cfg.epochs):
-        rng = random.Random(cfg.seed * 1000 + epoch)
-        order = names[:]
-        rng.shuffle(order)
-        top.train()
-        t0, seen, total = time.time(), 0, 0.0
-        for b in range(0, len(order), cfg.batch_groups):
-            chosen = order[b : b + cfg.batch_groups]
-            idx = [i for g in chosen for i in groups[g]]
-            gid = [k for k, g in enumerate(chosen) for _ in groups[g]]
-            loss = loss_of(top(*_batch(states, idx)), labels[idx], gid, cfg.listwise)
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(top.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            seen += len(idx)
-            total += float(loss.detach()) * len(idx)
-            if (b // cfg.batch_groups) % 20 == 0:
-                log(
-                    f"epoch {epoch + 1} step {b // cfg.batch_groups + 1}/{math.ceil(len(order) / cfg.batch_groups)}"
-                    f" loss {total / seen:.4f} {seen / (time.time() - t0):.1f} pairs/s"
-                )
+        t0 = time.time()
+        seen, total = _epoch(top, states, labels, groups, names, cfg, epoch, opt, sched, log)
         history.append(
             {
                 "epoch": epoch + 1,
@@ -217,6 +197,33 @@ def fit(
         )
         log(f"epoch {epoch + 1} done: {history[-1]}")
     return {"history": history}
+
+
+def _epoch(top, states, labels, groups, names, cfg, epoch, opt, sched, log) -> tuple[int, float]:  # noqa: ANN001
+    """One pass over the questions in a seeded order, a few questions' candidates a step."""
+    rng = random.Random(cfg.seed * 1000 + epoch)
+    order = names[:]
+    rng.shuffle(order)
+    top.train()
+    t0, seen, total = time.time(), 0, 0.0
+    for b in range(0, len(order), cfg.batch_groups):
+        chosen = order[b : b + cfg.batch_groups]
+        idx = [i for g in chosen for i in groups[g]]
+        gid = [k for k, g in enumerate(chosen) for _ in groups[g]]
+        loss = loss_of(top(*_batch(states, idx)), labels[idx], gid, cfg.listwise)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(top.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        seen += len(idx)
+        total += float(loss.detach()) * len(idx)
+        if (b // cfg.batch_groups) % 20 == 0:
+            log(
+                f"epoch {epoch + 1} step {b // cfg.batch_groups + 1}/{math.ceil(len(order) / cfg.batch_groups)}"
+                f" loss {total / seen:.4f} {seen / (time.time() - t0):.1f} pairs/s"
+            )
+    return seen, total
 
 
 def ranking_metrics(pairs: list[Pair], scores: np.ndarray) -> dict[str, dict[str, float]]:

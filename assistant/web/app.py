@@ -1,44 +1,41 @@
-"""The Gradio web app: layout, plus thin handlers over the Assistant facade. Start with ``python app.py``.
-
-Handlers are module-level functions that take the facade first (bound when the app is built), so
-they can be tested without a browser; ``user_errors`` turns every failure into one message.
-"""
+"""The Gradio web app: its layout and ``serve``. Start with ``python app.py``. The handlers are in
+``handlers`` (re-exported here)."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import re
-import shutil
-import tempfile
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from assistant.config import ANSWER_MODES, RETRIEVERS
-from assistant.core import Assistant, load_dataset, open_dataset, unpack_uploads
+from assistant.core import Assistant
 from assistant.errors import ConfigError
 from assistant.resources import sample_articles
 from assistant.text.words import safe_name
-from assistant.web.api import is_loopback, no_paths, parse_auth, public, user_errors
+from assistant.web.api import is_loopback, parse_auth
+from assistant.web.handlers import (  # noqa: E402
+    ASK_CONCURRENCY,
+    BUNDLED_SETS,
+    EVAL_COLUMNS,
+    Api,
+    docs_rows,
+    on_ask,
+    on_delete,
+    on_eval,
+    on_findings,
+    on_ingest,
+)
 from assistant.web.render import (
     CSS,
     RTL_CSS,
-    answer_html,
     conversation_html,
-    draft_html,
-    findings_html,
-    findings_markdown,
 )
 
 __all__ = ["build_app", "ensure_samples", "is_loopback", "parse_auth", "safe_name", "serve"]
 
 log = logging.getLogger("assistant.web.app")
-BUNDLED_SETS = {"XQuAD-ar (1190 أسئلة)": "xquad-ar", "XQuAD-en": "xquad-en", "ARCD train": "arcd"}
-EVAL_COLUMNS = ("ndcg@10", "recall@1", "recall@5", "mrr@10", "map")
-ASK_CONCURRENCY = 32  # questions answered side by side (retrieval and quotes); the LLM queues them
 
 
 def L(ar: str, en: str) -> str:  # noqa: N802 - a label in both languages
@@ -53,195 +50,6 @@ def ensure_samples(a: Assistant) -> None:
         print(f"indexing {len(files)} bundled sample articles into {a.settings.data_dir} …", flush=True)
         rep = a.ingest(files)
         print(f"  {rep.documents} documents, {rep.chunks} chunks", flush=True)
-
-
-# ------------------------------------------------------------------ handlers
-def docs_rows(a: Assistant, needle: str = "") -> list[list[Any]]:
-    rows = []
-    for d in a.documents():
-        if needle and needle.lower() not in (d["title"] + " " + d["source"]).lower():
-            continue
-        rows.append([d["doc_id"], d["title"], d["date"] or "", Path(d["source"]).name, d["language"], d["n_chunks"]])
-    return rows
-
-
-@user_errors
-def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: str) -> Iterator[tuple]:
-    """The chat: the quote at once, then the place in the model's queue, the draft as it streams, and the
-    answer to keep with its sources (the verified draft, or the quote with what was removed and why)."""
-    q = (q or "").strip()
-    if not q:
-        yield conversation_html(history), history, ""
-        return
-    turn = len(history) + 1
-    yield conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>')]), history, ""
-    quote_html, draft = "", ""
-    for ev in a.ask_events(q, k=int(k), retriever=retriever, mode=mode):
-        if ev.kind == "quote":
-            quote_html = answer_html(ev.answer, turn, a.passages([c.chunk_id for c in ev.answer.citations]))
-            live = quote_html
-        elif ev.kind in ("waiting", "drafting"):
-            live = quote_html + draft_html("", ev.ahead)
-        elif ev.kind == "token":
-            draft += ev.text
-            live = quote_html + draft_html(draft)
-        else:
-            ans = ev.answer
-            final = answer_html(ans, turn, a.passages([c.chunk_id for c in ans.citations]))
-            new = history + [(q, final)]
-            yield conversation_html(new), new, ""
-            return
-        yield conversation_html(history + [(q, live)]), history, ""
-
-
-@user_errors
-def on_findings(a: Assistant, file: str | None, text: str, lang: str, related: bool) -> tuple[str, str, str]:
-    f = a.summarize(
-        path=file or None,
-        text=None if file else text,
-        lang=None if lang == "auto" else lang,
-        related=related,
-        isolate=True,
-    )
-    md = findings_markdown(f)
-    out = outputs_folder() / "findings.md"
-    out.write_text(md, encoding="utf-8")
-    return findings_html(f), md, str(out)
-
-
-@user_errors
-def on_ingest(a: Assistant, files: list[str] | None, progress: Any = None) -> tuple[str, list]:
-    """Library uploads: zips unpacked within limits, every file reported by the name the user knows;
-    files that were not added are not kept."""
-    import gradio as gr
-
-    if not files:
-        raise gr.Error("اختر ملفات أولاً · choose files first")
-    dest = Path(a.settings.data_dir) / "uploads" / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    try:
-        up = unpack_uploads(files, dest)
-        step = (lambda d, t, w: progress(d / max(t, 1), desc=no_paths(w))) if progress is not None else None
-        rep = a.ingest(up.files, progress=step, isolate=True) if up.files else None
-    except BaseException:
-        shutil.rmtree(dest, ignore_errors=True)
-        raise
-    shown = {str(p.resolve()): n for p, n in up.shown.items()}
-
-    def name(path: str) -> str:
-        return shown.get(str(Path(path).resolve()), Path(path).name)
-
-    failed = up.refused + (rep.failed if rep else [])
-    near = [d for d in (rep.duplicates if rep else []) if d.get("kind") == "near"]
-    for f in [*(rep.failed if rep else []), *near, *(rep.skipped if rep else [])]:
-        Path(f["path"]).unlink(missing_ok=True)  # not in the index: not kept
-    _prune_empty(dest)
-    added = rep.added if rep else 0
-    lines = [
-        f"**{added}** added · **{rep.updated if rep else 0}** updated · **{rep.unchanged if rep else 0}** "
-        f"unchanged · **{len(failed)}** failed — {a.stats()['documents']} documents, {a.stats()['chunks']} chunks"
-    ]
-    lines += [f"- ⚠ {_md_text(name(f['path']))}: {_md_text(no_paths(f['error'].split(': ', 1)[-1]))}" for f in failed]
-    lines += [
-        f"- ⧉ {_md_text(name(d['path']))} = {_md_text(Path(d['duplicate_of']).name)}"
-        for d in (rep.duplicates if rep else [])
-    ]
-    lines += [f"- ↷ {_md_text(name(s_['path']))}: {_md_text(s_['reason'])}" for s_ in (rep.skipped if rep else [])]
-    return "\n".join(lines), docs_rows(a)
-
-
-def _prune_empty(folder: Path) -> None:
-    for d in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)) + [folder]:
-        try:
-            d.rmdir()
-        except OSError:
-            pass
-
-
-@user_errors
-def on_delete(a: Assistant, doc_id: str, needle: str) -> tuple[str, list]:
-    n = a.remove(doc_id.strip())
-    return f"removed {_md_text(doc_id)} ({n} chunks)", docs_rows(a, needle)
-
-
-@user_errors
-def on_eval(a: Assistant, choice: str, upload: str | None, names: list[str], progress: Any = None) -> tuple:
-    out = outputs_folder() / "report"
-    with tempfile.TemporaryDirectory(prefix="assistant-eval-upload-") as work:  # removed, also on error
-        ds = open_dataset(Path(upload), Path(work)) if upload else load_dataset(BUNDLED_SETS[choice])
-        step = (lambda d, t, w: progress(d / max(t, 1), desc="indexing")) if progress is not None else None
-        res = a.evaluate_retrieval(ds, names or ["hybrid"], None, out, progress=step)
-    rows = [[n, *(round(m[c], 4) for c in EVAL_COLUMNS)] for n, m in res["retrievers"].items()]
-    return rows, str(out / "metrics.png"), str(out / "report.md")
-
-
-_OUTPUTS: list[Path] = []
-
-
-def outputs_folder(keep_seconds: float = 3600.0) -> Path:
-    """A fresh folder for files a page offers for download; folders older than an hour are removed, and
-    all of them when the app exits."""
-    import atexit
-
-    if not _OUTPUTS:
-        root = Path(tempfile.mkdtemp(prefix="assistant-web-"))
-        _OUTPUTS.append(root)
-        atexit.register(shutil.rmtree, root, True)
-    root = _OUTPUTS[0]
-    for old in root.iterdir():
-        if time.time() - old.stat().st_mtime > keep_seconds:
-            shutil.rmtree(old, ignore_errors=True)
-    folder = root / uuid.uuid4().hex
-    folder.mkdir()
-    return folder
-
-
-class Api:
-    """The named endpoints for programs (gradio_client); None means the configured default."""
-
-    def __init__(self, a: Assistant) -> None:
-        self.a = a
-
-    @user_errors
-    def ask(self, question: str, k: int | None = None, retriever: str | None = None, mode: str | None = None) -> dict:
-        """Answer a question from the indexed articles, with checked citations."""
-        return public(self.a.ask(question, k=_int(k), retriever=retriever or None, mode=mode or None).to_json())
-
-    @user_errors
-    def ask_stream(
-        self, question: str, k: int | None = None, retriever: str | None = None, mode: str | None = None
-    ) -> Iterator[dict]:
-        """The answer in stages: {"stage": "quote"} at once, {"stage": "waiting", "ahead": n} while the
-        model is busy with others, {"stage": "drafting"} when it starts on this one, then {"stage":
-        "final"}; quote and final carry the answer."""
-        for ev in self.a.ask_events(question, k=_int(k), retriever=retriever or None, mode=mode or None):
-            if ev.kind in ("quote", "final"):
-                yield {"stage": ev.kind, "ahead": 0, "answer": public(ev.answer.to_json())}
-            elif ev.kind in ("waiting", "drafting"):
-                yield {"stage": ev.kind, "ahead": ev.ahead, "answer": None}
-
-    @user_errors
-    def search(self, query: str, k: int | None = None, retriever: str | None = None) -> list:
-        """Retrieve the passages that best match a query."""
-        return public([h.to_json() for h in self.a.search(query, k=_int(k), retriever=retriever or None)])
-
-    @user_errors
-    def summarize(self, text: str, lang: str = "auto", related: bool = False) -> dict:
-        """Draft the findings of an article given as text."""
-        return public(self.a.summarize(text=text, lang=None if lang == "auto" else lang, related=related).to_json())
-
-    @user_errors
-    def documents(self) -> list:
-        """List the indexed documents."""
-        return public(self.a.documents())
-
-
-def _int(k: Any) -> int | None:
-    """k as sent by a client: None (the default), or a whole number (the facade checks its range)."""
-    if k is None or k == "":
-        return None
-    if isinstance(k, float) and k.is_integer():
-        return int(k)
-    return k
 
 
 # -------------------------------------------------------------------- layout
@@ -391,19 +199,6 @@ def build_app(a: Assistant):  # noqa: ANN201
         gr.api(api.summarize, api_name="summarize", concurrency_id="model")
         gr.api(api.documents, api_name="documents")
     return demo
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
-
-
-def _md_text(text: str) -> str:
-    """Text shown inside Markdown: no HTML, no markup."""
-    import html
-
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>-])", r"\\\1", html.unescape(html.escape(text)))
 
 
 def serve(

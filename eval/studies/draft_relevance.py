@@ -18,15 +18,9 @@ import json
 import tempfile
 from pathlib import Path
 
-from assistant.answer.ask import (
-    AnswerOptions,
-    draft_home,
-    draft_rating,
-    extract_answer,
-    is_span,
-    rated_as,
-)
+from assistant.answer.ask import AnswerOptions, extract_answer
 from assistant.answer.grounding import parse_claims
+from assistant.answer.relevance import draft_home, draft_rating, is_span, rated_as
 from assistant.answer.scoring import Candidate, default_scorer
 from assistant.config import load_settings
 from assistant.evaluation.answers import build_answer_index

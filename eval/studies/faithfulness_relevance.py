@@ -21,8 +21,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.answer.ask import AnswerOptions, draft_rating, extract_answer
+from assistant.answer.ask import AnswerOptions, extract_answer
 from assistant.answer.grounding import default_verifier
+from assistant.answer.relevance import draft_rating
 from assistant.answer.scoring import default_scorer
 from assistant.config import load_settings
 from assistant.models.loading import load_embedder

@@ -1,0 +1,97 @@
+"""The quote: which spans of the best candidates are quoted (widened to the next sentence when it
+gives what the best one announces; a second sentence when nearly as likely), as a cited answer."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.grounding import neutralize_markers
+from assistant.answer.scoring import (
+    Candidate,
+)
+from assistant.records import Answer, Citation, Hit
+from assistant.text.arabic import analyze, split_sentences
+from assistant.text.questions import answer_cues
+
+# A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
+
+# A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
+_ANNOUNCES = re.compile(
+    r"[:：]\s*$|التالي(ه|ة)?\s*[:.]?$|ما يلي|كالتالي|الاتي|الآتي|as follows|the following", re.IGNORECASE
+)
+
+
+def choose_sentences(
+    scored: list[Candidate], qtype: str, threshold: float, second_ratio: float
+) -> list[tuple[Candidate, int, int]]:
+    """(candidate, start, end) spans to quote: the best sentence, widened to the next sentence when it
+    announces what that one gives, and a second sentence when it is nearly as likely."""
+    best = scored[0]
+    chosen = [(best, *_widen(best, qtype))]
+    for c in scored[1:3]:
+        if c.prob < second_ratio * best.prob:
+            break
+        if any(_overlaps(c, x, s, e) or _similar(c.text, x.text) for x, s, e in chosen):
+            continue
+        chosen.append((c, c.start, c.end))
+        break
+    return sorted(chosen, key=lambda t: (t[0].hit.rank, t[1]))
+
+
+def _widen(c: Candidate, qtype: str) -> tuple[int, int]:
+    """The best sentence's span, running on to the next sentence of its passage when the sentence
+    announces a list or a figure that the next one gives."""
+    chunk = c.hit.chunk
+    spans = split_sentences(chunk.text)
+    if c.position + 1 >= len(spans):
+        return c.start, c.end
+    nxt = chunk.text[spans[c.position + 1][0] : spans[c.position + 1][1]]
+    cues, nxt_cues = answer_cues(c.text), answer_cues(nxt)
+    announces = bool(_ANNOUNCES.search(c.text.strip()))
+    lacking = {"count": "number", "percent": "percent", "date": "date", "list": "list"}.get(qtype)
+    if announces or (lacking and not cues[lacking] and nxt_cues[lacking]):
+        return c.start, chunk.start + spans[c.position + 1][1]
+    return c.start, c.end
+
+
+def _overlaps(c: Candidate, other: Candidate, start: int, end: int) -> bool:
+    return c.hit.chunk.doc_id == other.hit.chunk.doc_id and start < c.end and c.start < end
+
+
+def _extractive(question: str, chosen: list[tuple[Candidate, int, int]], lang: str) -> Answer:
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    parts = []
+    for c, start, end in chosen:
+        chunk = c.hit.chunk
+        cid = chunk.chunk_id
+        if cid not in numbers:
+            numbers[cid] = len(numbers) + 1
+        n = numbers[cid]
+        text = chunk.text[start - chunk.start : end - chunk.start]
+        # Markers written in the article itself ("[2]") must not pass for ours.
+        parts.append(f"{neutralize_markers(text)} [{n}]")
+        citations.append(_citation(n, c.hit, start, end, text))
+    return Answer(question, " ".join(parts), "extractive", False, tuple(citations), language=lang)
+
+
+def _similar(x: str, y: str) -> bool:
+    a, b = set(analyze(x)), set(analyze(y))
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) > 0.8
+
+
+def _citation(n: int, hit: Hit, start: int, end: int, quote: str) -> Citation:
+    ch = hit.chunk
+    return Citation(
+        n=n,
+        doc_id=ch.doc_id,
+        title=hit.title,
+        source=hit.source,
+        chunk_id=ch.chunk_id,
+        quote=quote,
+        start=start,
+        end=end,
+        heading=ch.heading,
+        page=ch.page,
+        date=hit.date,
+    )

@@ -1,0 +1,124 @@
+"""Is the LLM's draft on the question? The draft rated as one more candidate sentence against the quote
+(``draft_rating``); a draft rated below ``AnswerOptions.draft_min_ratio`` of the best is turned down."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer.generate import Draft
+from assistant.answer.grounding import parse_claims
+from assistant.answer.scoring import (
+    Candidate,
+    Scorer,
+    analyse_question,
+    rate_text,
+)
+from assistant.models.embedder import Embedder
+from assistant.records import Dropped
+from assistant.retrieval import Retriever
+from assistant.text.arabic import normalize
+from assistant.text.questions import answer_cues, type_match
+
+# A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
+
+
+def on_the_question(
+    question: str,
+    draft: Draft,
+    scored: list[Candidate],
+    retriever: Retriever,
+    embedder: Embedder,
+    scorer: Scorer,
+    min_ratio: float,
+) -> Draft:
+    """The draft, or — when the answer scorer rates it below ``min_ratio`` of the best quoted sentence —
+    the draft turned down as "off the question" (the quote is shown instead).
+
+    Verified sentences can still miss the question: the 1.5B copies a true sentence that does not
+    answer, or writes from the wrong one of two quoted sentences. Scoring the draft as one more
+    candidate sentence, in the passage of the sentence it quotes, tells them apart on the training
+    questions (eval/studies/draft_relevance.py). How a draft is rated: see ``draft_rating``."""
+    if draft.answer is None or min_ratio <= 0 or not scored:
+        return draft
+    text = " ".join(c.text for c in parse_claims(draft.answer.answer))
+    ratio = draft_rating(
+        question,
+        text,
+        [c.quote for c in draft.answer.citations],
+        scored,
+        retriever,
+        embedder,
+        scorer,
+        language=draft.answer.language,
+    )
+    if ratio >= min_ratio:
+        return draft
+    why = f"answers the question less well than the quoted sentence (rated {ratio:.2f} of it, below {min_ratio})"
+    return replace(draft, answer=None, status="off the question", dropped=[Dropped(text, why), *draft.dropped])
+
+
+def draft_home(scored: list[Candidate], quotes: list[str]) -> Candidate:
+    """The candidate a draft stands in for: the first one its quotes hold, else the best one."""
+    return next((c for c in scored if c.text.strip() and any(c.text.strip() in q for q in quotes)), scored[0])
+
+
+def rated_as(c: Candidate, scored: list[Candidate]) -> float:
+    """A draft rated as candidate ``c``: its probability over the best candidate's."""
+    return c.prob / max(scored[0].prob, 1e-9)
+
+
+# Question types whose answer can stand alone and be checked for its kind: a figure, a share, a date.
+BARE_ANSWER_TYPES = ("count", "percent", "date")
+
+
+def draft_rating(
+    question: str,
+    text: str,
+    quotes: list[str],
+    scored: list[Candidate],
+    retriever: Retriever,
+    embedder: Embedder,
+    scorer: Scorer,
+    bare_answers: bool = True,
+    language: str = "ar",
+) -> float:
+    """The answer scorer's rating of a draft's ``text`` over the best candidate's, the draft scored as one
+    more candidate sentence in the place of the candidate its ``quotes`` hold.
+
+    Only an Arabic draft over Arabic sources is rated by its own words. Any other (an English draft over
+    Arabic articles, a draft over English ones) is rated as the sentence it rests on: its words echo
+    the question, and across scripts the scorer would set them against the Arabic candidates' — but
+    a draft built from a sentence far below the best (a verbatim copy of an unrelated passage) is
+    still caught.
+
+    A bare answer — a draft that is only a stretch of the best sentence ("51%.", "7 أعوام."), of the
+    kind the question asks for (a figure for "how many", a share for "what percentage", a date for
+    "when") — is rated as that sentence (1.0): it shares no word with the question, so scoring its own
+    text would turn down the shortest right answer. Open questions get no such pass: a bare span of
+    the right sentence can be the wrong span (eval/studies/draft_relevance.py)."""
+    home = draft_home(scored, quotes)
+    if language != "ar" or scored[0].pair != "ar-ar":
+        return rated_as(home, scored)
+    q = analyse_question(question, retriever)
+    if bare_answers and home is scored[0] and is_bare_answer(text, home.text, q.qtype):
+        return 1.0
+    return rate_text(text, home, q, scored, retriever, embedder, embedder.embed_queries([question])[0], scorer)
+
+
+def is_bare_answer(text: str, sentence: str, qtype: str) -> bool:
+    """``text`` is a stretch of ``sentence`` (same words, same order, after normalisation) that gives what
+    a question of ``qtype`` asks for — one of BARE_ANSWER_TYPES."""
+    if qtype not in BARE_ANSWER_TYPES or not type_match(qtype, answer_cues(text))[0]:
+        return False
+    return is_span(text, sentence)
+
+
+def is_span(text: str, sentence: str) -> bool:
+    """Every word of ``text``, in order and adjacent, stands in ``sentence`` (after normalisation)."""
+
+    def words(t: str) -> str:
+        return " " + " ".join(re.sub(r"[^\w%]+", " ", normalize(t)).split()) + " "
+
+    w = words(text)
+    return w.strip() != "" and w in words(sentence)

@@ -1,0 +1,256 @@
+"""Names across scripts: a Latin name found in Arabic text by its transliteration skeleton
+(``name_found``), and ~50 countries and peoples by their Arabic stems (``nation_found``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from assistant.text.arabic import AR_STOPWORDS, ARTICLE_PREFIXES, normalize, tokenize
+
+# ------------------------------------------------------------------ names across scripts
+# Latin letters → a coarse consonant class; Arabic letters → the same classes. Vowels are dropped on
+# both sides, so transliterations that differ in vowels and doubled letters still meet.
+_LATIN_CLASS = {
+    "b": "b",
+    "p": "b",
+    "v": "f",
+    "f": "f",
+    "t": "t",
+    "d": "d",
+    "k": "k",
+    "c": "k",
+    "q": "k",
+    "g": "g",
+    "j": "g",
+    "s": "s",
+    "z": "s",
+    "x": "ks",
+    "h": "h",
+    "m": "m",
+    "n": "n",
+    "l": "l",
+    "r": "r",
+    "w": "",
+    "y": "",
+    "a": "",
+    "e": "",
+    "i": "",
+    "o": "",
+    "u": "",
+}
+# g and j share a class: Arabic writes both as ج or غ (Angeles/أنجلوس, Google/غوغل).
+_ARABIC_CLASS = {
+    "ب": "b",
+    "پ": "b",
+    "ت": "t",
+    "ث": "t",
+    "ط": "t",
+    "د": "d",
+    "ض": "d",
+    "ذ": "s",
+    "ز": "s",
+    "ظ": "s",
+    "ك": "k",
+    "ق": "k",
+    "ج": "g",
+    "غ": "g",
+    "گ": "g",
+    "س": "s",
+    "ص": "s",
+    "ش": "sh",
+    "ف": "f",
+    "ڤ": "f",
+    "ه": "h",
+    "ح": "h",
+    "خ": "kh",
+    "م": "m",
+    "ن": "n",
+    "ل": "l",
+    "ر": "r",
+    "و": "",
+    "ي": "",
+    "ا": "",
+    "ع": "",
+    "ء": "",
+    "ئ": "",
+    "ؤ": "",
+    "ة": "",
+}
+_DIGRAPHS = (
+    ("sch", "sh"),
+    ("sh", "sh"),
+    ("ch", "sh"),
+    ("kh", "kh"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("gh", "g"),
+    ("qu", "k"),
+)
+
+
+def _latin_one(w: str) -> str:
+    for a, b in _DIGRAPHS:
+        w = w.replace(a, "\x00" + b + "\x00")
+    out = []
+    for part in w.split("\x00"):
+        if part in ("sh", "kh"):
+            out.append(part)
+            continue
+        out.extend(_LATIN_CLASS.get(ch, "") for ch in part)
+    return _squeeze("".join(out))
+
+
+def latin_skeleton(word: str) -> str:
+    """The coarse consonant skeleton of a Latin word ("Macron" → "mkrn")."""
+    return _latin_one(word.lower())
+
+
+@lru_cache(maxsize=100_000)
+def latin_skeletons(word: str) -> frozenset[str]:
+    """The skeleton and the spellings Arabic transliteration often takes instead: a soft c (Cicero,
+    ce/ci → s), Slavic -ic as -itch (Milanovic/ميلانوفيتش), a silent non-initial gh (Edinburgh/إدنبرة),
+    a dropped final n (African/أفريقيا)."""
+    w = word.lower()
+    forms = {w, re.sub(r"c(?=[eiy])", "s", w)}
+    if w.endswith("ic"):
+        forms.add(w + "h")
+    if "gh" in w[1:]:
+        forms |= {f[0] + f[1:].replace("gh", "") for f in list(forms)}
+    out = {_latin_one(f) for f in forms}
+    out |= {sk[:-1] for sk in out if sk.endswith("n") and len(sk) > 3}
+    return frozenset(out)
+
+
+@lru_cache(maxsize=200_000)
+def arabic_skeleton(word: str) -> str:
+    w = normalize(word)
+    for p in ARTICLE_PREFIXES:
+        if w.startswith(p) and len(w) - len(p) >= 3:
+            w = w[len(p) :]
+            break
+    w = w.replace("تش", "ش")  # تشارلز = Charles, ميلانوفيتش = Milanovich
+    return _squeeze("".join(_ARABIC_CLASS.get(ch, "") for ch in w))
+
+
+def _squeeze(s: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _variants(sks: str | Iterable[str], suffix: str) -> set[str]:
+    """Skeletons with and without a plural/feminine ending (Panthers/بانثرز, Rutte/روته)."""
+    out: set[str] = set()
+    for sk in [sks] if isinstance(sks, str) else sks:
+        out.add(sk)
+        if sk.endswith(suffix) and len(sk) > 3:
+            out.add(sk[:-1])
+    return out
+
+
+# Countries and the words for their people: Arabic says «البولنديين» where English says "Poles", «الفرنسي»
+# for "French" — translations, not transliterations, so the skeleton test below cannot see them. Each
+# normalised Arabic stem with the English words it stands for (country, adjective, people).
+_NATIONS = {
+    "بولند": "poland polish poles pole",
+    "روس": "russia russian russians",
+    "اوكران": "ukraine ukrainian ukrainians",
+    "فرنس": "france french frenchman frenchmen",
+    "الماني": "germany german germans",
+    "المان": "germans german",
+    "بريطان": "britain british briton britons",
+    "امريك": "america american americans",
+    "اميرك": "america american americans",
+    "صين": "china chinese",
+    "ايران": "iran iranian iranians",
+    "اسرائيل": "israel israeli israelis",
+    "ترك": "turkey turkish turks turk",
+    "مصر": "egypt egyptian egyptians",
+    "سعود": "saudi saudis",
+    "سوري": "syria syrian syrians",
+    "عراق": "iraq iraqi iraqis",
+    "لبنان": "lebanon lebanese",
+    "اردن": "jordan jordanian jordanians",
+    "فلسطين": "palestine palestinian palestinians",
+    "يمن": "yemen yemeni yemenis",
+    "ليبي": "libya libyan libyans",
+    "سودان": "sudan sudanese",
+    "قطر": "qatar qatari qataris",
+    "امارات": "emirates emirati emiratis",
+    "كويت": "kuwait kuwaiti kuwaitis",
+    "عمان": "oman omani omanis",
+    "بحرين": "bahrain bahraini bahrainis",
+    "جزائر": "algeria algerian algerians",
+    "مغرب": "morocco moroccan moroccans",
+    "تونس": "tunisia tunisian tunisians",
+    "افغان": "afghanistan afghan afghans",
+    "باكستان": "pakistan pakistani pakistanis",
+    "هند": "india indian indians",
+    "يابان": "japan japanese",
+    "كوري": "korea korean koreans",
+    "كرد": "kurdish kurds kurd",
+    "اكراد": "kurds kurdish",
+    "عرب": "arab arabs arabic arabian",
+    "اوروب": "europe european europeans",
+    "اسبان": "spain spanish spaniards",
+    "ايطالي": "italy italian italians",
+    "هولند": "netherlands dutch holland",
+    "سويد": "sweden swedish swedes",
+    "نرويج": "norway norwegian norwegians",
+    "فنلند": "finland finnish finns",
+    "يونان": "greece greek greeks",
+    "اثيوبي": "ethiopia ethiopian ethiopians",
+    "صومال": "somalia somali somalis",
+    "نيجيري": "nigeria nigerian nigerians",
+    "كند": "canada canadian canadians",
+    "برازيل": "brazil brazilian brazilians",
+    "مكسيك": "mexico mexican mexicans",
+}
+_NATION_STEMS: dict[str, tuple[str, ...]] = {}
+for _stem, _words in _NATIONS.items():
+    for _w in _words.split():
+        _NATION_STEMS[_w] = (*_NATION_STEMS.get(_w, ()), _stem)
+# What may follow the stem: the nisba and its plurals and feminine (بولندي، بولنديون، بولندية) or the
+# country's own ending (بولندا، روسيا) — not any letters («مصرف» is a bank, «تركيز» focus).
+_NATION_ENDINGS = frozenset(("", "ا", "يا", "ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "ه"))
+_NISBA_ENDINGS = frozenset(("ون", "ين", "ان", "تان", "تين"))  # after a stem ending in ي: السوريين، الكوريتين
+
+
+def nation_found(name: str, text: str) -> bool | None:
+    """Whether text names the country or people an English word names ("Poles" in «البولنديين»);
+    None when the word is not one of the known countries or peoples."""
+    stems = _NATION_STEMS.get(name.lower())
+    if stems is None:
+        return None
+    for w in tokenize(text):
+        forms = {w} | {w[len(p) :] for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)}
+        for f in forms:
+            for st in stems:
+                rest = f[len(st) :]
+                if f.startswith(st) and (rest in _NATION_ENDINGS or (st.endswith("ي") and rest in _NISBA_ENDINGS)):
+                    return True
+    return False
+
+
+def name_found(name: str, text: str) -> bool:
+    """A Latin name occurs in text: as it is (English text) or as an Arabic transliteration.
+
+    Names of one consonant or none ("Ali", "Au") cannot be checked across scripts and count as found;
+    names of two ("Obama" bm, "Kenya" kn) must equal a word's whole skeleton, longer ones one of its
+    variants."""
+    if name.lower() in text.lower():
+        return True
+    want = _variants(latin_skeletons(name), "s")
+    if max(len(w) for w in want) <= 1:
+        return True
+    long_want = {w for w in want if len(w) >= 3}
+    short_want = want - long_want
+    for w in tokenize(text):
+        if len(w) < 3:
+            continue
+        sk = arabic_skeleton(w)
+        # a two-consonant skeleton only against a content word: كينيا for Kenya, لوس for Los, not كان
+        if (sk in short_want and w not in AR_STOPWORDS) or (long_want and long_want & _variants(sk, "h")):
+            return True
+    return False
