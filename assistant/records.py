@@ -57,6 +57,17 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class DocInfo:
+    """What a chunk's document says about itself: shown beside a passage (what crosses the store's seam)."""
+
+    title: str
+    source: str
+    date: str | None = None
+    url: str | None = None
+    language: str = ""
+
+
+@dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with its score and rank."""
 
@@ -99,9 +110,16 @@ class Citation:
     heading: str = ""
     page: int | None = None
     date: str | None = None
+    # The whole passage the quote sits in, and its offset in the document: what a source card shows
+    # around the quote (kept out of the JSON answer, which stays as it was).
+    passage: str = field(default="", repr=False, compare=False)
+    passage_start: int = field(default=0, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("passage")
+        out.pop("passage_start")
+        return out
 
 
 @dataclass(frozen=True)

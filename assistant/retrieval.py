@@ -163,7 +163,7 @@ class Retriever:
             chunk, row = records[cid]
             if chunk.doc_id == exclude_doc or any(h.chunk.doc_id == chunk.doc_id for h in hits):
                 continue
-            hits.append(Hit(len(hits) + 1, score, chunk, row["title"], row["source"], row["date"]))
+            hits.append(Hit(len(hits) + 1, score, chunk, row.title, row.source, row.date))
             if len(hits) == k:
                 break
         return hits
@@ -221,9 +221,9 @@ class Retriever:
                     rank=len(hits) + 1,
                     score=score,
                     chunk=chunk,
-                    title=row["title"],
-                    source=row["source"],
-                    date=row["date"],
+                    title=row.title,
+                    source=row.source,
+                    date=row.date,
                 )
             )
         return hits

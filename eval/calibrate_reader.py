@@ -84,6 +84,31 @@ def fit_pair(rows: list[dict], target: float) -> dict:
     }
 
 
+def fold_figures(rows: list[dict], pairs: dict) -> dict:
+    """The fold's figures with the fitted model: the reader against the scorer, on the same rows."""
+    for r in rows:
+        m = pairs.get(r["pair"], pairs["ar-ar"])
+        z = sum(a * b for a, b in zip(m["coef"], r["x"])) + m["intercept"]
+        r["reader_abstains"] = 1 / (1 + math.exp(-z)) < m["threshold"]
+    summary = {}
+    for p in TARGET:
+        sub = [r for r in rows if r["pair"] == p]
+        ans = [r for r in sub if r["kind"] == "answerable"]
+        una = [r for r in sub if r["kind"] != "answerable"]
+        summary[p] = {
+            "answerable": len(ans),
+            "unanswerable": len(una),
+            "reader_accuracy": round(sum(r["correct"] and not r["reader_abstains"] for r in ans) / len(ans), 4),
+            "reader_false_abstention": round(sum(r["reader_abstains"] for r in ans) / len(ans), 4),
+            "reader_abstained_unanswerable": round(sum(r["reader_abstains"] for r in una) / max(1, len(una)), 4),
+            "reader_choice_right": round(sum(r["correct"] for r in ans) / len(ans), 4),
+            "scorer_accuracy": round(sum(r["scorer_correct"] for r in ans) / len(ans), 4),
+            "scorer_false_abstention": round(sum(r["scorer_abstained"] for r in ans) / len(ans), 4),
+            "scorer_abstained_unanswerable": round(sum(r["scorer_abstained"] for r in una) / max(1, len(una)), 4),
+        }
+    return summary
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "reader-dev.json")
@@ -127,27 +152,7 @@ def main() -> None:
     record["calibration"] = calibration
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     update_manifest()
-    # the fold's figures with the fitted model, reader against the scorer (same rows)
-    for r in rows:
-        m = pairs.get(r["pair"], pairs["ar-ar"])
-        z = sum(a * b for a, b in zip(m["coef"], r["x"])) + m["intercept"]
-        r["reader_abstains"] = 1 / (1 + math.exp(-z)) < m["threshold"]
-    summary = {}
-    for p in TARGET:
-        sub = [r for r in rows if r["pair"] == p]
-        ans = [r for r in sub if r["kind"] == "answerable"]
-        una = [r for r in sub if r["kind"] != "answerable"]
-        summary[p] = {
-            "answerable": len(ans),
-            "unanswerable": len(una),
-            "reader_accuracy": round(sum(r["correct"] and not r["reader_abstains"] for r in ans) / len(ans), 4),
-            "reader_false_abstention": round(sum(r["reader_abstains"] for r in ans) / len(ans), 4),
-            "reader_abstained_unanswerable": round(sum(r["reader_abstains"] for r in una) / max(1, len(una)), 4),
-            "reader_choice_right": round(sum(r["correct"] for r in ans) / len(ans), 4),
-            "scorer_accuracy": round(sum(r["scorer_correct"] for r in ans) / len(ans), 4),
-            "scorer_false_abstention": round(sum(r["scorer_abstained"] for r in ans) / len(ans), 4),
-            "scorer_abstained_unanswerable": round(sum(r["scorer_abstained"] for r in una) / max(1, len(una)), 4),
-        }
+    summary = fold_figures(rows, pairs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(

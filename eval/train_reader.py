@@ -45,6 +45,7 @@ from assistant.models.reader import (
     pair_tokenizer,
     sha256_file,
 )
+from assistant.resources import update_manifest
 from assistant.training import reader as T
 from assistant.training import reader_pairs as P
 
@@ -131,7 +132,44 @@ def cosine_baseline(bert, encoded_q, encoded_s) -> np.ndarray:  # noqa: ANN001
     return (embed(encoded_q) * embed(encoded_s)).sum(1)
 
 
-def main() -> None:
+def frozen(bert, tok, fit: list, dev: list, first: int, cache: Path) -> tuple[list, list]:  # noqa: ANN001
+    """The frozen layers' output for the training and development pairs, computed once and cached."""
+    import torch
+
+    if cache.exists():
+        log(f"frozen layers' output read from {cache}")
+        return torch.load(cache, weights_only=False)
+    both = fit + dev
+    enc = [{"input_ids": r} for r in encode_pairs(tok, [p.question for p in both], [p.sentence for p in both])]
+    states = T.frozen_states(bert, enc, first, lambda i, n: log(f"frozen layers: {i}/{n}") if i % 1024 < 32 else None)
+    torch.save((states[: len(fit)], states[len(fit) :]), cache)
+    log(f"frozen layers' output cached in {cache}")
+    return states[: len(fit)], states[len(fit) :]
+
+
+def baseline(bert, model_dir: Path, dev: list, max_length: int) -> np.ndarray:  # noqa: ANN001
+    """e5's bi-encoder cosine on the development candidates (before the top layers are trained)."""
+    single = pair_tokenizer(model_dir, max_length)
+    single.enable_truncation(max_length)  # one text at a time, as the product embeds them
+    qs = single.encode_batch([QUERY_PREFIX + p.question for p in dev])
+    ss = single.encode_batch([PASSAGE_PREFIX + p.sentence for p in dev])
+    return cosine_baseline(bert, [e.ids for e in qs], [e.ids for e in ss])
+
+
+def write(top, out: Path, record: dict) -> None:  # noqa: ANN001
+    """The delta and its record; the package manifest updated when it is the shipped reader."""
+    T.save_delta(top, out)
+    delta = out / "delta.safetensors"
+    record["delta"] = {"file": delta.name, "sha256": sha256_file(delta), "bytes": delta.stat().st_size}
+    old = out / "reader.json"
+    if old.exists() and "calibration" in (prev := json.loads(old.read_text(encoding="utf-8"))):
+        record["calibration_stale"] = prev["calibration"]  # recalibrate: python -m eval.calibrate_reader
+    old.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if out.resolve() == READER_DIR.resolve():
+        update_manifest()
+
+
+def arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=READER_DIR)
     ap.add_argument("--work", type=Path, default=HERE / "runs" / "reader")
@@ -140,7 +178,11 @@ def main() -> None:
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=None, help="questions (smoke runs)")
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = arguments()
     import torch
     from transformers import BertModel
 
@@ -154,33 +196,14 @@ def main() -> None:
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
-    tok = pair_tokenizer(model_dir, cfg.max_length)
     first = len(bert.encoder.layer) - cfg.train_layers
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(json.dumps([cfg.max_length, first, len(fit), len(dev), args.limit]).encode()).hexdigest()[:12]
-    cache = args.work / f"states-{key}.pt"
-    if cache.exists():
-        states_fit, states_dev = torch.load(cache, weights_only=False)
-        log(f"frozen layers' output read from {cache}")
-    else:
-        enc = [
-            {"input_ids": r}
-            for r in encode_pairs(tok, [p.question for p in fit + dev], [p.sentence for p in fit + dev])
-        ]
-        states = T.frozen_states(
-            bert, enc, first, lambda i, n: log(f"frozen layers: {i}/{n}") if i % 1024 < 32 else None
-        )
-        states_fit, states_dev = states[: len(fit)], states[len(fit) :]
-        torch.save((states_fit, states_dev), cache)
-        log(f"frozen layers' output cached in {cache}")
+    tok = pair_tokenizer(model_dir, cfg.max_length)
+    states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt")
     t_states = time.time() - t0
-    # the baseline on the same development candidates, before the top layers are trained
-    single = pair_tokenizer(model_dir, cfg.max_length)
-    single.enable_truncation(cfg.max_length)  # one text at a time, as the product embeds them
-    qs = single.encode_batch([QUERY_PREFIX + p.question for p in dev])
-    ss = single.encode_batch([PASSAGE_PREFIX + p.sentence for p in dev])
-    base_scores = cosine_baseline(bert, [e.ids for e in qs], [e.ids for e in ss])
+    base_scores = baseline(bert, model_dir, dev, cfg.max_length)
     top = T.TopModel(bert, cfg.train_layers)
     result = T.fit(top, states_fit, fit, cfg, args.work / f"checkpoint-{key}.pt", log)
     dev_scores = T.predict(top, states_dev)
@@ -213,16 +236,7 @@ def main() -> None:
         "command": "python -m eval.train_reader" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""),
         "date": time.strftime("%Y-%m-%d"),
     }
-    T.save_delta(top, args.out)
-    record["delta"] = {
-        "file": "delta.safetensors",
-        "sha256": sha256_file(args.out / "delta.safetensors"),
-        "bytes": (args.out / "delta.safetensors").stat().st_size,
-    }
-    old = args.out / "reader.json"
-    if old.exists() and "calibration" in (prev := json.loads(old.read_text(encoding="utf-8"))):
-        record["calibration_stale"] = prev["calibration"]  # recalibrate: eval/calibrate_reader.py
-    old.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write(top, args.out, record)
     log(f"wrote {args.out} ({record['delta']['bytes'] / 1e6:.1f} MB) in {time.time() - t0:.0f} s")
 
 

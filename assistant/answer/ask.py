@@ -20,6 +20,7 @@ from assistant.answer.quote import _extractive, choose_sentences
 from assistant.answer.reading import Decision, Reads, read
 from assistant.answer.relevance import on_the_question
 from assistant.answer.scoring import (
+    Asked,
     Candidate,
     Scorer,
     analyse_question,
@@ -102,7 +103,8 @@ def answer_events(
     lang = question_language(question)
     question = question.strip()
     scorer = scorer or default_scorer()
-    quote, scored = extract_answer(question, lang, retriever, embedder, options, scorer, reader)
+    answers, scored, asked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
+    quote = answers["reader" if reader is not None and "reader" in answers else "scorer"]
     yield AnswerEvent("quote", quote)
     if quote.abstained or llm is None or not wants_llm(options.mode, llm):
         yield AnswerEvent("final", quote)
@@ -124,7 +126,9 @@ def answer_events(
                     options.llm_max_tokens,
                     lambda piece: events.put(AnswerEvent("token", text=piece)),
                 )
-            draft = on_the_question(question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio)
+            draft = on_the_question(
+                question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio, asked
+            )
             events.put(AnswerEvent("final", with_draft(quote, draft)))
         except BaseException as exc:  # handed to the consumer's thread
             events.put(exc)
@@ -177,8 +181,8 @@ def extract_answer(
 ) -> tuple[Answer, list[Candidate]]:
     """The extractive answer (or the abstention), and the candidate sentences best first (the
     reader's order when a reader is given, else the scorer's)."""
-    answers, ranked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
-    return answers["reader" if reader is not None else "scorer"], ranked
+    answers, ranked, _ = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
+    return answers["reader" if reader is not None and "reader" in answers else "scorer"], ranked
 
 
 def decide_answers(
@@ -189,18 +193,19 @@ def decide_answers(
     options: AnswerOptions,
     scorer: Scorer,
     reader: Reads | None = None,
-) -> tuple[dict[str, Answer], list[Candidate]]:
+) -> tuple[dict[str, Answer], list[Candidate], Asked | None]:
     """The scorer's answer and, with a reader, the reader's, from one retrieval and one scoring (the
-    evaluation reports both from the same run); and the candidates in the deciding one's order."""
+    evaluation reports both from the same run); the candidates in the deciding one's order; and the
+    question as analysed and embedded (``Asked``, carried to the draft's check instead of redone)."""
     if not question:
-        return {"scorer": Answer(question, ABSTAIN[lang], "extractive", True, language=lang)}, []
+        return {"scorer": Answer(question, ABSTAIN[lang], "extractive", True, language=lang)}, [], None
     qvec = embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
     hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
     if not hits:
         empty = Answer(
             question, EMPTY_INDEX[lang] if retriever.is_empty() else ABSTAIN[lang], "extractive", True, language=lang
         )
-        return {"scorer": empty, "reader": empty}, []
+        return {"scorer": empty, "reader": empty}, [], None
     q = analyse_question(question, retriever)
     scored = score_candidates(q, candidates(question, hits), retriever, embedder, qvec, options.sentences, scorer)
     scorer_confidence = answerable(scored, scorer)
@@ -224,4 +229,4 @@ def decide_answers(
             continue
         chosen = choose_sentences(d.ranked, q.qtype, limit, scorer.second_ratio)
         answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
-    return answers, decisions[-1].ranked
+    return answers, decisions[-1].ranked, Asked(q, qvec)

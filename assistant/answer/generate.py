@@ -196,6 +196,8 @@ def _cited(kept: list, sources: list[Source]) -> tuple[list[str], list[Citation]
                         heading=ch.heading,
                         page=ch.page,
                         date=src.hit.date,
+                        passage=ch.text,
+                        passage_start=ch.start,
                     )
                 )
             marks.append(f"[{numbering[sp.n]}]")

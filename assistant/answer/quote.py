@@ -94,4 +94,6 @@ def _citation(n: int, hit: Hit, start: int, end: int, quote: str) -> Citation:
         heading=ch.heading,
         page=ch.page,
         date=hit.date,
+        passage=ch.text,
+        passage_start=ch.start,
     )

@@ -6,13 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
+
 from assistant.answer.generate import Draft
 from assistant.answer.grounding import parse_claims
 from assistant.answer.scoring import (
+    Asked,
     Candidate,
+    Question,
     Scorer,
     analyse_question,
-    rate_text,
+    cheap_features,
+    embed_features,
 )
 from assistant.models.embedder import Embedder
 from assistant.records import Dropped
@@ -31,6 +36,7 @@ def on_the_question(
     embedder: Embedder,
     scorer: Scorer,
     min_ratio: float,
+    asked: Asked | None = None,
 ) -> Draft:
     """The draft, or — when the answer scorer rates it below ``min_ratio`` of the best quoted sentence —
     the draft turned down as "off the question" (the quote is shown instead).
@@ -51,6 +57,7 @@ def on_the_question(
         embedder,
         scorer,
         language=draft.answer.language,
+        asked=asked,
     )
     if ratio >= min_ratio:
         return draft
@@ -82,6 +89,7 @@ def draft_rating(
     scorer: Scorer,
     bare_answers: bool = True,
     language: str = "ar",
+    asked: Asked | None = None,
 ) -> float:
     """The answer scorer's rating of a draft's ``text`` over the best candidate's, the draft scored as one
     more candidate sentence in the place of the candidate its ``quotes`` hold.
@@ -100,10 +108,11 @@ def draft_rating(
     home = draft_home(scored, quotes)
     if language != "ar" or scored[0].pair != "ar-ar":
         return rated_as(home, scored)
-    q = analyse_question(question, retriever)
+    asked = asked or Asked(analyse_question(question, retriever), embedder.embed_queries([question])[0])
+    q = asked.q
     if bare_answers and home is scored[0] and is_bare_answer(text, home.text, q.qtype):
         return 1.0
-    return rate_text(text, home, q, scored, retriever, embedder, embedder.embed_queries([question])[0], scorer)
+    return rate_text(text, home, q, scored, retriever, embedder, asked.qvec, scorer)
 
 
 def is_bare_answer(text: str, sentence: str, qtype: str) -> bool:
@@ -122,3 +131,31 @@ def is_span(text: str, sentence: str) -> bool:
 
     w = words(text)
     return w.strip() != "" and w in words(sentence)
+
+
+def rate_text(
+    text: str,
+    home: Candidate,
+    q: Question,
+    scored: list[Candidate],
+    retriever: Retriever,
+    embedder: Embedder,
+    qvec: np.ndarray,
+    scorer: Scorer,
+) -> float:
+    """How likely ``text`` (written, e.g. by the LLM) holds the answer, over the best scored sentence's
+    likelihood, as if it stood in ``home``'s place among the scored candidates.
+
+    The features are relative to the other candidates (``idf_gap``, ``distinct``, ``cos_gap`` …), so all
+    are recomputed on copies together with the text's; the candidates' own cosines are reused."""
+    if not scored or not text.strip():
+        return 0.0
+    cands = [replace(c, x={}) for c in scored]
+    cands.append(replace(home, text=text, x={}))
+    ids = list(dict.fromkeys(c.hit.chunk.chunk_id for c in cands))
+    chunk_cos = {cid: float(v @ qvec) for cid, v in retriever.chunk_vectors(ids).items() if v.shape == qvec.shape}
+    cheap_features(q, cands, chunk_cos)
+    sims = np.array([c.sim for c in scored] + [float(embedder.embed_passages([text])[0] @ qvec)])
+    embed_features(cands, sims)
+    probs = [scorer.probability(c) for c in cands]
+    return probs[-1] / max(max(probs[:-1]), 1e-9)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -92,6 +92,14 @@ class Question:
     missing: float  # IDF-weighted share of the terms the archive does not hold at all
     numbers: set[str]
     names: list[str]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The question as the answer step analysed and embedded it, once: carried to the draft's check."""
+
+    q: Question
+    qvec: np.ndarray
 
 
 @dataclass
@@ -360,34 +368,6 @@ def score_candidates(
     for c in cands:
         c.prob = scorer.probability(c)
     return sorted(cands, key=lambda c: -c.prob)
-
-
-def rate_text(
-    text: str,
-    home: Candidate,
-    q: Question,
-    scored: list[Candidate],
-    retriever: Retriever,
-    embedder: Embedder,
-    qvec: np.ndarray,
-    scorer: Scorer,
-) -> float:
-    """How likely ``text`` (written, e.g. by the LLM) holds the answer, over the best scored sentence's
-    likelihood, as if it stood in ``home``'s place among the scored candidates.
-
-    The features are relative to the other candidates (``idf_gap``, ``distinct``, ``cos_gap`` …), so all
-    are recomputed on copies together with the text's; the candidates' own cosines are reused."""
-    if not scored or not text.strip():
-        return 0.0
-    cands = [replace(c, x={}) for c in scored]
-    cands.append(replace(home, text=text, x={}))
-    ids = list(dict.fromkeys(c.hit.chunk.chunk_id for c in cands))
-    chunk_cos = {cid: float(v @ qvec) for cid, v in retriever.chunk_vectors(ids).items() if v.shape == qvec.shape}
-    cheap_features(q, cands, chunk_cos)
-    sims = np.array([c.sim for c in scored] + [float(embedder.embed_passages([text])[0] @ qvec)])
-    embed_features(cands, sims)
-    probs = [scorer.probability(c) for c in cands]
-    return probs[-1] / max(max(probs[:-1]), 1e-9)
 
 
 def answerable(scored: list[Candidate], scorer: Scorer) -> float:

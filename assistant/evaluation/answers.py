@@ -185,7 +185,7 @@ class _Asker:
         base = None
         if self.options.mode == "extractive":
             lang = question_language(text)
-            both, _ = decide_answers(
+            both, _, _ = decide_answers(
                 text, lang, self.retriever, self.embedder, self.options, default_scorer(), self.timed
             )
             ans, base = both.get("reader", both["scorer"]), both["scorer"]

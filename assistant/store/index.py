@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ConfigError, IndexCorruptError, IndexLockedError
-from assistant.records import Chunk, Document
+from assistant.records import Chunk, DocInfo, Document
 from assistant.store.base import DocFilter, VectorStore
 from assistant.store.lock import WriteLock
 from assistant.store.manifest import ANALYZER, FORMAT_VERSION, Manifest
@@ -170,7 +170,7 @@ class Index:
     def chunk_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
         return self.records.vectors(ids)
 
-    def chunks_by_id(self, ids: Iterable[int]) -> dict[int, tuple[Chunk, sqlite3.Row]]:
+    def chunks_by_id(self, ids: Iterable[int]) -> dict[int, tuple[Chunk, DocInfo]]:
         return self.records.chunks_by_id(ids, self.generation)
 
     def live_chunks(self) -> list[tuple[int, str, str, str]]:

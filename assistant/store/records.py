@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import DocumentNotFound
-from assistant.records import Chunk, Document, Section
+from assistant.records import Chunk, DocInfo, Document, Section
 from assistant.store.base import LiveRows
 
 LIVE = "added_gen <= :g AND (removed_gen IS NULL OR removed_gen > :g)"
@@ -107,8 +107,8 @@ class RecordStore:
         )
         return np.array([r[0] for r in rows], np.int64)
 
-    def chunks_by_id(self, ids: Iterable[int], g: int) -> dict[int, tuple[Chunk, sqlite3.Row]]:
-        """Chunk records (with their document row) for live chunk ids."""
+    def chunks_by_id(self, ids: Iterable[int], g: int) -> dict[int, tuple[Chunk, DocInfo]]:
+        """Chunk records (with what their document says about itself) for live chunk ids."""
         ids = list(ids)
         if not ids:
             return {}
@@ -127,7 +127,7 @@ class RecordStore:
                 Chunk(
                     r["chunk_id"], r["doc_id"], r["ordinal"], r["start"], r["end"], text, r["heading"] or "", r["page"]
                 ),
-                r,
+                DocInfo(r["title"], r["source"], r["date"], r["url"], r["language"] or ""),
             )
         return out
 

@@ -50,17 +50,16 @@ def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: 
     yield conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>')]), history, ""
     quote_html, draft = "", ""
     for ev in a.ask_events(q, k=int(k), retriever=retriever, mode=mode):
-        if ev.kind == "quote":
-            quote_html = answer_html(ev.answer, turn, a.passages([c.chunk_id for c in ev.answer.citations]))
+        if ev.kind == "quote" and ev.answer is not None:
+            quote_html = answer_html(ev.answer, turn)  # citations carry their passages
             live = quote_html
         elif ev.kind in ("waiting", "drafting"):
             live = quote_html + draft_html("", ev.ahead)
         elif ev.kind == "token":
             draft += ev.text
             live = quote_html + draft_html(draft)
-        else:
-            ans = ev.answer
-            final = answer_html(ans, turn, a.passages([c.chunk_id for c in ans.citations]))
+        elif ev.answer is not None:  # final
+            final = answer_html(ev.answer, turn)
             new = history + [(q, final)]
             yield conversation_html(new), new, ""
             return
@@ -187,7 +186,7 @@ class Api:
         model is busy with others, {"stage": "drafting"} when it starts on this one, then {"stage":
         "final"}; quote and final carry the answer."""
         for ev in self.a.ask_events(question, k=_int(k), retriever=retriever or None, mode=mode or None):
-            if ev.kind in ("quote", "final"):
+            if ev.kind in ("quote", "final") and ev.answer is not None:
                 yield {"stage": ev.kind, "ahead": 0, "answer": public(ev.answer.to_json())}
             elif ev.kind in ("waiting", "drafting"):
                 yield {"stage": ev.kind, "ahead": ev.ahead, "answer": None}

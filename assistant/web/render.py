@@ -34,7 +34,7 @@ def answer_html(ans: Answer, turn: int, passages: dict[int, tuple[str, int]] | N
             if c.n in seen:
                 continue
             seen.add(c.n)
-            text, start = (passages or {}).get(c.chunk_id, (None, 0))
+            text, start = (passages or {}).get(c.chunk_id, (c.passage or None, c.passage_start))
             parts.append(source_card(c, turn, text, start))
     if ans.nearest:
         parts.append(f'<div class="sources-label" dir="auto">{esc(UI[lang]["nearest"])}</div>')
