@@ -21,7 +21,7 @@ MANIFEST = "MANIFEST.json"
 REINSTALL = "reinstall the package (pip install --force-reinstall <the wheel or the repository>)"
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -51,7 +51,7 @@ def data_file(name: str) -> Path:
         )
     if not path.is_file():
         raise ResourceError(f"{path}: missing from the installed package; {REINSTALL}")
-    if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+    if path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:
         raise ResourceError(
             f"{path}: does not match its recorded sha256 (damaged or edited by hand); {REINSTALL}, "
             "or, if it was retrained on purpose, run `python -m assistant.resources`"
@@ -96,7 +96,7 @@ def listed(prefix: str = "") -> list[str]:
 def scan() -> dict[str, dict]:
     """What ``assistant/data/`` holds now: name → sha256 and size."""
     return {
-        p.relative_to(DATA).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+        p.relative_to(DATA).as_posix(): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
         for p in sorted(DATA.rglob("*"))
         if p.is_file() and p.name != MANIFEST and "__pycache__" not in p.parts
     }

@@ -222,7 +222,7 @@ def test_the_delta_applied_and_exported_reads_like_torch(tmp_path):
     got = ort.InferenceSession(str(target)).run(["logit"], {"input_ids": ids, "attention_mask": mask})[0]
     from transformers import BertModel
 
-    bert = BertModel.from_pretrained(str(base), add_pooling_layer=False).eval()
+    bert = BertModel.from_pretrained(str(base), local_files_only=True, add_pooling_layer=False).eval()
     from assistant.training.reader import run_layers
 
     with torch.no_grad():

@@ -34,14 +34,10 @@ class EvaluationVerbs:
         def llm(self) -> LLM | None: ...
         @property
         def reader(self) -> Reader | None: ...
-
-    def findings_options(
-        self, lang: str | None = None, mode: str | None = None, n: int | None = None
-    ) -> FindingsOptions:
-        raise NotImplementedError
-
-    def _max_bytes(self) -> int:
-        raise NotImplementedError
+        def findings_options(
+            self, lang: str | None = None, mode: str | None = None, n: int | None = None
+        ) -> FindingsOptions: ...
+        def _max_bytes(self) -> int: ...
 
     def evaluate_retrieval(
         self,

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ModelError
+from assistant.resources import sha256_file
 
 QUERY_PREFIX = "query: "  # e5's own prefixes, kept for the pair
 PASSAGE_PREFIX = "passage: "
@@ -58,14 +59,6 @@ def delta_state(layers, first: int, head) -> dict:  # noqa: ANN001
     for name, t in head.state_dict().items():
         out[f"head.{name}"] = t.detach().clone()
     return out
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def base_digest(state: dict, first_trained: int) -> str:
