@@ -170,3 +170,33 @@ def test_no_file_over_400_lines_no_function_over_60():
                     if n > MAX_FUNCTION_LINES and f"{rel}:{node.name}" not in EVAL_EXCEPTIONS:
                         bad.append(f"{rel}:{node.name}: {n} lines")
     assert not bad, "over the limits (split at a seam):\n" + "\n".join(bad)
+
+
+def test_module_paths_written_in_strings_exist():
+    """Code run in a child process or imported late names modules in strings: a move must not strand them."""
+    import importlib
+    import re
+
+    pattern = re.compile(r"from (assistant(?:\.\w+)*) import (\w+)|-m (assistant(?:\.\w+)*)|^(assistant(?:\.\w+)+)$")
+    ROOT = PACKAGE.parent
+    files = [*sorted((ROOT / "assistant").rglob("*.py")), *sorted((ROOT / "tests").glob("*.py"))]
+    files += sorted((ROOT / "eval").rglob("*.py"))
+    seen = 0
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            for m in pattern.finditer(node.value):
+                module = m.group(1) or m.group(3) or m.group(4)
+                if m.group(4) and module.count(".") < 1:
+                    continue
+                try:
+                    mod = importlib.import_module(module)
+                except ModuleNotFoundError as e:
+                    if m.group(4) and e.name == module:  # a logger's name, not a module
+                        continue
+                    raise AssertionError(f"{path.relative_to(ROOT)}: names {module!r}, which does not exist") from e
+                seen += 1
+                if m.group(2):
+                    assert hasattr(mod, m.group(2)), f"{path.relative_to(ROOT)}: {module} has no {m.group(2)}"
+    assert seen >= 5

@@ -194,7 +194,7 @@ def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> 
             )
         return path
     code = (
-        "import sys\nfrom pathlib import Path\nfrom assistant.reader.model import build\n"
+        "import sys\nfrom pathlib import Path\nfrom assistant.models.reader import build\n"
         "build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))\n"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
