@@ -111,6 +111,23 @@ class Assistant(EvaluationVerbs):
                 self._index = open_index(self.settings, emb.model_id, emb.dim, store=self._store)
             return self._index
 
+    def _recover_manifest(self) -> str | None:
+        """A missing or unreadable manifest rebuilt from the records (before the index is opened)."""
+        from assistant.store import Manifest, make_store
+        from assistant.store.maintenance import recover_manifest
+
+        emb = self.embedder
+        store = self._store or make_store(self.settings, emb.dim)
+        template = Manifest(
+            embedder=emb.model_id,
+            dim=emb.dim,
+            chunk_max_tokens=self.settings.chunk_max_tokens,
+            analyzer=self.settings.analyzer,
+            vector_store=store.kind,
+            store_location=store.location,
+        )
+        return recover_manifest(Path(self.settings.data_dir), template)
+
     @property
     def retriever(self) -> Retriever:
         from assistant.retrieval import Retriever
@@ -187,10 +204,14 @@ class Assistant(EvaluationVerbs):
 
     def check(self, repair: bool = False) -> dict[str, Any]:
         """Do the records and the vector store agree? ``repair``: rebuild what can be rebuilt safely."""
-        problems = self.index.check()
         repaired: list[str] = []
+        if repair and self._index is None:
+            recovered = self._recover_manifest()
+            if recovered:
+                repaired.append(recovered)
+        problems = self.index.check()
         if problems and repair:
-            repaired = self.index.repair()
+            repaired += self.index.repair()
             problems = self.index.check()
         return {"consistent": not problems, "problems": problems, "repaired": repaired, **self.stats()}
 

@@ -60,6 +60,7 @@ class CommitPlan:
     removed: set[int] = field(default_factory=set)
     rebuild: bool = False  # re-make from the live rows instead of patching
     ann_threshold: int = 50_000
+    base_seal: dict = field(default_factory=dict)  # what the manifest recorded for base_gen's files
 
     def live_ids(self) -> set[int]:
         return {int(i) for batch in self.live_rows(False) for i in batch.ids}
@@ -101,6 +102,12 @@ class VectorStore(Protocol):
 
     def verify(self, gen: int, live: set[int]) -> list[str]:
         """Problems: ids that differ from the live chunk records of ``gen``."""
+
+    def seal(self, plan: CommitPlan) -> dict:
+        """What the manifest records about generation ``plan.gen`` once written (sizes and checksums)."""
+
+    def seal_problems(self, gen: int, seal: dict, full: bool) -> list[str]:
+        """Where generation ``gen`` differs from its recorded seal (``full``: also what is costly to read)."""
 
     def close(self) -> None: ...
 

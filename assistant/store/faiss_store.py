@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.store.base import CommitPlan, DocFilter, RowSource, id_problems
 from assistant.store.lexical import BM25Index
+from assistant.store.seal import file_problems, seal_files
 from assistant.store.vectors import FaissVectors
 
 
@@ -86,7 +87,9 @@ class FaissStore:
         live = plan.live_count
         kind = "ivf-sq8" if live > plan.ann_threshold else "flat"
         prev = self.root / "vectors" / f"{plan.base_gen}.faiss"
-        if plan.base_gen > 0 and prev.exists() and not plan.rebuild:
+        # Patch the previous generation only if it is what was committed (else rebuild from the records).
+        intact = not plan.base_seal or not self.seal_problems(plan.base_gen, plan.base_seal, True)
+        if plan.base_gen > 0 and prev.exists() and not plan.rebuild and intact:
             vec = FaissVectors.load(prev)
             # Patch the last generation while its type still suits the size (IVF: until it doubles).
             if vec.kind == kind and (kind == "flat" or live <= 2 * _trained_on(vec)):
@@ -130,6 +133,16 @@ class FaissStore:
         except Exception as exc:
             problems.append(f"bm25/{gen} unreadable ({type(exc).__name__})")
         return problems
+
+    def _files(self, gen: int) -> list[Path]:
+        folder = self.root / "bm25" / str(gen)
+        return [self.root / "vectors" / f"{gen}.faiss", *(f for f in folder.rglob("*") if f.is_file())]
+
+    def seal(self, plan: CommitPlan) -> dict:
+        return {"files": seal_files(self.root, self._files(plan.gen))}
+
+    def seal_problems(self, gen: int, seal: dict, full: bool = True) -> list[str]:
+        return file_problems(self.root, seal.get("files", {})) if gen > 0 else []
 
     def close(self) -> None:
         self._vectors = self._bm25 = None

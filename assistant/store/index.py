@@ -20,11 +20,16 @@ from assistant.errors import ConfigError, IndexCorruptError, IndexLockedError
 from assistant.records import Chunk, DocInfo, Document
 from assistant.store.base import DocFilter, VectorStore
 from assistant.store.lock import WriteLock
+from assistant.store.maintenance import holds_an_index
 from assistant.store.manifest import ANALYZER, FORMAT_VERSION, Manifest
 from assistant.store.records import SCHEMA, RecordStore
 from assistant.store.writer import IndexWriter
 
 __all__ = ["ANALYZER", "FORMAT_VERSION", "Index", "IndexWriter", "Manifest"]
+
+
+class _Damaged(Exception):
+    """A generation's files differ from the checksums its manifest recorded."""
 
 
 class Index:
@@ -66,7 +71,20 @@ class Index:
         root.mkdir(parents=True, exist_ok=True)
         mpath = root / "manifest.json"
         if mpath.exists():
-            Manifest.read(mpath).check_compatible(root, embedder, dim, analyzer, kind, location)
+            manifest = Manifest.read(mpath)
+            manifest.check_compatible(root, embedder, dim, analyzer, kind, location)
+            records = root / "records.sqlite"
+            if manifest.generation > 0 and (not records.exists() or records.stat().st_size == 0):
+                raise IndexCorruptError(
+                    f"{records} is missing or empty, but {mpath} names generation {manifest.generation} "
+                    f"({manifest.documents} documents). Nothing was changed; restore records.sqlite from a "
+                    "backup, or `assistant import` an export into a new --data-dir"
+                )
+        elif holds_an_index(root):
+            raise IndexCorruptError(
+                f"{root} holds an index but no manifest.json, so it is not opened (nor started afresh over it); "
+                "run `assistant check --repair`: it rebuilds the manifest from the records"
+            )
         else:
             m = Manifest(
                 embedder=embedder,
@@ -124,6 +142,9 @@ class Index:
             return
         for attempt in range(3):
             try:
+                problems = self.store.seal_problems(g, self._manifest.seal, False)
+                if problems:
+                    raise _Damaged("; ".join(problems))
                 self.store.prepare(g)
                 self._loaded_gen = g
                 return
@@ -134,6 +155,11 @@ class Index:
                 # files we were about to open: read the manifest again before giving up.
                 self._manifest_mtime = 0
                 self.refresh()
+                if isinstance(exc, _Damaged) and (self._manifest.generation == g or attempt == 2):
+                    raise IndexCorruptError(
+                        f"index {self.root}: generation {g} is damaged: {exc}. Nothing was served from it; "
+                        "run `assistant check --repair` (it rebuilds these files from the records)"
+                    ) from None
                 if self._manifest.generation == g or attempt == 2:
                     raise IndexCorruptError(
                         f"index {self.root}: generation {g} files are missing or unreadable ({exc}); "

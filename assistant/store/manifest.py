@@ -31,6 +31,9 @@ class Manifest:
     chunks: int = 0
     created: float = field(default_factory=time.time)
     updated: float = field(default_factory=time.time)
+    # The committed generation's files (or rows) with their sizes and checksums, from the store's seal();
+    # empty for an index written before checksums were recorded (`assistant check --repair` adds them).
+    seal: dict = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path) -> Manifest:

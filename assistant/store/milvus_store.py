@@ -27,6 +27,7 @@ import numpy as np
 
 from assistant.errors import ConfigError, IndexCorruptError, IndexLockedError, IndexMismatchError
 from assistant.store.base import CommitPlan, DocFilter, id_problems
+from assistant.store.seal import crc32_ids
 
 _BATCH = 1000
 _MAX_TOKENS_TEXT = 65_535  # VARCHAR limit in bytes; 17 bytes a term → ~3,800 terms a chunk
@@ -319,6 +320,22 @@ class MilvusStore:
             raise
         except Exception as exc:
             raise IndexCorruptError(f"Milvus collection '{self.collection}' at {self.uri}: {exc}") from exc
+
+    def seal(self, plan: CommitPlan) -> dict:
+        ids = plan.live_ids()
+        return {"rows": len(ids), "ids_crc32": crc32_ids(ids)}
+
+    def seal_problems(self, gen: int, seal: dict, full: bool = False) -> list[str]:
+        """Row count and id checksum of the generation (a full scan of the ids: only when ``full``)."""
+        if not full or not seal:
+            return []
+        ids = self.ids(gen)
+        if len(ids) != seal["rows"] or crc32_ids(ids) != seal["ids_crc32"]:
+            return [
+                f"Milvus collection '{self.collection}' holds {len(ids)} rows for generation {gen}; "
+                f"{seal['rows']} were committed (or their ids differ)"
+            ]
+        return []
 
     def close(self) -> None:
         if self._client is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import DocumentNotFound
+from assistant.errors import DocumentNotFound, IndexCorruptError
 from assistant.records import Chunk, DocInfo, Document, Section
 from assistant.store.base import LiveRows
 
@@ -42,12 +42,36 @@ CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
 
 
 def connect(root: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(Path(root) / "records.sqlite", timeout=30, check_same_thread=False, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.executescript(SCHEMA)
+    """The records database of an index, refused in one line when SQLite cannot read it."""
+    path = Path(root) / "records.sqlite"
+    db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise IndexCorruptError(damaged_records(path, exc)) from None
     return db
+
+
+def damaged_records(path: Path, reason: object) -> str:
+    return (
+        f"{path}: the records database is damaged ({reason}). Nothing was changed. It holds the articles "
+        "themselves, so it cannot be rebuilt from the index files: restore it from a backup, or re-create "
+        "the index from an export (`assistant import FILE` into a new --data-dir) or by ingesting the "
+        "articles again"
+    )
+
+
+def integrity_problems(db: sqlite3.Connection, path: Path) -> list[str]:
+    """SQLite's own full check of the records database."""
+    try:
+        rows = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return [damaged_records(path, exc)]
+    return [] if rows == ["ok"] else [damaged_records(path, "; ".join(rows[:3]))]
 
 
 def document_from_row(r: sqlite3.Row) -> Document:
@@ -91,6 +115,10 @@ class RecordStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def integrity(self) -> list[str]:
+        with self._lock:
+            return integrity_problems(self._db, self.root / "records.sqlite")
 
     def rows(self, sql: str, params: dict | Sequence) -> list[sqlite3.Row]:
         with self._lock:

@@ -198,6 +198,7 @@ class IndexWriter:
             removed=self._removed,
             rebuild=self._rebuild,
             ann_threshold=self.index.ann_threshold,
+            base_seal=self.base.seal,
         )
 
     def commit(self) -> None:
@@ -217,6 +218,7 @@ class IndexWriter:
                 "documents": int(n_docs),
                 "chunks": plan.live_count,
                 "updated": time.time(),
+                "seal": self.index.store.seal(plan),
             }
         )
         m.write(root / "manifest.json")  # the commit point
