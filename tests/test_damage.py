@@ -158,11 +158,13 @@ def test_damaged_records_database_is_one_line_never_a_traceback(built):
     assert db.read_bytes() == bytes(data)  # nothing was changed
 
 
-def test_the_cli_says_one_line_for_a_damaged_index(built):
+@pytest.mark.parametrize("command", [["search", "البحر"], ["serve", "--no-sample", "--port", "7991"]])
+def test_the_cli_and_the_web_app_say_one_line_for_a_damaged_index(built, command):
     _, root, _ = built
     flip(gen_files(root)[0])
     proc = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "-d", str(root), "search", "البحر"],
+        [sys.executable, "-m", "assistant.cli", "-d", str(root), *command],
+        timeout=120,
         capture_output=True,
         text=True,
         env={**os.environ, "ASSISTANT_EMBEDDER": "hash-64", "ASSISTANT_LLM_BACKEND": "none"},

@@ -24,3 +24,32 @@ def test_script_imports(path: Path):
     module = importlib.import_module(name)
     if "__main__" in text:
         assert callable(getattr(module, "main", None)), f"{name}: a script's entry point is main()"
+
+
+def _named_paths(module, tree) -> list[Path]:  # noqa: ANN001
+    """Module-level Path constants, and ``default=`` expressions built from them (``HERE / "results"``),
+    evaluated in the module's namespace. Nothing of the script runs."""
+    import ast
+
+    out = [v for v in vars(module).values() if isinstance(v, Path)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "default" and isinstance(node.value, ast.BinOp):
+            names = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+            if names and all(isinstance(vars(module).get(n), Path) for n in names):
+                out.append(eval(compile(ast.Expression(node.value), "<default>", "eval"), dict(vars(module))))
+    return out
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(p.relative_to(EVAL)))
+def test_paths_a_script_names_exist(path: Path):
+    """The folders a script reads from or writes into exist: a script moved into a sub-folder must not
+    point its results, labels or data at a folder that is not there."""
+    import ast
+
+    name = ".".join(("eval", *path.relative_to(EVAL).with_suffix("").parts))
+    module = importlib.import_module(name)
+    repo = EVAL.parent
+    for p in _named_paths(module, ast.parse(path.read_text(encoding="utf-8"))):
+        p = p.resolve()
+        if repo in p.parents and "runs" not in p.parts and "test-output" not in p.parts:
+            assert p.exists() or p.parent.exists(), f"{name} names {p.relative_to(repo)}, whose folder does not exist"

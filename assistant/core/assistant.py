@@ -260,6 +260,7 @@ class Assistant(EvaluationVerbs):
         """Load the models, run one question through the question path and, with an instruction-tuned
         LLM, evaluate its fixed system prompt once (its KV state is then reused by every question)."""
         self.models()
+        self.index.load()  # a damaged index is refused here, in one line, not at the first question
         self.embedder.embed_queries(["تهيئة"])
         if self.reader is not None:
             self.reader.logits("تهيئة", ["جملة للتهيئة."])

@@ -135,6 +135,10 @@ class Index:
             self._manifest = Manifest.read(mpath)
             self._manifest_mtime = mtime
 
+    def load(self) -> None:
+        """Open the committed generation now (verifying its checksums) rather than at the first search."""
+        self._ensure_loaded()
+
     def _ensure_loaded(self) -> None:
         self.refresh()
         g = self._manifest.generation

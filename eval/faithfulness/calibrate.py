@@ -23,7 +23,7 @@ import numpy as np
 
 from assistant.answer.grounding import VERIFIER_FILE, Verifier
 from assistant.config import load_settings
-from assistant.evaluation.datasets import load_dataset
+from assistant.evaluation.datasets import bundled, load_dataset
 from assistant.evaluation.splits import load_splits, part
 from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders.base import Loaded
@@ -53,7 +53,7 @@ def main() -> None:
     index = open_index(settings, embedder.model_id, embedder.dim, data_dir=tmp / "index")
     docs = []
     for name, key in (("xquad-ar", "xquad"), ("arcd", "arcd")):
-        ds = part(load_dataset(ROOT / "eval" / name), splits[key]["train"])
+        ds = part(load_dataset(bundled(name)), splits[key]["train"])
         docs += [
             (clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=pid), f"{name}:{pid}")
             for pid, (title, t) in ds.corpus.items()

@@ -45,6 +45,6 @@ def paragraph_of() -> Callable[[str], str]:
     """A question id of the set (``xq:…``, ``arcd:…``) → its paragraph's id: what held-out folds split by."""
     qrels = {}
     for name, pre in (("xquad-ar", "xq:"), ("arcd", "arcd:")):
-        for qid, rel in load_dataset(ROOT / "eval" / name).qrels.items():
+        for qid, rel in load_dataset(bundled(name)).qrels.items():
             qrels[f"{pre}{qid}"] = f"{pre}{sorted(rel)[0]}"
     return lambda qid: qrels.get(qid, qid)

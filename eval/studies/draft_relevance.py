@@ -27,7 +27,7 @@ from assistant.evaluation.answers import build_answer_index
 from assistant.models.loading import load_embedder
 from eval.compare_llms import sets
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # eval/
 
 GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 

@@ -34,7 +34,10 @@ def main() -> None:
     settings = load_settings()
     verifier = default_verifier(load_embedder(settings), None)
     llm = LlamaCppLLM(llm_path(settings), 4096, 1)
-    rows = [json.loads(line) for line in (HERE / "faithfulness.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (HERE.parent / "faithfulness" / "faithfulness.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     counts: Counter = Counter()
     t0 = time.perf_counter()
     for r in rows:

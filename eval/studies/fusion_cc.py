@@ -26,7 +26,7 @@ from assistant.resources import update_manifest
 from assistant.retrieval import FUSION_FILE, Fusion
 from eval.tune_fusion import KINDS, better_parts, compare, objective
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # eval/
 
 SHARES = tuple(round(0.1 * i, 1) for i in range(10))
 

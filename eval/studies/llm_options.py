@@ -17,7 +17,7 @@ from pathlib import Path
 from assistant.config import load_settings
 from assistant.models.llm import llm_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 OPTIONS = {
     "default": {},

@@ -34,8 +34,8 @@ from assistant.models.loading import (
 )
 from eval.compare_llms import sets
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+HERE = Path(__file__).resolve().parent.parent  # eval/
+ROOT = HERE.parent  # the repository
 
 SYSTEM = (
     "You are given a question and numbered sentences from articles. Reply with the number of the one "
