@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     server_name: str = Field("127.0.0.1", validation_alias=AliasChoices("ASSISTANT_SERVER_NAME", "GRADIO_SERVER_NAME"))
     server_port: int = Field(7860, validation_alias=AliasChoices("ASSISTANT_SERVER_PORT", "GRADIO_SERVER_PORT"))
     auth: str | None = None  # "user:password[,user2:pw2]"; required to listen beyond loopback
+    # Gradio's public share link: a way off this machine, so it needs ASSISTANT_AUTH like any non-loopback bind.
+    share: bool = Field(False, validation_alias=AliasChoices("ASSISTANT_SHARE", "GRADIO_SHARE"))
 
     # Ingestion
     max_file_mb: float = 50.0

@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.config import RETRIEVERS
 from assistant.errors import ConfigError
-from assistant.models.embedder import Embedder
+from assistant.models.embedder import Embedder, sane_vectors
 from assistant.records import Hit
 from assistant.resources import DATA, load_json
 from assistant.store import Index
@@ -120,7 +120,9 @@ class Retriever:
     def dense(
         self, query: str, k: int, qvec: np.ndarray | None = None, docs: DocFilter | None = None
     ) -> list[tuple[int, float]]:
-        vec = self.embedder.embed_queries([query])[0] if qvec is None else qvec
+        if qvec is None:
+            qvec = sane_vectors(self.embedder.embed_queries([query]), 1, self.embedder.dim, self.embedder.model_id)[0]
+        vec = qvec
         return self.index.dense_search(vec, k, docs)
 
     def bm25(

@@ -66,6 +66,23 @@ def test_empty_question_and_empty_index(fake_assistant, tmp_path):
     assert a.ask(Q).answer == "الفهرس فارغ: أضف مقالات أولاً."
 
 
+def test_bad_parameters_get_clear_messages_before_any_work(fake_assistant, tmp_path):
+    import pytest
+
+    from assistant.errors import InputError
+
+    a = fake_assistant(max_file_mb=0.01)
+    with pytest.raises(InputError, match="the question must be text, not int"):
+        a.ask(42)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="the article text must be text, not int"):
+        a.summarize(text=7)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="unknown language '../../etc/passwd'; choose ar, en or auto"):
+        a.summarize(text="نص قصير عن الأمن.", lang="../../etc/passwd")
+    with pytest.raises(InputError, match="the pasted article is 43 kB; the limit is 10 kB"):
+        a.summarize(text="جملة عن الأمن الإقليمي. " * 1000)
+    assert a.summarize(text="أكدت الوزارة أن 26 دولة التزمت بإرسال جنود إلى المنطقة.", lang="ar").findings
+
+
 def test_generative_keeps_correct_citations_and_drops_the_rest(fake_assistant, tmp_path):
     llm = ScriptedLLM(
         "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية [1]. "

@@ -257,3 +257,38 @@ def test_sqlite_integrity_is_part_of_check(built):
     report = make().check()
     assert not report["consistent"]
     assert "records database is damaged" in report["problems"][0]
+
+
+class _Broken:
+    """An embedder whose weights were damaged: NaN for every passage (as a few changed bytes in model.onnx did)."""
+
+    def __init__(self, inner) -> None:  # noqa: ANN001
+        self.inner, self.model_id, self.dim = inner, inner.model_id, inner.dim
+
+    def __getattr__(self, name):  # noqa: ANN001, ANN204
+        return getattr(self.inner, name)
+
+    def embed_passages(self, texts):  # noqa: ANN001, ANN201
+        return np.full((len(texts), self.dim), np.nan, np.float32)
+
+    def embed_queries(self, texts):  # noqa: ANN001, ANN201
+        return np.full((len(texts), self.dim), np.nan, np.float32)
+
+
+def test_a_model_that_makes_nan_vectors_is_refused_and_nothing_is_stored(built, tmp_path):
+    from assistant import Assistant
+    from assistant.errors import ModelError
+    from assistant.models.embedder import HashEmbedder
+
+    make, root, before = built
+    new = tmp_path / "new.txt"
+    new.write_text("مقال جديد\n\nعقد مجلس الأمن جلسة طارئة لمناقشة الوضع في السودان.\n", encoding="utf-8")
+    a = Assistant(embedder=_Broken(HashEmbedder()), data_dir=root, llm_backend="none", model_cache=tmp_path / "m")
+    with pytest.raises(ModelError, match="non-finite.*assistant models"):
+        a.ingest([new])
+    with pytest.raises(ModelError, match="non-finite"):
+        a.search(QUERIES[0])
+    a.close()
+    after = make()
+    assert after.check()["consistent"] and len(after.documents()) == 4
+    assert results(make()) == before

@@ -31,6 +31,20 @@ def test_refuses_public_bind_without_login(monkeypatch, tmp_path):
         serve(data_dir=tmp_path, host="0.0.0.0", port=1, block=False)
 
 
+def test_refuses_a_public_share_link_without_login(monkeypatch, tmp_path):
+    import pytest
+
+    from assistant.errors import ConfigError
+    from assistant.web.app import serve
+
+    monkeypatch.delenv("ASSISTANT_AUTH", raising=False)
+    for value in ("true", "1"):
+        monkeypatch.setenv("GRADIO_SHARE", value)
+        with pytest.raises(ConfigError, match="public share link"):
+            serve(data_dir=tmp_path, host="127.0.0.1", port=1, block=False)
+    assert not any(tmp_path.iterdir())  # refused before anything was opened
+
+
 def test_samples_only_on_first_run(fake_assistant):
     from assistant.web.app import ensure_samples
 
@@ -42,3 +56,63 @@ def test_samples_only_on_first_run(fake_assistant):
         a.remove(d["doc_id"])
     ensure_samples(a)  # the user emptied the library on purpose: do not refill it
     assert a.documents() == []
+
+
+def test_failed_logins_are_slowed_per_user_and_a_right_one_resets():
+    from assistant.web.api import LoginGuard
+
+    waits: list[float] = []
+    guard = LoginGuard([("ana", "سر-123")], cap=8.0, sleep=waits.append)
+    assert [guard("ana", f"wrong{i}") for i in range(6)] == [False] * 6
+    assert waits == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+    assert guard("bob", "x") is False and waits[-1] == 0.5  # another name counts on its own
+    assert guard("ana", "سر-123") is True and len(waits) == 7  # no wait for the right password
+    assert guard("ana", "nope") is False and waits[-1] == 0.5  # and the count starts again
+    assert guard("", "") is False and guard("ana", None) is False
+
+
+def test_a_real_server_slows_wrong_passwords_and_lets_the_right_one_in(tmp_path):
+    """The guard as Gradio calls it: the app served with a login, three POSTs to /login."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.conftest import ROOT, free_port, wait_for_http
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_EMBEDDER": "hash-64",
+        "ASSISTANT_LLM_BACKEND": "none",
+        "ASSISTANT_AUTH": "analyst:كلمة-سر",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "-d",
+        str(tmp_path / "idx"),
+        "serve",
+        "--no-sample",
+        "--port",
+        str(port),
+    ]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(url + "/", proc, 60, "the web app")
+        spent = []
+        for pw in ("guess1", "guess2", "كلمة-سر"):
+            t = time.perf_counter()
+            r = httpx.post(url + "/login", data={"username": "analyst", "password": pw}, timeout=30)
+            spent.append((r.status_code, time.perf_counter() - t))
+        assert spent[0][0] >= 400 and spent[1][0] >= 400 and spent[2][0] == 200
+        assert spent[1][1] >= 1.0  # the second wrong password waited its second (the first, half of one)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

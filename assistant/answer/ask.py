@@ -30,7 +30,7 @@ from assistant.answer.scoring import (
     score_candidates,
 )
 from assistant.config import Settings, default
-from assistant.models.embedder import Embedder
+from assistant.models.embedder import Embedder, sane_vectors
 from assistant.models.llm import LLM, Gate, wants_llm
 from assistant.prompts import ABSTAIN, EMPTY_INDEX
 from assistant.records import Answer
@@ -199,7 +199,8 @@ def decide_answers(
     question as analysed and embedded (``Asked``, carried to the draft's check instead of redone)."""
     if not question:
         return {"scorer": Answer(question, ABSTAIN[lang], "extractive", True, language=lang)}, [], None
-    qvec = embedder.embed_queries([question])[0]  # once: for retrieval and for sentence scoring
+    # once: for retrieval and for sentence scoring
+    qvec = sane_vectors(embedder.embed_queries([question]), 1, embedder.dim, embedder.model_id)[0]
     hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
     if not hits:
         empty = Answer(

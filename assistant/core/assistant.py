@@ -48,6 +48,8 @@ def _check(k: int | None, retriever: str | None, mode: str | None, max_k: int) -
 def _text(text: str, what: str) -> None:
     from assistant.errors import InputError
 
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"the {what} must be text, not {type(text).__name__}")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"the {what} is empty: type a {what}")
     if len(text) > MAX_QUESTION_CHARS:
@@ -326,8 +328,11 @@ class Assistant(EvaluationVerbs):
     def findings_options(
         self, lang: str | None = None, mode: str | None = None, n: int | None = None
     ) -> FindingsOptions:
+        from assistant.errors import InputError
         from assistant.findings.summarize import FindingsOptions
 
+        if lang is not None and lang not in ("ar", "en"):
+            raise InputError(f"unknown language {str(lang)[:20]!r}; choose ar, en or auto")
         s = self.settings
         return FindingsOptions(
             lang=lang,
@@ -352,10 +357,10 @@ class Assistant(EvaluationVerbs):
         from assistant.answer.grounding import default_verifier
         from assistant.findings.summarize import load_article, summarize_article
 
+        options = self.findings_options(lang, mode, n)  # the parameters first: nothing loaded for a bad one
         doc = load_article(
             Path(path) if path else None, text, self._max_bytes(), self._file_loader() if isolate else None
         )
-        options = self.findings_options(lang, mode, n)
         llm = self.llm if options.mode != "extractive" else None
         verifier = default_verifier(self.embedder, None)
         with self.gate.turn() if llm is not None else _nothing():

@@ -17,7 +17,7 @@ from pathlib import Path
 from assistant.answer.generate import clean_reply
 from assistant.answer.grounding import Verifier, parse_claims, verify_claims
 from assistant.config import default
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InputError
 from assistant.findings.selection import Sentence, default_selector, features, select, sentences_of
 from assistant.ingest.chunking import paragraph_spans
 from assistant.ingest.cleaning import clean
@@ -53,6 +53,10 @@ class Paragraph:
     text: str
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
 def load_article(
     path: Path | None,
     text: str | None,
@@ -64,8 +68,16 @@ def load_article(
     if path is not None:
         loaded = (loader or load_file)(Path(path), max_bytes)
         return clean(loaded, str(path))
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"the article text must be text, not {type(text).__name__}")
     if text is None or not text.strip():
-        raise AssistantError("nothing to summarise: give a file or paste the article text")
+        raise InputError("nothing to summarise: give a file or paste the article text")
+    size = len(text.encode("utf-8"))
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(
+            f"the pasted article is {_size(size)}; the limit is {_size(max_bytes)}, as for files "
+            "(ASSISTANT_MAX_FILE_MB): paste a shorter text"
+        )
     return clean(Loaded(text=text, fmt="text", scraped=scraped), "pasted text")
 
 

@@ -13,7 +13,7 @@ from assistant.errors import AssistantError, LoadError
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.cleaning import clean, line_key
 from assistant.ingest.loaders import SUPPORTED, Loaded, load_file
-from assistant.models.embedder import Embedder
+from assistant.models.embedder import Embedder, sane_vectors
 from assistant.records import Chunk, Document, IngestReport
 from assistant.store import Index
 from assistant.store.writer import IndexWriter
@@ -276,7 +276,7 @@ def _flush(
     if not pending:
         return
     texts = [c.text for p in pending for c in p.chunks]
-    vectors = embedder.embed_passages(texts)
+    vectors = sane_vectors(embedder.embed_passages(texts), len(texts), embedder.dim, embedder.model_id)
     pos = 0
     for p in pending:
         n = len(p.chunks)

@@ -29,6 +29,26 @@ class Embedder(Protocol):
 ONNX_MAX_BATCH = 32  # up to this many texts go through ONNX Runtime (faster when small; equal when large)
 
 
+def sane_vectors(vectors: np.ndarray, n: int, dim: int, model_id: str) -> np.ndarray:
+    """The embedder's output, refused unless it is ``n`` finite, non-zero vectors of ``dim`` numbers: a
+    damaged model must not store NaN vectors that dense search can never find."""
+    arr = np.asarray(vectors)
+    what = ""
+    if arr.ndim != 2 or arr.shape != (n, dim):
+        what = f"an array of shape {arr.shape} (expected {(n, dim)})"
+    elif not np.isfinite(arr).all():
+        what = f"non-finite numbers (NaN or infinity) in {int((~np.isfinite(arr).all(axis=1)).sum())} of {n} vectors"
+    elif n and (np.linalg.norm(arr, axis=1) < 1e-6).any():
+        what = "all-zero vectors"
+    if what:
+        raise ModelError(
+            f"the embedder '{model_id}' returned {what}: its model files are probably damaged. Nothing of this "
+            "batch was stored. Run `assistant models` to see where the model is, delete its folder and run "
+            "again to re-convert it (or `assistant models install NAME`)"
+        )
+    return arr
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers folder; e5-style prefixes for queries and passages."""
 

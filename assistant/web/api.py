@@ -8,6 +8,8 @@ import inspect
 import ipaddress
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,30 @@ def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
             raise ConfigError("ASSISTANT_AUTH must look like 'user:password' (comma-separated for several users)")
         pairs.append((user, pw))
     return pairs
+
+
+class LoginGuard:
+    """Gradio's login check, slowed after failures: each wrong password for a user name doubles the wait
+    before the answer (0.5 s, 1 s, 2 s … up to ``cap``), so 100 guesses take hours, not a second. Gradio
+    hands the check only the name and password, so the count is per user name; a right password resets it.
+    Passwords are compared in constant time."""
+
+    def __init__(self, pairs: list[tuple[str, str]], cap: float = 30.0, sleep: Callable[[float], None] = time.sleep):
+        self.pairs, self.cap, self.sleep = dict(pairs), cap, sleep
+        self.failures: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, user: str, password: str) -> bool:
+        import hmac
+
+        expected = self.pairs.get(user, "")
+        ok = bool(expected) and hmac.compare_digest(expected.encode(), str(password).encode())
+        with self.lock:
+            n = 0 if ok else self.failures.get(user, 0) + 1
+            self.failures[user] = n
+        if not ok:
+            self.sleep(min(self.cap, 0.5 * 2 ** (n - 1)))
+        return ok
 
 
 def is_loopback(host: str) -> bool:

@@ -14,7 +14,7 @@ from assistant.core import Assistant
 from assistant.errors import ConfigError
 from assistant.resources import sample_articles
 from assistant.text.words import safe_name
-from assistant.web.api import is_loopback, parse_auth
+from assistant.web.api import LoginGuard, is_loopback, parse_auth
 from assistant.web.handlers import (  # noqa: E402
     ASK_CONCURRENCY,
     BUNDLED_SETS,
@@ -217,6 +217,11 @@ def serve(
         raise ConfigError(
             f"refusing to listen on {host} without a login: set ASSISTANT_AUTH='user:password' or bind to 127.0.0.1"
         )
+    if a.settings.share and not auth:
+        raise ConfigError(
+            "refusing a public share link (GRADIO_SHARE) without a login: set ASSISTANT_AUTH='user:password' "
+            "or unset GRADIO_SHARE"
+        )
     a.warm_up()  # load the models (and the question path) before the first request
     if sample:
         ensure_samples(a)
@@ -226,7 +231,8 @@ def serve(
     demo.launch(
         server_name=host,
         server_port=port,
-        auth=auth,
+        auth=LoginGuard(auth) if auth else None,
+        share=a.settings.share,  # explicit: Gradio would otherwise read GRADIO_SHARE itself
         prevent_thread_lock=not block,
         quiet=True,
         max_file_size=f"{int(a.settings.max_file_mb)}mb",
