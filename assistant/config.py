@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     answer_sentences: int = 6  # embed at most this many candidate sentences per answer (0: all); eval/README.md
     # The reader (a cross-encoder trained here, assistant/data/reader/) chooses the quoted sentence and decides
     # abstention; "auto": on, except over the hash embedder of the fast tests (its features are not e5's)
-    answer_reader: Literal["auto", "on", "off"] = "off"  # "auto" once calibrated: python -m eval.calibrate_reader
+    answer_reader: Literal["auto", "on", "off"] = "auto"
     related_min_score: float = 0.81  # findings: cosine at or above which earlier coverage counts as related
     llm_backend: Literal["llama-cpp", "openai", "none"] = "llama-cpp"
     llm: str = DEFAULT_LLM  # a bundled model's name (`assistant models`) or a GGUF path

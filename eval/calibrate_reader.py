@@ -66,6 +66,59 @@ def answer_sets(offtopic_count: int = 150) -> AnswerSet:
     return AnswerSet(merged("reader-dev-fold", dev), twin, [off], files, removed=25, nearmiss=100)
 
 
+BLENDS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 100.0)  # 100: the scorer's order, in effect
+
+
+def record_candidates() -> dict[str, tuple[list[str], list[float], list[float]]]:
+    """Keep, per question, what the reader was given and said (texts, scorer probabilities, logits)."""
+    import assistant.answer.ask as ask_module
+    from assistant.answer import reading
+
+    seen: dict[str, tuple[list[str], list[float], list[float]]] = {}
+    original = reading.read
+
+    def recording(question, scored, scorer_confidence, reader, threshold=None):  # noqa: ANN001, ANN202
+        n = int(reading.calibration(reader)["candidates"])
+        top = scored[:n]
+        z = reader.logits(question, [c.text for c in top])
+        seen[question] = ([c.text for c in top], [c.prob for c in top], [float(v) for v in z])
+        return original(question, scored, scorer_confidence, reader, threshold)
+
+    ask_module.read = recording  # type: ignore[assignment]
+    return seen
+
+
+def attach_candidates(rows: list[dict], seen: dict, spec: AnswerSet) -> None:
+    """Each answerable row's candidates, marked by whether they hold a gold answer."""
+    from assistant.evaluation.answers import contains
+
+    for r in rows:
+        got = seen.get(r.get("question", ""))
+        if got is None or r["kind"] != "answerable":
+            continue
+        texts, probs, z = got
+        r["cands"] = {"probs": probs, "z": z, "gold": [contains(t, r["gold_answers"]) for t in texts]}
+
+
+def choose_blend(rows: list[dict]) -> tuple[float, float]:
+    """The blend whose first candidate holds the answer most often on the fold (ties: the smaller blend)."""
+    from assistant.answer.reading import _logit
+
+    rows = [r for r in rows if r.get("cands") and any(r["cands"]["gold"])]
+    best = (-1.0, 0.0)
+    for b in BLENDS:
+        hit = 0
+        for r in rows:
+            c = r["cands"]
+            i = max(range(len(c["z"])), key=lambda k: c["z"][k] + b * _logit(c["probs"][k]))  # noqa: B023
+            hit += bool(c["gold"][i])
+        top1 = hit / max(1, len(rows))
+        print(f"  blend {b}: first candidate right {top1:.4f} ({len(rows)} questions with the answer among them)")
+        if top1 > best[0] + 1e-9:
+            best = (top1, b)
+    return best[1], round(best[0], 4)
+
+
 def fit_pair(rows: list[dict], target: float) -> dict:
     from sklearn.linear_model import LogisticRegression
 
@@ -130,15 +183,18 @@ def main() -> None:
             last[0] = time.time()
             print(f"  {what}: {done}" + (f"/{total}" if total else ""), flush=True)
 
+    seen = record_candidates()
     res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
     rows = res["rows"]
+    attach_candidates(rows, seen, spec)
     for r in rows:
         c = min(max(r["confidence"], 1e-6), 1 - 1e-6)
         r["x"] = features(math.log(c / (1 - c)), r["scorer_confidence"])
     pairs = {p: fit_pair([r for r in rows if r["pair"] == p], t) for p, t in TARGET.items()}
+    for p in pairs:
+        pairs[p]["blend"], pairs[p]["blend_fold_top1"] = choose_blend([r for r in rows if r["pair"] == p])
     calibration = {
         "candidates": CANDIDATES,
-        "blend": 0.0,
         "pairs": pairs,
         "targets": TARGET,
         "fitted_on": f"{res['questions']} questions of the development fold ({spec.ds.name}: "

@@ -117,3 +117,29 @@ def test_cli_works_unchanged_on_milvus_and_moves_an_index_back(tmp_path, seed_pa
     on_milvus = json.loads(_cli(tmp_path, "search", q, "--json", store="milvus").stdout)
     on_faiss = json.loads(_cli(tmp_path, "search", q, "--json", store="faiss", data="back").stdout)
     assert [h["chunk_id"] for h in on_faiss] == [h["chunk_id"] for h in on_milvus]
+
+
+def test_a_full_disk_is_one_line_and_the_last_generation_stays(tmp_path, seed_path, monkeypatch):
+    """A write that fails with ENOSPC (injected where FAISS writes its file) ends in one line naming the
+    disk and what to do; what was committed before answers exactly as before."""
+    import errno
+
+    from assistant.store.vectors import FaissVectors
+
+    assert _run(tmp_path, "ingest", str(seed_path)).exit_code == 0
+    before = _run(tmp_path, "search", "كم دولة التزمت بإرسال جنود", "--json").output
+    other = tmp_path / "other.txt"
+    other.write_text("مقال آخر\n\nعقد مجلس الأمن جلسة طارئة لمناقشة الوضع في السودان.\n", encoding="utf-8")
+
+    def full(self, path):  # noqa: ANN001, ANN202
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(FaissVectors, "save", full)
+    out = _run(tmp_path, "ingest", str(other))
+    assert out.exit_code == 2
+    lines = out.output.strip().splitlines()
+    assert lines[-1].startswith("error: the disk is full") and "run the command again" in lines[-1]
+    assert "Traceback" not in out.output
+    monkeypatch.undo()
+    assert _run(tmp_path, "search", "كم دولة التزمت بإرسال جنود", "--json").output == before
+    assert _run(tmp_path, "check").exit_code == 0

@@ -297,3 +297,27 @@ def test_a_reader_without_calibration_is_a_clear_error():
 
     with pytest.raises(ModelError, match="eval.calibrate_reader"):
         read("س", _cands(["جملة طويلة بما يكفي."], [0.5]), 0.5, FakeReader("x", {}))
+
+
+def test_the_blend_is_per_language_pair_and_weighs_the_scorer_in():
+    """With a blend, a sentence the scorer is sure of can outrank one the reader slightly prefers."""
+    from assistant.answer.reading import read
+
+    class Close(FakeReader):
+        def logits(self, question, sentences):
+            return np.array([0.5 if self.good in s else 0.0 for s in sentences], np.float32)
+
+    scored = _cands(["التزمت 26 دولة بإرسال جنود.", "قال الوزير إن 26 دولة مهمة."], [0.95, 0.2])
+    alone = read("كم دولة التزمت؟", scored, 0.9, Close("الوزير", CAL))
+    assert alone.ranked[0].text.startswith("قال الوزير")
+    blended = {**CAL, "pairs": {"ar-ar": {**CAL["pairs"]["ar-ar"], "blend": 1.0}}}
+    assert read("كم دولة التزمت؟", scored, 0.9, Close("الوزير", blended)).ranked[0].text.startswith("التزمت 26")
+    other_pair = {
+        **CAL,
+        "pairs": {**blended["pairs"], "en-ar": {"coef": [1.0, 0.0], "intercept": 0.0, "threshold": 0.5}},
+    }
+    # the en-ar model has no blend of its own and the record's default is 0: the reader alone decides
+    en = _cands([c.text for c in scored], [0.95, 0.2])
+    for c in en:
+        c.pair = "en-ar"
+    assert read("how many?", en, 0.9, Close("الوزير", other_pair)).ranked[0].text.startswith("قال الوزير")

@@ -2,8 +2,9 @@
 
 The scorer (``scoring``) reads the question and each sentence apart; the reader (``models.reader``) reads
 them together. It rescores the scorer's best ``candidates`` sentences; the order is the reader's logit
-plus ``blend`` times the scorer's, and the probability that the archive answers at all is a logistic
-regression, per language pair, over the reader's best logit and the scorer's own answerability — both
+plus ``blend`` (per language pair) times the scorer's logit, and the probability that the archive
+answers at all is a logistic regression, per language pair,
+over the reader's best logit and the scorer's own answerability — both
 fitted, with the abstention threshold, on the training articles' development fold
 (``python -m eval.calibrate_reader``; written into ``assistant/data/reader/reader.json``).
 """
@@ -77,11 +78,11 @@ def read(
     if not top:
         return Decision([], 0.0, 1.0, "reader")
     z = reader.logits(question, [c.text for c in top])
-    blend = float(cal.get("blend", 0.0))
+    m = pair_model(cal, top[0].pair)
+    blend = float(m.get("blend", cal.get("blend", 0.0)))
     order = sorted(range(len(top)), key=lambda i: -(float(z[i]) + blend * _logit(top[i].prob)))
     for i, c in enumerate(top):
         c.prob = _sigmoid(float(z[i]))
-    m = pair_model(cal, top[0].pair)
     x = features(float(np.max(z)), scorer_confidence)
     confidence = _sigmoid(sum(a * b for a, b in zip(m["coef"], x)) + m["intercept"])
     ranked = [top[i] for i in order] + scored[len(top) :]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, storage_error
 
 
 def emit(obj: object) -> None:
@@ -31,6 +32,12 @@ class _Group(click.Group):
             from assistant.text.words import printable
 
             click.echo(f"error: {printable(str(exc))}", err=True)
+            sys.exit(2)
+        except (OSError, sqlite3.Error) as exc:
+            found = storage_error(exc, ctx.obj.get("data_dir") if ctx.obj else "")
+            if found is None:
+                raise
+            click.echo(f"error: {found}", err=True)
             sys.exit(2)
 
 

@@ -217,6 +217,8 @@ def _described(text: str, ans, gold: str | None, answers: list[str], seconds: fl
     from assistant.text.questions import question_type
 
     return {
+        "question": text,
+        "gold_answers": answers,
         "qtype": question_type(text),
         **_judged(ans, gold, answers),
         "mode": ans.mode,

@@ -32,6 +32,23 @@ class _Damaged(Exception):
     """A generation's files differ from the checksums its manifest recorded."""
 
 
+def load_verified(store: VectorStore, gen: int, seal: dict) -> None:
+    """Load generation ``gen`` while its files are checked against the seal on another thread (the check
+    and the load overlap on two cores); nothing is served unless the check passes."""
+    import threading
+
+    found: list[str] = []
+    check = threading.Thread(target=lambda: found.extend(store.seal_problems(gen, seal, False)), daemon=True)
+    check.start()
+    try:
+        store.prepare(gen)
+    finally:
+        check.join()
+    if found:
+        store.close()  # drop what was loaded from the damaged files
+        raise _Damaged("; ".join(found))
+
+
 class Index:
     """Open with :meth:`open`; read methods always use the last committed generation."""
 
@@ -146,10 +163,7 @@ class Index:
             return
         for attempt in range(3):
             try:
-                problems = self.store.seal_problems(g, self._manifest.seal, False)
-                if problems:
-                    raise _Damaged("; ".join(problems))
-                self.store.prepare(g)
+                load_verified(self.store, g, self._manifest.seal)
                 self._loaded_gen = g
                 return
             except (IndexLockedError, ConfigError):

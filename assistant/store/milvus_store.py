@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.errors import ConfigError, IndexCorruptError, IndexLockedError, IndexMismatchError
 from assistant.store.base import CommitPlan, DocFilter, id_problems
-from assistant.store.seal import crc32_ids
+from assistant.store.seal import hash_ids
 
 _BATCH = 1000
 _MAX_TOKENS_TEXT = 65_535  # VARCHAR limit in bytes; 17 bytes a term → ~3,800 terms a chunk
@@ -323,14 +323,14 @@ class MilvusStore:
 
     def seal(self, plan: CommitPlan) -> dict:
         ids = plan.live_ids()
-        return {"rows": len(ids), "ids_crc32": crc32_ids(ids)}
+        return {"rows": len(ids), "ids_xxh3": hash_ids(ids)}
 
     def seal_problems(self, gen: int, seal: dict, full: bool = False) -> list[str]:
         """Row count and id checksum of the generation (a full scan of the ids: only when ``full``)."""
         if not full or not seal:
             return []
         ids = self.ids(gen)
-        if len(ids) != seal["rows"] or crc32_ids(ids) != seal["ids_crc32"]:
+        if len(ids) != seal["rows"] or hash_ids(ids) != seal["ids_xxh3"]:
             return [
                 f"Milvus collection '{self.collection}' holds {len(ids)} rows for generation {gen}; "
                 f"{seal['rows']} were committed (or their ids differ)"

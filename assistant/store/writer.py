@@ -117,7 +117,8 @@ class IndexWriter:
             self._set_path(path, doc.doc_id)
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+                self.db.execute("ROLLBACK")
             raise
         for c, v, t in zip(chunks, vectors, tokens):
             self._added[c.chunk_id] = Added(np.asarray(v, np.float32), doc.doc_id, list(t))

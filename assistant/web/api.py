@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import AssistantError, ConfigError, storage_error
 
 log = logging.getLogger("assistant.web.app")
 
@@ -29,6 +29,9 @@ def user_errors(fn: Callable) -> Callable:
             raise exc
         if isinstance(exc, AssistantError):
             raise gr.Error(no_paths(str(exc))) from exc
+        if (found := storage_error(exc)) is not None:
+            log.error("storage error in a web handler: %s", exc)
+            raise gr.Error(str(found)) from exc
         log.exception("unexpected error in a web handler")
         raise gr.Error(f"unexpected error ({type(exc).__name__}); the details are in the server log") from exc
 
