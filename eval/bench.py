@@ -47,9 +47,9 @@ def load_corpus(name: str) -> tuple[dict[str, tuple[str, str]], dict[str, str], 
             seen.add(key)
             corpus[f.stem] = (ld.title or f.stem, ld.text)
         return corpus, {}, {}
-    from assistant.evaluation.datasets import load_dataset
+    from assistant.evaluation.datasets import bundled, load_dataset
 
-    ds = load_dataset(HERE / name)
+    ds = load_dataset(bundled(name))
     return ds.corpus, ds.queries, ds.qrels
 
 

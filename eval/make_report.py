@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from assistant import Assistant
-from assistant.evaluation.datasets import load_dataset
+from assistant.evaluation.datasets import bundled, load_dataset
 from assistant.evaluation.report import metrics_table, replace_marked_block
 
 HERE = Path(__file__).resolve().parent
@@ -42,8 +42,8 @@ def main() -> None:
     ]
     runs = [("xquad-ar", "xquad-en"), ("arcd", None)]
     for name, cross in runs:
-        ds = load_dataset(HERE / name)
-        cross_ds = load_dataset(HERE / cross) if cross else None
+        ds = load_dataset(bundled(name))
+        cross_ds = load_dataset(bundled(cross)) if cross else None
         res = a.evaluate_retrieval(ds, cross=cross_ds, out_dir=HERE / "results" / name)
         lines += [
             f"### {name}: {res['queries']} questions over {res['documents']} paragraphs",
@@ -66,7 +66,7 @@ def main() -> None:
                 "",
             ]
     # Answers have their own held-out run and section ("Answers, held out" below the generated block):
-    #   assistant eval answers --dataset eval/xquad-ar --split test --distractors ../shared/data/ant
+    #   assistant eval answers --dataset xquad-ar --split test --distractors ../shared/data/ant
     summ = a.evaluate_summaries(HERE / "findings" / "seed.jsonl")
     (HERE / "results" / "findings-seed.json").write_text(json.dumps(summ, indent=2, ensure_ascii=False))
     m = summ["mean"]

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import load_settings
-from assistant.evaluation.datasets import load_dataset
+from assistant.evaluation.datasets import bundled, load_dataset
 from assistant.evaluation.retrieval import build_eval_index, score
 from assistant.evaluation.splits import load_splits
 from assistant.models.loading import load_embedder
@@ -171,7 +171,7 @@ def collect(settings, embedder) -> tuple[list[tuple], dict[str, tuple]]:  # noqa
     tmp = Path(tempfile.mkdtemp(prefix="tune-fusion-"))
     train_sets, held_out = [], {}
     for name, key, twin in (("xquad-ar", "xquad", "xquad-en"), ("arcd", "arcd", None)):
-        ds = load_dataset(HERE / name)
+        ds = load_dataset(bundled(name))
         t = time.perf_counter()
         ev = build_eval_index(ds, embedder, settings, tmp / name)
         index_s = time.perf_counter() - t
@@ -187,7 +187,7 @@ def collect(settings, embedder) -> tuple[list[tuple], dict[str, tuple]]:  # noqa
         test_q = [q for p, qs in parts.items() if p != "train" for q in qs]
         held_out[name] = (doc_of, {q: ranks[q] for q in test_q}, {q: ds.qrels[q] for q in test_q}, index_s)
         if twin:
-            tw = load_dataset(HERE / twin)
+            tw = load_dataset(bundled(twin))
             cross = {q: tw.queries[q] for q in test_q if q in tw.queries}
             cranks = rankings(ev, cross, embedder)
             held_out[f"{name} ← {twin} (cross-lingual)"] = (doc_of, cranks, {q: ds.qrels[q] for q in cross}, index_s)

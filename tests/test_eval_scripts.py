@@ -53,3 +53,19 @@ def test_paths_a_script_names_exist(path: Path):
         p = p.resolve()
         if repo in p.parents and "runs" not in p.parts and "test-output" not in p.parts:
             assert p.exists() or p.parent.exists(), f"{name} names {p.relative_to(repo)}, whose folder does not exist"
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(p.relative_to(EVAL)))
+def test_datasets_are_read_from_the_package(path: Path):
+    """The labelled sets live in assistant/data/datasets/ (``bundled(name)``); a path built from the
+    script's own folder points at where they used to be."""
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+            "load_dataset",
+            "open_dataset",
+            "answer_set",
+        ):
+            names = {n.id for arg in node.args[:1] for n in ast.walk(arg) if isinstance(n, ast.Name)}
+            assert not names & {"HERE", "ROOT", "EVAL"}, f"{path.name}:{node.lineno}: use bundled(name)"
