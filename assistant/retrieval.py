@@ -122,8 +122,7 @@ class Retriever:
     ) -> list[tuple[int, float]]:
         if qvec is None:
             qvec = sane_vectors(self.embedder.embed_queries([query]), 1, self.embedder.dim, self.embedder.model_id)[0]
-        vec = qvec
-        return self.index.dense_search(vec, k, docs)
+        return self.index.dense_search(qvec, k, docs)
 
     def bm25(
         self, query: str, k: int, tokens: list[str] | None = None, docs: DocFilter | None = None

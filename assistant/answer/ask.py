@@ -104,7 +104,7 @@ def answer_events(
     question = question.strip()
     scorer = scorer or default_scorer()
     answers, scored, asked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
-    quote = answers["reader" if reader is not None and "reader" in answers else "scorer"]
+    quote = _deciding(answers)
     yield AnswerEvent("quote", quote)
     if quote.abstained or llm is None or not wants_llm(options.mode, llm):
         yield AnswerEvent("final", quote)
@@ -182,7 +182,12 @@ def extract_answer(
     """The extractive answer (or the abstention), and the candidate sentences best first (the
     reader's order when a reader is given, else the scorer's)."""
     answers, ranked, _ = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
-    return answers["reader" if reader is not None and "reader" in answers else "scorer"], ranked
+    return _deciding(answers), ranked
+
+
+def _deciding(answers: dict[str, Answer]) -> Answer:
+    """The answer of record: the reader's when there was one, else the scorer's."""
+    return answers.get("reader", answers["scorer"])
 
 
 def decide_answers(

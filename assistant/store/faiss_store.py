@@ -88,8 +88,12 @@ class FaissStore:
         kind = "ivf-sq8" if live > plan.ann_threshold else "flat"
         prev = self.root / "vectors" / f"{plan.base_gen}.faiss"
         # Patch the previous generation only if it is what was committed (else rebuild from the records).
-        intact = not plan.base_seal or not self.seal_problems(plan.base_gen, plan.base_seal, True)
-        if plan.base_gen > 0 and prev.exists() and not plan.rebuild and intact:
+        if (
+            plan.base_gen > 0
+            and prev.exists()
+            and not plan.rebuild
+            and not self.seal_problems(plan.base_gen, plan.base_seal, True)
+        ):
             vec = FaissVectors.load(prev)
             # Patch the last generation while its type still suits the size (IVF: until it doubles).
             if vec.kind == kind and (kind == "flat" or live <= 2 * _trained_on(vec)):

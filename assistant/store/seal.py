@@ -13,8 +13,6 @@ import mmap
 from collections.abc import Iterable
 from pathlib import Path
 
-HASH = "xxh3_64"
-
 
 def hash_file(path: Path) -> str:
     import xxhash
