@@ -321,3 +321,20 @@ def test_the_blend_is_per_language_pair_and_weighs_the_scorer_in():
     for c in en:
         c.pair = "en-ar"
     assert read("how many?", en, 0.9, Close("الوزير", other_pair)).ranked[0].text.startswith("قال الوزير")
+
+
+def test_a_question_longer_than_the_budget_is_cut_not_fatal(tmp_path) -> None:
+    """only_second cannot cut a pair whose question alone fills the budget; the pair is cut both ways."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    from assistant.models.reader import encode_pairs, pair_tokenizer
+
+    words = ["query:", "passage:", "ما", "هو", "جملة", "قصيرة", "[UNK]"]
+    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok.save(str(tmp_path / "tokenizer.json"))
+    pair = pair_tokenizer(tmp_path, 16)
+    rows = encode_pairs(pair, ["ما هو " * 20, "ما هو"], ["جملة قصيرة", "جملة " * 30])
+    assert [len(r) for r in rows] == [16, 16]
+    assert rows[0][-3:] == [1, 4, 5]  # the sentence kept whole, the question cut
+    assert encode_pairs(pair, ["ما"], ["جملة"]) == [[0, 2, 1, 4]]  # short pairs as before

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,6 @@ PASSAGE_PREFIX = "passage: "
 
 READER_DIR = Path(__file__).resolve().parent.parent / "data" / "reader"  # the shipped one (resources checks it)
 HEAD_KEYS = ("head.proj.weight", "head.proj.bias")
-ONNX_NAME = "reader.onnx"
 
 try:  # torch is needed to train and to export, never to read
     import torch
@@ -79,47 +79,83 @@ def base_digest(state: dict, first_trained: int) -> str:
     return h.hexdigest()
 
 
+SUPPORT_DIR = READER_DIR.parent / "support"  # the support checker: the same machinery, another task
+ROLES = {  # record file → (what it is called in messages, the command that retrains it)
+    "reader.json": ("the reader", "python -m eval.train_reader"),
+    "support.json": ("the support checker", "python -m eval.train_support"),
+}
+
+
+def record_name(folder: Path) -> str:
+    """The record file of a cross-encoder folder: ``support.json`` for a support checker, else ``reader.json``."""
+    return (
+        "support.json" if (Path(folder) / "support.json").exists() or Path(folder).name == "support" else "reader.json"
+    )
+
+
 def load_record(folder: Path = READER_DIR) -> dict:
-    """The reader's record, its delta checked against the sha256 it records (and, for the shipped
-    reader, both files against the package manifest)."""
-    if Path(folder) == READER_DIR:
+    """A cross-encoder's record (the reader's or the support checker's), its delta checked against the
+    sha256 it records (and, for the shipped ones, both files against the package manifest)."""
+    name = record_name(folder)
+    what, retrain = ROLES[name]
+    if Path(folder) in (READER_DIR, SUPPORT_DIR):
         from assistant.resources import data_file
 
-        data_file("reader/reader.json")
-        data_file("reader/delta.safetensors")
-    path = Path(folder) / "reader.json"
+        data_file(f"{Path(folder).name}/{name}")
+        data_file(f"{Path(folder).name}/delta.safetensors")
+    path = Path(folder) / name
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ModelError(
-            f"{path}: the reader's record is missing; reinstall the package (or retrain: python -m eval.train_reader)"
-        ) from exc
+        raise ModelError(f"{path}: {what}'s record is missing; reinstall the package (or retrain: {retrain})") from exc
     except (OSError, ValueError) as exc:
-        raise ModelError(f"{path}: cannot read the reader's record ({exc}); reinstall the package") from exc
+        raise ModelError(f"{path}: cannot read {what}'s record ({exc}); reinstall the package") from exc
     delta = Path(folder) / "delta.safetensors"
     if not delta.exists():
-        raise ModelError(f"{delta}: the reader's weights are missing; reinstall the package")
+        raise ModelError(f"{delta}: {what}'s weights are missing; reinstall the package")
     if sha256_file(delta) != record["delta"]["sha256"]:
         raise ModelError(
             f"{delta}: does not match the sha256 recorded in {path} (damaged or replaced); "
-            "reinstall the package or retrain: python -m eval.train_reader"
+            f"reinstall the package or retrain: {retrain}"
         )
+    record["_role"] = name
     return record
 
 
-def pair_tokenizer(model_dir: Path, max_length: int):  # noqa: ANN201
-    """The e5 tokenizer set for (question, sentence) pairs: the sentence is cut, never the question."""
+def pair_tokenizer(model_dir: Path, max_length: int, strategy: str = "only_second"):  # noqa: ANN201
+    """The e5 tokenizer set for (question, sentence) pairs: the sentence is cut, never the question
+    (the support checker, whose first text is a claim that may be long, cuts the longer of the two:
+    ``longest_first``)."""
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
-    tok.enable_truncation(max_length, strategy="only_second")
+    tok.enable_truncation(max_length, strategy=strategy)
     tok.no_padding()
     return tok
 
 
 def encode_pairs(tok, questions: list[str], sentences: list[str]) -> list[list[int]]:  # noqa: ANN001
-    encs = tok.encode_batch([(QUERY_PREFIX + q, PASSAGE_PREFIX + s) for q, s in zip(questions, sentences)])
-    return [e.ids for e in encs]
+    pairs = [(QUERY_PREFIX + q, PASSAGE_PREFIX + s) for q, s in zip(questions, sentences)]
+    try:
+        return [e.ids for e in tok.encode_batch(pairs)]
+    except Exception:  # noqa: BLE001 - a question longer than the whole budget: only_second cannot cut it
+        return [e.ids for e in _cut_both(tok).encode_batch(pairs)]
+
+
+_CUT_BOTH: dict[int, tuple[Any, Any]] = {}  # id(tok) → (tok, its copy): tok kept alive, so its id stays its own
+
+
+def _cut_both(tok):  # noqa: ANN001, ANN202
+    """A copy of ``tok`` that cuts the longer text of a pair (for pairs whose first text alone is too long)."""
+    key = id(tok)
+    if key not in _CUT_BOTH or _CUT_BOTH[key][0] is not tok:
+        from tokenizers import Tokenizer
+
+        other = Tokenizer.from_str(tok.to_str())
+        other.enable_truncation(tok.truncation["max_length"], strategy="longest_first")
+        other.no_padding()
+        _CUT_BOTH[key] = (tok, other)
+    return _CUT_BOTH[key][1]
 
 
 def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
@@ -132,9 +168,9 @@ def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
     first = record["train_layers_from"]
     if base_digest(bert.state_dict(), first) != record["base"]["sha256"]:
         raise ModelError(
-            f"{model_dir}: its e5 weights are not the ones the reader was trained over "
+            f"{model_dir}: its e5 weights are not the ones {ROLES[record['_role']][0]} was trained over "
             f"(recorded: {record['base']['model']}); re-convert them: delete the folder and run "
-            "`assistant models`, or retrain: python -m eval.train_reader"
+            f"`assistant models`, or retrain: {ROLES[record['_role']][1]}"
         )
     delta = load_file(str(Path(folder) / "delta.safetensors"))
     head = Head(bert.config.hidden_size)
@@ -173,19 +209,20 @@ def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
             dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"}, "logit": {0: "b"}},
         )
     os.replace(tmp, target)
-    (target.parent / "reader.onnx.sha256").write_text(sha256_file(target) + "\n")
+    (target.parent / (target.name + ".sha256")).write_text(sha256_file(target) + "\n")
     return target
 
 
 def onnx_path(cache_dir: Path, record: dict) -> Path:
-    return Path(cache_dir) / "reader" / record["delta"]["sha256"][:16] / ONNX_NAME
+    stem = Path(record.get("_role", "reader.json")).stem
+    return Path(cache_dir) / stem / record["delta"]["sha256"][:16] / f"{stem}.onnx"
 
 
 def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> Path:
     """The exported reader in the model cache (built in a child process the first time: torch loads there)."""
     record = load_record(folder)
     path = onnx_path(cache_dir, record)
-    stamp = path.parent / "reader.onnx.sha256"
+    stamp = path.parent / (path.name + ".sha256")
     if path.exists() and stamp.exists():
         if sha256_file(path) != stamp.read_text().strip():
             raise ModelError(
@@ -203,7 +240,7 @@ def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> 
     )
     if proc.returncode != 0 or not path.exists():
         last = (proc.stderr.strip().splitlines() or ["export failed"])[-1]
-        raise ModelError(f"the reader could not be built in {path.parent}: {last}")
+        raise ModelError(f"{ROLES[record['_role']][0]} could not be built in {path.parent}: {last}")
     return path
 
 
@@ -218,7 +255,7 @@ class Reader:
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.record = record
-        self.tok = pair_tokenizer(model_dir, int(record["max_length"]))
+        self.tok = pair_tokenizer(model_dir, int(record["max_length"]), record.get("truncation", "only_second"))
         self.pad = int(record.get("pad_id", 1))
 
     def logits(self, question: str, sentences: list[str]) -> np.ndarray:
