@@ -26,7 +26,7 @@ from assistant.resources import DATA, data_file, sample_articles
 root = Path(sys.argv[1]).resolve()
 where = Path(assistant.__file__).resolve()
 assert root not in where.parents, f"imported from the checkout: {where}"
-for name in ("answer_scorer.json", "fusion.json", "verifier.json", "splits.json", "reader/reader.json"):
+for name in ("answer_scorer.json", "fusion.json", "verifier.json", "splits.json", "reader/reader.json", "support/support.json"):
     data_file(name)  # present and matching the manifest
 a = Assistant(data_dir="index", llm_backend="none")
 a.ingest(sample_articles())

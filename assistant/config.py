@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # The reader (a cross-encoder trained here, assistant/data/reader/) chooses the quoted sentence and decides
     # abstention; "auto": on, except over the hash embedder of the fast tests (its features are not e5's)
     answer_reader: Literal["auto", "on", "off"] = "auto"
+    # The support checker (a cross-encoder trained here, assistant/data/support/): with it on, an LLM sentence
+    # is part of the answer only when it finds the sentence in the source it cites ("auto" as for the reader).
+    # Off by default: held out it drops most right sentences too (eval/README.md, "Support checker").
+    support_checker: Literal["auto", "on", "off"] = "off"
     related_min_score: float = 0.81  # findings: cosine at or above which earlier coverage counts as related
     llm_backend: Literal["llama-cpp", "openai", "none"] = "llama-cpp"
     llm: str = DEFAULT_LLM  # a bundled model's name (`assistant models`) or a GGUF path

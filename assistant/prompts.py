@@ -39,6 +39,12 @@ ANSWER_SYSTEM = (
 ANSWER_USER = "Sources:\n{sources}\nQuestion (answer in {language}): {question}\nAnswer:"
 LANGUAGE_NAME = {"ar": "Arabic", "en": "English"}
 NO_ANSWER = "NO ANSWER"
+# When no English sentence of the draft passes, the quoted Arabic sentence is rendered in English (a much
+# easier job than answering) and checked like any other sentence before it is shown.
+TRANSLATE_SYSTEM = (
+    "You translate one Arabic sentence into English. Reply with the English translation only: one "
+    "sentence, every number, date and name kept exactly, nothing added."
+)
 
 # Findings: one call per finding, each from a short window of the article (what the selector chose and
 # its neighbours), under one fixed system prompt (its KV state is reused across findings).
@@ -111,6 +117,8 @@ UI = {
         "no usable sentence": "لم تصمد أي جملة منها أمام التحقق",
         "nothing written": "لم يكتب النموذج جملة",
         "off the question": "لم تُجب مسودته عن السؤال بقدر الاقتباس",
+        "translated quote": "ترجمة النموذج للجملة المقتبسة، وقد تحقق منها مدقق الدعم؛ الأصل في المصدر أدناه",
+        "not_verified": "صياغة النموذج — لم يُتحقق منها",
     },
     "en": {
         "sources": "Sources",
@@ -121,5 +129,8 @@ UI = {
         "no usable sentence": "none of its sentences passed verification",
         "nothing written": "the model wrote no sentence",
         "off the question": "its draft answered the question less well than the quote",
+        "translated quote": "An English rendering of the quoted sentence, made by the model and checked against it; "
+        "the original is in the source below",
+        "not_verified": "the model's wording — not verified",
     },
 }

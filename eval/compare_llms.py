@@ -53,7 +53,7 @@ def sets(limit: int, unanswerable: int, split: str = "test") -> dict:
     return {f"xquad-ar {split} (+ English twins)": xq, f"arcd {split}": ar}
 
 
-def findings(model: str | None, settings, embedder) -> dict:  # noqa: ANN001
+def findings(model: str | None, settings, embedder, checker=None) -> dict:  # noqa: ANN001
     from assistant.answer.grounding import default_verifier
     from assistant.evaluation.summary import evaluate_summaries
     from assistant.findings.summarize import FindingsOptions
@@ -71,7 +71,7 @@ def findings(model: str | None, settings, embedder) -> dict:  # noqa: ANN001
         None,
         "extractive" if model is None else "generative",
         embedder=embedder,
-        verifier=default_verifier(embedder, None),
+        verifier=default_verifier(embedder, None, checker),
     )
     res["seconds"] = round(time.perf_counter() - t, 1)
     return res
@@ -92,6 +92,8 @@ def main() -> None:
         "--sets", default="xquad,arcd", help="which answer sets: xquad (Arabic and English-over-Arabic), arcd, or both"
     )
     ap.add_argument("--no-findings", action="store_true", help="skip the seed article's findings")
+    ap.add_argument("--no-reader", action="store_true", help="the feature scorer chooses the sentences")
+    ap.add_argument("--no-checker", action="store_true", help="the verifier's rules alone pass the LLM's sentences")
     ap.add_argument(
         "--out",
         type=Path,
@@ -103,6 +105,11 @@ def main() -> None:
     settings = load_settings()
     embedder = load_embedder(settings)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
+    from assistant.models.reader import SUPPORT_DIR, load_reader
+
+    # as the product answers: the reader chooses the sentences, the support checker passes the LLM's
+    reader = None if args.no_reader else load_reader(settings.model_cache)
+    checker = None if args.no_checker else load_reader(settings.model_cache, SUPPORT_DIR)
     out: dict = {
         "date": time.strftime("%Y-%m-%d"),
         "limit": args.limit,
@@ -124,7 +131,15 @@ def main() -> None:
                 if model is None
                 else LlamaCppLLM(llm_path(settings.model_copy(update={"llm": model})), 4096, settings.llm_threads)
             )
-            res = evaluate_answers(spec, embedder, settings, llm, "extractive" if model is None else "generative")
+            res = evaluate_answers(
+                spec,
+                embedder,
+                settings,
+                llm,
+                "extractive" if model is None else "generative",
+                reader=reader,
+                checker=None if model is None else checker,
+            )
             key = model or "extractive (quote)"
             out["answers"][name][key] = {
                 **{k: v for k, v in res.items() if k != "rows"},
@@ -135,7 +150,7 @@ def main() -> None:
             )
             print(name, key, json.dumps(res["by_pair"], ensure_ascii=False)[:900], flush=True)
     for model in [] if args.no_findings else [None, *models]:
-        out["findings"][model or "extractive"] = findings(model, settings, embedder)
+        out["findings"][model or "extractive"] = findings(model, settings, embedder, checker)
         print("findings", model, out["findings"][model or "extractive"]["mean"], flush=True)
     args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"wrote {args.out}")

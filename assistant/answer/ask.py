@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
-from assistant.answer.generate import draft_answer, sources_for, with_draft
+from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
 from assistant.answer.quote import _extractive, choose_sentences
 from assistant.answer.reading import Decision, Reads, read
@@ -129,7 +129,11 @@ def answer_events(
             draft = on_the_question(
                 question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio, asked
             )
-            events.put(AnswerEvent("final", with_draft(quote, draft)))
+            final = with_draft(quote, draft)
+            if draft.answer is None and lang == "en":  # the quote in English, checked, rather than in Arabic
+                with gate.turn() if gate else nullcontext():
+                    final = render_quote(final, llm, verifier) or final
+            events.put(AnswerEvent("final", final))
         except BaseException as exc:  # handed to the consumer's thread
             events.put(exc)
 

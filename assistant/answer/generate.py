@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from assistant.answer.grounding import Verifier, parse_claims, verify_claims
 from assistant.answer.scoring import Candidate
 from assistant.models.llm import LLM
-from assistant.prompts import ANSWER_SYSTEM, ANSWER_USER, LANGUAGE_NAME, NO_ANSWER
+from assistant.prompts import ANSWER_SYSTEM, ANSWER_USER, LANGUAGE_NAME, NO_ANSWER, TRANSLATE_SYSTEM
 from assistant.records import Answer, Citation, Dropped, Hit
-from assistant.text.arabic import split_sentences
+from assistant.text.arabic import detect_language, split_sentences
 
 STOP = ["\nQuestion", "Question (", "\nSources:", "\n\n\n"]
 _PREFIX = re.compile(r"^\s*(answer|الإجابة|الاجابة|الجواب)\s*[:：]\s*", re.IGNORECASE)
@@ -168,6 +168,30 @@ def with_draft(quote: Answer, draft: Draft) -> Answer:
     if draft.answer is not None:
         return replace(draft.answer, confidence=quote.confidence, llm_status=draft.status, timings=draft.timings)
     return replace(quote, dropped=tuple(draft.dropped), llm_status=draft.status, timings=draft.timings)
+
+
+def render_quote(shown: Answer, llm: LLM, verifier: Verifier, max_tokens: int = 120) -> Answer | None:
+    """For an English question whose draft did not pass: the first quoted Arabic sentence rendered in
+    English by the LLM, checked against that sentence like any draft sentence; None when it does not
+    pass (the Arabic quote stays the answer)."""
+    if shown.abstained or not shown.citations:
+        return None
+    c = shown.citations[0]
+    if detect_language(c.quote) != "ar":
+        return None
+    raw = llm.chat(
+        [{"role": "system", "content": TRANSLATE_SYSTEM}, {"role": "user", "content": " ".join(c.quote.split())}],
+        max_tokens=max_tokens,
+        stop=["\n\n"],
+    )
+    text = " ".join(clean_reply(raw).split("\n")[0].split()).strip()
+    if not text or detect_language(text) != "en" or text.upper().startswith(NO_ANSWER):
+        return None  # nothing rendered: the Arabic quote stays, with nothing to list as dropped
+    why = verifier.check(text, c.quote)
+    if why is not None:
+        dropped = (*shown.dropped, Dropped(text, f"English rendering of the quote: {why}"))
+        return replace(shown, dropped=dropped)
+    return replace(shown, answer=f"{text} [{c.n}]", citations=(c,), llm_status="translated quote")
 
 
 def _cited(kept: list, sources: list[Source]) -> tuple[list[str], list[Citation]]:

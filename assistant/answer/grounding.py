@@ -188,6 +188,11 @@ class Verifier:
     min_cosine: Mapping[str, float] | None = None  # per pair "ar-ar", "en-ar", …
     rare_idf: float = 6.0
     min_overlap: float = MIN_OVERLAP
+    # The support checker (``models.reader`` over assistant/data/support/): the probability that a source
+    # window supports a claim, read together; a claim is kept only at or above ``min_support`` for its
+    # language pair. Without it, the rules above decide alone.
+    support: Callable[[str, str], float] | None = None
+    min_support: Mapping[str, float] | None = None
 
     def check(self, sentence: str, source: str) -> str | None:
         """None when the source supports the sentence, else the reason it does not."""
@@ -238,7 +243,27 @@ class Verifier:
         floor = (self.min_cosine or {}).get(pair)
         if cos is not None and floor is not None and cos < floor:
             return f"the cited passage does not say this (similarity {cos:.2f} < {floor:.2f})"
+        need = (self.min_support or {}).get(pair)  # a pair the checker was not calibrated for: the rules alone
+        if self.support is not None and need is not None:
+            i = kept.index(best)
+            p = self.support(sentence, " ".join(kept[max(0, i - 1) : i + 2]))
+            if p < need:
+                return f"the support checker does not find it in the cited passage (p {p:.2f} < {need:.2f})"
         return None
+
+    def window(self, sentence: str, source_sentences: list[str]) -> str:
+        """What the support checker reads: the source sentence closest to the claim with the one
+        before and the one after (how the answer step gives sources to the LLM)."""
+        best, _ = self._best_sentence(sentence, source_sentences)
+        i = source_sentences.index(best)
+        return " ".join(source_sentences[max(0, i - 1) : i + 2])
+
+    def support_probability(self, sentence: str, source: str) -> float | None:
+        """The checker's probability alone (None without a checker): what calibration reads."""
+        if self.support is None:
+            return None
+        kept = [source[a:b] for a, b in split_sentences(source) if not is_instruction(source[a:b])] or [source]
+        return self.support(sentence, self.window(sentence, kept))
 
     def locate(self, sentence: str, source: str) -> tuple[int, int]:
         """Span of the source sentence a supported sentence rests on, to quote beside it. Within one
@@ -273,19 +298,39 @@ class Verifier:
 VERIFIER_FILE = DATA / "verifier.json"  # written by eval/faithfulness/calibrate.py
 
 
-def default_verifier(embedder: object | None, idf: Callable[[Sequence[str]], Mapping[str, float]] | None) -> Verifier:
-    """The verifier with the thresholds calibrated on eval/faithfulness/ (assistant/data/verifier.json).
+def default_verifier(
+    embedder: object | None,
+    idf: Callable[[Sequence[str]], Mapping[str, float]] | None,
+    checker: Any = None,
+) -> Verifier:
+    """The verifier with the thresholds calibrated on eval/faithfulness/ (assistant/data/verifier.json),
+    and, with a ``checker`` (``models.reader.Reader`` over the support checker, or a fake with the same
+    ``probabilities`` and ``record``), the checker at its calibrated operating point.
 
     The cosine floors hold for the embedder they were calibrated with; with another embedder (or a
     fake one in tests) the semantic floor is left out and the lexical, number, name and negation
-    checks remain."""
+    checks remain. The checker's calibration says whether the floor is still worth keeping beside it."""
     spec = load_json(VERIFIER_FILE.name)
     embed = getattr(embedder, "embed_passages", None)
     same = getattr(embedder, "model_id", None) == spec.get("embedder")
+    floors = spec.get("min_cosine") if same else None
+    support = min_support = None
+    if checker is not None:
+        cal = checker.record.get("calibration") or {}
+        min_support = cal.get("min_support")
+        keep = cal.get("keep_cosine_floor") or {}
+        if floors:
+            floors = {pair: v for pair, v in floors.items() if keep.get(pair, True)}
+
+        def support(claim: str, window: str) -> float:
+            return float(checker.probabilities(claim, [window])[0])
+
     return Verifier(
         embed=embed,
         idf=idf,
-        min_cosine=spec.get("min_cosine") if same else None,
+        min_cosine=floors,
         rare_idf=spec.get("rare_idf", 6.0),
         min_overlap=spec.get("min_overlap", MIN_OVERLAP),
+        support=support,
+        min_support=min_support,
     )

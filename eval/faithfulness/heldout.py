@@ -1,0 +1,134 @@
+"""Newly labelled LLM sentences from *held-out* questions: what the support checker is measured on last.
+
+    python -m eval.faithfulness.heldout --questions 45     # ~15 min: writes heldout.jsonl (unlabelled)
+
+The test articles of XQuAD (eval/splits.json; never trained or calibrated on) are indexed; for a
+seeded sample of their Arabic questions and of other questions' English twins, the answer step
+(with the reader) picks the sources exactly as in production and the default LLM writes its
+answer. Every sentence it writes is kept with the source it cites, unlabelled and without any
+checker's verdict. The sentences are then labelled by hand, reading each against its source
+(heldout-labels.json: supported / unsupported / exclude, the rules of labels.json), before the
+checker is run on them; figures:
+``python -m eval.calibrate_support`` (its "relabelled" section).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.answer.ask import AnswerOptions, extract_answer, question_language
+from assistant.answer.generate import STOP, answer_messages, clean_reply, sources_for
+from assistant.answer.grounding import parse_claims
+from assistant.answer.scoring import default_scorer
+from assistant.config import load_settings
+from assistant.evaluation.datasets import bundled, load_dataset
+from assistant.evaluation.splits import load_splits, part
+from assistant.ingest.cleaning import clean
+from assistant.ingest.loaders.base import Loaded
+from assistant.ingest.pipeline import index_documents
+from assistant.models.llm import LlamaCppLLM, llm_path
+from assistant.models.loading import load_embedder
+from assistant.models.reader import load_reader
+from assistant.retrieval import Retriever
+from assistant.store import open_index
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "heldout.jsonl"
+LABELS = HERE / "heldout-labels.json"
+
+
+def test_retriever(settings, embedder, xq_ar) -> Retriever:  # noqa: ANN001
+    """XQuAD's test articles indexed in a fresh folder, as the product indexes an archive."""
+    index = open_index(settings, embedder.model_id, embedder.dim, data_dir=Path(tempfile.mkdtemp()) / "index")
+    docs = [
+        (clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"xq:{pid}"), f"xq:{pid}")
+        for pid, (title, t) in xq_ar.corpus.items()
+    ]
+    index_documents(index, embedder, docs, settings.chunk_max_tokens)
+    retriever = Retriever(index, embedder, settings.rrf_k, settings.candidates)
+    return retriever
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--questions", type=int, default=45, help="per language pair")
+    ap.add_argument("--threads", type=int, default=2, help="llama.cpp threads (2: nothing else should run)")
+    args = ap.parse_args()
+    settings = load_settings(llm_backend="none")
+    embedder = load_embedder(settings)
+    test = load_splits()["xquad"]["test"]
+    xq_ar = part(load_dataset(bundled("xquad-ar")), test)
+    xq_en = part(load_dataset(bundled("xquad-en")), test)
+    retriever = test_retriever(settings, embedder, xq_ar)
+    options = AnswerOptions(abstain_threshold=-1.0)
+    reader = load_reader(settings.model_cache)  # the sources are chosen as the product chooses them
+    llm = LlamaCppLLM(llm_path(settings), 4096, args.threads)
+    rng = random.Random(31)
+    qids = sorted(xq_ar.qrels)
+    rng.shuffle(qids)
+    rows: list[dict] = []
+    t0 = time.perf_counter()
+    # different questions for the two pairs: the English ones are not the Arabic ones' twins
+    for pair, ds, chosen in (("ar-ar", xq_ar, qids[: args.questions]), ("en-ar", xq_en, qids[args.questions :])):
+        done = 0
+        for qid in chosen:
+            if done == args.questions:
+                break
+            question = ds.queries.get(qid)
+            if not question:
+                continue
+            lang = question_language(question)
+            _, scored = extract_answer(question, lang, retriever, embedder, options, default_scorer(), reader)
+            sources = sources_for(scored, settings.llm_sources, settings.llm_context_tokens, llm.count_tokens)
+            if not sources:
+                continue
+            raw = llm.chat(answer_messages(question, sources, lang), max_tokens=settings.llm_answer_tokens, stop=STOP)
+            done += 1
+            for claim in parse_claims(clean_reply(raw)):
+                for num in claim.cited:
+                    src = next((s for s in sources if s.n == num), None)
+                    if src is not None:
+                        rows.append(
+                            {
+                                "id": len(rows),
+                                "model": settings.llm,
+                                "pair": pair,
+                                "qid": f"xq:{qid}",
+                                "question": question,
+                                "sentence": claim.text,
+                                "source": src.text,
+                                "kind": "original",
+                                "label": "unlabelled",
+                            }
+                        )
+            print(f"{pair}: {done} questions, {len(rows)} sentences, {time.perf_counter() - t0:.0f} s", flush=True)
+    with OUT.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"wrote {OUT}: {len(rows)} sentences; label them in {LABELS.name} before running the checker")
+
+
+def labelled() -> list[dict]:
+    """The held-out sentences with their hand labels (supported / unsupported; excluded ones left out)."""
+    if not OUT.exists() or not LABELS.exists():
+        return []
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    verdict = {i: name for name in ("supported", "unsupported", "exclude") for i in labels[name]}
+    rows = [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines()]
+    out = []
+    for r in rows:
+        label = verdict.get(r["id"])
+        if label is None:
+            raise SystemExit(f"{LABELS}: sentence {r['id']} has no label")
+        if label != "exclude":
+            out.append({**r, "label": label, "label_source": "hand"})
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""A lying LLM server over the bundled samples: its lies are recombinations of the source's own words
+(a figure moved, two countries' roles swapped, a fact reversed), in Arabic and English. None may reach
+the answer of record; its true sentences must (else the check proves nothing)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pytest
+
+from tests.conftest import free_port, serving
+
+pytestmark = [pytest.mark.slow, pytest.mark.real]
+
+TRUE = [
+    (["كم دولة", "جنود"], "التزمت 26 دولة على الأقل بإرسال جنود ضمن قوة أمنية [1]."),
+    (["How many countries", "troops"], "At least 26 countries committed to sending troops to a security force [1]."),
+]
+LIES = [
+    # a fact reversed with the source's own words (Poland ruled it out)
+    (["موقف بولندا"], "أكدت بولندا علنًا أنها سترسل قوات برية إلى أوكرانيا [1]."),
+    (["What did Poland say"], "Poland announced it will send ground troops to Ukraine [1]."),
+    # two countries' roles swapped (91 % in Sweden, 81 % in Denmark)
+    (["في السويد"], "بلغت نسبة التأييد 81% في السويد و91% في الدنمارك [1]."),
+    (["in Sweden"], "Support for Ukraine joining the EU was 81% in Sweden and 91% in Denmark [1]."),
+    (["Swedes and Danes"], "Support reached 81% in Sweden and 91% in Denmark [1]."),
+    # an entity replaced by another the source names (Italy and Germany are among the 26)
+    (["ماكرون", "الدول الـ26"], "أكد ماكرون أن بولندا وألمانيا من بين الدول الـ26 [1]."),
+]
+QUESTIONS = {
+    "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟": True,
+    "How many countries committed to sending troops to a security force?": True,
+    "ما موقف بولندا من إرسال قوات برية إلى أوكرانيا؟": False,
+    "What did Poland say about sending ground troops to Ukraine?": False,
+    "كم بلغت نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟": False,
+    "What share of people in Sweden support Ukraine joining the EU?": False,
+    "What percentage of Swedes and Danes support Ukraine joining the European Union?": False,
+    "أي الدول أكد ماكرون أنها من بين الدول الـ26؟": False,
+}
+
+
+@pytest.fixture(scope="module")
+def liar(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("liar")
+    script = folder / "script.json"
+    script.write_text(json.dumps(TRUE + LIES, ensure_ascii=False), encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with serving([sys.executable, "-m", "tests.lying_server", str(port), str(script)], base, "the lying server", 30):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def samples_assistant(liar, real_embedder, tmp_path_factory):
+    from assistant import Assistant
+    from assistant.models.llm import OpenAICompatLLM
+    from assistant.resources import SAMPLES
+
+    a = Assistant(data_dir=tmp_path_factory.mktemp("idx"), embedder=real_embedder, llm=OpenAICompatLLM(liar))
+    a.ingest([SAMPLES])
+    # the product as shipped (its support checker off: eval/README.md says why)
+    return a
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.sub(r"\[\d+\]", "", text).split()).strip(" .")
+
+
+ENTITY_MISS = pytest.mark.xfail(
+    strict=True,
+    reason="a country replaced by another the passage names passes every rule; the support checker drops it "
+    "(tests/test_real_support.py) but is off by default — eval/README.md says why",
+)
+
+
+@pytest.mark.parametrize("question", [pytest.param(q, marks=ENTITY_MISS) if "ماكرون" in q else q for q in QUESTIONS])
+def test_no_lie_reaches_the_answer_of_record_and_the_truth_does(samples_assistant, question):
+    ans = samples_assistant.ask(question, mode="generative")
+    told = next(r for words, r in TRUE + LIES if all(w in question for w in words))
+    if QUESTIONS[question]:
+        assert ans.llm_status == "used", (ans.llm_status, ans.dropped)
+        assert _bare(told) in _bare(ans.answer)
+    else:
+        assert _bare(told) not in _bare(ans.answer), ans.answer
+        # the lie was read and checked (not merely set aside as off the question), and shown only as dropped
+        assert any(_bare(d.sentence) == _bare(told) for d in ans.dropped), (ans.llm_status, ans.dropped)
+        assert ans.llm_status != "used"
