@@ -70,8 +70,8 @@ def _bare(text: str) -> str:
 
 ENTITY_MISS = pytest.mark.xfail(
     strict=True,
-    reason="a country replaced by another the passage names passes every rule; the support checker drops it "
-    "(tests/test_real_support.py) but is off by default — eval/README.md says why",
+    reason="a country replaced by another the passage names passes every rule; the support checker scores it "
+    "below the truth but, at the point that keeps right sentences, passes it too (tests/test_real_support.py)",
 )
 
 

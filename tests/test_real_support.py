@@ -2,9 +2,9 @@
 operating point, on the seed article: right drafts kept, drafts recombined from the passage's own
 words (a fact reversed, a figure moved, a country replaced by another the passage names) dropped.
 
-The checker shipped this round is off by default (config.support_checker): held out it keeps too few
-right sentences. Its misses here are strict xfails, so an improved checker shows up as a failure to
-update, not as silence."""
+The checker shipped this round is off by default (config.support_checker): held out it barely
+separates the LLM's right sentences from its wrong ones. Its misses here are strict xfails, so an
+improved checker shows up as a failure to update, not as silence."""
 
 from __future__ import annotations
 
@@ -35,26 +35,25 @@ KNOWN_MISS = pytest.mark.xfail(
     strict=True, reason="known miss of the shipped checker (eval/README.md: support checker); strict: a fix shows up"
 )
 RIGHT = [
-    pytest.param("أعلن ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.", marks=KNOWN_MISS),
-    pytest.param(
-        "Macron said that at least 26 countries committed to sending troops as part of a security force.",
-        marks=KNOWN_MISS,
-    ),
-    pytest.param("استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.", marks=KNOWN_MISS),
+    "أعلن ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية.",
+    "Macron said that at least 26 countries committed to sending troops as part of a security force.",
+    "استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.",
     pytest.param("Poland publicly ruled out sending ground troops to Ukraine.", marks=KNOWN_MISS),
     "أكد ماكرون أن إيطاليا وألمانيا من بين الدول الـ26.",
 ]
-WRONG = [
+WRONG_TEXT = [
     "أكدت بولندا علنًا أنها سترسل قوات برية إلى أوكرانيا.",  # reversed, in the passage's words
     "Poland publicly committed to sending ground troops to Ukraine.",
     "استبعدت 26 دولة على الأقل إرسال قوات برية إلى أوكرانيا.",  # the figure moved onto Poland's claim
     "At least 26 countries ruled out sending ground troops to Ukraine.",
     "أكد ماكرون أن بولندا وألمانيا من بين الدول الـ26.",  # Italy replaced by another country the passage names
 ]
+# at the operating point calibration chose (it keeps the right ones above), three of them pass
+WRONG = [pytest.param(w, marks=KNOWN_MISS) if i in (1, 2, 4) else w for i, w in enumerate(WRONG_TEXT)]
 TWINS = [  # (right, wrong): the same window, one fact changed
-    ("استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.", WRONG[0]),
-    pytest.param("Poland publicly ruled out sending ground troops to Ukraine.", WRONG[1], marks=KNOWN_MISS),
-    ("أكد ماكرون أن إيطاليا وألمانيا من بين الدول الـ26.", WRONG[4]),
+    ("استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.", WRONG_TEXT[0]),
+    pytest.param("Poland publicly ruled out sending ground troops to Ukraine.", WRONG_TEXT[1], marks=KNOWN_MISS),
+    ("أكد ماكرون أن إيطاليا وألمانيا من بين الدول الـ26.", WRONG_TEXT[4]),
 ]
 
 

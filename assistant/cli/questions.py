@@ -86,7 +86,7 @@ def ask(
     elif ans.llm_status and ans.llm_status != "used":
         click.echo(f"  (the model's draft was not used: {ans.llm_status})")
     for d in ans.dropped:
-        click.echo(f"  removed, not supported by the sources: {printable(d.sentence[:160])} — {d.reason}")
+        click.echo(f"  the model's wording — not verified, removed: {printable(d.sentence[:160])} — {d.reason}")
 
 
 @main.command()
