@@ -15,6 +15,10 @@ from tests.conftest import ROOT, free_port, serving
 pytestmark = [pytest.mark.browser, pytest.mark.real]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OUT = ROOT / "test-output" / "browser"
+# What waits on the real 1.5B LLM (findings: one call per finding) gets minutes: a busy 2-core CI
+# machine is several times slower than an idle one. These tests check behaviour; speed is measured
+# by eval/bench.py and eval/llm_latency.py.
+LLM_WAIT_MS = 480_000
 XSS = (
     "<script>window.__xss = 1</script> تقرير عن الأمن البحري في البحر الأحمر وهجمات الحوثيين على السفن "
     'التجارية <img src=x onerror="window.__xss = 2"> وتأثيرها على التجارة الدولية وأسعار الشحن.'
@@ -110,7 +114,7 @@ def test_chat_answers_in_arabic_with_citation_and_rtl(page):
     page.wait_for_selector("#conversation .source", timeout=60_000)
     assert "26" in page.inner_text("#conversation .answer")
     page.wait_for_selector("#conversation .draft", timeout=60_000)  # then the model's draft streams in
-    page.wait_for_function("!document.querySelector('#conversation .draft')", timeout=180_000)  # and is replaced
+    page.wait_for_function("!document.querySelector('#conversation .draft')", timeout=LLM_WAIT_MS)  # and is replaced
     answer = page.inner_text("#conversation .answer")
     assert "26" in answer and "[1]" in answer
     assert "26 دولة" in page.inner_text("#conversation .source mark")
@@ -137,7 +141,7 @@ def test_hostile_article_text_is_inert_in_chat(page):
     page.wait_for_function(
         "document.querySelectorAll('#conversation .msg.bot').length >= 2 && "
         "!document.querySelector('#conversation .streaming')",
-        timeout=120_000,
+        timeout=LLM_WAIT_MS,
     )
     text = page.inner_text("#conversation")
     assert "<script>" in text or "onerror" in text  # shown as text...
@@ -151,7 +155,7 @@ def test_findings_tab_drafts_cited_findings(page, seed_path):
     _tab(page, "ملخص النتائج · Findings")
     page.set_input_files("#findings-file input[type=file]", str(seed_path))
     page.click("#draft")
-    page.wait_for_selector("#findings-out .findings li", timeout=120_000)
+    page.wait_for_selector("#findings-out .findings li", timeout=LLM_WAIT_MS)
     items = page.query_selector_all("#findings-out .findings li")
     assert 5 <= len(items) <= 8
     assert all("¶" in i.inner_text() for i in items)
