@@ -6,6 +6,12 @@ ABSTAIN = {
     "ar": "لا تتضمن المقالات المفهرسة إجابة عن هذا السؤال.",
     "en": "The indexed articles do not contain an answer to this question.",
 }
+# A one-word question that no indexed article contains (a typo, "xyzzy"), or one with nothing to search
+# for: said plainly instead of quoting whatever sentence is nearest.
+UNKNOWN_WORD = {
+    "ar": "لا ترد «{word}» في أي مقالة مفهرسة. اكتب سؤالاً كاملاً، أو استخدم البحث.",
+    "en": "'{word}' does not appear in any indexed article. Ask a full question, or use Search.",
+}
 EMPTY_INDEX = {
     "ar": "الفهرس فارغ: أضف مقالات أولاً.",
     "en": "The index is empty: add articles first.",

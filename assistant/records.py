@@ -215,3 +215,13 @@ class IngestReport:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def stopped_summary(self) -> str:
+        """What an ingest that stopped part-way (a full disk, Ctrl-C) had committed, and what to do."""
+        held = f"the index holds {self.documents} documents, {self.chunks} chunks"
+        if not (self.added or self.updated):
+            return f"nothing of this ingest was committed; {held}, as before"
+        return (
+            f"{self.added} added and {self.updated} updated were committed before it stopped ({held}); "
+            "run the same command again for the rest: files already in the index are skipped as unchanged"
+        )

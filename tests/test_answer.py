@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from assistant.answer.ask import AnswerOptions, answer_events, answer_question
 from assistant.answer.generate import answer_messages, sources_for
 from assistant.answer.grounding import Verifier
@@ -81,6 +83,26 @@ def test_bad_parameters_get_clear_messages_before_any_work(fake_assistant, tmp_p
     with pytest.raises(InputError, match="the pasted article is 43 kB; the limit is 10 kB"):
         a.summarize(text="جملة عن الأمن الإقليمي. " * 1000)
     assert a.summarize(text="أكدت الوزارة أن 26 دولة التزمت بإرسال جنود إلى المنطقة.", lang="ar").findings
+
+
+@pytest.mark.parametrize("question", ["؟؟؟", "\x01\x02\x03", " ?! ، ", "\u200f؟\u200e"])
+def test_a_question_without_words_is_refused_before_any_search(fake_assistant, tmp_path, question):
+    from assistant.errors import InputError
+
+    a = _setup(fake_assistant, tmp_path)
+    with pytest.raises(InputError, match="the question has no words"):
+        a.ask(question)
+    with pytest.raises(InputError, match="the query has no words"):
+        a.search(question)
+
+
+def test_a_one_word_question_no_article_contains_says_so_instead_of_quoting(fake_assistant, tmp_path):
+    a = _setup(fake_assistant, tmp_path)
+    for word, said in [("xyzzy", "'xyzzy' does not appear in any indexed article"), ("زقزقوم؟", "لا ترد «زقزقوم»")]:
+        ans = a.ask(word)
+        assert ans.abstained and ans.citations == () and said in ans.answer, ans.answer
+    known = a.ask("ماكرون؟")  # a word the archive holds goes on to the answer step
+    assert "does not appear" not in known.answer and "لا ترد" not in known.answer
 
 
 def test_generative_keeps_correct_citations_and_drops_the_rest(fake_assistant, tmp_path):

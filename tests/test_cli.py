@@ -143,3 +143,68 @@ def test_a_full_disk_is_one_line_and_the_last_generation_stays(tmp_path, seed_pa
     monkeypatch.undo()
     assert _run(tmp_path, "search", "كم دولة التزمت بإرسال جنود", "--json").output == before
     assert _run(tmp_path, "check").exit_code == 0
+
+
+def _articles(tmp_path, n):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"{i:02d}.txt").write_text(
+            f"مقال رقم {i}\n\nعقد مجلس الأمن الجلسة {i} لمناقشة الوضع في السودان وتداعياته على المنطقة {i}.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_an_ingest_stopped_by_a_full_disk_says_what_it_committed_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    """One commit per file; the disk fills during the third commit, after FAISS half-wrote its temp file."""
+    import errno
+
+    from assistant.ingest import pipeline
+    from assistant.store.vectors import FaissVectors
+
+    monkeypatch.setattr(pipeline, "_BATCH_CHUNKS", 1)
+    save, calls = FaissVectors.save, []
+
+    def fills_up(self, path):  # noqa: ANN001, ANN202
+        calls.append(path)
+        if len(calls) == 3:
+            path.with_suffix(".tmp").write_bytes(b"half a FAISS file")
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return save(self, path)
+
+    monkeypatch.setattr(FaissVectors, "save", fills_up)
+    out = _run(tmp_path, "ingest", str(_articles(tmp_path, 5)))
+    assert out.exit_code == 2 and "Traceback" not in out.output
+    lines = out.output.strip().splitlines()
+    assert lines[-2] == (
+        "stopped: 2 added and 0 updated were committed before it stopped (the index holds 2 documents, 2 chunks); "
+        "run the same command again for the rest: files already in the index are skipped as unchanged"
+    )
+    assert lines[-1].startswith("error: the disk is full")
+    idx = tmp_path / "idx"
+    assert not list(idx.rglob("*.tmp")) and not (idx / "vectors" / "3.faiss").exists()
+    monkeypatch.undo()
+    assert _run(tmp_path, "check").exit_code == 0
+    again = json.loads(_run(tmp_path, "ingest", str(tmp_path / "batch"), "--json").output)
+    assert (again["added"], again["unchanged"], again["documents"]) == (3, 2, 5)
+
+
+def test_an_ingest_interrupted_by_ctrl_c_says_what_it_committed(tmp_path, monkeypatch):
+    from assistant.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "_BATCH_CHUNKS", 1)
+    commit, calls = pipeline._flush, []
+
+    def interrupted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_flush", interrupted)
+    out = _run(tmp_path, "ingest", str(_articles(tmp_path, 4)))
+    assert out.exit_code == 130
+    assert "stopped: 1 added and 0 updated were committed before it stopped" in out.output
+    monkeypatch.undo()
+    assert [ln for ln in _run(tmp_path, "docs").output.splitlines() if ln.endswith("documents")] == ["1 documents"]

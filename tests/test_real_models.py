@@ -122,3 +122,27 @@ def test_onnx_vectors_equal_torch(real_embedder, model_cache):
     passages, passages_torch = real_embedder.embed_passages(texts), torch_embedder.embed_passages(texts)
     assert float((passages * passages_torch).sum(1).min()) > 0.9999
     assert ((fast[:3] @ passages.T).argmax(1) == (plain[:3] @ passages_torch.T).argmax(1)).all()
+
+
+@pytest.mark.parametrize(("name", "keep"), [("onnx-query/model.onnx", 1_000_000), ("tokenizer.json", 4096)])
+def test_a_truncated_model_file_is_refused_never_a_silent_fallback(real_embedder, model_cache, tmp_path, name, keep):
+    """The real converted model, one file truncated (the others linked, not copied): refused naming the
+    file, before anything is embedded; before checksums the ONNX case quietly fell back to torch."""
+    from assistant.config import load_settings
+    from assistant.errors import ModelError
+    from assistant.models.e5convert import MODEL_DIR_NAME
+    from assistant.models.loading import load_embedder
+    from assistant.models.model_seal import SEAL_FILE
+
+    real = model_cache / "embeddings" / MODEL_DIR_NAME
+    assert (real / SEAL_FILE).exists()  # recorded when it was converted (or at its first load since)
+    copy = tmp_path / "embeddings" / MODEL_DIR_NAME
+    for f in real.rglob("*"):
+        if f.is_file():
+            (copy / f.relative_to(real)).parent.mkdir(parents=True, exist_ok=True)
+            (copy / f.relative_to(real)).symlink_to(f)
+    target = copy / name
+    target.unlink()
+    target.write_bytes((real / name).read_bytes()[:keep])
+    with pytest.raises(ModelError, match=f"{name} has {keep} bytes.*Delete the folder"):
+        load_embedder(load_settings(model_cache=tmp_path))

@@ -38,6 +38,37 @@ def test_ingest_without_files_is_a_clear_error(web):
         web_.on_ingest(a, [])
 
 
+def test_an_upload_stopped_by_a_full_disk_says_what_was_committed_and_keeps_those_files(web, tmp_path, monkeypatch):
+    import errno
+
+    import gradio as gr
+
+    from assistant.ingest import pipeline
+    from assistant.store.vectors import FaissVectors
+
+    web_, a = web
+    monkeypatch.setattr(pipeline, "_BATCH_CHUNKS", 1)
+    save, calls = FaissVectors.save, []
+
+    def fills_up(self, path):  # noqa: ANN001, ANN202
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return save(self, path)
+
+    monkeypatch.setattr(FaissVectors, "save", fills_up)
+    files = []
+    for i in range(3):
+        f = tmp_path / f"تقرير {i}.txt"
+        f.write_text(f"تقرير {i}\n\nناقش وزراء الخارجية العرب في الاجتماع {i} أمن الملاحة في البحر الأحمر.\n")
+        files.append(str(f))
+    with pytest.raises(gr.Error, match=r"the disk is full.* — 1 added and 0 updated were committed before it stopped"):
+        web_.on_ingest(a, files)
+    assert a.stats()["documents"] == 2  # the seed and the one committed
+    kept = list((a.settings.data_dir / "uploads").rglob("تقرير *.txt"))
+    assert kept  # the committed upload's copy is not deleted with the rest
+
+
 def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assistant, seed_path):
     from assistant.web import app as web
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from assistant.text.words import safe_name
 from assistant.web.api import is_loopback, parse_auth
 
@@ -71,14 +73,12 @@ def test_failed_logins_are_slowed_per_user_and_a_right_one_resets():
     assert guard("", "") is False and guard("ana", None) is False
 
 
-def test_a_real_server_slows_wrong_passwords_and_lets_the_right_one_in(tmp_path):
-    """The guard as Gradio calls it: the app served with a login, three POSTs to /login."""
+@contextlib.contextmanager
+def _served(tmp_path, **env: str):
+    """The real app (hash embedder, no LLM) served by `assistant serve` in its own process."""
     import os
     import subprocess
     import sys
-    import time
-
-    import httpx
 
     from tests.conftest import ROOT, free_port, wait_for_http
 
@@ -87,25 +87,30 @@ def test_a_real_server_slows_wrong_passwords_and_lets_the_right_one_in(tmp_path)
         **os.environ,
         "ASSISTANT_EMBEDDER": "hash-64",
         "ASSISTANT_LLM_BACKEND": "none",
-        "ASSISTANT_AUTH": "analyst:كلمة-سر",
         "GRADIO_ANALYTICS_ENABLED": "False",
         "ASSISTANT_MODEL_CACHE": str(tmp_path / "models"),
+        **env,
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "-d",
-        str(tmp_path / "idx"),
-        "serve",
-        "--no-sample",
-        "--port",
-        str(port),
-    ]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", "assistant.cli", "-d", str(tmp_path / "idx"), "serve", "--no-sample"]
+    proc = subprocess.Popen(
+        [*cmd, "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for_http(url + "/", proc, 60, "the web app")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_a_real_server_slows_wrong_passwords_and_lets_the_right_one_in(tmp_path):
+    """The guard as Gradio calls it: the app served with a login, three POSTs to /login."""
+    import time
+
+    import httpx
+
+    with _served(tmp_path, ASSISTANT_AUTH="analyst:كلمة-سر") as url:
         spent = []
         for pw in ("guess1", "guess2", "كلمة-سر"):
             t = time.perf_counter()
@@ -113,6 +118,25 @@ def test_a_real_server_slows_wrong_passwords_and_lets_the_right_one_in(tmp_path)
             spent.append((r.status_code, time.perf_counter() - t))
         assert spent[0][0] >= 400 and spent[1][0] >= 400 and spent[2][0] == 200
         assert spent[1][1] >= 1.0  # the second wrong password waited its second (the first, half of one)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+
+
+def test_a_server_path_given_to_ingest_is_refused_with_a_message_not_a_null_error(tmp_path, seed_path):
+    """/ingest takes uploads only; a path on the server (a secret, or an article) is refused by name."""
+    import json
+
+    import httpx
+
+    def call(url: str, name: str, data: list) -> tuple[str, dict]:
+        event = httpx.post(f"{url}/gradio_api/call/{name}", json={"data": data}, timeout=30).json()["event_id"]
+        lines = httpx.get(f"{url}/gradio_api/call/{name}/{event}", timeout=60).text.splitlines()
+        kind = next(ln.split(": ", 1)[1] for ln in lines if ln.startswith("event: "))
+        return kind, json.loads(next(ln.split(": ", 1)[1] for ln in lines if ln.startswith("data: ")))
+
+    with _served(tmp_path) as url:
+        for path in ("/etc/passwd", str(seed_path)):
+            kind, data = call(url, "ingest", [[{"path": path, "meta": {"_type": "gradio.FileData"}}]])
+            assert kind == "error" and "was not uploaded by a user" in data["error"], data
+        kind, data = call(url, "ask", ["؟؟؟", 5, "hybrid", "auto"])
+        assert kind == "error" and "the question has no words" in data["error"]
+        kind, docs = call(url, "documents", [])
+        assert kind == "complete" and docs == [[]]

@@ -32,10 +32,11 @@ from assistant.answer.scoring import (
 from assistant.config import Settings, default
 from assistant.models.embedder import Embedder, sane_vectors
 from assistant.models.llm import LLM, Gate, wants_llm
-from assistant.prompts import ABSTAIN, EMPTY_INDEX
+from assistant.prompts import ABSTAIN, EMPTY_INDEX, UNKNOWN_WORD
 from assistant.records import Answer
 from assistant.retrieval import Retriever
 from assistant.text.arabic import detect_language
+from assistant.text.words import strip_controls
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,9 @@ def decide_answers(
     question as analysed and embedded (``Asked``, carried to the draft's check instead of redone)."""
     if not question:
         return {"scorer": Answer(question, ABSTAIN[lang], "extractive", True, language=lang)}, [], None
+    if (unknown := _unknown_word(question, retriever)) is not None:
+        said = Answer(question, UNKNOWN_WORD[lang].format(word=unknown), "extractive", True, language=lang)
+        return {"scorer": said, "reader": said}, [], None
     # once: for retrieval and for sentence scoring
     qvec = sane_vectors(embedder.embed_queries([question]), 1, embedder.dim, embedder.model_id)[0]
     hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
@@ -240,3 +244,13 @@ def decide_answers(
         chosen = choose_sentences(d.ranked, q.qtype, limit, scorer.second_ratio)
         answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
     return answers, decisions[-1].ranked, Asked(q, qvec)
+
+
+def _unknown_word(question: str, retriever: Retriever) -> str | None:
+    """The word of a one-word question that no indexed article contains (None otherwise): its nearest
+    sentences would be quoted as an answer to nothing. Longer questions go on (an English question
+    over Arabic articles shares no word with them and is still answered)."""
+    terms = retriever.analyze(question)
+    if len(terms) > 1 or (terms and retriever.known(terms)) or retriever.is_empty():
+        return None
+    return strip_controls(question).strip(" ?؟.!،,:;")[:60]

@@ -31,7 +31,17 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
             bar.set_description(what[:40])
             bar.refresh()
 
-    report = a.ingest(list(paths), progress=progress)
+    try:
+        report = a.ingest(list(paths), progress=progress)
+    except BaseException as exc:
+        if bar is not None:
+            bar.close()
+        partial = getattr(exc, "ingest_report", None)
+        if partial is not None:  # what the stopped ingest kept, before the error's own line
+            click.echo(f"stopped: {partial.stopped_summary()}", err=True)
+        if isinstance(exc, KeyboardInterrupt):
+            sys.exit(130)
+        raise
     if bar is not None:
         bar.close()
     if as_json:

@@ -53,6 +53,8 @@ def _text(text: str, what: str) -> None:
         raise InputError(f"the {what} must be text, not {type(text).__name__}")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"the {what} is empty: type a {what}")
+    if not any(c.isalnum() for c in text):  # "؟؟؟", control characters, punctuation only
+        raise InputError(f"the {what} has no words, only punctuation or control characters: type a {what}")
     if len(text) > MAX_QUESTION_CHARS:
         raise InputError(f"the {what} is {len(text)} characters long; keep it under {MAX_QUESTION_CHARS}")
 

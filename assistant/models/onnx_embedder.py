@@ -38,6 +38,9 @@ def export_in_child(folder: Path) -> Path:
     proc = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not path.exists():
         raise RuntimeError((proc.stderr.strip().splitlines() or ["export failed"])[-1])
+    from assistant.models.model_seal import add_to_seal
+
+    add_to_seal(folder, path)
     return path
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.errors import ModelError
+
 ONNX_DIR = "onnx-query"
 OPSET = 17
 
@@ -44,7 +46,10 @@ class OnnxQueryEncoder:
         self._max = int(st_model.max_seq_length or 512)
         path = Path(folder) / ONNX_DIR / "model.onnx"
         if not path.exists():
+            from assistant.models.model_seal import add_to_seal
+
             export(st_model, path)
+            add_to_seal(Path(folder), path)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or (os.cpu_count() or 1)
         opts.log_severity_level = 3
@@ -108,7 +113,9 @@ def try_onnx_queries(st_model, folder: Path) -> OnnxQueryEncoder | None:  # noqa
         return None
     try:
         return OnnxQueryEncoder(st_model, Path(folder))
-    except Exception as exc:  # a faster path that failed must not stop the assistant
+    except ModelError:  # damaged files: refused, never a silent move to the slower path
+        raise
+    except Exception as exc:  # ONNX Runtime unusable: the torch path still works
         print(
             f"note: questions are embedded with torch (ONNX Runtime unavailable: {type(exc).__name__}: {exc})",
             file=sys.stderr,

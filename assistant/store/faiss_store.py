@@ -71,17 +71,21 @@ class FaissStore:
 
     # ---------------------------------------------------------------- writing
     def write(self, plan: CommitPlan) -> dict[str, float]:
-        t0 = time.perf_counter()
-        vectors = self._vectors_for(plan)
-        vectors.save(self.root / "vectors" / f"{plan.gen}.faiss")
-        t1 = time.perf_counter()
-        ids: list[int] = []
-        tokens: list[list[str]] = []
-        for batch in plan.live_rows(False):
-            ids.extend(batch.ids.tolist())
-            tokens.extend(batch.tokens)
-        BM25Index.build(ids, tokens).save(self.root / "bm25" / str(plan.gen))
-        return {"faiss": t1 - t0, "bm25": time.perf_counter() - t1}
+        try:
+            t0 = time.perf_counter()
+            vectors = self._vectors_for(plan)
+            vectors.save(self.root / "vectors" / f"{plan.gen}.faiss")
+            t1 = time.perf_counter()
+            ids: list[int] = []
+            tokens: list[list[str]] = []
+            for batch in plan.live_rows(False):
+                ids.extend(batch.ids.tolist())
+                tokens.extend(batch.tokens)
+            BM25Index.build(ids, tokens).save(self.root / "bm25" / str(plan.gen))
+            return {"faiss": t1 - t0, "bm25": time.perf_counter() - t1}
+        except BaseException:  # a full disk, an interrupt: what this generation half-wrote goes now
+            self._remove_uncommitted(plan.base_gen)
+            raise
 
     def _vectors_for(self, plan: CommitPlan) -> FaissVectors:
         live = plan.live_count
@@ -111,14 +115,24 @@ class FaissStore:
         for d in (self.root / "bm25").iterdir():
             if d.name.isdigit() and int(d.name) not in keep:
                 shutil.rmtree(d, ignore_errors=True)
-        for stale in list((self.root / "vectors").glob("*.tmp")) + list((self.root / "bm25").glob("*.tmp")):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
+        self._remove_uncommitted(plan.gen)
+
+    def _remove_uncommitted(self, committed_gen: int) -> None:
+        """Temporary files, and the files of generations after the committed one (never served)."""
+        vectors, bm25 = self.root / "vectors", self.root / "bm25"
+        stale = list(vectors.glob("*.tmp")) + list(bm25.glob("*.tmp"))
+        stale += [f for f in vectors.glob("*.faiss") if f.stem.isdigit() and int(f.stem) > committed_gen]
+        stale += [d for d in bm25.glob("*") if d.name.isdigit() and int(d.name) > committed_gen]
+        for f in stale:
+            if f.is_dir():
+                shutil.rmtree(f, ignore_errors=True)
             else:
-                stale.unlink(missing_ok=True)
+                f.unlink(missing_ok=True)
 
     def rollback(self, committed_gen: int, purge: Sequence[int]) -> None:
-        """Nothing to undo: files of an uncommitted generation are overwritten or cleaned up."""
+        """Files an interrupted commit left (a kill, a full disk) are removed; nothing else to undo."""
+        if (self.root / "vectors").is_dir() and (self.root / "bm25").is_dir():
+            self._remove_uncommitted(committed_gen)
 
     def verify(self, gen: int, live: set[int]) -> list[str]:
         if gen == 0:

@@ -45,11 +45,15 @@ class Manifest:
 
     def write(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
-        with open(tmp, "w") as fh:
-            json.dump(asdict(self), fh, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "w") as fh:
+                json.dump(asdict(self), fh, indent=2)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:  # the previous manifest stays the commit point; no half-written copy left
+            tmp.unlink(missing_ok=True)
+            raise
 
     def check_compatible(self, root: Path, embedder: str, dim: int, analyzer: str, kind: str, location: str) -> None:
         """Refuse to open this index with settings it was not built with, saying what to do."""

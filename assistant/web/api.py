@@ -27,11 +27,13 @@ def user_errors(fn: Callable) -> Callable:
 
         if isinstance(exc, gr.Error):
             raise exc
+        partial = getattr(exc, "ingest_report", None)  # an ingest that stopped part-way: what it kept
+        kept = f" — {partial.stopped_summary()}" if partial is not None else ""
         if isinstance(exc, AssistantError):
-            raise gr.Error(no_paths(str(exc))) from exc
+            raise gr.Error(no_paths(str(exc)) + kept) from exc
         if (found := storage_error(exc)) is not None:
             log.error("storage error in a web handler: %s", exc)
-            raise gr.Error(str(found)) from exc
+            raise gr.Error(str(found) + kept) from exc
         log.exception("unexpected error in a web handler")
         raise gr.Error(f"unexpected error ({type(exc).__name__}); the details are in the server log") from exc
 

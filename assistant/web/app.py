@@ -238,6 +238,10 @@ def serve(
         max_file_size=f"{int(a.settings.max_file_mb)}mb",
         css=CSS + RTL_CSS,
         footer_links=["api"],
-        show_error=False,
+        # Every handler turns its own failures into a clear gr.Error (web/api.user_errors: anything
+        # unexpected is logged and named by type only), so what this shows besides are Gradio's own
+        # refusals before a handler runs — a server path given to /ingest ("… was not uploaded by a
+        # user"), a malformed file parameter — which would otherwise reach the client as {"error": null}.
+        show_error=True,
     )
     return demo

@@ -94,8 +94,10 @@ def on_ingest(a: Assistant, files: list[str] | None, progress: Any = None) -> tu
         up = unpack_uploads(files, dest)
         step = (lambda d, t, w: progress(d / max(t, 1), desc=no_paths(w))) if progress is not None else None
         rep = a.ingest(up.files, progress=step, isolate=True) if up.files else None
-    except BaseException:
-        shutil.rmtree(dest, ignore_errors=True)
+    except BaseException as exc:
+        partial = getattr(exc, "ingest_report", None)
+        if partial is None or not (partial.added or partial.updated):  # else the committed files stay
+            shutil.rmtree(dest, ignore_errors=True)
         raise
     shown = {str(p.resolve()): n for p, n in up.shown.items()}
 
