@@ -20,6 +20,7 @@ from assistant.models.llm import LLM
 from assistant.prompts import ANSWER_SYSTEM, ANSWER_USER, LANGUAGE_NAME, NO_ANSWER, TRANSLATE_SYSTEM
 from assistant.records import Answer, Citation, Dropped, Hit
 from assistant.text.arabic import detect_language, split_sentences
+from assistant.text.planted import without_planted
 
 STOP = ["\nQuestion", "Question (", "\nSources:", "\n\n\n"]
 _PREFIX = re.compile(r"^\s*(answer|الإجابة|الاجابة|الجواب)\s*[:：]\s*", re.IGNORECASE)
@@ -92,7 +93,7 @@ def _covered(picked: list[list], hit: Hit, i: int) -> bool:
 
 
 def answer_messages(question: str, sources: list[Source], lang: str) -> list[dict[str, str]]:
-    block = "\n".join(f"[{s.n}] {' '.join(s.text.split())}" for s in sources)
+    block = "\n".join(f"[{s.n}] {without_planted(s.text)}" for s in sources)
     user = ANSWER_USER.format(sources=block, language=LANGUAGE_NAME[lang], question=question.strip())
     return [{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": user}]
 

@@ -19,6 +19,7 @@ from assistant.answer.facts import _negated_terms, clauses, negations, negative,
 from assistant.records import Dropped
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, detect_language, normalize, numbers_in, split_sentences
+from assistant.text.planted import is_planted
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # [1], [1, 2], [1،2], 【1】, ［1］ — with ASCII or Arabic-Indic digits.
@@ -27,17 +28,6 @@ _STRAY = re.compile(r"[\[\]【】［］]")
 _LATIN_NAME = re.compile(r"\b[A-Z][a-zA-Z]{2,}\b")
 
 MIN_OVERLAP = 0.6  # share of a sentence's content stems that must occur in the cited passage
-# Sentences that address the assistant rather than state facts: never accepted as support.
-_INSTRUCTION = re.compile(
-    r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+(instructions|prompts?)"
-    r"|\b(system|assistant)\s*:|you are now|new instructions"
-    r"|\b(the|your)\s+(correct\s+|real\s+|only\s+)?answer\s+(is|must be|should be)\b"
-    r"|\b(always\s+)?(answer|reply|respond)\s+(with|that|only)\b|\b(tell|inform)\s+the\s+(user|reader)\b"
-    r"|(تجاهل|انس|أهمل|اهمل)\s+(كل\s+|جميع\s+)?(التعليمات|الأوامر|الاوامر)|تعليمات\s+النظام|أنت الآن|انت الان"
-    r"|(الإجابة|الاجابة|الجواب)\s+(الصحيحة\s+|الوحيدة\s+)?(هي|هو|يجب أن تكون)"
-    r"|(أجب|اجب|أجيبوا|قل للمستخدم|أخبر المستخدم|اكتب في الإجابة)\b",
-    re.IGNORECASE,
-)
 
 
 def neutralize_markers(text: str) -> str:
@@ -47,8 +37,9 @@ def neutralize_markers(text: str) -> str:
 
 
 def is_instruction(text: str) -> bool:
-    """True for text that tries to instruct the model (prompt injection), in Arabic or English."""
-    return bool(_INSTRUCTION.search(text))
+    """True for a line that addresses whoever answers from the article (a planted instruction, in
+    Arabic or English, paraphrases included): ``text.planted``, measured in eval/planted_eval.py."""
+    return is_planted(text)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from assistant.answer.scoring import (
 )
 from assistant.records import Answer, Citation, Hit
 from assistant.text.arabic import analyze, split_sentences
+from assistant.text.planted import is_planted
 from assistant.text.questions import answer_cues
 
 # A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
@@ -46,6 +47,8 @@ def _widen(c: Candidate, qtype: str) -> tuple[int, int]:
     if c.position + 1 >= len(spans):
         return c.start, c.end
     nxt = chunk.text[spans[c.position + 1][0] : spans[c.position + 1][1]]
+    if is_planted(nxt):  # a quote never rests on a line addressed to the answering side
+        return c.start, c.end
     cues, nxt_cues = answer_cues(c.text), answer_cues(nxt)
     announces = bool(_ANNOUNCES.search(c.text.strip()))
     lacking = {"count": "number", "percent": "percent", "date": "date", "list": "list"}.get(qtype)

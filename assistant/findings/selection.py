@@ -26,6 +26,7 @@ import numpy as np
 from assistant.prompts import CONCLUSION_CUES
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, normalize, numbers_in, split_sentences
+from assistant.text.planted import is_planted
 
 MODEL_FILE = DATA / "findings_selector.json"  # written by eval/train_findings_selector.py
 FEATURES = (
@@ -63,7 +64,7 @@ def sentences_of(text: str, paragraphs: Sequence[tuple[int, int, int]]) -> list[
     out: list[Sentence] = []
     for number, a, b in paragraphs:
         for s, e in split_sentences(text, a, b):
-            if len(text[s:e].split()) >= MIN_WORDS:
+            if len(text[s:e].split()) >= MIN_WORDS and not is_planted(text[s:e]):  # never a finding
                 out.append(Sentence(number, s, e, text[s:e], len(out)))
     return out
 

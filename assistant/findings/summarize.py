@@ -29,6 +29,7 @@ from assistant.prompts import FINDING_SYSTEM, FINDING_USER, FINDINGS_HEADINGS, L
 from assistant.records import Document, Dropped, Finding, FindingCitation, Findings
 from assistant.retrieval import Retriever
 from assistant.text.arabic import normalize, split_sentences
+from assistant.text.planted import without_planted
 
 Progress = Callable[[int, int, str], None]
 
@@ -180,7 +181,7 @@ def _draft_findings(
             {
                 "role": "user",
                 "content": FINDING_USER.format(
-                    n=s.para_number, text=" ".join(window.split()), language=LANGUAGE_NAME[lang]
+                    n=s.para_number, text=without_planted(window), language=LANGUAGE_NAME[lang]
                 ),
             },
         ]
