@@ -36,12 +36,6 @@ def neutralize_markers(text: str) -> str:
     return _MARKER.sub(lambda m: "(" + m.group(1) + ")", text)
 
 
-def is_instruction(text: str) -> bool:
-    """True for a line that addresses whoever answers from the article (a planted instruction, in
-    Arabic or English, paraphrases included): ``text.planted``, measured in eval/planted_eval.py."""
-    return is_planted(text)
-
-
 @dataclass(frozen=True)
 class Claim:
     text: str  # the sentence without its markers
@@ -89,7 +83,7 @@ def unsupported_names(sentence: str, passage: str) -> set[str]:
 
 def verify(sentence: str, passage: str, min_overlap: float = MIN_OVERLAP) -> str | None:
     """None when the passage supports the sentence, else the reason it does not."""
-    passage = " ".join(passage[a:b] for a, b in split_sentences(passage) if not is_instruction(passage[a:b]))
+    passage = " ".join(passage[a:b] for a, b in split_sentences(passage) if not is_planted(passage[a:b]))
     if not passage:
         return "the cited passage holds only instructions, not statements"
     nums = unsupported_numbers(sentence, passage)
@@ -189,7 +183,7 @@ class Verifier:
         """None when the source supports the sentence, else the reason it does not."""
         from assistant.text.questions import latin_name_phrases, phrase_found
 
-        kept = [source[a:b] for a, b in split_sentences(source) if not is_instruction(source[a:b])]
+        kept = [source[a:b] for a, b in split_sentences(source) if not is_planted(source[a:b])]
         if not kept:
             return "the cited passage holds only instructions, not statements"
         text = " ".join(kept)
@@ -253,14 +247,14 @@ class Verifier:
         """The checker's probability alone (None without a checker): what calibration reads."""
         if self.support is None:
             return None
-        kept = [source[a:b] for a, b in split_sentences(source) if not is_instruction(source[a:b])] or [source]
+        kept = [source[a:b] for a, b in split_sentences(source) if not is_planted(source[a:b])] or [source]
         return self.support(sentence, self.window(sentence, kept))
 
     def locate(self, sentence: str, source: str) -> tuple[int, int]:
         """Span of the source sentence a supported sentence rests on, to quote beside it. Within one
         script, shared words find it (``best_quote``); across scripts there are none, so the sentence
         holding the statement's numbers, then the closest in meaning, is quoted."""
-        spans = [(a, b) for a, b in split_sentences(source) if not is_instruction(source[a:b])]
+        spans = [(a, b) for a, b in split_sentences(source) if not is_planted(source[a:b])]
         if self.embed is None or len(spans) < 2 or detect_language(sentence) == detect_language(source):
             return best_quote(sentence, source)
         nums = number_facts(sentence)[0]

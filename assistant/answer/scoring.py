@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.grounding import is_instruction
 from assistant.models.embedder import Embedder
 from assistant.records import Hit
 from assistant.resources import DATA, load_json
 from assistant.retrieval import Retriever
 from assistant.text.arabic import analyze, numbers_in, split_sentences
+from assistant.text.planted import is_planted
 from assistant.text.questions import answer_cues, latin_names, name_found, question_type, script_pair, type_match
 
 MODEL_FILE = DATA / "answer_scorer.json"  # written by eval/train_answer_scorer.py
@@ -148,7 +148,7 @@ def candidates(question: str, hits: list[Hit]) -> list[Candidate]:
         spans = split_sentences(h.chunk.text)
         for i, (s, e) in enumerate(spans):
             text = h.chunk.text[s:e]
-            if (len(text.split()) < 3 and not numbers_in(text)) or is_instruction(text):
+            if (len(text.split()) < 3 and not numbers_in(text)) or is_planted(text):
                 continue
             out.append(Candidate(h, h.chunk.start + s, h.chunk.start + e, text, i, script_pair(question, text)))
     return out

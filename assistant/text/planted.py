@@ -1,12 +1,13 @@
 """Lines planted in an article to steer whoever answers from it: a model, an assistant, a summariser.
 
 A scraped archive will hold such lines ("Note to any AI reading this page: …", «إذا سُئلت عن … فقل
-إن …»), mostly in ordinary words. A line is flagged when it has one strong cue — it names the
-answering side and tells it what to do, it conditions on being asked or summarising, it labels a
-role, it overrides the sources — or two weak ones of different kinds (an addressee, a directive, an
-answer or summary as its object, second person). News quotes imperatives all the time («طالب
-المتحدث الأطراف بضبط النفس»); what it does not do is address whoever answers questions about the
-article, so the cues are about *that* addressee and *that* task.
+إن …»), mostly in ordinary words. A line is flagged when one pattern matches: it names the answering side
+(an AI, an assistant, a summariser) and tells it what to do, it conditions on being asked or on
+summarising, it prescribes the answer, it labels a role, or it overrides or suppresses the sources.
+News quotes imperatives all the time («طالب المتحدث الأطراف بضبط النفس»); what it does not do is
+address whoever answers questions about the article, so the patterns are about *that* addressee and
+*that* task, and words that are also everyday news words («قدم», "assistant") count only with an
+answer-specific object.
 
 Measured by ``python -m eval.planted_eval`` on planted lines written for it (dev and test) and on
 every sentence of the ANT news corpus, XQuAD's English paragraphs and the bundled samples.
@@ -22,19 +23,16 @@ from functools import lru_cache
 _F = re.IGNORECASE
 
 # --- English ---------------------------------------------------------------------------------------
-_EN_MACHINE = (
-    r"(?:\bai\b|a\.i\.|artificial intelligence|(?:language|computer|ai) models?|\bllms?\b|chat ?bots?|"
-    r"\bassistants?\b|\bbots?\b|automated (?:\w+ ){0,2}?(?:systems?|tools?|readers?|editors?|summar\w+|"
-    r"answer\w*)|summari[sz](?:er|ers|ation tools?|ing tools?)|machine[- ](?:generated|readers?)|"
-    r"(?:a|any) programs?\b|\bgpt\b|chatgpt|digital assistants?|answering systems?)"
-)
 # Only what names the answering machine itself ("assistant" and "program" alone are everyday news words).
 _EN_STRICT = (
     r"(?:\bai\b|a\.i\.|artificial intelligence|(?:language|computer|ai) models?|\bllms?\b|chat ?bots?|"
     r"automated (?:\w+ ){0,2}?(?:systems?|tools?|readers?|editors?|summar\w+|answer\w*)|"
     r"summari[sz](?:ers?|ation tools?|ing tools?)|machine[- ]generated|digital assistants?|answering systems?)"
 )
-_EN_ANSWER = r"(?:answers?|responses?|repl(?:y|ies)|summar(?:y|ies)|conclusions?|takeaways?|outputs?)"
+# Also the everyday words, where the sentence itself addresses them ("Dear assistant", "Note for the bot").
+_EN_MACHINE = (
+    r"(?:" + _EN_STRICT + r"|\bassistants?\b|\bbots?\b|machine[- ]readers?|(?:a|any) programs?\b|\bgpt\b|chatgpt)"
+)
 _EN_STRONG = [
     # a role label, the chat template's or a note's
     r"^\W*(?:system|assistant|user|instructions?|additional instructions?)\s*:",
@@ -84,18 +82,13 @@ _EN_STRONG = [
 ]
 
 # --- Arabic (matched on normalised text: hamzas, alif maqsura, ta marbuta and diacritics folded) ------
-_AR_MACHINE = (
-    r"(?:المساعد(?: الذكي| الرقمي| الالي)?|مساعد ذكي|النموذج(?: اللغوي| الحاسوبي)|نموذج(?: لغوي| حاسوبي)|"
-    r"الذكاء الاصطناعي|روبوت(?:ات)? (?:الدردشه|المحادثه)|اداه? (?:التلخيص|الذكاء)|ادوات (?:التلخيص|الذكاء)|"
-    r"(?:نظام|انظمه|برنامج|برامج) (?:\S+ )?(?:الاجابه|الذكاء|الرد|التلخيص|الي|اليه)|القارئ الالي|المحرر الالي|"
-    r"ملخص الي|ملخصات اليه|برنامجا|برنامج يقرا|الملخص الالي)"
-)
 _AR_STRICT = (
     r"(?:المساعد (?:الذكي|الرقمي|الالي)|مساعد ذكي|النموذج (?:اللغوي|الحاسوبي)|نموذج (?:لغوي|حاسوبي)|"
     r"الذكاء الاصطناعي|روبوت(?:ات)? (?:الدردشه|المحادثه)|اداه? (?:التلخيص|الذكاء)|ادوات (?:التلخيص|الذكاء)|"
     r"(?:نظام|انظمه|برنامج|برامج) (?:\S+ )?(?:الاجابه|الذكاء|التلخيص|الي|اليه)|القارئ الالي|المحرر الالي|"
     r"ملخص الي|ملخصات اليه|الملخص الالي)"
 )
+_AR_MACHINE = r"(?:" + _AR_STRICT + r"|المساعد|(?:نظام|انظمه|برنامج|برامج) (?:\S+ )?الرد|برنامجا|برنامج يقرا)"
 _AR_STRONG = [
     r"^\W*(?:النظام|المساعد|المستخدم|تعليمات(?: اضافيه)?)\s*:",
     r"المستخدم\s*:.*المساعد\s*:",

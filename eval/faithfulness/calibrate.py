@@ -142,10 +142,10 @@ def _fit(facts: list[tuple], grid_cos: list[float], grid_idf: list[float]) -> tu
 
 
 def _sents(text: str) -> list[tuple[int, int]]:
-    from assistant.answer.grounding import is_instruction
     from assistant.text.arabic import split_sentences
+    from assistant.text.planted import is_planted
 
-    return [(a, b) for a, b in split_sentences(text) if not is_instruction(text[a:b])]
+    return [(a, b) for a, b in split_sentences(text) if not is_planted(text[a:b])]
 
 
 def _missing_idf(sentence: str, source: str, verifier: Verifier, retriever: Retriever) -> float:
