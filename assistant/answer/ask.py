@@ -209,12 +209,13 @@ def decide_answers(
     question as analysed and embedded (``Asked``, carried to the draft's check instead of redone)."""
     if not question:
         return {"scorer": Answer(question, ABSTAIN[lang], "extractive", True, language=lang)}, [], None
-    if (unknown := _unknown_word(question, retriever)) is not None:
-        said = Answer(question, UNKNOWN_WORD[lang].format(word=unknown), "extractive", True, language=lang)
-        return {"scorer": said, "reader": said}, [], None
+    unknown = _unknown_word(question, retriever)
     # once: for retrieval and for sentence scoring
     qvec = sane_vectors(embedder.embed_queries([question]), 1, embedder.dim, embedder.model_id)[0]
     hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
+    if unknown is not None and (not hits or _same_language(candidates(question, hits[:1]))):
+        said = Answer(question, UNKNOWN_WORD[lang].format(word=unknown), "extractive", True, language=lang)
+        return {"scorer": said, "reader": said}, [], None
     if not hits:
         empty = Answer(
             question, EMPTY_INDEX[lang] if retriever.is_empty() else ABSTAIN[lang], "extractive", True, language=lang
@@ -249,8 +250,16 @@ def decide_answers(
 def _unknown_word(question: str, retriever: Retriever) -> str | None:
     """The word of a one-word question that no indexed article contains (None otherwise): its nearest
     sentences would be quoted as an answer to nothing. Longer questions go on (an English question
-    over Arabic articles shares no word with them and is still answered)."""
+    over Arabic articles shares no word with them and is still answered), and so does a one-word
+    question whose nearest passage is in the other language (``_same_language``)."""
     terms = retriever.analyze(question)
     if len(terms) > 1 or (terms and retriever.known(terms)) or retriever.is_empty():
         return None
     return strip_controls(question).strip(" ?؟.!،,:;")[:60]
+
+
+def _same_language(found: list[Candidate]) -> bool:
+    """Whether the question and the nearest passage's sentences are in one language: only then does a
+    word absent from the index mean the archive cannot know it ("Wagner" asked over Arabic articles
+    is written فاغنر there; the calibrated answer step decides that one)."""
+    return bool(found) and all(c.pair.split("-")[0] == c.pair.split("-")[-1] for c in found)
