@@ -58,6 +58,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--questions", type=int, default=45, help="per language pair")
     ap.add_argument("--threads", type=int, default=2, help="llama.cpp threads (2: nothing else should run)")
+    more = "append sentences for further questions, none asked before (ids continue); label them too"
+    ap.add_argument("--more", action="store_true", help=more)
     args = ap.parse_args()
     settings = load_settings(llm_backend="none")
     embedder = load_embedder(settings)
@@ -68,10 +70,8 @@ def main() -> None:
     options = AnswerOptions(abstain_threshold=-1.0)
     reader = load_reader(settings.model_cache)  # the sources are chosen as the product chooses them
     llm = LlamaCppLLM(llm_path(settings), 4096, args.threads)
-    rng = random.Random(31)
-    qids = sorted(xq_ar.qrels)
-    rng.shuffle(qids)
-    rows: list[dict] = []
+    qids, rows = question_order(sorted(xq_ar.qrels), args.more)
+    first_new = len(rows)
     t0 = time.perf_counter()
     # different questions for the two pairs: the English ones are not the Arabic ones' twins
     for pair, ds, chosen in (("ar-ar", xq_ar, qids[: args.questions]), ("en-ar", xq_en, qids[args.questions :])):
@@ -110,7 +110,19 @@ def main() -> None:
     with OUT.open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"wrote {OUT}: {len(rows)} sentences; label them in {LABELS.name} before running the checker")
+    new = f"{len(rows) - first_new} new, ids {first_new}-{len(rows) - 1}"
+    print(f"wrote {OUT}: {len(rows)} sentences ({new}); label them in {LABELS.name} before running the checker")
+
+
+def question_order(qids: list[str], more: bool) -> tuple[list[str], list[dict]]:
+    """The seeded order questions are taken in, and the rows kept so far. ``more``: a second batch,
+    from the far end of the same order, no question (in either language) asked before."""
+    random.Random(31).shuffle(qids)
+    if not more:
+        return qids, []
+    rows = [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines()]
+    asked = {r["qid"].removeprefix("xq:") for r in rows}
+    return [q for q in reversed(qids) if q not in asked], rows
 
 
 def labelled() -> list[dict]:
