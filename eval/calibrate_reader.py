@@ -69,31 +69,42 @@ def answer_sets(offtopic_count: int = 150) -> AnswerSet:
 BLENDS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 100.0)  # 100: the scorer's order, in effect
 
 
-def record_candidates() -> dict[str, tuple[list[str], list[float], list[float]]]:
-    """Keep, per question, what the reader was given and said (texts, scorer probabilities, logits)."""
+def record_candidates() -> dict[str, list[tuple[list[str], list[float], list[float]]]]:
+    """Keep, per question and in the order asked, what the reader was given and said (texts, scorer
+    probabilities, logits). A question is asked more than once: the ``removed`` kind asks an
+    answerable question again after its paragraph is gone (``by_row`` pairs each row with its own)."""
     import assistant.answer.ask as ask_module
     from assistant.answer import reading
 
-    seen: dict[str, tuple[list[str], list[float], list[float]]] = {}
+    seen: dict[str, list[tuple[list[str], list[float], list[float]]]] = {}
     original = reading.read
 
     def recording(question, scored, scorer_confidence, reader, threshold=None):  # noqa: ANN001, ANN202
         n = int(reading.calibration(reader)["candidates"])
         top = scored[:n]
         z = reader.logits(question, [c.text for c in top])
-        seen[question] = ([c.text for c in top], [c.prob for c in top], [float(v) for v in z])
+        seen.setdefault(question, []).append(([c.text for c in top], [c.prob for c in top], [float(v) for v in z]))
         return original(question, scored, scorer_confidence, reader, threshold)
 
     ask_module.read = recording  # type: ignore[assignment]
     return seen
 
 
+def by_row(rows: list[dict], seen: dict[str, list]) -> list[tuple | None]:
+    """Each row's own reading: rows and readings are in the order asked. Where a question was read
+    fewer times than it was asked (it found no candidate once), none of its rows gets one."""
+    asked: dict[str, int] = {}
+    for r in rows:
+        asked[r.get("question", "")] = asked.get(r.get("question", ""), 0) + 1
+    left = {q: list(v) for q, v in seen.items() if len(v) == asked.get(q)}
+    return [left[q].pop(0) if (q := r.get("question", "")) in left else None for r in rows]
+
+
 def attach_candidates(rows: list[dict], seen: dict, spec: AnswerSet) -> None:
     """Each answerable row's candidates, marked by whether they hold a gold answer."""
     from assistant.evaluation.answers import contains
 
-    for r in rows:
-        got = seen.get(r.get("question", ""))
+    for r, got in zip(rows, by_row(rows, seen)):
         if got is None or r["kind"] != "answerable":
             continue
         texts, probs, z = got

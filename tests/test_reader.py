@@ -338,3 +338,16 @@ def test_a_question_longer_than_the_budget_is_cut_not_fatal(tmp_path) -> None:
     assert [len(r) for r in rows] == [16, 16]
     assert rows[0][-3:] == [1, 4, 5]  # the sentence kept whole, the question cut
     assert encode_pairs(pair, ["ما"], ["جملة"]) == [[0, 2, 1, 4]]  # short pairs as before
+
+
+def test_calibration_pairs_each_row_with_its_own_reading_when_a_question_is_asked_twice():
+    """The ``removed`` kind asks an answerable question again after its paragraph is gone: each row
+    gets the candidates of its own asking (the first, with the gold sentence), not the last one."""
+    from eval.calibrate_reader import by_row
+
+    q, other = "كم دولة التزمت بإرسال جنود؟", "من أعلن ذلك؟"
+    first, second = (["26 دولة التزمت"], [0.9], [2.0]), (["جملة أخرى"], [0.2], [-1.0])
+    rows = [{"question": q, "kind": "answerable"}, {"question": other}, {"question": q, "kind": "removed"}]
+    assert by_row(rows, {q: [first, second], other: [first]}) == [first, first, second]
+    # a question read fewer times than asked (no candidate once): no row of it gets a reading
+    assert by_row(rows, {q: [second], other: [first]}) == [None, first, None]

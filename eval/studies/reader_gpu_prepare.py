@@ -57,7 +57,7 @@ def product_rows() -> list[dict]:
     from assistant.evaluation.answers import contains, evaluate_answers
     from assistant.models.loading import load_embedder
     from assistant.models.reader import load_reader
-    from eval.calibrate_reader import answer_sets, record_candidates
+    from eval.calibrate_reader import answer_sets, by_row, record_candidates
 
     settings = load_settings(llm_backend="none")
     reader = load_reader(settings.model_cache)
@@ -72,8 +72,7 @@ def product_rows() -> list[dict]:
 
     res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
     rows = []
-    for r in res["rows"]:
-        got = seen.get(r.get("question", ""))
+    for r, got in zip(res["rows"], by_row(res["rows"], seen)):
         if got is None:
             continue
         texts, probs, z = got
