@@ -19,6 +19,7 @@ import json
 import math
 import random
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -93,9 +94,7 @@ def record_candidates() -> dict[str, list[tuple[list[str], list[float], list[flo
 def by_row(rows: list[dict], seen: dict[str, list]) -> list[tuple | None]:
     """Each row's own reading: rows and readings are in the order asked. Where a question was read
     fewer times than it was asked (it found no candidate once), none of its rows gets one."""
-    asked: dict[str, int] = {}
-    for r in rows:
-        asked[r.get("question", "")] = asked.get(r.get("question", ""), 0) + 1
+    asked = Counter(r.get("question", "") for r in rows)
     left = {q: list(v) for q, v in seen.items() if len(v) == asked.get(q)}
     return [left[q].pop(0) if (q := r.get("question", "")) in left else None for r in rows]
 

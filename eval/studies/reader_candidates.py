@@ -21,7 +21,8 @@ import time
 
 import numpy as np
 
-from eval.studies.reader_gpu_compare import product_figures, seqs
+from eval.studies.reader_gpu_compare import product_figures
+from eval.studies.reader_gpu_model import by_question, pad, seqs
 from eval.studies.reader_gpu_prepare import BUNDLE
 
 
@@ -41,18 +42,12 @@ def timings(b, meta: list[dict], counts: list[int], questions: int = 120) -> dic
     opts.intra_op_num_threads, opts.inter_op_num_threads = 2, 1
     path = onnx_path(load_settings().model_cache, load_record())
     session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-    vocab, rows = b["vocab"], seqs(b, "cand")
-    starts = np.cumsum([0] + [len(r["probs"]) for r in meta])
+    vocab, groups = b["vocab"], by_question(meta, seqs(b, "cand"))
     out = {}
     for k in counts:
         took = []
-        for i in range(0, min(len(meta), questions)):
-            cands = [vocab[rows[j]] for j in range(starts[i], min(starts[i + 1], starts[i] + k))]
-            n = max(len(c) for c in cands)
-            ids = np.ones((len(cands), n), np.int64)
-            mask = np.zeros((len(cands), n), np.int64)
-            for j, c in enumerate(cands):
-                ids[j, : len(c)], mask[j, : len(c)] = c, 1
+        for cands in groups[:questions]:
+            ids, mask = pad([vocab[c] for c in cands[:k]])  # the bundle's rows back to the tokenizer's ids
             t = time.perf_counter()
             session.run(["logit"], {"input_ids": ids, "attention_mask": mask})
             took.append(1000 * (time.perf_counter() - t))

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from eval.studies.reader_gpu_model import CrossEncoder
+from eval.studies.reader_gpu_model import CrossEncoder, by_question, pad, seqs
 
 SMOKE = 0  # questions to train on in a smoke run (0: all)
 BLENDS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 100.0)
@@ -47,17 +47,8 @@ RECIPES = [  # name, first trained layer (0: all twelve), embeddings trained, ep
 ]
 
 
-def seqs(b, tag: str) -> list[np.ndarray]:  # noqa: ANN001
-    tokens, offsets = b[f"{tag}_tokens"].astype(np.int64), b[f"{tag}_offsets"]
-    return [tokens[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
-
-
 def padded(rows: list[np.ndarray], idx: list[int], dev: str) -> tuple[torch.Tensor, torch.Tensor]:
-    n = max(len(rows[i]) for i in idx)
-    ids = np.ones((len(idx), n), np.int64)
-    mask = np.zeros((len(idx), n), np.int64)
-    for j, i in enumerate(idx):
-        ids[j, : len(rows[i])], mask[j, : len(rows[i])] = rows[i], 1
+    ids, mask = pad([rows[i] for i in idx])
     return torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev)
 
 
@@ -190,14 +181,6 @@ def product_figures(meta: list[dict], zs: list[np.ndarray]) -> dict:
     return out
 
 
-def split_rows(meta: list[dict], z: np.ndarray) -> list[np.ndarray]:
-    out, k = [], 0
-    for r in meta:
-        out.append(z[k : k + len(r["probs"])])
-        k += len(r["probs"])
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bundle", type=Path, required=True)
@@ -215,9 +198,9 @@ def main() -> None:
     meta = json.loads(str(b["rows_json"]))
     fit_rows, dev_rows, cand_rows = seqs(b, "fit"), seqs(b, "dev"), seqs(b, "cand")
     if SMOKE:  # a check of the code path: a slice of each evaluation too
-        starts = np.cumsum([0] + [len(r["probs"]) for r in meta])
+        groups = by_question(meta, cand_rows)
         picked = sorted(np.random.default_rng(0).choice(len(meta), min(120, len(meta)), replace=False))
-        cand_rows = [cand_rows[k] for i in picked for k in range(starts[i], starts[i + 1])]
+        cand_rows = [row for i in picked for row in groups[i]]
         meta = [meta[i] for i in picked]
         keep = b["dev_group"] < 40
         dev_rows = [r for r, k in zip(dev_rows, keep) if k]
@@ -243,7 +226,7 @@ def main() -> None:
             "seed": recipe[5],
             **how,
             "dev_pairs_top1": pair_top1(b, logits(model, dev_rows, dev)),
-            "product": product_figures(meta, split_rows(meta, logits(model, cand_rows, dev))),
+            "product": product_figures(meta, by_question(meta, logits(model, cand_rows, dev))),
         }
         result["recipes"].append(entry)
         print(json.dumps(entry), flush=True)

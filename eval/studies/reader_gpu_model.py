@@ -24,6 +24,31 @@ def dequantize(d: np.ndarray, qs: np.ndarray) -> np.ndarray:
     return (np.concatenate([low, high], axis=1).astype(np.float32) * d.astype(np.float32)[:, None]).reshape(-1)
 
 
+def seqs(bundle, tag: str) -> list[np.ndarray]:  # noqa: ANN001
+    """The bundle's token rows of one kind (``fit``, ``dev``, ``cand``), unpadded."""
+    tokens, offsets = bundle[f"{tag}_tokens"].astype(np.int64), bundle[f"{tag}_offsets"]
+    return [tokens[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
+
+
+def by_question(meta: list[dict], flat):  # noqa: ANN001, ANN201
+    """``flat`` (one item per candidate, questions in order) cut into one slice per question."""
+    out, k = [], 0
+    for r in meta:
+        out.append(flat[k : k + len(r["probs"])])
+        k += len(r["probs"])
+    return out
+
+
+def pad(rows: list[np.ndarray], pad_id: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Token rows as one padded batch: ids and attention mask (int64)."""
+    n = max(len(r) for r in rows)
+    ids = np.full((len(rows), n), pad_id, np.int64)
+    mask = np.zeros((len(rows), n), np.int64)
+    for j, r in enumerate(rows):
+        ids[j, : len(r)], mask[j, : len(r)] = r, 1
+    return ids, mask
+
+
 def tensor(bundle, name: str) -> np.ndarray:  # noqa: ANN001
     if f"w:{name}" in bundle:
         return np.asarray(bundle[f"w:{name}"], np.float32)

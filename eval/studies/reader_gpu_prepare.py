@@ -161,24 +161,17 @@ def check(path: Path) -> None:
     from safetensors.torch import load_file
 
     from assistant.models.reader import READER_DIR
-    from eval.studies.reader_gpu_model import CrossEncoder
+    from eval.studies.reader_gpu_model import CrossEncoder, by_question, pad, seqs
 
     b = np.load(path)
     model = CrossEncoder(b).eval()
     model.load_delta(load_file(str(READER_DIR / "delta.safetensors")))
     rows = json.loads(str(b["rows_json"]))
-    tokens, offsets = b["cand_tokens"].astype(np.int64), b["cand_offsets"]
-    worst, k = 0.0, 0
-    for r in rows[:40]:
-        seqs = [tokens[offsets[k + j] : offsets[k + j + 1]] for j in range(len(r["probs"]))]
-        k += len(seqs)
-        n = max(len(s) for s in seqs)
-        ids = torch.ones(len(seqs), n, dtype=torch.long)
-        mask = torch.zeros(len(seqs), n, dtype=torch.long)
-        for j, s in enumerate(seqs):
-            ids[j, : len(s)], mask[j, : len(s)] = torch.from_numpy(s), 1
+    worst = 0.0
+    for r, cands in list(zip(rows, by_question(rows, seqs(b, "cand"))))[:40]:
+        ids, mask = pad(cands)
         with torch.no_grad():
-            z = model(ids, mask).numpy()
+            z = model(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
         worst = max(worst, float(np.abs(z - np.asarray(r["shipped_z"])).max()))
     log(f"largest difference from the shipped reader's logits over 40 questions: {worst:.5f}")
     if not math.isfinite(worst) or worst > 1e-2:
