@@ -1,6 +1,6 @@
 """Study (not used by the product): how many of the scorer's candidates should the reader read?
 
-    python -m eval.studies.reader_candidates            # ~2 min; reads .gpu/reader-bundle.npz
+    python -m eval.studies.reader_candidates            # ~2 min; reads eval/runs/gpu/reader-bundle.npz
     python -m eval.studies.reader_candidates --time     # also times the shipped ONNX reader per count
 
 The reader's cost grows with each candidate it reads (six today: about half a second on two cores).

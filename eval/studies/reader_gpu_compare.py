@@ -1,6 +1,6 @@
 """Study (not used by the product): reader recipes compared on a GPU, on the product's own candidates.
 
-    python3 -m eval.studies.reader_gpu_compare --bundle .gpu/reader-bundle.npz --out results.json
+    python3 -m eval.studies.reader_gpu_compare --bundle eval/runs/gpu/reader-bundle.npz --out results.json
 
 Runs where torch and a GPU are and nothing of this install is (numpy, torch, scikit-learn): everything
 it reads is in the bundle ``reader_gpu_prepare`` writes. Each recipe trains the cross-encoder as

@@ -1,6 +1,6 @@
 """Study (not used by the product): prepare the bundle for one GPU comparison run of reader recipes.
 
-    python -m eval.studies.reader_gpu_prepare            # ~20 min on 2 cores; writes .gpu/reader-bundle.npz
+    python -m eval.studies.reader_gpu_prepare            # ~20 min on 2 cores; writes eval/runs/gpu/reader-bundle.npz
     python -m eval.studies.reader_gpu_prepare --check    # the bundle's model against the shipped reader
 
 The question it serves (issue #30): is training the whole encoder, rather than the top six layers the
@@ -31,7 +31,7 @@ from unittest import mock
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLE = ROOT / ".gpu" / "reader-bundle.npz"
+BUNDLE = ROOT / "eval" / "runs" / "gpu" / "reader-bundle.npz"  # eval/runs/ is ignored: carry it
 
 
 def log(msg: str) -> None:
