@@ -106,12 +106,18 @@ class Settings(BaseSettings):
     auth: str | None = None  # "user:password[,user2:pw2]"; required to listen beyond loopback
     # Gradio's public share link: a way off this machine, so it needs ASSISTANT_AUTH like any non-loopback bind.
     share: bool = Field(False, validation_alias=AliasChoices("ASSISTANT_SHARE", "GRADIO_SHARE"))
+    # Gradio keeps a copy of the page's state per session (~0.1 MB), and every REST call (/gradio_api/call/…)
+    # is a session of its own: without a bound, memory grows with each call until 10,000 sessions.
+    # The oldest sessions beyond this many forget their chat history (eval/reliability.md, "Faults and load").
+    web_sessions: int = 256
 
     # Ingestion
     max_file_mb: float = 50.0
     load_seconds: float = 60.0  # a file that takes longer to read is reported, not waited on
 
-    @field_validator("embed_batch_size", "embed_workers", "chunk_max_tokens", "top_k", "candidates", "rrf_k")
+    @field_validator(
+        "embed_batch_size", "embed_workers", "chunk_max_tokens", "top_k", "candidates", "rrf_k", "web_sessions"
+    )
     @classmethod
     def _positive(cls, v: int | None) -> int | None:
         if v is not None and v <= 0:

@@ -50,7 +50,8 @@ def main() -> None:
     if "load" in r:
         k = r["load"]
         rows.append(
-            f"| {k['users']} concurrent `gradio_client` users asking for {k['seconds']:.0f} s, "
+            f"| {k['users']} concurrent users (each its own session, over the REST route) asking for "
+            f"{k['seconds']:.0f} s after {k.get('warm_up', {}).get('seconds', 0):.0f} s of warm-up, "
             f"{k['chunks']:,} chunks | {k['requests']} requests | {k['failures']} failed; p50 {k['p50_ms']:.0f} ms, "
             f"p95 {k['p95_ms']:.0f} ms; RSS {k['rss_first_third_mb']:.0f} → {k['rss_last_third_mb']:.0f} MB "
             f"(first vs last third), max {k['rss_max_mb']:.0f} MB |"

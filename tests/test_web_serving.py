@@ -140,3 +140,29 @@ def test_a_server_path_given_to_ingest_is_refused_with_a_message_not_a_null_erro
         assert kind == "error" and "the question has no words" in data["error"]
         kind, docs = call(url, "documents", [])
         assert kind == "complete" and docs == [[]]
+
+
+def test_rest_calls_without_a_session_do_not_pile_up_state(monkeypatch, tmp_path):
+    """Each REST call without a session is a session of its own, and Gradio keeps a copy of the
+    page's state per session (~0.1 MB): ASSISTANT_WEB_SESSIONS bounds how many are kept."""
+    import httpx
+
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "hash-64")
+    monkeypatch.setenv("ASSISTANT_LLM_BACKEND", "none")
+    monkeypatch.setenv("ASSISTANT_MODEL_CACHE", str(tmp_path / "models"))
+    monkeypatch.setenv("ASSISTANT_WEB_SESSIONS", "4")
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    from assistant.web.app import serve
+
+    port = free_port()
+    demo = serve(data_dir=tmp_path / "idx", host="127.0.0.1", port=port, sample=False, block=False)
+    try:
+        url = f"http://127.0.0.1:{port}/gradio_api/call/documents"
+        for _ in range(12):
+            event = httpx.post(url, json={"data": []}, timeout=30).json()["event_id"]
+            assert "event: complete" in httpx.get(f"{url}/{event}", timeout=30).text
+        assert 1 <= len(demo.state_holder.session_data) <= 4
+    finally:
+        demo.close()

@@ -236,6 +236,7 @@ def serve(
         prevent_thread_lock=not block,
         quiet=True,
         max_file_size=f"{int(a.settings.max_file_mb)}mb",
+        state_session_capacity=a.settings.web_sessions,
         css=CSS + RTL_CSS,
         footer_links=["api"],
         # Every handler turns its own failures into a clear gr.Error (web/api.user_errors: anything
