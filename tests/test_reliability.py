@@ -311,9 +311,9 @@ def test_sixteen_users_for_a_minute_on_twenty_thousand_chunks(tmp_path):
     port = free_port()
     proc = _start_app(data, port)
     try:
-        # Warm-up, not measured: the app's memory rises for its first few thousand answers (worker
-        # threads and their buffers, each made once) and then stays put: 19,057 answers in 8 min,
-        # RSS 210 MB at the start, ~400 MB from the third minute on (eval/reliability.md).
+        # Warm-up, not measured: the app's memory rises for its first few thousand answers and then
+        # stays put (19,057 answers in 8 min: RSS 210 MB at the start, ~400 MB from the third minute
+        # on; not Python's heap, which tracemalloc sees flat: eval/reliability.md).
         warm = run_load(f"http://127.0.0.1:{port}/", proc.pid, users=LOAD_USERS, seconds=LOAD_SECONDS / 3)
         res = run_load(f"http://127.0.0.1:{port}/", proc.pid, users=LOAD_USERS, seconds=LOAD_SECONDS)
     finally:
