@@ -120,33 +120,33 @@ def test_a_real_server_slows_wrong_passwords_and_lets_the_right_one_in(tmp_path)
         assert spent[1][1] >= 1.0  # the second wrong password waited its second (the first, half of one)
 
 
-def test_a_server_path_given_to_ingest_is_refused_with_a_message_not_a_null_error(tmp_path, seed_path):
-    """/ingest takes uploads only; a path on the server (a secret, or an article) is refused by name."""
+def _call(url: str, name: str, data: list) -> tuple[str, dict]:
+    """One call through Gradio's REST route, without a session: the event's kind and its data."""
     import json
 
     import httpx
 
-    def call(url: str, name: str, data: list) -> tuple[str, dict]:
-        event = httpx.post(f"{url}/gradio_api/call/{name}", json={"data": data}, timeout=30).json()["event_id"]
-        lines = httpx.get(f"{url}/gradio_api/call/{name}/{event}", timeout=60).text.splitlines()
-        kind = next(ln.split(": ", 1)[1] for ln in lines if ln.startswith("event: "))
-        return kind, json.loads(next(ln.split(": ", 1)[1] for ln in lines if ln.startswith("data: ")))
+    event = httpx.post(f"{url}/gradio_api/call/{name}", json={"data": data}, timeout=30).json()["event_id"]
+    lines = httpx.get(f"{url}/gradio_api/call/{name}/{event}", timeout=60).text.splitlines()
+    kind = next(ln.split(": ", 1)[1] for ln in lines if ln.startswith("event: "))
+    return kind, json.loads(next(ln.split(": ", 1)[1] for ln in lines if ln.startswith("data: ")))
 
+
+def test_a_server_path_given_to_ingest_is_refused_with_a_message_not_a_null_error(tmp_path, seed_path):
+    """/ingest takes uploads only; a path on the server (a secret, or an article) is refused by name."""
     with _served(tmp_path) as url:
         for path in ("/etc/passwd", str(seed_path)):
-            kind, data = call(url, "ingest", [[{"path": path, "meta": {"_type": "gradio.FileData"}}]])
+            kind, data = _call(url, "ingest", [[{"path": path, "meta": {"_type": "gradio.FileData"}}]])
             assert kind == "error" and "was not uploaded by a user" in data["error"], data
-        kind, data = call(url, "ask", ["؟؟؟", 5, "hybrid", "auto"])
+        kind, data = _call(url, "ask", ["؟؟؟", 5, "hybrid", "auto"])
         assert kind == "error" and "the question has no words" in data["error"]
-        kind, docs = call(url, "documents", [])
+        kind, docs = _call(url, "documents", [])
         assert kind == "complete" and docs == [[]]
 
 
 def test_rest_calls_without_a_session_do_not_pile_up_state(monkeypatch, tmp_path):
     """Each REST call without a session is a session of its own, and Gradio keeps a copy of the
     page's state per session (~0.1 MB): ASSISTANT_WEB_SESSIONS bounds how many are kept."""
-    import httpx
-
     from tests.conftest import free_port
 
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "hash-64")
@@ -159,10 +159,8 @@ def test_rest_calls_without_a_session_do_not_pile_up_state(monkeypatch, tmp_path
     port = free_port()
     demo = serve(data_dir=tmp_path / "idx", host="127.0.0.1", port=port, sample=False, block=False)
     try:
-        url = f"http://127.0.0.1:{port}/gradio_api/call/documents"
         for _ in range(12):
-            event = httpx.post(url, json={"data": []}, timeout=30).json()["event_id"]
-            assert "event: complete" in httpx.get(f"{url}/{event}", timeout=30).text
+            assert _call(f"http://127.0.0.1:{port}", "documents", [])[0] == "complete"
         assert 1 <= len(demo.state_holder.session_data) <= 4
     finally:
         demo.close()
