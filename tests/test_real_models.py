@@ -146,3 +146,26 @@ def test_a_truncated_model_file_is_refused_never_a_silent_fallback(real_embedder
     target.write_bytes((real / name).read_bytes()[:keep])
     with pytest.raises(ModelError, match=f"{name} has {keep} bytes.*Delete the folder"):
         load_embedder(load_settings(model_cache=tmp_path))
+
+
+@pytest.mark.parametrize("strategy", ["only_second", "longest_first"])
+def test_the_readers_shared_tokenizer_gives_training_ids_on_real_pairs(real_embedder, model_cache, strategy):
+    """The e5 tokenizer (250k pieces, with its special tokens): the product's PairEncoder and the
+    training's configured copy give the same ids on XQuAD pairs, long questions included."""
+    import random
+
+    from assistant.evaluation.datasets import bundled, load_dataset
+    from assistant.models.e5convert import ensure_converted
+    from assistant.models.onnx_embedder import shared_tokenizer
+    from assistant.models.reader import PairEncoder, encode_pairs, pair_tokenizer
+
+    folder = ensure_converted(model_cache / "embeddings")
+    ds = load_dataset(bundled("xquad-ar"))
+    rng = random.Random(0)
+    questions, paragraphs = list(ds.queries.values()), [t for _, t in ds.corpus.values()]
+    encode, reference = PairEncoder(shared_tokenizer(folder), 128, strategy), pair_tokenizer(folder, 128, strategy)
+    for _ in range(60):
+        n = rng.randint(1, 6)
+        qs = [rng.choice(questions) * rng.choice([1, 1, 12]) for _ in range(n)]
+        texts = [rng.choice(paragraphs)[: rng.randint(20, 1500)] for _ in range(n)]
+        assert encode(qs, texts) == encode_pairs(reference, qs, texts)

@@ -13,14 +13,36 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.models.onnx_query import ONNX_DIR, mean_pooled
 
 BATCH = 16
+
+
+_TOKENIZERS: dict[str, Any] = {}
+_TOKENIZERS_LOCK = threading.Lock()
+
+
+def shared_tokenizer(folder: Path):  # noqa: ANN201
+    """One tokenizer per model folder and process, without truncation or padding (a 250k-piece
+    vocabulary costs ~0.3 GB each): the embedder and the cross-encoders share it and only read it,
+    truncating and padding themselves."""
+    from tokenizers import Tokenizer
+
+    key = str(Path(folder).resolve())
+    with _TOKENIZERS_LOCK:
+        if key not in _TOKENIZERS:
+            tok = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+            tok.no_truncation()
+            tok.no_padding()
+            _TOKENIZERS[key] = tok
+        return _TOKENIZERS[key]
 
 
 def export_in_child(folder: Path) -> Path:
@@ -56,7 +78,6 @@ class OnnxEmbedder:
         threads: int | None = None,
     ) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         folder = Path(folder)
         self.folder = folder
@@ -69,11 +90,8 @@ class OnnxEmbedder:
             else {}
         )
         self.max_tokens = int(cfg.get("max_seq_length", 512))
-        # One tokenizer (a 250k-piece vocabulary costs ~0.3 GB), used without truncation or padding so that
-        # it also counts whole texts; _encode truncates and pads itself. Shared by threads: read-only use.
-        self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tok.no_truncation()
-        self._tok.no_padding()
+        # the process's one tokenizer (shared_tokenizer): it also counts whole texts; _encode truncates and pads
+        self._tok = shared_tokenizer(folder)
         pad = self._tok.token_to_id("<pad>")
         self._pad = pad if pad is not None else 0
         path = export_in_child(folder)

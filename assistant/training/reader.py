@@ -21,7 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from assistant.models.reader import HEAD_KEYS, Head, delta_state, layer_prefix
+from assistant.models.reader import HEAD_KEYS, delta_state, layer_prefix
+from assistant.models.reader_head import Head
 from assistant.training.reader_pairs import Pair
 
 
