@@ -3,6 +3,7 @@
     python -m eval.load_real                      # 16 users for 60 s
     python -m eval.load_real --users 16 --seconds 60 --threads 1
     python -m eval.load_real --llm-backend none   # the same without an LLM: quotes only (memory, latency)
+    python -m eval.load_real --users 1 --llm-backend none --out eval/results/load-real-1user.json
 
 Starts the app (`assistant serve`) over the bundled sample articles in a temporary data directory,
 then each user, in its own gradio_client, asks questions one after another through /ask_stream: the
@@ -50,6 +51,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--threads", type=int, default=None, help="ASSISTANT_LLM_THREADS for the app")
     ap.add_argument("--llm-backend", default=None, help="ASSISTANT_LLM_BACKEND for the app (none: no LLM)")
+    ap.add_argument("--out", type=Path, default=None, help="result file (default: results/load-real[-BACKEND].json)")
     args = ap.parse_args()
     from gradio_client import Client
 
@@ -127,6 +129,7 @@ def main() -> None:
         "users": args.users,
         "seconds": args.seconds,
         "llm_backend": args.llm_backend or "default",
+        "answer_reader": env.get("ASSISTANT_ANSWER_READER", "default (auto)"),
         "llm_threads": env.get("ASSISTANT_LLM_THREADS", "default"),
         "llm_batch_threads": env.get("ASSISTANT_LLM_BATCH_THREADS", "default"),
         "app_start_s": round(start_s, 1),
@@ -147,7 +150,8 @@ def main() -> None:
         "rss_max_mb": round(max(rss)) if rss else 0,
         "peak_rss_mb": round(peak),
     }
-    out = HERE / "results" / ("load-real.json" if not args.llm_backend else f"load-real-{args.llm_backend}.json")
+    default = "load-real.json" if not args.llm_backend else f"load-real-{args.llm_backend}.json"
+    out = args.out or HERE / "results" / default
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), **res}, indent=1, ensure_ascii=False))
     print(json.dumps(res, indent=1, ensure_ascii=False))
