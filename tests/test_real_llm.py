@@ -46,7 +46,9 @@ def archive(tmp_path_factory, real_embedder, default_llm):
     return a
 
 
-def test_the_default_model_is_assembled_from_its_parts_and_verified(model_cache):
+def test_the_default_model_is_assembled_from_its_parts_and_verified(model_cache, default_llm):
+    """Loaded as a user loads it (default_llm: joined from its part packages on first use, so this
+    holds on a fresh cache whichever test runs first), then the file checked: size and GGUF name."""
     from assistant.config import load_settings
     from assistant.models.provision import get, gguf_metadata
 
