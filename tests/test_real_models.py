@@ -169,3 +169,21 @@ def test_the_readers_shared_tokenizer_gives_training_ids_on_real_pairs(real_embe
         qs = [rng.choice(questions) * rng.choice([1, 1, 12]) for _ in range(n)]
         texts = [rng.choice(paragraphs)[: rng.randint(20, 1500)] for _ in range(n)]
         assert encode(qs, texts) == encode_pairs(reference, qs, texts)
+
+
+def test_the_embedder_and_the_reader_hold_one_word_table(real_embedder, model_cache):
+    """e5's 384 MB word table is read once per process: the embedder's graph names it where the
+    shared copy replaces it (a name ONNX Runtime does not find would be ignored silently), and the
+    reader, over the same folder, is given the same copy."""
+    import onnx
+
+    from assistant.models import onnx_embedder
+    from assistant.models.reader import load_reader
+
+    graph = real_embedder.folder / "onnx-query" / "model.onnx"
+    names = {i.name for i in onnx.load(str(graph), load_external_data=False).graph.initializer}
+    assert "m." + onnx_embedder.WORD_TABLE in names
+    key = str((real_embedder.folder / "model.safetensors").resolve())
+    table = onnx_embedder._TABLES[key][0]
+    load_reader(model_cache)
+    assert onnx_embedder._TABLES[key][0] is table and table.shape == (250037, 384)

@@ -20,13 +20,14 @@ from typing import Any
 
 import numpy as np
 
+from assistant.errors import ModelError
 from assistant.models.onnx_query import ONNX_DIR, mean_pooled
 
 BATCH = 16
 
 
 _TOKENIZERS: dict[str, Any] = {}
-_TOKENIZERS_LOCK = threading.Lock()
+_SHARED_LOCK = threading.Lock()
 
 
 def shared_tokenizer(folder: Path):  # noqa: ANN201
@@ -36,13 +37,59 @@ def shared_tokenizer(folder: Path):  # noqa: ANN201
     from tokenizers import Tokenizer
 
     key = str(Path(folder).resolve())
-    with _TOKENIZERS_LOCK:
+    with _SHARED_LOCK:
         if key not in _TOKENIZERS:
             tok = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
             tok.no_truncation()
             tok.no_padding()
             _TOKENIZERS[key] = tok
         return _TOKENIZERS[key]
+
+
+WORD_TABLE = "embeddings.word_embeddings.weight"  # e5's 250k × 384 table: 384 MB of its 470
+_TABLES: dict[str, tuple[np.ndarray, Any]] = {}
+
+
+def share_word_table(opts: Any, folder: Path, graph_name: str) -> None:
+    """Give a session over ``folder``'s weights the process's one copy of the word-embedding table.
+
+    The embedder and the cross-encoders (whose training leaves that table frozen: it is the base
+    model's, byte for byte) each held their own 384 MB copy; ONNX Runtime uses an initializer added to
+    the session options instead of the graph's own of that name, so the table is read once from the
+    model folder (``model.safetensors``, sealed) and every session reads it there. A folder without
+    that tensor (another embedder) is left alone: the session loads its own.
+    """
+    import onnxruntime as ort
+
+    st = Path(folder) / "model.safetensors"
+    key = str(st.resolve())
+    with _SHARED_LOCK:
+        if key not in _TABLES:
+            table = read_f32_tensor(st, WORD_TABLE)
+            if table is None:
+                return
+            # the array must outlive every session given it: it is kept here for the process's life
+            _TABLES[key] = (table, ort.OrtValue.ortvalue_from_numpy(table))
+        opts.add_initializer(graph_name, _TABLES[key][1])
+
+
+def read_f32_tensor(path: Path, name: str) -> np.ndarray | None:
+    """One float32 tensor of a safetensors file, read into memory this process owns (not a view of a
+    mapping that closes with the file); None when the file has no float32 tensor of that name."""
+    with open(path, "rb") as f:
+        size = int.from_bytes(f.read(8), "little")
+        meta = json.loads(f.read(size)).get(name)
+        if not meta or meta.get("dtype") != "F32":
+            return None
+        start, end = meta["data_offsets"]
+        table = np.empty(meta["shape"], dtype="<f4")
+        if table.nbytes != end - start:
+            shape = meta["shape"]
+            raise ModelError(f"{path}: {name} holds {end - start} bytes, its shape {shape} needs {table.nbytes}")
+        f.seek(8 + size + start)
+        if f.readinto(table.data.cast("B")) != table.nbytes:  # straight into the array's own memory
+            raise ModelError(f"{path}: ends inside {name}; delete the model folder and start again to rebuild it")
+    return table
 
 
 def export_in_child(folder: Path) -> Path:
@@ -100,6 +147,8 @@ class OnnxEmbedder:
         opts.intra_op_num_threads = threads or (os.cpu_count() or 1)
         opts.log_severity_level = 3
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        if (folder / "model.safetensors").exists():
+            share_word_table(opts, folder, "m." + WORD_TABLE)  # the name onnx_query.export gives it
         self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self._inputs = [i.name for i in self._session.get_inputs()]
         self.dim = int(self._encode(["dimension probe"]).shape[1])

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import ModelError
-from assistant.models.onnx_embedder import shared_tokenizer
+from assistant.models.onnx_embedder import WORD_TABLE, share_word_table, shared_tokenizer
 from assistant.resources import sha256_file
 
 QUERY_PREFIX = "query: "  # e5's own prefixes, kept for the pair
@@ -204,6 +204,8 @@ def build(model_dir: Path, target: Path, folder: Path = READER_DIR) -> Path:
             f"`assistant models`, or retrain: {ROLES[record['_role']][1]}"
         )
     delta = load_file(str(Path(folder) / "delta.safetensors"))
+    if any(k.startswith("embeddings.") for k in delta):  # frozen by design: the run time shares the base's table
+        raise ModelError(f"{folder / 'delta.safetensors'}: changes the embeddings, which this machinery keeps frozen")
     head = Head(bert.config.hidden_size)
     head.load_state_dict({k[len("head.") :]: v.float() for k, v in delta.items() if k.startswith("head.")})
     missing = bert.load_state_dict({k: v.float() for k, v in delta.items() if not k.startswith("head.")}, strict=False)
@@ -308,6 +310,16 @@ def ensure_onnx(model_dir: Path, cache_dir: Path, folder: Path = READER_DIR) -> 
     return path
 
 
+TABLE_NAME = "bert." + WORD_TABLE  # the word-embedding table's name in the exported graph
+
+
+def initializer_names(graph: Path) -> set[str]:
+    """The initializers a graph names (the graph file alone: its weights are beside it, not read)."""
+    import onnx
+
+    return {i.name for i in onnx.load(str(graph), load_external_data=False).graph.initializer}
+
+
 class Reader:
     """Question–sentence probabilities from the exported cross-encoder (ONNX Runtime, no torch)."""
 
@@ -317,6 +329,10 @@ class Reader:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
+        # no busy-waiting between runs: a spinning worker takes a core from the LLM generating beside it
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        if TABLE_NAME in initializer_names(onnx_file):  # frozen in training: the base's, byte for byte
+            share_word_table(opts, Path(model_dir), TABLE_NAME)
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.record = record
         self.encode = PairEncoder(
