@@ -57,7 +57,7 @@ def share_word_table(opts: Any, folder: Path, graph_name: str) -> None:
     model's, byte for byte) each held their own 384 MB copy; ONNX Runtime uses an initializer added to
     the session options instead of the graph's own of that name, so the table is read once from the
     model folder (``model.safetensors``, sealed) and every session reads it there. A folder without
-    that tensor (another embedder) is left alone: the session loads its own.
+    that file or tensor (another embedder) is left alone: the session loads its own.
     """
     import onnxruntime as ort
 
@@ -65,7 +65,7 @@ def share_word_table(opts: Any, folder: Path, graph_name: str) -> None:
     key = str(st.resolve())
     with _SHARED_LOCK:
         if key not in _TABLES:
-            table = read_f32_tensor(st, WORD_TABLE)
+            table = read_f32_tensor(st, WORD_TABLE) if st.exists() else None
             if table is None:
                 return
             # the array must outlive every session given it: it is kept here for the process's life
@@ -147,8 +147,7 @@ class OnnxEmbedder:
         opts.intra_op_num_threads = threads or (os.cpu_count() or 1)
         opts.log_severity_level = 3
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        if (folder / "model.safetensors").exists():
-            share_word_table(opts, folder, "m." + WORD_TABLE)  # the name onnx_query.export gives it
+        share_word_table(opts, folder, "m." + WORD_TABLE)  # the name onnx_query.export gives it
         self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self._inputs = [i.name for i in self._session.get_inputs()]
         self.dim = int(self._encode(["dimension probe"]).shape[1])
