@@ -102,3 +102,53 @@ def test_the_loader_refuses_a_damaged_local_model_before_loading_it(folder, monk
     with pytest.raises(ModelError, match="tokenizer.json has 2 bytes"):
         loading.load_embedder(load_settings(embedder=str(folder), embed_workers=1))
     assert built == []
+
+
+def _one_file_graph(path: Path):  # noqa: ANN202
+    """A tiny ONNX graph with its weights inside (as earlier versions exported the embedder)."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    weight = np.arange(4096, dtype=np.float32).reshape(64, 64) / 4096
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 64])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 64])],
+        [numpy_helper.from_array(weight, "w")],
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save_model(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    return weight
+
+
+def test_an_earlier_one_file_graph_becomes_a_graph_with_its_weights_beside_it(tmp_path):
+    """An embedder folder exported by an earlier version (weights inside model.onnx, sealed) is
+    converted once without torch: same outputs, the weights in model-ext.onnx.data, the seal naming
+    the new files and no longer the old one, which is gone; the folder then verifies."""
+    import numpy as np
+    import onnxruntime as ort
+
+    from assistant.models.onnx_query import GRAPH, build_graph, graph_path
+
+    folder = tmp_path / "e5"
+    (folder / "tokenizer.json").parent.mkdir(parents=True)
+    (folder / "tokenizer.json").write_text("{}")
+    weight = _one_file_graph(folder / "onnx-query" / "model.onnx")
+    seal_folder(folder)
+    assert build_graph(folder) == graph_path(folder)
+    data = graph_path(folder).with_name(GRAPH + ".data")
+    assert not (folder / "onnx-query" / "model.onnx").exists()
+    assert data.stat().st_size >= weight.nbytes > graph_path(folder).stat().st_size
+    seal = json.loads((folder / SEAL_FILE).read_text())
+    assert set(seal) == {"tokenizer.json", "onnx-query/model-ext.onnx", "onnx-query/model-ext.onnx.data"}
+    verify_folder(folder, "embedding")
+    x = np.ones((2, 64), np.float32)
+    y = ort.InferenceSession(str(graph_path(folder)), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    assert np.allclose(y, x @ weight)
+    assert not list(tmp_path.glob(".*tmp"))  # the work folder beside it is gone
+    with data.open("r+b") as f:  # and the weights file is guarded like the rest
+        f.write(b"\xff\xff")
+    with pytest.raises(ModelError, match=r"onnx-query/model-ext.onnx.data.*Delete the folder"):
+        verify_folder(folder, "embedding")

@@ -125,26 +125,31 @@ def test_a_delta_that_changes_the_embeddings_is_refused(tmp_path):
         ensure_onnx(base, tmp_path / "cache", out)
 
 
-def test_a_word_table_is_read_whole_or_refused_by_name(tmp_path):
-    """The shared table is read into memory the process owns; a tensor the file cuts short is a
-    ModelError naming the file, a missing or non-float32 one means no sharing (None)."""
+def test_a_word_table_is_mapped_whole_or_refused_by_name(tmp_path):
+    """The shared table is mapped read-only from the file (an array holding its own mapping: rows
+    cost memory when read); a tensor the file cuts short is a ModelError naming the file, a missing
+    or non-float32 one means no sharing (None)."""
+    import gc
     import json
 
     import numpy as np
     from safetensors.numpy import save_file
 
     from assistant.errors import ModelError
-    from assistant.models.onnx_embedder import read_f32_tensor
+    from assistant.models.onnx_embedder import map_f32_tensor
 
     path = tmp_path / "model.safetensors"
     table = np.arange(12, dtype=np.float32).reshape(3, 4)
     save_file({"t": table, "ids": np.ones(2, np.int64)}, str(path))
-    got = read_f32_tensor(path, "t")
-    assert np.array_equal(got, table) and got.flags.owndata
-    assert read_f32_tensor(path, "ids") is None and read_f32_tensor(path, "absent") is None
+    got = map_f32_tensor(path, "t")
+    assert isinstance(got, np.memmap) and not got.flags.writeable
+    gc.collect()  # the file is closed; the array keeps its mapping
+    assert np.array_equal(got, table)
+    assert map_f32_tensor(path, "ids") is None and map_f32_tensor(path, "absent") is None
     raw = path.read_bytes()
     size = int.from_bytes(raw[:8], "little")
     end = json.loads(raw[8 : 8 + size])["t"]["data_offsets"][1]
+    del got
     path.write_bytes(raw[: 8 + size + end - 4])
     with pytest.raises(ModelError, match=r"model.safetensors: ends inside t; delete the model folder"):
-        read_f32_tensor(path, "t")
+        map_f32_tensor(path, "t")

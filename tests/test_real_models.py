@@ -124,7 +124,7 @@ def test_onnx_vectors_equal_torch(real_embedder, model_cache):
     assert ((fast[:3] @ passages.T).argmax(1) == (plain[:3] @ passages_torch.T).argmax(1)).all()
 
 
-@pytest.mark.parametrize(("name", "keep"), [("onnx-query/model.onnx", 1_000_000), ("tokenizer.json", 4096)])
+@pytest.mark.parametrize(("name", "keep"), [("onnx-query/model-ext.onnx.data", 1_000_000), ("tokenizer.json", 4096)])
 def test_a_truncated_model_file_is_refused_never_a_silent_fallback(real_embedder, model_cache, tmp_path, name, keep):
     """The real converted model, one file truncated (the others linked, not copied): refused naming the
     file, before anything is embedded; before checksums the ONNX case quietly fell back to torch."""
@@ -172,7 +172,7 @@ def test_the_readers_shared_tokenizer_gives_training_ids_on_real_pairs(real_embe
 
 
 def test_the_embedder_and_the_reader_hold_one_word_table(real_embedder, model_cache):
-    """e5's 384 MB word table is read once per process: the embedder's graph names it where the
+    """e5's 384 MB word table is mapped once per process: the embedder's graph names it where the
     shared copy replaces it (a name ONNX Runtime does not find would be ignored silently), and the
     reader, over the same folder, is given the same copy."""
     import onnx
@@ -180,10 +180,11 @@ def test_the_embedder_and_the_reader_hold_one_word_table(real_embedder, model_ca
     from assistant.models import onnx_embedder
     from assistant.models.reader import load_reader
 
-    graph = real_embedder.folder / "onnx-query" / "model.onnx"
+    graph = real_embedder.folder / "onnx-query" / "model-ext.onnx"
     names = {i.name for i in onnx.load(str(graph), load_external_data=False).graph.initializer}
     assert "m." + onnx_embedder.WORD_TABLE in names
     key = str((real_embedder.folder / "model.safetensors").resolve())
     table = onnx_embedder._TABLES[key][0]
     load_reader(model_cache)
     assert onnx_embedder._TABLES[key][0] is table and table.shape == (250037, 384)
+    assert isinstance(table, np.memmap)  # mapped from model.safetensors, not a copy

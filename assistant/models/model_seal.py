@@ -57,11 +57,19 @@ def seal_folder(folder: Path) -> dict[str, list]:
     return seal
 
 
-def add_to_seal(folder: Path, path: Path) -> None:
-    """Record one more file the folder now holds (an ONNX graph exported into it)."""
+def add_to_seal(folder: Path, *paths: Path) -> None:
+    """Record more files the folder now holds (an ONNX graph exported into it, and its weights)."""
     folder = Path(folder)
     seal = read_seal(folder) or {}
-    seal.update(seal_files(folder, [Path(path)]))
+    seal.update(seal_files(folder, [Path(p) for p in paths]))
+    _write(folder, seal)
+
+
+def drop_from_seal(folder: Path, path: Path) -> None:
+    """Forget a file the folder is about to delete (an earlier version's graph, replaced)."""
+    folder = Path(folder)
+    seal = read_seal(folder) or {}
+    seal.pop(Path(path).relative_to(folder).as_posix(), None)
     _write(folder, seal)
 
 

@@ -4,7 +4,8 @@ The web app serves questions, answers and uploads with this: the same vectors as
 sentence-transformers model (the graph is exported from it), and bulk passages as fast (measured
 in eval/performance.md), without torch and transformers in memory — about 0.7 GB less RSS. The graph
 is exported once, in a child process (so this process never imports torch), into
-``<folder>/onnx-query/model.onnx``; any failure keeps the torch path and says why once.
+``<folder>/onnx-query/model-ext.onnx`` with its weights beside it (mapped by ONNX Runtime); any
+failure keeps the torch path and says why once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import ModelError
-from assistant.models.onnx_query import ONNX_DIR, mean_pooled
+from assistant.models.onnx_query import graph_path, mean_pooled
 
 BATCH = 16
 
@@ -51,13 +52,14 @@ _TABLES: dict[str, tuple[np.ndarray, Any]] = {}
 
 
 def share_word_table(opts: Any, folder: Path, graph_name: str) -> None:
-    """Give a session over ``folder``'s weights the process's one copy of the word-embedding table.
+    """Give a session over ``folder``'s weights the process's one mapping of the word-embedding table.
 
     The embedder and the cross-encoders (whose training leaves that table frozen: it is the base
     model's, byte for byte) each held their own 384 MB copy; ONNX Runtime uses an initializer added to
-    the session options instead of the graph's own of that name, so the table is read once from the
-    model folder (``model.safetensors``, sealed) and every session reads it there. A folder without
-    that file or tensor (another embedder) is left alone: the session loads its own.
+    the session options instead of the graph's own of that name. The table is mapped read-only from
+    the model folder's ``model.safetensors`` (sealed) and every session reads that one mapping: only
+    the rows the texts touch cost memory, and the kernel may drop them again. A folder without that
+    file or tensor (another embedder) is left alone: the session loads its own.
     """
     import onnxruntime as ort
 
@@ -65,51 +67,49 @@ def share_word_table(opts: Any, folder: Path, graph_name: str) -> None:
     key = str(st.resolve())
     with _SHARED_LOCK:
         if key not in _TABLES:
-            table = read_f32_tensor(st, WORD_TABLE) if st.exists() else None
+            table = map_f32_tensor(st, WORD_TABLE) if st.exists() else None
             if table is None:
                 return
-            # the array must outlive every session given it: it is kept here for the process's life
+            # the mapping must outlive every session given it: it is kept here for the process's life
             _TABLES[key] = (table, ort.OrtValue.ortvalue_from_numpy(table))
         opts.add_initializer(graph_name, _TABLES[key][1])
 
 
-def read_f32_tensor(path: Path, name: str) -> np.ndarray | None:
-    """One float32 tensor of a safetensors file, read into memory this process owns (not a view of a
-    mapping that closes with the file); None when the file has no float32 tensor of that name."""
+def map_f32_tensor(path: Path, name: str) -> np.ndarray | None:
+    """One float32 tensor of a safetensors file, mapped read-only (an array that keeps its own
+    mapping open, not a view of one that closes with the file); None when the file has no float32
+    tensor of that name. A file that ends inside the tensor is a ModelError naming it."""
     with open(path, "rb") as f:
         size = int.from_bytes(f.read(8), "little")
         meta = json.loads(f.read(size)).get(name)
-        if not meta or meta.get("dtype") != "F32":
-            return None
-        start, end = meta["data_offsets"]
-        table = np.empty(meta["shape"], dtype="<f4")
-        if table.nbytes != end - start:
-            shape = meta["shape"]
-            raise ModelError(f"{path}: {name} holds {end - start} bytes, its shape {shape} needs {table.nbytes}")
-        f.seek(8 + size + start)
-        if f.readinto(table.data.cast("B")) != table.nbytes:  # straight into the array's own memory
-            raise ModelError(f"{path}: ends inside {name}; delete the model folder and start again to rebuild it")
-    return table
+    if not meta or meta.get("dtype") != "F32":
+        return None
+    start, end = meta["data_offsets"]
+    shape = tuple(int(n) for n in meta["shape"])
+    need = 4 * int(np.prod(shape))
+    if need != end - start:
+        raise ModelError(f"{path}: {name} holds {end - start} bytes, its shape {list(shape)} needs {need}")
+    if Path(path).stat().st_size < 8 + size + end:
+        raise ModelError(f"{path}: ends inside {name}; delete the model folder and start again to rebuild it")
+    table = np.memmap(path, dtype="<f4", mode="r", offset=8 + size + start, shape=shape)
+    # safetensors aligns its tensors; an unaligned one (another writer) is copied rather than read askew
+    return table if (8 + size + start) % 4 == 0 else np.array(table)
 
 
 def export_in_child(folder: Path) -> Path:
-    """Export the ONNX graph in a separate process (torch is imported there, not here)."""
-    path = Path(folder) / ONNX_DIR / "model.onnx"
+    """The folder's ONNX graph, exported (or converted from an earlier version's) in a separate
+    process: torch and the 470 MB one-file graph are loaded there, not here."""
+    path = graph_path(folder)
     if path.exists():
         return path
     code = (
-        "import sys\nfrom pathlib import Path\nfrom sentence_transformers import SentenceTransformer\n"
-        "from assistant.models.onnx_query import export\n"
-        "m = SentenceTransformer(sys.argv[1], device='cpu', local_files_only=True)\n"
-        "export(m, Path(sys.argv[1]) / 'onnx-query' / 'model.onnx')\n"
+        "import sys\nfrom pathlib import Path\nfrom assistant.models.onnx_query import build_graph\n"
+        "build_graph(Path(sys.argv[1]))\n"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     proc = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not path.exists():
         raise RuntimeError((proc.stderr.strip().splitlines() or ["export failed"])[-1])
-    from assistant.models.model_seal import add_to_seal
-
-    add_to_seal(folder, path)
     return path
 
 

@@ -5,7 +5,10 @@ through sentence-transformers, 15/23 ms through ONNX Runtime fp32, cosine 1.0000
 batches of passages the two are equally fast, so ingest stays on torch.
 
 The ONNX graph is exported locally from the model folder on first use (torch.onnx.export; nothing
-is downloaded) into ``<folder>/onnx-query/model.onnx``, written to a temporary name and renamed.
+is downloaded) into ``<folder>/onnx-query/model-ext.onnx``, its weights in ``model-ext.onnx.data``
+beside it (ONNX Runtime maps that file: weights cost memory as they are read, and loading no longer
+parses a 470 MB graph), written elsewhere and renamed into place. The one-file ``model.onnx`` of
+earlier versions is converted once (no torch) and removed.
 Only mean-pooled, normalised sentence-transformers folders qualify (the built-in e5 is one);
 anything else, or any failure to export or load, keeps the torch path and says why once.
 """
@@ -23,7 +26,59 @@ import numpy as np
 from assistant.errors import ModelError
 
 ONNX_DIR = "onnx-query"
+GRAPH = "model-ext.onnx"  # its weights in GRAPH + ".data"
+LEGACY_GRAPH = "model.onnx"  # one file, weights inside: earlier versions
 OPSET = 17
+
+
+def graph_path(folder: Path) -> Path:
+    return Path(folder) / ONNX_DIR / GRAPH
+
+
+def build_graph(folder: Path, st_model=None) -> Path:  # noqa: ANN001
+    """Write the folder's graph with its weights beside it, and record both in its seal.
+
+    From the one-file graph of earlier versions when the folder has one (no torch: that file was
+    verified with the folder), else exported from ``st_model`` (loaded here when not given). The files
+    are made in a folder beside the model folder and renamed in, the weights first, so a graph in
+    place always has its weights; the legacy graph is then dropped from the seal and deleted.
+    """
+    from assistant.models.model_seal import add_to_seal, drop_from_seal
+
+    folder = Path(folder)
+    target, legacy = graph_path(folder), folder / ONNX_DIR / LEGACY_GRAPH
+    work = folder.parent / f".{folder.name}.onnx-{os.getpid()}.tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        whole = legacy
+        if not legacy.exists():
+            if st_model is None:
+                from sentence_transformers import SentenceTransformer
+
+                st_model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+            whole = work / "whole.onnx"
+            export(st_model, whole)
+        externalize(whole, work / GRAPH)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(work / (GRAPH + ".data"), target.with_name(GRAPH + ".data"))
+        os.replace(work / GRAPH, target)
+    finally:
+        for f in work.glob("*"):
+            f.unlink()
+        work.rmdir()
+    add_to_seal(folder, target, target.with_name(GRAPH + ".data"))
+    if legacy.exists():
+        drop_from_seal(folder, legacy)
+        legacy.unlink()
+    return target
+
+
+def externalize(whole: Path, target: Path) -> None:
+    """Save a one-file ONNX graph again at ``target``, its weights in ``target.data`` beside it."""
+    import onnx
+
+    graph = onnx.load(str(whole))
+    onnx.save_model(graph, str(target), save_as_external_data=True, location=target.name + ".data")
 
 
 def mean_pooled(folder: Path) -> bool:
@@ -44,12 +99,9 @@ class OnnxQueryEncoder:
 
         self._tok = st_model.tokenizer
         self._max = int(st_model.max_seq_length or 512)
-        path = Path(folder) / ONNX_DIR / "model.onnx"
+        path = graph_path(folder)
         if not path.exists():
-            from assistant.models.model_seal import add_to_seal
-
-            export(st_model, path)
-            add_to_seal(Path(folder), path)
+            build_graph(Path(folder), st_model)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or (os.cpu_count() or 1)
         opts.log_severity_level = 3
@@ -90,7 +142,7 @@ def export(st_model, path: Path) -> None:  # noqa: ANN001
             return self.m(**dict(zip(names, inputs))).last_hidden_state
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"model.{os.getpid()}.tmp.onnx")
+    tmp = path.with_name(f"whole.{os.getpid()}.tmp.onnx")
     axes = {**{n: {0: "batch", 1: "seq"} for n in names}, "hidden": {0: "batch", 1: "seq"}}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes about the model's Python control flow
