@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # The reader (a cross-encoder trained here, assistant/data/reader/) chooses the quoted sentence and decides
     # abstention; "auto": on, except over the hash embedder of the fast tests (its features are not e5's)
     answer_reader: Literal["auto", "on", "off"] = "auto"
+    # questions whose quote (retrieval, scoring, the reader) is made side by side; the others wait their
+    # turn, first come first served: on one machine's cores a burst then gets its first quotes at once
+    # instead of every quote late (eval/reliability.md). More with a remote embedder or more cores.
+    quote_slots: int = 1
     # The support checker (a cross-encoder trained here, assistant/data/support/): with it on, an LLM sentence
     # is part of the answer only when it finds the sentence in the source it cites ("auto" as for the reader).
     # Off by default: held out it drops most right sentences too (eval/README.md, "Support checker").
@@ -116,7 +120,14 @@ class Settings(BaseSettings):
     load_seconds: float = 60.0  # a file that takes longer to read is reported, not waited on
 
     @field_validator(
-        "embed_batch_size", "embed_workers", "chunk_max_tokens", "top_k", "candidates", "rrf_k", "web_sessions"
+        "embed_batch_size",
+        "embed_workers",
+        "chunk_max_tokens",
+        "top_k",
+        "candidates",
+        "rrf_k",
+        "web_sessions",
+        "quote_slots",
     )
     @classmethod
     def _positive(cls, v: int | None) -> int | None:

@@ -1,7 +1,5 @@
 """The answer step with fakes: the quote, abstention, the LLM's verified draft, events and the queue."""
 
-import threading
-
 import pytest
 
 from assistant.answer.ask import AnswerOptions, answer_events, answer_question
@@ -362,31 +360,6 @@ def test_a_tight_budget_goes_to_more_sentences_before_their_neighbours():
         assert text[s.start - 100 : s.end - 100] == s.text
     # Less than the best sentence: it is still given, alone.
     assert texts(sources_for(scored, 3, budget=2, count=words)) == [sents[1]]
-
-
-def test_one_generation_at_a_time_others_see_their_place(fake_assistant, tmp_path):
-    release = threading.Event()
-
-    class SlowLLM(ScriptedLLM):
-        def chat(self, *args, **kwargs):  # noqa: ANN002, ANN003
-            release.wait(10)
-            return super().chat(*args, **kwargs)
-
-    good = "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية [1]."
-    a = _setup(fake_assistant, tmp_path, llm=SlowLLM(good, good))
-    first = a.ask_events(Q, mode="generative")
-    assert next(first).kind == "quote"
-    holder = threading.Thread(target=lambda: list(first))
-    holder.start()
-    while a.gate.waiting() < 1:
-        pass
-    second = a.ask_events(Q, mode="generative")
-    kinds = [next(second).kind, next(second)]
-    assert kinds[0] == "quote" and kinds[1].kind == "waiting" and kinds[1].ahead == 1
-    release.set()
-    rest = list(second)
-    holder.join(10)
-    assert rest[-1].kind == "final" and rest[-1].answer.mode == "generative"
 
 
 def test_a_list_announced_runs_on_to_the_sentence_that_gives_it():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
@@ -98,13 +98,14 @@ def answer_events(
     verifier: Verifier | None = None,
     gate: Gate | None = None,
     reader: Reads | None = None,
+    quote_slot: AbstractContextManager | None = None,
 ) -> Iterator[AnswerEvent]:
     """The answer as it is made: the quote at once, then (with an LLM) the verified draft. With a
-    ``reader``, the reader chooses the quoted sentence and decides abstention (``reading``)."""
-    lang = question_language(question)
-    question = question.strip()
-    scorer = scorer or default_scorer()
-    answers, scored, asked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
+    ``reader``, the reader chooses the quoted sentence and decides abstention (``reading``). The quote
+    is made holding ``quote_slot``: a burst of questions gets its quotes in turn, not all of them late."""
+    lang, question, scorer = question_language(question), question.strip(), scorer or default_scorer()
+    with quote_slot or nullcontext():
+        answers, scored, asked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
     quote = _deciding(answers)
     yield AnswerEvent("quote", quote)
     if quote.abstained or llm is None or not wants_llm(options.mode, llm):
@@ -159,11 +160,12 @@ def answer_question(
     verifier: Verifier | None = None,
     gate: Gate | None = None,
     reader: Reads | None = None,
+    quote_slot: AbstractContextManager | None = None,
 ) -> Answer:
     """The final answer; ``on_token`` receives the LLM's draft as it streams (or the quote, at once)."""
     final: Answer | None = None
     streamed = False
-    for ev in answer_events(question, retriever, embedder, llm, options, scorer, verifier, gate, reader):
+    for ev in answer_events(question, retriever, embedder, llm, options, scorer, verifier, gate, reader, quote_slot):
         if ev.kind == "token" and on_token is not None:
             on_token(ev.text)
             streamed = True

@@ -95,6 +95,8 @@ class Assistant(ModelParts, EvaluationVerbs):
         from assistant.models.llm import Gate
 
         self.gate = Gate()  # one generation at a time; the others see the quote and their place in line
+        # questions whose quote is made at once (settings.quote_slots): the rest wait their turn
+        self.quote_slots = threading.BoundedSemaphore(self.settings.quote_slots)
         self._isolated = None  # the reader process for untrusted files, started on first use
 
     # parts, loaded lazily so that `import assistant` and `assistant --help` stay instant
@@ -284,6 +286,7 @@ class Assistant(ModelParts, EvaluationVerbs):
             verifier=verifier,
             gate=self.gate,
             reader=self.reader,
+            quote_slot=self.quote_slots,
         )
 
     def ask_events(
@@ -295,7 +298,15 @@ class Assistant(ModelParts, EvaluationVerbs):
 
         options, llm, searcher, verifier = self._answering(question, k, retriever, mode)
         return answer_events(
-            question, searcher, self.embedder, llm, options, verifier=verifier, gate=self.gate, reader=self.reader
+            question,
+            searcher,
+            self.embedder,
+            llm,
+            options,
+            verifier=verifier,
+            gate=self.gate,
+            reader=self.reader,
+            quote_slot=self.quote_slots,
         )
 
     def _answering(self, question: str, k: int | None, retriever: str | None, mode: str | None) -> tuple:
