@@ -1,6 +1,7 @@
 """Questions asked at once: the quotes in turn (QUOTE_SLOTS), one generation at a time (the LLM's gate)."""
 
 import threading
+import time
 
 import pytest
 
@@ -35,16 +36,36 @@ def test_one_generation_at_a_time_others_see_their_place(fake_assistant, tmp_pat
 
 @pytest.mark.parametrize("slots", [1, 2])
 def test_quotes_are_made_in_turn_up_to_the_slots_setting(fake_assistant, tmp_path, slots):
-    """A burst of questions on cores they share: each quote is made holding one of QUOTE_SLOTS, so the
+    """A burst of questions on cores they share: each quote is made in one of QUOTE_SLOTS, so the
     first ones come at once and the others wait their turn instead of all coming late."""
     a = _setup(fake_assistant, tmp_path, quote_slots=slots)
     got = threading.Event()
-    a.quote_slots.acquire()  # another question's quote in the making
-    try:
+    with a.quotes.making():  # another question's quote in the making
         asker = threading.Thread(target=lambda: next(a.ask_events(Q, mode="extractive")) and got.set())
         asker.start()
         assert got.wait(0.5) is (slots > 1)  # one slot: it waits
-    finally:
-        a.quote_slots.release()
     asker.join(10)
-    assert got.is_set()
+    assert got.is_set() and a.quotes.pending() == 0
+
+
+def test_the_draft_waits_between_tokens_while_a_quote_is_being_made(fake_assistant, tmp_path):
+    """The quote is the answer of record: while another question's quote is being made, the draft
+    being written stops between two tokens (at most max_pause each time), then goes on."""
+    good = "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية [1]."
+    a = _setup(fake_assistant, tmp_path, llm=ScriptedLLM(good, good))
+    a.quotes.max_pause = 30.0
+    events = a.ask_events(Q, mode="generative")
+    assert next(events).kind == "quote"
+    seen: list[str] = []
+
+    def consume() -> None:
+        for ev in events:
+            seen.append(ev.kind)
+
+    with a.quotes.making():
+        reader = threading.Thread(target=consume)
+        reader.start()
+        time.sleep(0.5)
+        assert seen == ["drafting"]  # its first token waits for the other quote
+    reader.join(10)
+    assert "token" in seen and seen[-1] == "final"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
@@ -31,7 +31,7 @@ from assistant.answer.scoring import (
 )
 from assistant.config import Settings, default
 from assistant.models.embedder import Embedder, sane_vectors
-from assistant.models.llm import LLM, Gate, wants_llm
+from assistant.models.llm import LLM, Gate, QuoteTurns, wants_llm
 from assistant.prompts import ABSTAIN, EMPTY_INDEX, UNKNOWN_WORD
 from assistant.records import Answer
 from assistant.retrieval import Retriever
@@ -98,13 +98,13 @@ def answer_events(
     verifier: Verifier | None = None,
     gate: Gate | None = None,
     reader: Reads | None = None,
-    quote_slot: AbstractContextManager | None = None,
+    quotes: QuoteTurns | None = None,
 ) -> Iterator[AnswerEvent]:
     """The answer as it is made: the quote at once, then (with an LLM) the verified draft. With a
     ``reader``, the reader chooses the quoted sentence and decides abstention (``reading``). The quote
-    is made holding ``quote_slot``: a burst of questions gets its quotes in turn, not all of them late."""
+    is made in its turn among ``quotes``, and the draft waits while others' quotes are being made."""
     lang, question, scorer = question_language(question), question.strip(), scorer or default_scorer()
-    with quote_slot or nullcontext():
+    with quotes.making() if quotes else nullcontext():
         answers, scored, asked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
     quote = _deciding(answers)
     yield AnswerEvent("quote", quote)
@@ -126,7 +126,7 @@ def answer_events(
                     llm,
                     verifier,
                     options.llm_max_tokens,
-                    lambda piece: events.put(AnswerEvent("token", text=piece)),
+                    _token_sink(events, quotes),
                 )
             draft = on_the_question(
                 question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio, asked
@@ -149,6 +149,17 @@ def answer_events(
             return
 
 
+def _token_sink(events: queue.Queue, quotes: QuoteTurns | None) -> Callable[[str], None]:
+    """Where the draft's tokens go: to the asker, each after the quotes being made for others."""
+
+    def put(piece: str) -> None:
+        if quotes is not None:
+            quotes.between_tokens()
+        events.put(AnswerEvent("token", text=piece))
+
+    return put
+
+
 def answer_question(
     question: str,
     retriever: Retriever,
@@ -160,12 +171,12 @@ def answer_question(
     verifier: Verifier | None = None,
     gate: Gate | None = None,
     reader: Reads | None = None,
-    quote_slot: AbstractContextManager | None = None,
+    quotes: QuoteTurns | None = None,
 ) -> Answer:
     """The final answer; ``on_token`` receives the LLM's draft as it streams (or the quote, at once)."""
     final: Answer | None = None
     streamed = False
-    for ev in answer_events(question, retriever, embedder, llm, options, scorer, verifier, gate, reader, quote_slot):
+    for ev in answer_events(question, retriever, embedder, llm, options, scorer, verifier, gate, reader, quotes):
         if ev.kind == "token" and on_token is not None:
             on_token(ev.text)
             streamed = True

@@ -92,11 +92,11 @@ class Assistant(ModelParts, EvaluationVerbs):
         self._reader: Reader | None = None
         self._checker: Reader | None = None
         self._lock = threading.RLock()
-        from assistant.models.llm import Gate
+        from assistant.models.llm import Gate, QuoteTurns
 
         self.gate = Gate()  # one generation at a time; the others see the quote and their place in line
-        # questions whose quote is made at once (settings.quote_slots): the rest wait their turn
-        self.quote_slots = threading.BoundedSemaphore(self.settings.quote_slots)
+        # quotes made at once (settings.quote_slots), the rest in turn; drafts wait while quotes are pending
+        self.quotes = QuoteTurns(self.settings.quote_slots)
         self._isolated = None  # the reader process for untrusted files, started on first use
 
     # parts, loaded lazily so that `import assistant` and `assistant --help` stay instant
@@ -286,7 +286,7 @@ class Assistant(ModelParts, EvaluationVerbs):
             verifier=verifier,
             gate=self.gate,
             reader=self.reader,
-            quote_slot=self.quote_slots,
+            quotes=self.quotes,
         )
 
     def ask_events(
@@ -306,7 +306,7 @@ class Assistant(ModelParts, EvaluationVerbs):
             verifier=verifier,
             gate=self.gate,
             reader=self.reader,
-            quote_slot=self.quote_slots,
+            quotes=self.quotes,
         )
 
     def _answering(self, question: str, k: int | None, retriever: str | None, mode: str | None) -> tuple:

@@ -298,3 +298,38 @@ class Gate:
             with self._cond:
                 self._queue.remove(ticket)
                 self._cond.notify_all()
+
+
+class QuoteTurns:
+    """The quotes being made: at most ``slots`` at once, the rest waiting their turn, first come first
+    served; while any is waiting or being made, the LLM's draft waits between two tokens
+    (``between_tokens``), at most ``max_pause`` seconds each time so that it still moves.
+
+    The quote is the answer of record and comes first: on one machine's cores a burst of questions
+    otherwise shares them with the draft being written, and every quote comes late."""
+
+    def __init__(self, slots: int = 1, max_pause: float = 2.0) -> None:
+        self._slots = threading.BoundedSemaphore(slots)
+        self._cond = threading.Condition()
+        self._pending = 0
+        self.max_pause = max_pause
+
+    def pending(self) -> int:
+        with self._cond:
+            return self._pending
+
+    @contextmanager
+    def making(self) -> Iterator[None]:
+        with self._cond:
+            self._pending += 1
+        try:
+            with self._slots:
+                yield
+        finally:
+            with self._cond:
+                self._pending -= 1
+                self._cond.notify_all()
+
+    def between_tokens(self) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._pending == 0, self.max_pause)
