@@ -132,6 +132,7 @@ def main() -> None:
         "answer_reader": env.get("ASSISTANT_ANSWER_READER", "default (auto)"),
         "llm_threads": env.get("ASSISTANT_LLM_THREADS", "default"),
         "llm_batch_threads": env.get("ASSISTANT_LLM_BATCH_THREADS", "default"),
+        "quote_slots": env.get("ASSISTANT_QUOTE_SLOTS", "default"),
         "app_start_s": round(start_s, 1),
         "questions": len(rec["asked"]),
         "failures": len(rec["failures"]),

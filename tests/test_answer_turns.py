@@ -1,7 +1,6 @@
 """Questions asked at once: the quotes in turn (QUOTE_SLOTS), one generation at a time (the LLM's gate)."""
 
 import threading
-import time
 
 import pytest
 
@@ -46,26 +45,3 @@ def test_quotes_are_made_in_turn_up_to_the_slots_setting(fake_assistant, tmp_pat
         assert got.wait(0.5) is (slots > 1)  # one slot: it waits
     asker.join(10)
     assert got.is_set() and a.quotes.pending() == 0
-
-
-def test_the_draft_waits_between_tokens_while_a_quote_is_being_made(fake_assistant, tmp_path):
-    """The quote is the answer of record: while another question's quote is being made, the draft
-    being written stops between two tokens (at most max_pause each time), then goes on."""
-    good = "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية [1]."
-    a = _setup(fake_assistant, tmp_path, llm=ScriptedLLM(good, good))
-    a.quotes.max_pause = 30.0
-    events = a.ask_events(Q, mode="generative")
-    assert next(events).kind == "quote"
-    seen: list[str] = []
-
-    def consume() -> None:
-        for ev in events:
-            seen.append(ev.kind)
-
-    with a.quotes.making():
-        reader = threading.Thread(target=consume)
-        reader.start()
-        time.sleep(0.5)
-        assert seen == ["drafting"]  # its first token waits for the other quote
-    reader.join(10)
-    assert "token" in seen and seen[-1] == "final"

@@ -102,7 +102,7 @@ def answer_events(
 ) -> Iterator[AnswerEvent]:
     """The answer as it is made: the quote at once, then (with an LLM) the verified draft. With a
     ``reader``, the reader chooses the quoted sentence and decides abstention (``reading``). The quote
-    is made in its turn among ``quotes``, and the draft waits while others' quotes are being made."""
+    is made in its turn among ``quotes`` (QUOTE_SLOTS at once)."""
     lang, question, scorer = question_language(question), question.strip(), scorer or default_scorer()
     with quotes.making() if quotes else nullcontext():
         answers, scored, asked = decide_answers(question, lang, retriever, embedder, options, scorer, reader)
@@ -126,7 +126,7 @@ def answer_events(
                     llm,
                     verifier,
                     options.llm_max_tokens,
-                    _token_sink(events, quotes),
+                    lambda piece: events.put(AnswerEvent("token", text=piece)),
                 )
             draft = on_the_question(
                 question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio, asked
@@ -147,17 +147,6 @@ def answer_events(
         yield ev
         if ev.kind == "final":
             return
-
-
-def _token_sink(events: queue.Queue, quotes: QuoteTurns | None) -> Callable[[str], None]:
-    """Where the draft's tokens go: to the asker, each after the quotes being made for others."""
-
-    def put(piece: str) -> None:
-        if quotes is not None:
-            quotes.between_tokens()
-        events.put(AnswerEvent("token", text=piece))
-
-    return put
 
 
 def answer_question(

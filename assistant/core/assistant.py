@@ -95,7 +95,7 @@ class Assistant(ModelParts, EvaluationVerbs):
         from assistant.models.llm import Gate, QuoteTurns
 
         self.gate = Gate()  # one generation at a time; the others see the quote and their place in line
-        # quotes made at once (settings.quote_slots), the rest in turn; drafts wait while quotes are pending
+        # quotes made at once (settings.quote_slots), the others in turn
         self.quotes = QuoteTurns(self.settings.quote_slots)
         self._isolated = None  # the reader process for untrusted files, started on first use
 
