@@ -73,8 +73,8 @@ class Settings(BaseSettings):
     # abstention; "auto": on, except over the hash embedder of the fast tests (its features are not e5's)
     answer_reader: Literal["auto", "on", "off"] = "auto"
     # questions whose quote (retrieval, scoring, the reader) is made side by side; the others wait their
-    # turn, first come first served. One holds one run's working memory (eval/README.md, "Quotes in turn");
-    # more with more cores or a remote embedder.
+    # turn, first come first served. One holds one run's working memory (eval/README.md, "Mapped, not
+    # copied; quotes in turn"); more with more cores or a remote embedder.
     quote_slots: int = 1
     # The support checker (a cross-encoder trained here, assistant/data/support/): with it on, an LLM sentence
     # is part of the answer only when it finds the sentence in the source it cites ("auto" as for the reader).

@@ -304,7 +304,7 @@ class QuoteTurns:
     """The quotes being made: at most ``slots`` at once, the rest waiting their turn, first come first
     served (QUOTE_SLOTS). With one slot, one reader and one embedder run at a time hold working
     memory: measured, 16 users asking at once with the LLM peaked ~210 MB lower, their median time
-    to the quote unchanged (eval/README.md, "Quotes in turn")."""
+    to the quote unchanged (eval/README.md, "Mapped, not copied; quotes in turn")."""
 
     def __init__(self, slots: int = 1) -> None:
         self._slots = threading.BoundedSemaphore(slots)
