@@ -152,3 +152,24 @@ def test_an_earlier_one_file_graph_becomes_a_graph_with_its_weights_beside_it(tm
         f.write(b"\xff\xff")
     with pytest.raises(ModelError, match=r"onnx-query/model-ext.onnx.data.*Delete the folder"):
         verify_folder(folder, "embedding")
+
+
+def test_an_export_killed_midway_leaves_nothing_behind_at_the_next_one(tmp_path):
+    """A work folder beside the model folder whose process is gone (an export killed midway, ~1 GB)
+    is removed by the next export; one whose process still runs is left alone."""
+    import subprocess
+    import sys
+
+    from assistant.models.onnx_query import build_graph
+
+    folder = tmp_path / "e5"
+    _one_file_graph(folder / "onnx-query" / "model.onnx")
+    seal_folder(folder)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".e5.onnx-{int(gone.stdout)}.tmp"
+    running = tmp_path / f".e5.onnx-{os.getppid()}.tmp"
+    for work in (stale, running):
+        work.mkdir()
+        (work / "whole.onnx").write_bytes(b"half an export")
+    build_graph(folder)
+    assert not stale.exists() and running.exists()

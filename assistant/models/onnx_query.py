@@ -47,6 +47,7 @@ def build_graph(folder: Path, st_model=None) -> Path:  # noqa: ANN001
 
     folder = Path(folder)
     target, legacy = graph_path(folder), folder / ONNX_DIR / LEGACY_GRAPH
+    clear_stale_work(folder)
     work = folder.parent / f".{folder.name}.onnx-{os.getpid()}.tmp"
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -71,6 +72,26 @@ def build_graph(folder: Path, st_model=None) -> Path:  # noqa: ANN001
         drop_from_seal(folder, legacy)
         legacy.unlink()
     return target
+
+
+def clear_stale_work(folder: Path) -> None:
+    """Remove the work folders of exports whose process is gone (killed mid-export: ~1 GB each)."""
+    import shutil
+
+    for work in Path(folder).parent.glob(f".{Path(folder).name}.onnx-*.tmp"):
+        pid = work.name.rsplit("-", 1)[-1].removesuffix(".tmp")
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def externalize(whole: Path, target: Path) -> None:
