@@ -153,3 +153,21 @@ def test_a_word_table_is_mapped_whole_or_refused_by_name(tmp_path):
     path.write_bytes(raw[: 8 + size + end - 4])
     with pytest.raises(ModelError, match=r"model.safetensors: ends inside t; delete the model folder"):
         map_f32_tensor(path, "t")
+
+
+def test_pairs_read_in_runs_of_similar_length_give_the_logits_of_one_padded_run(tmp_path):
+    """The reader reads a question's pairs in runs of GROUP by length (less padding): each sentence
+    keeps its own logit, in the caller's order, as if all were read at once."""
+    import numpy as np
+
+    from assistant.models.reader import GROUP, Reader, ensure_onnx, load_record
+
+    base, out, *_ = _trained_delta(tmp_path)
+    _word_level_tokenizer(base, 120)
+    reader = Reader(ensure_onnx(base, tmp_path / "cache", out), base, load_record(out))
+    sentences = ["w8 " * 30, "w9 w10", "w11 " * 12, "w12", "w13 w14 " * 9, "w15 w16 w17", "w18 " * 20]
+    assert len(sentences) > GROUP
+    rows = reader.encode(["w5 w6 w7"] * len(sentences), sentences)
+    assert len({len(r) for r in rows}) >= 3  # lengths differ: the runs reorder them
+    assert np.allclose(reader.logits("w5 w6 w7", sentences), reader.run(rows).reshape(-1), atol=1e-5)
+    assert reader.logits("w5", []).shape == (0,)
