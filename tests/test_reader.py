@@ -351,3 +351,17 @@ def test_calibration_pairs_each_row_with_its_own_reading_when_a_question_is_aske
     assert by_row(rows, {q: [first, second], other: [first]}) == [first, first, second]
     # a question read fewer times than asked (no candidate once): no row of it gets a reading
     assert by_row(rows, {q: [second], other: [first]}) == [None, first, None]
+
+
+def test_the_reader_rates_a_draft_against_the_best_sentence_it_read():
+    """A draft the reader reads as an answer rates as high as the best candidate; a restatement of the
+    question with a wrong completion (the scorer's blind spot) rates far below it."""
+    from assistant.answer.reading import read
+    from assistant.answer.relevance import reader_rating
+
+    reader = FakeReader("26 دولة", CAL)
+    scored = _cands(["قال الوزير إن الاجتماع مهم.", "التزمت 26 دولة بإرسال جنود."], [0.8, 0.3])
+    ranked = read("كم دولة التزمت بإرسال جنود؟", scored, 0.9, reader).ranked
+    assert reader_rating("كم دولة التزمت بإرسال جنود؟", "التزمت 26 دولة بإرسال جنود.", ranked, reader) > 0.99
+    restated = reader_rating("كم دولة التزمت بإرسال جنود؟", "التزمت دول كثيرة بإرسال جنود.", ranked, reader)
+    assert restated < 0.05

@@ -129,7 +129,7 @@ def answer_events(
                     lambda piece: events.put(AnswerEvent("token", text=piece)),
                 )
             draft = on_the_question(
-                question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio, asked
+                question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio, asked, reader
             )
             final = with_draft(quote, draft)
             if draft.answer is None and lang == "en":  # the quote in English, checked, rather than in Arabic

@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.answer.generate import Draft
 from assistant.answer.grounding import parse_claims
+from assistant.answer.reading import Reads, calibration
 from assistant.answer.scoring import (
     Asked,
     Candidate,
@@ -37,9 +38,11 @@ def on_the_question(
     scorer: Scorer,
     min_ratio: float,
     asked: Asked | None = None,
+    reader: Reads | None = None,
 ) -> Draft:
-    """The draft, or — when the answer scorer rates it below ``min_ratio`` of the best quoted sentence —
-    the draft turned down as "off the question" (the quote is shown instead).
+    """The draft, or — when it is rated below ``min_ratio`` of the best quoted sentence (by the
+    ``reader`` when the answer step has one, else by the answer scorer) — the draft turned down as
+    "off the question" (the quote is shown instead).
 
     Verified sentences can still miss the question: the 1.5B copies a true sentence that does not
     answer, or writes from the wrong one of two quoted sentences. Scoring the draft as one more
@@ -58,6 +61,7 @@ def on_the_question(
         scorer,
         language=draft.answer.language,
         asked=asked,
+        reader=reader,
     )
     if ratio >= min_ratio:
         return draft
@@ -75,6 +79,17 @@ def rated_as(c: Candidate, scored: list[Candidate]) -> float:
     return c.prob / max(scored[0].prob, 1e-9)
 
 
+def reader_rating(question: str, text: str, scored: list[Candidate], reader: Reads) -> float:
+    """The reader's probability that ``text`` answers ``question`` (the question and the draft read
+    together, as it reads a candidate sentence), over the best probability among the candidates it
+    read for the quote (``scored`` in the reader's order: its first ``candidates`` carry its
+    probabilities, ``reading.read``)."""
+    n = int(calibration(reader)["candidates"])
+    best = max((c.prob for c in scored[:n]), default=0.0)
+    z = float(np.asarray(reader.logits(question, [text]), dtype=np.float64).reshape(-1)[0])
+    return float(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))) / max(best, 1e-9)
+
+
 # Question types whose answer can stand alone and be checked for its kind: a figure, a share, a date.
 BARE_ANSWER_TYPES = ("count", "percent", "date")
 
@@ -90,9 +105,11 @@ def draft_rating(
     bare_answers: bool = True,
     language: str = "ar",
     asked: Asked | None = None,
+    reader: Reads | None = None,
 ) -> float:
-    """The answer scorer's rating of a draft's ``text`` over the best candidate's, the draft scored as one
-    more candidate sentence in the place of the candidate its ``quotes`` hold.
+    """The rating of a draft's ``text`` over the best candidate's: by the ``reader`` when given (the
+    question and the draft read together, ``reader_rating``), else by the answer scorer, the draft
+    scored as one more candidate sentence in the place of the candidate its ``quotes`` hold.
 
     Only an Arabic draft over Arabic sources is rated by its own words. Any other (an English draft over
     Arabic articles, a draft over English ones) is rated as the sentence it rests on: its words echo
@@ -112,6 +129,8 @@ def draft_rating(
     q = asked.q
     if bare_answers and home is scored[0] and is_bare_answer(text, home.text, q.qtype):
         return 1.0
+    if reader is not None:
+        return reader_rating(question, text, scored, reader)
     return rate_text(text, home, q, scored, retriever, embedder, asked.qvec, scorer)
 
 
