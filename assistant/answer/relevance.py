@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answer.generate import Draft
 from assistant.answer.grounding import parse_claims
-from assistant.answer.reading import Reads, calibration
+from assistant.answer.reading import Reads, _sigmoid, calibration
 from assistant.answer.scoring import (
     Asked,
     Candidate,
@@ -86,8 +86,8 @@ def reader_rating(question: str, text: str, scored: list[Candidate], reader: Rea
     probabilities, ``reading.read``)."""
     n = int(calibration(reader)["candidates"])
     best = max((c.prob for c in scored[:n]), default=0.0)
-    z = float(np.asarray(reader.logits(question, [text]), dtype=np.float64).reshape(-1)[0])
-    return float(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))) / max(best, 1e-9)
+    z = float(np.asarray(reader.logits(question, [text])).reshape(-1)[0])
+    return _sigmoid(z) / max(best, 1e-9)
 
 
 # Question types whose answer can stand alone and be checked for its kind: a figure, a share, a date.

@@ -187,9 +187,9 @@ def _study_reader(name: str, spec, run: dict, pair: str, lang: str, label: str, 
         for part, keep in (("all", lambda f: True), ("dev", lambda f: f[3])):
             got = [f[:3] for f in found[r] if keep(f)]
             print(f"   {r:16s} {part}: quote {base[part]}, {len(got)} drafts; {_rules(base[part], got)}")
-    for ratio_s, ratio_r, f in sorted(zip(found["scorer"], found["reader"], found["reader"]), key=lambda t: t[1][0]):
+    for by_scorer, f in sorted(zip(found["scorer"], found["reader"]), key=lambda t: t[1][0]):
         print(
-            f"   scorer {ratio_s[0]:.2f}  reader {ratio_r[0]:.2f}  quote {'right' if f[1] else 'wrong'}"
+            f"   scorer {by_scorer[0]:.2f}  reader {f[0]:.2f}  quote {'right' if f[1] else 'wrong'}"
             f"  draft {'right' if f[2] else 'wrong'}{'  (dev fold)' if f[3] else ''}"
         )
 
