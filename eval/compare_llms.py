@@ -23,6 +23,7 @@ from pathlib import Path
 from assistant.config import load_settings
 from assistant.evaluation.answers import build_answer_set, evaluate_answers
 from assistant.evaluation.datasets import bundled
+from assistant.evaluation.machine import machine
 from assistant.models.llm import LlamaCppLLM, llm_path
 from assistant.models.loading import load_embedder
 
@@ -112,6 +113,7 @@ def main() -> None:
     checker = None if args.no_checker else load_reader(settings.model_cache, SUPPORT_DIR)
     out: dict = {
         "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
         "limit": args.limit,
         "unanswerable": args.unanswerable,
         "threads": settings.llm_threads,

@@ -166,7 +166,13 @@ def main() -> None:
             )
     out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "results": results}, indent=1, ensure_ascii=False))
+    from assistant.evaluation.machine import machine
+
+    out.write_text(
+        json.dumps(
+            {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "results": results}, indent=1, ensure_ascii=False
+        )
+    )
     print(f"wrote {out}")
 
 

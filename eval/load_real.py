@@ -154,7 +154,11 @@ def main() -> None:
     default = "load-real.json" if not args.llm_backend else f"load-real-{args.llm_backend}.json"
     out = args.out or HERE / "results" / default
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), **res}, indent=1, ensure_ascii=False))
+    from assistant.evaluation.machine import machine
+
+    out.write_text(
+        json.dumps({"date": time.strftime("%Y-%m-%d"), "machine": machine(), **res}, indent=1, ensure_ascii=False)
+    )
     print(json.dumps(res, indent=1, ensure_ascii=False))
 
 
