@@ -2,6 +2,7 @@
 
     python -m eval.train_reader                 # ~50 min on 2 cores; resumes from eval/runs/reader/
     python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
+    python -m eval.train_reader --swap 0.2      # also questions about another entity (all negatives)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
@@ -67,6 +68,35 @@ def log(msg: str) -> None:
 def folds(ds: Dataset, titles: list[str]) -> tuple[list[str], list[str]]:
     parts = split_titles(titles, {"fit": 0.8, "dev": 0.2}, DEV_SALT)
     return parts["fit"], parts["dev"]
+
+
+def entity_names(fit_q: list[P.Question]) -> list[str]:
+    """Names for swapped questions: the titles of the training fold's articles (Wikipedia titles: places,
+    people, things), in both scripts, never a name of the evaluation's pool of unknown names."""
+    from assistant.evaluation.unanswerable import NAME_POOL
+
+    unknown = {n for pair in NAME_POOL for n in pair}
+    titles = {q.article.replace("_", " ").strip() for q in fit_q}
+    return sorted(t for t in titles if len(t) >= 3 and t not in unknown)
+
+
+def swap_metrics(pairs: list, scores: np.ndarray) -> dict[str, dict[str, float]]:
+    """Per language pair: how often the reader scores an answer sentence higher for its own question
+    than for the question with an entity swapped, and the mean margin."""
+    own = {(p.group, p.sentence): scores[i] for i, p in enumerate(pairs) if p.label}
+    by_pair: dict[str, list[float]] = {}
+    for i, p in enumerate(pairs):
+        base = p.group.removesuffix("#swap")
+        if base != p.group and (base, p.sentence) in own:
+            by_pair.setdefault(p.pair, []).append(float(own[(base, p.sentence)] - scores[i]))
+    return {
+        k: {
+            "own_above_swapped": round(float(np.mean(np.array(v) > 0)), 4),
+            "margin": round(float(np.mean(v)), 3),
+            "n": len(v),
+        }
+        for k, v in sorted(by_pair.items())
+    }
 
 
 def gather(limit: int | None) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
@@ -178,6 +208,7 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=None, help="questions (smoke runs)")
+    ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     return ap.parse_args()
 
 
@@ -191,15 +222,20 @@ def main() -> None:
     T.set_seed(cfg.seed)
     t0 = time.time()
     fit_q, dev_q, pool, data = gather(args.limit)
-    fit = P.build_pairs(fit_q, pool, seed=cfg.seed)
-    dev = P.build_pairs(dev_q, pool, seed=cfg.seed + 1)
+    names = entity_names(fit_q)
+    fit = P.build_pairs(fit_q, pool, seed=cfg.seed, swap=args.swap, names=names)
+    dev = P.build_pairs(dev_q, pool, seed=cfg.seed + 1, swap=args.swap, names=names)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
     first = len(bert.encoder.layer) - cfg.train_layers
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(json.dumps([cfg.max_length, first, len(fit), len(dev), args.limit]).encode()).hexdigest()[:12]
+    key = hashlib.sha256(
+        json.dumps(
+            [cfg.max_length, first, len(fit), len(dev), args.limit] + ([args.swap] if args.swap else [])
+        ).encode()
+    ).hexdigest()[:12]
     tok = pair_tokenizer(model_dir, cfg.max_length)
     states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt")
     t_states = time.time() - t0
@@ -208,6 +244,8 @@ def main() -> None:
     result = T.fit(top, states_fit, fit, cfg, args.work / f"checkpoint-{key}.pt", log)
     dev_scores = T.predict(top, states_dev)
     figures = {"reader": T.ranking_metrics(dev, dev_scores), "e5_cosine": T.ranking_metrics(dev, base_scores)}
+    if args.swap:
+        figures["swapped"] = {"reader": swap_metrics(dev, dev_scores), "e5_cosine": swap_metrics(dev, base_scores)}
     log(f"development fold, best candidate holds the answer: {json.dumps(figures)}")
     np.save(args.work / f"dev-scores-{key}.npy", dev_scores)
     record = {
@@ -225,6 +263,17 @@ def main() -> None:
         "config": T.asdict(cfg),
         "data": data,
         "pairs": {"fit": len(fit), "dev": len(dev), "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
+        **(
+            {
+                "swap": {
+                    "share": args.swap,
+                    "names": len(names),
+                    "groups": len({p.group for p in fit if p.group.endswith("#swap")}),
+                }
+            }
+            if args.swap
+            else {}
+        ),
         "split": {
             "test": "eval/splits.json train parts only",
             "dev_fold": f"20% of training articles by sha256({DEV_SALT}:title)",

@@ -4,7 +4,11 @@ A question's candidates are sentences, as the answer step sees them: every sente
 paragraph (a positive when it holds a gold answer) and sentences of the other paragraphs a BM25
 search over the training pool finds for it (hard negatives: same words, other facts). A share of
 questions is also given without their paragraph ("no-gold" groups, all negatives), so the reader
-learns to say that nothing answers — what abstention rests on.
+learns to say that nothing answers — what abstention rests on. With ``swap``, a share of the questions
+that name their article is also asked about something else: the title replaced by another training
+article's title ("swap" groups, all negatives, the answer sentence among them), so the reader learns
+that a sentence about another entity does not answer. The names come from the training articles only,
+never from the evaluation's pool of unknown names.
 
 English twins of XQuAD questions read the Arabic paragraphs: their negatives are found with the
 Arabic question (BM25 cannot match English words against Arabic text).
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -127,14 +132,20 @@ def build_pairs(
     found: int = 2,
     per_found: int = 3,
     nogold: float = 0.25,
+    swap: float = 0.0,
+    names: list[str] | None = None,
 ) -> list[Pair]:
     """The candidates of every question, labelled. ``pool``: paragraph id → text, every paragraph
     negatives may come from (the questions' own and distractors; all from training articles).
 
     Per question: up to ``own`` sentences of its paragraph (all positives kept), and ``per_found``
     sentences of each of the ``found`` best BM25 paragraphs that are not its own. For a ``nogold``
-    share of questions, a second group from ``found + 1`` other paragraphs only, every label 0."""
+    share of questions, a second group from ``found + 1`` other paragraphs only, every label 0. For a
+    ``swap`` share, a group of the question with an entity swapped for one of ``names`` (see
+    ``swapped``) over its own positives and up to three of its own negatives, every label 0 (its own
+    random stream: the other groups are the same with or without it)."""
     rng = random.Random(seed)
+    srng = random.Random(seed + 7919)
     bm25 = Bm25(pool)
     ids = sorted(pool)
     out: list[Pair] = []
@@ -155,7 +166,38 @@ def build_pairs(
         if rng.random() < nogold:
             far = _some(pool, others[: found + 1], per_found, rng, q.answers)
             out += [Pair(f"{q.qid}#nogold", q.text, s, 0, q.pair, q.article, q.source) for s in far]
+        if swap and names and srng.random() < swap:
+            text = swapped(q, names, srng)
+            if text:
+                own_neg = neg[:3]
+                out += [Pair(f"{q.qid}#swap", text, s, 0, q.pair, q.article, q.source) for s in pos + own_neg]
     return out
+
+
+def swapped(q: Question, names: list[str], rng: random.Random) -> str | None:
+    """The question about another entity: its article's title (Wikipedia titles name a person, a place,
+    a thing), or the title's last word ("Tesla" of "Nikola Tesla"), where the question names it,
+    replaced by another of ``names`` in the same script that neither the question nor its paragraph
+    holds. None when the question does not name its article or no name fits."""
+    title = " ".join(q.article.replace("_", " ").split())
+    last = title.split()[-1] if title else ""
+    target = None
+    for cand in (title, last if last != title and len(last) >= 4 else ""):
+        if cand and analyze(cand) and (m := _word_re(cand).search(q.text)):
+            target = m
+            break
+    if target is None:
+        return None
+    known = set(analyze(q.text + " " + q.paragraph))
+    latin = title.isascii()
+    fits = [n for n in names if n != title and n.isascii() == latin and not set(analyze(n)) & known]
+    if not fits:
+        return None
+    return q.text[: target.start()] + rng.choice(fits) + q.text[target.end() :]
+
+
+def _word_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE if phrase.isascii() else 0)
 
 
 def _some(pool: dict[str, str], pids: list[str], n: int, rng: random.Random, answers: list[str]) -> list[str]:
