@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     # a draft is shown only when the answer scorer rates it (an Arabic one by its words, an English one by the
     # sentence it rests on) at least this share of the best quoted sentence (0: not checked); eval/README.md
     llm_draft_min_ratio: float = 0.8
+    # For an English question whose draft did not pass: offer the quoted Arabic sentence rendered in English
+    # by the LLM (checked like a draft). Off: the bundled 1.5B mistranslates most sentences and the checks
+    # pass many of its mistranslations (eval/README.md, "The quote in English").
+    llm_translate_quote: bool = False
     llm_base_url: str | None = None  # OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
     llm_model: str = "local"
     llm_api_key: str = "none"

@@ -99,6 +99,26 @@ def swap_metrics(pairs: list, scores: np.ndarray) -> dict[str, dict[str, float]]
     }
 
 
+def development(dev: list, scores: np.ndarray, base: np.ndarray, swap: bool) -> dict:
+    """The development fold's figures: the reader's and e5's cosine's, and with swaps, how each tells a
+    question from its swapped twin."""
+    figures = {"reader": T.ranking_metrics(dev, scores), "e5_cosine": T.ranking_metrics(dev, base)}
+    if swap:
+        figures["swapped"] = {"reader": swap_metrics(dev, scores), "e5_cosine": swap_metrics(dev, base)}
+    return figures
+
+
+def swap_record(share: float, names: list[str], fit: list) -> dict:
+    if not share:
+        return {}
+    groups = len({p.group for p in fit if p.group.endswith("#swap")})
+    return {"swap": {"share": share, "names": len(names), "groups": groups}}
+
+
+def cache_key(parts: list) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:12]
+
+
 def gather(limit: int | None) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
     """(fit questions, dev questions, the negative pool, what was read) — training articles only."""
     splits = load_splits()
@@ -231,11 +251,7 @@ def main() -> None:
     first = len(bert.encoder.layer) - cfg.train_layers
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(
-        json.dumps(
-            [cfg.max_length, first, len(fit), len(dev), args.limit] + ([args.swap] if args.swap else [])
-        ).encode()
-    ).hexdigest()[:12]
+    key = cache_key([cfg.max_length, first, len(fit), len(dev), args.limit] + ([args.swap] if args.swap else []))
     tok = pair_tokenizer(model_dir, cfg.max_length)
     states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt")
     t_states = time.time() - t0
@@ -243,9 +259,7 @@ def main() -> None:
     top = T.TopModel(bert, cfg.train_layers)
     result = T.fit(top, states_fit, fit, cfg, args.work / f"checkpoint-{key}.pt", log)
     dev_scores = T.predict(top, states_dev)
-    figures = {"reader": T.ranking_metrics(dev, dev_scores), "e5_cosine": T.ranking_metrics(dev, base_scores)}
-    if args.swap:
-        figures["swapped"] = {"reader": swap_metrics(dev, dev_scores), "e5_cosine": swap_metrics(dev, base_scores)}
+    figures = development(dev, dev_scores, base_scores, bool(args.swap))
     log(f"development fold, best candidate holds the answer: {json.dumps(figures)}")
     np.save(args.work / f"dev-scores-{key}.npy", dev_scores)
     record = {
@@ -263,17 +277,7 @@ def main() -> None:
         "config": T.asdict(cfg),
         "data": data,
         "pairs": {"fit": len(fit), "dev": len(dev), "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
-        **(
-            {
-                "swap": {
-                    "share": args.swap,
-                    "names": len(names),
-                    "groups": len({p.group for p in fit if p.group.endswith("#swap")}),
-                }
-            }
-            if args.swap
-            else {}
-        ),
+        **swap_record(args.swap, names, fit),
         "split": {
             "test": "eval/splits.json train parts only",
             "dev_fold": f"20% of training articles by sha256({DEV_SALT}:title)",

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from typing import Any
 
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
@@ -53,11 +54,12 @@ class AnswerOptions:
     llm_sources: int = default("llm_sources")
     llm_context_tokens: int = default("llm_context_tokens")
     draft_min_ratio: float = default("llm_draft_min_ratio")
+    translate_quote: bool = default("llm_translate_quote")
 
     @classmethod
     def from_settings(cls, s: Settings, **given: object) -> AnswerOptions:
         """The options the settings give, with ``given`` ones (left out when None) in their place."""
-        base = dict(
+        base: dict[str, Any] = dict(
             k=s.top_k,
             retriever=s.retriever,
             mode=s.answer_mode,
@@ -67,6 +69,7 @@ class AnswerOptions:
             llm_sources=s.llm_sources,
             llm_context_tokens=s.llm_context_tokens,
             draft_min_ratio=s.llm_draft_min_ratio,
+            translate_quote=s.llm_translate_quote,
         )
         return cls(**{**base, **{k: v for k, v in given.items() if v is not None}})
 
@@ -132,7 +135,7 @@ def answer_events(
                 question, draft, scored, retriever, embedder, scorer, options.draft_min_ratio, asked, reader
             )
             final = with_draft(quote, draft)
-            if draft.answer is None and lang == "en":  # the quote in English, checked, rather than in Arabic
+            if draft.answer is None and lang == "en" and options.translate_quote:  # the quote in English, checked
                 with gate.turn() if gate else nullcontext():
                     final = render_quote(final, llm, verifier) or final
             events.put(AnswerEvent("final", final))

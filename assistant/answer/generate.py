@@ -171,6 +171,20 @@ def with_draft(quote: Answer, draft: Draft) -> Answer:
     return replace(quote, dropped=tuple(draft.dropped), llm_status=draft.status, timings=draft.timings)
 
 
+def render_sentence(llm: LLM, sentence: str, max_tokens: int = 120) -> str | None:
+    """One Arabic sentence rendered in English by the LLM (its first line), or None when it rendered
+    nothing English."""
+    raw = llm.chat(
+        [{"role": "system", "content": TRANSLATE_SYSTEM}, {"role": "user", "content": " ".join(sentence.split())}],
+        max_tokens=max_tokens,
+        stop=["\n\n"],
+    )
+    text = " ".join(clean_reply(raw).split("\n")[0].split()).strip()
+    if not text or detect_language(text) != "en" or text.upper().startswith(NO_ANSWER):
+        return None
+    return text
+
+
 def render_quote(shown: Answer, llm: LLM, verifier: Verifier, max_tokens: int = 120) -> Answer | None:
     """For an English question whose draft did not pass: the first quoted Arabic sentence rendered in
     English by the LLM, checked against that sentence like any draft sentence; None when it does not
@@ -180,13 +194,8 @@ def render_quote(shown: Answer, llm: LLM, verifier: Verifier, max_tokens: int = 
     c = shown.citations[0]
     if detect_language(c.quote) != "ar":
         return None
-    raw = llm.chat(
-        [{"role": "system", "content": TRANSLATE_SYSTEM}, {"role": "user", "content": " ".join(c.quote.split())}],
-        max_tokens=max_tokens,
-        stop=["\n\n"],
-    )
-    text = " ".join(clean_reply(raw).split("\n")[0].split()).strip()
-    if not text or detect_language(text) != "en" or text.upper().startswith(NO_ANSWER):
+    text = render_sentence(llm, c.quote, max_tokens)
+    if text is None:
         return None  # nothing rendered: the Arabic quote stays, with nothing to list as dropped
     why = verifier.check(text, c.quote)
     if why is not None:
