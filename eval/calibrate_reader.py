@@ -158,6 +158,8 @@ def fold_figures(rows: list[dict], pairs: dict) -> dict:
         sub = [r for r in rows if r["pair"] == p]
         ans = [r for r in sub if r["kind"] == "answerable"]
         una = [r for r in sub if r["kind"] != "answerable"]
+        if not ans:
+            continue
         summary[p] = {
             "answerable": len(ans),
             "unanswerable": len(una),
@@ -168,8 +170,22 @@ def fold_figures(rows: list[dict], pairs: dict) -> dict:
             "scorer_accuracy": round(sum(r["scorer_correct"] for r in ans) / len(ans), 4),
             "scorer_false_abstention": round(sum(r["scorer_abstained"] for r in ans) / len(ans), 4),
             "scorer_abstained_unanswerable": round(sum(r["scorer_abstained"] for r in una) / max(1, len(una)), 4),
+            "abstained_by_kind": by_kind(una),
         }
     return summary
+
+
+def by_kind(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Per kind of unanswerable question: how many, and the share each abstains on (reader / scorer)."""
+    out = {}
+    for kind in sorted({r["kind"] for r in rows}):
+        sub = [r for r in rows if r["kind"] == kind]
+        out[kind] = {
+            "n": len(sub),
+            "reader": round(sum(r["reader_abstains"] for r in sub) / len(sub), 4),
+            "scorer": round(sum(r["scorer_abstained"] for r in sub) / len(sub), 4),
+        }
+    return out
 
 
 def main() -> None:

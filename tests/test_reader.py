@@ -386,6 +386,24 @@ def test_calibration_pairs_each_row_with_its_own_reading_when_a_question_is_aske
     assert by_row(rows, {q: [second], other: [first]}) == [None, first, None]
 
 
+def test_the_fold_figures_split_abstention_by_kind_of_unanswerable_question():
+    from eval.calibrate_reader import fold_figures
+
+    pairs = {"ar-ar": {"coef": [1.0, 0.0], "intercept": 0.0, "threshold": 0.5}}
+    row = {"pair": "ar-ar", "correct": True, "scorer_correct": True, "scorer_abstained": False}
+    rows = [
+        {**row, "kind": "answerable", "x": [2.0, 0.0]},
+        {**row, "kind": "nearmiss", "x": [-2.0, 0.0]},  # the reader abstains (p 0.12 < 0.5)
+        {**row, "kind": "nearmiss", "x": [2.0, 0.0], "scorer_abstained": True},
+        {**row, "kind": "removed", "x": [2.0, 0.0]},
+    ]
+    kinds = fold_figures(rows, pairs)["ar-ar"]["abstained_by_kind"]
+    assert kinds == {
+        "nearmiss": {"n": 2, "reader": 0.5, "scorer": 0.5},
+        "removed": {"n": 1, "reader": 0.0, "scorer": 0.0},
+    }
+
+
 def test_the_reader_rates_a_draft_against_the_best_sentence_it_read():
     """A draft the reader reads as an answer rates as high as the best candidate; a restatement of the
     question with a wrong completion (the scorer's blind spot) rates far below it."""
