@@ -38,20 +38,11 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def record(out: Path) -> None:
-    import assistant.answer.ask as ask_module
+def _recording(seen: dict[str, list[dict]]):  # noqa: ANN202
+    """A stand-in for ``reading.read`` that keeps what the decision read, per question, in ``seen``."""
     from assistant.answer import reading
     from assistant.answer.scoring import question_features
-    from assistant.config import load_settings
-    from assistant.evaluation.answers import contains, evaluate_answers
-    from assistant.models.loading import load_embedder
-    from assistant.models.reader import load_reader
-    from eval.calibrate_reader import answer_sets, by_row
 
-    t0 = time.time()
-    settings = load_settings(llm_backend="none")
-    reader = load_reader(settings.model_cache)
-    seen: dict[str, list[dict]] = {}
     original = reading.read
 
     def recording(question, scored, scorer_confidence, reader, threshold=None):  # noqa: ANN001, ANN202
@@ -87,7 +78,22 @@ def record(out: Path) -> None:
         )
         return decision
 
-    ask_module.read = recording  # type: ignore[assignment]
+    return recording
+
+
+def record(out: Path) -> None:
+    import assistant.answer.ask as ask_module
+    from assistant.config import load_settings
+    from assistant.evaluation.answers import contains, evaluate_answers
+    from assistant.models.loading import load_embedder
+    from assistant.models.reader import load_reader
+    from eval.calibrate_reader import answer_sets, by_row
+
+    t0 = time.time()
+    settings = load_settings(llm_backend="none")
+    reader = load_reader(settings.model_cache)
+    seen: dict[str, list[dict]] = {}
+    ask_module.read = _recording(seen)  # type: ignore[assignment]
     spec = answer_sets()
     last = [0.0]
 
