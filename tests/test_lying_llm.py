@@ -68,14 +68,7 @@ def _bare(text: str) -> str:
     return " ".join(re.sub(r"\[\d+\]", "", text).split()).strip(" .")
 
 
-ENTITY_MISS = pytest.mark.xfail(
-    strict=True,
-    reason="a country replaced by another the passage names passes every rule; the support checker scores it "
-    "below the truth but, at the point that keeps right sentences, passes it too (tests/test_real_support.py)",
-)
-
-
-@pytest.mark.parametrize("question", [pytest.param(q, marks=ENTITY_MISS) if "ماكرون" in q else q for q in QUESTIONS])
+@pytest.mark.parametrize("question", QUESTIONS)
 def test_no_lie_reaches_the_answer_of_record_and_the_truth_does(samples_assistant, question):
     ans = samples_assistant.ask(question, mode="generative")
     told = next(r for words, r in TRUE + LIES if all(w in question for w in words))

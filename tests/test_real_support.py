@@ -48,8 +48,9 @@ WRONG_TEXT = [
     "At least 26 countries ruled out sending ground troops to Ukraine.",
     "أكد ماكرون أن بولندا وألمانيا من بين الدول الـ26.",  # Italy replaced by another country the passage names
 ]
-# at the operating point calibration chose (it keeps the right ones above), three of them pass
-WRONG = [pytest.param(w, marks=KNOWN_MISS) if i in (1, 2, 4) else w for i, w in enumerate(WRONG_TEXT)]
+# at the operating point calibration chose (it keeps the right ones above), two of them pass; Italy → Poland
+# passes the checker too but not the verifier's rule for a country in place of another
+WRONG = [pytest.param(w, marks=KNOWN_MISS) if i in (1, 2) else w for i, w in enumerate(WRONG_TEXT)]
 TWINS = [  # (right, wrong): the same window, one fact changed
     ("استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.", WRONG_TEXT[0]),
     pytest.param("Poland publicly ruled out sending ground troops to Ukraine.", WRONG_TEXT[1], marks=KNOWN_MISS),

@@ -19,6 +19,7 @@ from assistant.answer.facts import _negated_terms, clauses, negations, negative,
 from assistant.records import Dropped
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, detect_language, normalize, numbers_in, split_sentences
+from assistant.text.names import countries_named
 from assistant.text.planted import is_planted
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -95,6 +96,21 @@ def verify(sentence: str, passage: str, min_overlap: float = MIN_OVERLAP) -> str
     ov = content_overlap(sentence, passage)
     if ov < min_overlap:
         return f"too little of it is in the cited passage (overlap {ov:.2f} < {min_overlap})"
+    return None
+
+
+def swapped_countries(sentence: str, best: str) -> str | None:
+    """A country in place of another: the sentence names a country that the source sentence it rests on
+    does not, and leaves out one that it does («بولندا وألمانيا من بين الدول الـ26» from «إيطاليا وألمانيا
+    من بين الدول الـ26»; Poland is named in the next sentence, so no word of the claim is missing from the
+    passage). In either script; a sentence that only adds a country, or only leaves one out, passes."""
+    claim, source = countries_named(sentence), countries_named(best)
+    added, left_out = claim - source, source - claim
+    if added and left_out:
+        return (
+            f"it names {', '.join(sorted(c.title() for c in added))} where the cited sentence names "
+            f"{', '.join(sorted(c.title() for c in left_out))}"
+        )
     return None
 
 
@@ -210,6 +226,9 @@ class Verifier:
                 if rare:
                     return f"rare words not in the cited passage: {', '.join(rare)}"
         best, cos = self._best_sentence(sentence, kept)
+        swapped = swapped_countries(sentence, best)
+        if swapped:
+            return swapped
         neg_s, neg_b = negative(sentence), negative(best)
         # A negation in the source only contradicts a positive sentence if it is about the same thing
         # (checked on shared terms, so only within one script; across scripts a source's negation is

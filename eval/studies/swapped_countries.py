@@ -1,0 +1,64 @@
+"""Study: what the verifier's "a country in place of another" rule drops on the labelled LLM sentences.
+
+    python -m eval.studies.swapped_countries        # ~1 min (the embedder aligns each sentence to its source)
+
+The rule (``answer.grounding.swapped_countries``) rejects a sentence that names a country its source
+sentence does not while leaving out one it does. It only ever adds a rejection, so what it changes is
+exactly the sentences it fires on: this counts them on every hand-labelled sentence of
+``eval/faithfulness`` (the labelled set, its perturbations, and the held-out sentences of
+``heldout.jsonl`` with ``heldout-labels.json``), per kind, language pair and label, and lists them.
+The source sentence is the one the shipped verifier aligns the claim to (e5 cosine).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from assistant.answer.grounding import Verifier, swapped_countries
+from assistant.text.arabic import split_sentences
+from assistant.text.planted import is_planted
+
+HERE = Path(__file__).resolve().parents[1] / "faithfulness"
+
+
+def labelled() -> list[dict]:
+    rows = [json.loads(line) for line in (HERE / "faithfulness.jsonl").read_text(encoding="utf-8").splitlines()]
+    labels = json.loads((HERE / "heldout-labels.json").read_text(encoding="utf-8"))
+    held = [json.loads(line) for line in (HERE / "heldout.jsonl").read_text(encoding="utf-8").splitlines()]
+    for i, r in enumerate(held):
+        r["label"] = next((k for k in ("supported", "unsupported") if i in labels[k]), "exclude")
+        r["kind"] = "held-out LLM sentence"
+    for r in rows:
+        r["kind"] = "LLM sentence" if r["kind"] == "original" else f"perturbed: {r['kind']}"
+    return [r for r in rows + held if r["label"] in ("supported", "unsupported")]
+
+
+def main() -> None:
+    from assistant.config import load_settings
+    from assistant.models.loading import load_embedder
+
+    embedder = load_embedder(load_settings(llm_backend="none"))
+    verifier = Verifier(embed=lambda texts: embedder.embed_passages(list(texts)))
+    counts: Counter = Counter()
+    fired = []
+    for r in labelled():
+        src = r["source"]
+        kept = [src[a:b] for a, b in split_sentences(src) if not is_planted(src[a:b])] or [src]
+        best, _ = verifier._best_sentence(r["sentence"], kept)
+        why = swapped_countries(r["sentence"], best)
+        counts[(r["kind"], r["pair"], r["label"], "dropped" if why else "passed")] += 1
+        if why:
+            fired.append({"kind": r["kind"], "label": r["label"], "sentence": r["sentence"], "why": why})
+    for key in sorted({k[:3] for k in counts}):
+        print(
+            f"{' / '.join(key):48s} dropped by the rule {counts[(*key, 'dropped')]} of "
+            f"{counts[(*key, 'dropped')] + counts[(*key, 'passed')]}"
+        )
+    for f in fired:
+        print(json.dumps(f, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

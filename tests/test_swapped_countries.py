@@ -1,0 +1,54 @@
+"""The verifier's rule for a country named in place of another (fast: no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.grounding import Verifier, swapped_countries
+from assistant.text.names import countries_named
+
+SOURCE = (
+    "ولم تُقدَّم أي تفاصيل بشأن المساهمة التي ستقدمها كل دولة، على الرغم من أن ماكرون أكد أن إيطاليا وألمانيا "
+    "من بين الدول الـ26. بينما استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("أكد ماكرون أن إيطاليا وألمانيا من بين الدول الـ26.", {"italy", "germany"}),
+        ("Poland ruled out sending German troops to Ukraine.", {"poland", "germany", "ukraine"}),
+        ("قال الرئيس الفرنسي إن الأمريكيين يدعمون كييف", {"france", "america"}),
+        ("وصل الوفد إلى تركيا والهند", {"turkey", "india"}),
+        # words that are not countries: «ترك» (he left), «هند» (a given name), Arabs and Europe
+        ("ترك الرئيس الاجتماع والتقت هند بالوفد العربي في أوروبا", set()),
+    ],
+)
+def test_the_countries_a_text_names(text, countries):
+    assert countries_named(text) == countries
+
+
+def test_a_country_in_place_of_another_is_named_in_the_reason():
+    why = swapped_countries("أكد ماكرون أن بولندا وألمانيا من بين الدول الـ26.", SOURCE.split(". ")[0])
+    assert why == "it names Poland where the cited sentence names Italy"
+    why = swapped_countries("Macron said Poland and Germany are among the 26 countries.", SOURCE.split(". ")[0])
+    assert why == "it names Poland where the cited sentence names Italy"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "أكد ماكرون أن إيطاليا وألمانيا من بين الدول الـ26.",  # the same countries
+        "أكد ماكرون أن ألمانيا من بين الدول الـ26.",  # one left out, none added
+        "أكد ماكرون أن إيطاليا وألمانيا من بين الدول الـ26، بينما استبعدت بولندا إرسال قوات.",  # one added only
+    ],
+)
+def test_leaving_out_or_adding_a_country_alone_passes(claim):
+    assert swapped_countries(claim, SOURCE.split(". ")[0]) is None
+
+
+def test_the_verifier_drops_the_swap_that_every_other_rule_passes():
+    v = Verifier()  # the rules alone: no embedder, no checker
+    assert v.check("أكد ماكرون أن إيطاليا وألمانيا من بين الدول الـ26.", SOURCE) is None
+    why = v.check("أكد ماكرون أن بولندا وألمانيا من بين الدول الـ26.", SOURCE)
+    assert why == "it names Poland where the cited sentence names Italy"
