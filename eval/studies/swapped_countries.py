@@ -1,6 +1,7 @@
 """Study: what the verifier's "a country in place of another" rule drops on the labelled LLM sentences.
 
-    python -m eval.studies.swapped_countries        # ~1 min (the embedder aligns each sentence to its source)
+    python -m eval.studies.swapped_countries             # ~1 min (the embedder aligns each sentence to its source)
+    python -m eval.studies.swapped_countries --reversal  # a rule tried and not shipped (below)
 
 The rule (``answer.grounding.swapped_countries``) rejects a sentence that names a country its source
 sentence does not while leaving out one it does. It only ever adds a rejection, so what it changes is
@@ -8,6 +9,12 @@ exactly the sentences it fires on: this counts them on every hand-labelled sente
 ``eval/faithfulness`` (the labelled set, its perturbations, and the held-out sentences of
 ``heldout.jsonl`` with ``heldout-labels.json``), per kind, language pair and label, and lists them.
 The source sentence is the one the shipped verifier aligns the claim to (e5 cosine).
+
+``--reversal`` measures a rule that was tried and not shipped: across scripts, a positive English claim
+whose closest clause of the source is negative («استبعدت بولندا علنًا إرسال قوات برية», "Poland committed
+to sending ground troops") is rejected. Today only the other direction is (a source's negation is too often
+about something else). It prints the shipped verifier's supported kept and unsupported shown on the
+English LLM sentences, without and with the rule.
 """
 
 from __future__ import annotations
@@ -35,11 +42,45 @@ def labelled() -> list[dict]:
     return [r for r in rows + held if r["label"] in ("supported", "unsupported")]
 
 
+def reversal(embedder) -> None:  # noqa: ANN001
+    from assistant.answer.facts import clauses, negative
+    from assistant.answer.grounding import default_verifier
+
+    v = default_verifier(embedder, None, None)  # for English claims the shipped verifier: no IDF rule
+    counts: Counter = Counter()
+    for r in labelled():
+        if r["pair"] != "en-ar" or "LLM" not in r["kind"]:
+            continue
+        before = v.check(r["sentence"], r["source"]) is None
+        src = r["source"]
+        kept = [src[a:b] for a, b in split_sentences(src) if not is_planted(src[a:b])] or [src]
+        best, _ = v._best_sentence(r["sentence"], kept)
+        parts = clauses(best)
+        clause = v._best_sentence(r["sentence"], parts)[0] if len(parts) > 1 else best
+        after = before and not (negative(clause) and not negative(r["sentence"]))
+        counts[(r["label"], "without")] += before
+        counts[(r["label"], "with")] += after
+        counts[r["label"]] += 1
+        if before and not after:
+            print(f"newly dropped ({r['label']}): {r['sentence']}")
+    for way in ("without", "with"):
+        shown = counts[("supported", way)] + counts[("unsupported", way)]
+        print(
+            f"{way} the rule: supported kept {counts[('supported', way)]} of {counts['supported']}, "
+            f"unsupported shown {counts[('unsupported', way)]} of {shown} shown"
+        )
+
+
 def main() -> None:
+    import sys
+
     from assistant.config import load_settings
     from assistant.models.loading import load_embedder
 
     embedder = load_embedder(load_settings(llm_backend="none"))
+    if "--reversal" in sys.argv[1:]:
+        reversal(embedder)
+        return
     verifier = Verifier(embed=lambda texts: embedder.embed_passages(list(texts)))
     counts: Counter = Counter()
     fired = []
