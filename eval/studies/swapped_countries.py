@@ -2,6 +2,7 @@
 
     python -m eval.studies.swapped_countries             # ~1 min (the embedder aligns each sentence to its source)
     python -m eval.studies.swapped_countries --reversal  # a rule tried and not shipped (below)
+    python -m eval.studies.swapped_countries --names     # another (below)
 
 The rule (``answer.grounding.swapped_countries``) rejects a sentence that names a country its source
 sentence does not while leaving out one it does. It only ever adds a rejection, so what it changes is
@@ -14,7 +15,9 @@ The source sentence is the one the shipped verifier aligns the claim to (e5 cosi
 whose closest clause of the source is negative («استبعدت بولندا علنًا إرسال قوات برية», "Poland committed
 to sending ground troops") is rejected. Today only the other direction is (a source's negation is too often
 about something else). It prints the shipped verifier's supported kept and unsupported shown on the
-English LLM sentences, without and with the rule.
+English LLM sentences, without and with the rule. ``--names`` does the same for a rule that rejects an
+English claim naming someone or something (a Latin name) that its source sentence does not name, though
+the passage does (a fact moved from one sentence's subject to another's).
 """
 
 from __future__ import annotations
@@ -42,8 +45,26 @@ def labelled() -> list[dict]:
     return [r for r in rows + held if r["label"] in ("supported", "unsupported")]
 
 
-def reversal(embedder) -> None:  # noqa: ANN001
+def moved_name(v: Verifier, sentence: str, kept: list[str]) -> bool:
+    """The claim names (in Latin letters) what its closest source sentence does not."""
+    from assistant.text.questions import latin_name_phrases, phrase_found
+
+    best, _ = v._best_sentence(sentence, kept)
+    return any(not phrase_found(n, best) for n in latin_name_phrases(sentence))
+
+
+def reversed_polarity(v: Verifier, sentence: str, kept: list[str]) -> bool:
+    """A positive claim whose closest clause of its closest source sentence is negative."""
     from assistant.answer.facts import clauses, negative
+
+    best, _ = v._best_sentence(sentence, kept)
+    parts = clauses(best)
+    clause = v._best_sentence(sentence, parts)[0] if len(parts) > 1 else best
+    return negative(clause) and not negative(sentence)
+
+
+def tried(embedder, rule) -> None:  # noqa: ANN001
+    """The shipped verifier on the English LLM sentences, without and with a rule tried beside it."""
     from assistant.answer.grounding import default_verifier
 
     v = default_verifier(embedder, None, None)  # for English claims the shipped verifier: no IDF rule
@@ -54,10 +75,7 @@ def reversal(embedder) -> None:  # noqa: ANN001
         before = v.check(r["sentence"], r["source"]) is None
         src = r["source"]
         kept = [src[a:b] for a, b in split_sentences(src) if not is_planted(src[a:b])] or [src]
-        best, _ = v._best_sentence(r["sentence"], kept)
-        parts = clauses(best)
-        clause = v._best_sentence(r["sentence"], parts)[0] if len(parts) > 1 else best
-        after = before and not (negative(clause) and not negative(r["sentence"]))
+        after = before and not rule(v, r["sentence"], kept)
         counts[(r["label"], "without")] += before
         counts[(r["label"], "with")] += after
         counts[r["label"]] += 1
@@ -78,9 +96,10 @@ def main() -> None:
     from assistant.models.loading import load_embedder
 
     embedder = load_embedder(load_settings(llm_backend="none"))
-    if "--reversal" in sys.argv[1:]:
-        reversal(embedder)
-        return
+    for flag, rule in (("--reversal", reversed_polarity), ("--names", moved_name)):
+        if flag in sys.argv[1:]:
+            tried(embedder, rule)
+            return
     verifier = Verifier(embed=lambda texts: embedder.embed_passages(list(texts)))
     counts: Counter = Counter()
     fired = []
