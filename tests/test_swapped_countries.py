@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.grounding import Verifier, swapped_countries
-from assistant.text.names import countries_named
+from assistant.text.countries import countries_named
 
 SOURCE = (
     "ولم تُقدَّم أي تفاصيل بشأن المساهمة التي ستقدمها كل دولة، على الرغم من أن ماكرون أكد أن إيطاليا وألمانيا "
@@ -22,6 +22,14 @@ SOURCE = (
         ("وصل الوفد إلى تركيا والهند", {"turkey", "india"}),
         # words that are not countries: «ترك» (he left), «هند» (a given name), Arabs and Europe
         ("ترك الرئيس الاجتماع والتقت هند بالوفد العربي في أوروبا", set()),
+        # the EU and NATO members the seed article names, and words that only look like them
+        (
+            "التشيك والمجر وإستونيا ولاتفيا وليتوانيا والدنمارك",
+            {"czechia", "hungary", "estonia", "latvia", "lithuania", "denmark"},
+        ),
+        ("Danish and Hungarian officials met Czech diplomats", {"denmark", "hungary", "czechia"}),
+        ("جرى النهر في مجرى ضيق منذ عهد الإمبراطورية الرومانية", set()),
+        ("النيجر ونيجيريا وتشاد ورومانيا", {"niger", "nigeria", "chad", "romania"}),
     ],
 )
 def test_the_countries_a_text_names(text, countries):
@@ -45,6 +53,14 @@ def test_a_country_in_place_of_another_is_named_in_the_reason():
 )
 def test_leaving_out_or_adding_a_country_alone_passes(claim):
     assert swapped_countries(claim, SOURCE.split(". ")[0]) is None
+
+
+def test_two_countries_swapped_in_english_over_an_arabic_source():
+    source = "بلغت نسبة التأييد 91% في السويد، وفي الدنمارك 81%."
+    assert swapped_countries("Support was 91% in Finland and 81% in Denmark.", source) == (
+        "it names Finland where the cited sentence names Sweden"
+    )
+    assert swapped_countries("Support was 91% in Sweden and 81% in Denmark.", source) is None
 
 
 def test_the_verifier_drops_the_swap_that_every_other_rule_passes():

@@ -19,7 +19,7 @@ from assistant.answer.facts import _negated_terms, clauses, negations, negative,
 from assistant.records import Dropped
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, detect_language, normalize, numbers_in, split_sentences
-from assistant.text.names import countries_named
+from assistant.text.countries import countries_named
 from assistant.text.planted import is_planted
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")

@@ -254,37 +254,3 @@ def name_found(name: str, text: str) -> bool:
         if (sk in short_want and w not in AR_STOPWORDS) or (long_want and long_want & _variants(sk, "h")):
             return True
     return False
-
-
-# ------------------------------------------------------------------ countries named in a text
-# The verifier's substitution rule ("Poland" where the cited sentence says "Italy") compares the
-# countries two texts name. Peoples and regions that are not one country (Arabs, Europe, Kurds) are left
-# out, and stems that are also common words (ترك "left", هند a given name, عمان also Amman) count only
-# with a country's or nisba's ending.
-_NOT_A_COUNTRY = frozenset(("عرب", "اوروب", "كرد", "اكراد"))
-_WORD_TOO = frozenset(("ترك", "هند", "عمان"))
-_COUNTRY_OF = {stem: ("germany" if stem == "المان" else words.split()[0]) for stem, words in _NATIONS.items()}
-
-
-def countries_named(text: str) -> set[str]:
-    """The countries (English names, lower case) a text names, in English or in Arabic."""
-    found: set[str] = set()
-    if any("a" <= ch.lower() <= "z" for ch in text):
-        for w in re.findall(r"[a-z]+", text.lower()):
-            found |= {_COUNTRY_OF[s] for s in _NATION_STEMS.get(w, ()) if s not in _NOT_A_COUNTRY}
-    for w in tokenize(text):
-        # each form with whether it lost an article (الهند is India; هند alone may be a given name)
-        forms = {(w, False)} | {
-            (w[len(p) :], p in ARTICLE_PREFIXES) for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)
-        }
-        for stem, country in _COUNTRY_OF.items():
-            if stem in _NOT_A_COUNTRY or country in found:
-                continue
-            for f, article in forms:
-                rest = f[len(stem) :]
-                if not f.startswith(stem) or (stem in _WORD_TOO and not rest and not article):
-                    continue
-                if rest in _NATION_ENDINGS or (stem.endswith("ي") and rest in _NISBA_ENDINGS):
-                    found.add(country)
-                    break
-    return found
