@@ -236,7 +236,10 @@ def separation(rows: list[dict]) -> dict:
 
 
 def compare(path: Path) -> dict:
+    if not path.exists():
+        raise SystemExit(f"{path}: no record of the fold yet; make it with --record (~15 min)")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r["z"]]  # a question the reader read nothing for is decided before it
     names_q = sorted(k for k in derived(rows[0]) if k.startswith("q_"))
     every = [k for k in derived(rows[0]) if not k.startswith("q_")]
     sets = dict(FEATURE_SETS)
