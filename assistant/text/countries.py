@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.text.arabic import ARTICLE_PREFIXES, tokenize
-from assistant.text.names import _NATION_ENDINGS, _NATIONS, _NISBA_ENDINGS
+from assistant.text.arabic import tokenize
+from assistant.text.names import _NATIONS, nation_ending, word_forms
 
 _NOT_A_COUNTRY = frozenset(("عرب", "اوروب", "كرد", "اكراد"))
 _WORD_TOO = frozenset(("ترك", "هند", "عمان"))
@@ -60,14 +60,15 @@ _MORE = {
     "موريتان": "mauritania mauritanian mauritanians",
     "تايوان": "taiwan taiwanese",
 }
+_ALL = {**_NATIONS, **_MORE}
 _COUNTRY_OF = {
     stem: ("germany" if stem == "المان" else words.split()[0])
-    for stem, words in {**_NATIONS, **_MORE}.items()
+    for stem, words in _ALL.items()
     if stem not in _NOT_A_COUNTRY
 }
 _ENGLISH: dict[str, set[str]] = {}
 for _stem, _country in _COUNTRY_OF.items():
-    for _w in {**_NATIONS, **_MORE}[_stem].split():
+    for _w in _ALL[_stem].split():
         _ENGLISH.setdefault(_w, set()).add(_country)
 
 
@@ -79,7 +80,7 @@ def _is_form(stem: str, rest: str, article: bool) -> bool:
         return rest in ("ا", "يا")
     if stem in _WORD_TOO and not rest and not article:
         return False
-    return rest in _NATION_ENDINGS or (stem.endswith("ي") and rest in _NISBA_ENDINGS)
+    return nation_ending(stem, rest)
 
 
 def countries_named(text: str) -> set[str]:
@@ -89,10 +90,7 @@ def countries_named(text: str) -> set[str]:
         for w in re.findall(r"[a-z]+", text.lower()):
             found |= _ENGLISH.get(w, set())
     for w in tokenize(text):
-        # each form with whether it lost an article (الهند is India; هند alone may be a given name)
-        forms = {(w, False)} | {
-            (w[len(p) :], p in ARTICLE_PREFIXES) for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)
-        }
+        forms = word_forms(w)  # with whether it lost an article (الهند is India; هند alone may be a given name)
         for stem, country in _COUNTRY_OF.items():
             if country in found:
                 continue

@@ -217,6 +217,19 @@ _NATION_ENDINGS = frozenset(("", "ا", "يا", "ي", "يه", "يون", "يين",
 _NISBA_ENDINGS = frozenset(("ون", "ين", "ان", "تان", "تين"))  # after a stem ending in ي: السوريين، الكوريتين
 
 
+def word_forms(word: str) -> set[tuple[str, bool]]:
+    """A word as written and without each prefix it may carry (article, و, ب, ل, ف), each with whether
+    what was removed is an article."""
+    return {(word, False)} | {
+        (word[len(p) :], p in ARTICLE_PREFIXES) for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if word.startswith(p)
+    }
+
+
+def nation_ending(stem: str, rest: str) -> bool:
+    """Whether what follows a country's stem is a country's or a nisba's ending (بولندا، بولنديين)."""
+    return rest in _NATION_ENDINGS or (stem.endswith("ي") and rest in _NISBA_ENDINGS)
+
+
 def nation_found(name: str, text: str) -> bool | None:
     """Whether text names the country or people an English word names ("Poles" in «البولنديين»);
     None when the word is not one of the known countries or peoples."""
@@ -224,11 +237,9 @@ def nation_found(name: str, text: str) -> bool | None:
     if stems is None:
         return None
     for w in tokenize(text):
-        forms = {w} | {w[len(p) :] for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if w.startswith(p)}
-        for f in forms:
+        for f, _ in word_forms(w):
             for st in stems:
-                rest = f[len(st) :]
-                if f.startswith(st) and (rest in _NATION_ENDINGS or (st.endswith("ي") and rest in _NISBA_ENDINGS)):
+                if f.startswith(st) and nation_ending(st, f[len(st) :]):
                     return True
     return False
 

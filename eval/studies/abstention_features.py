@@ -204,7 +204,7 @@ def curve(rows: list[dict], shares: tuple[float, ...] = (0.025, 0.04, 0.06, 0.1,
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    x = np.array([[derived(r)["z_max"], derived(r)["scorer_logit"]] for r in rows])
+    x = np.array([[f["z_max"], f["scorer_logit"]] for f in map(derived, rows)])
     y = np.array([r["kind"] == "answerable" for r in rows])
     right = np.array([r["kind"] == "answerable" and bool(r["correct"]) for r in rows])
     oof = np.zeros(len(rows))

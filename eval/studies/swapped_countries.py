@@ -45,6 +45,11 @@ def labelled() -> list[dict]:
     return [r for r in rows + held if r["label"] in ("supported", "unsupported")]
 
 
+def _sentences(source: str) -> list[str]:
+    """The source's sentences as the verifier reads them (planted instructions left out)."""
+    return [source[a:b] for a, b in split_sentences(source) if not is_planted(source[a:b])] or [source]
+
+
 def moved_name(v: Verifier, sentence: str, kept: list[str]) -> bool:
     """The claim names (in Latin letters) what its closest source sentence does not."""
     from assistant.text.questions import latin_name_phrases, phrase_found
@@ -73,8 +78,7 @@ def tried(embedder, rule) -> None:  # noqa: ANN001
         if r["pair"] != "en-ar" or "LLM" not in r["kind"]:
             continue
         before = v.check(r["sentence"], r["source"]) is None
-        src = r["source"]
-        kept = [src[a:b] for a, b in split_sentences(src) if not is_planted(src[a:b])] or [src]
+        kept = _sentences(r["source"])
         after = before and not rule(v, r["sentence"], kept)
         counts[(r["label"], "without")] += before
         counts[(r["label"], "with")] += after
@@ -104,8 +108,7 @@ def main() -> None:
     counts: Counter = Counter()
     fired = []
     for r in labelled():
-        src = r["source"]
-        kept = [src[a:b] for a, b in split_sentences(src) if not is_planted(src[a:b])] or [src]
+        kept = _sentences(r["source"])
         best, _ = verifier._best_sentence(r["sentence"], kept)
         why = swapped_countries(r["sentence"], best)
         counts[(r["kind"], r["pair"], r["label"], "dropped" if why else "passed")] += 1
