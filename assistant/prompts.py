@@ -140,3 +140,58 @@ UI = {
         "not_verified": "the model's wording — not verified",
     },
 }
+
+# Why the answer step dropped a sentence (records.Reason says them; the web page in its own language).
+# code: (English, Arabic). Fields in braces are filled from the reason's values; a value that is itself
+# a Reason is said in the same language; the Arabic sentences speak of the dropped sentence (feminine).
+DROP_REASONS: dict[str, tuple[str, str]] = {
+    "instructions only": (
+        "the cited passage holds only instructions, not statements",
+        "المقطع المستشهد به لا يحوي سوى تعليمات، لا معلومات",
+    ),
+    "numbers": ("numbers not in the cited passage: {items}", "أرقام ليست في المقطع المستشهد به: {items}"),
+    "scale": (
+        "a scale (thousand/million/billion) the cited passage does not state",
+        "مرتبة عددية (ألف/مليون/مليار) لا يذكرها المقطع المستشهد به",
+    ),
+    "percent": ("a percentage the cited passage does not state", "نسبة مئوية لا يذكرها المقطع المستشهد به"),
+    "names": ("names not in the cited passage: {items}", "أسماء ليست في المقطع المستشهد به: {items}"),
+    "overlap": (
+        "too little of it is in the cited passage (overlap {overlap} < {least})",
+        "القليل منها فقط في المقطع المستشهد به (التداخل {overlap} < {least})",
+    ),
+    "rare words": (
+        "rare words not in the cited passage: {items}",
+        "كلمات نادرة ليست في المقطع المستشهد به: {items}",
+    ),
+    "swapped countries": (
+        "it names {added} where the cited sentence names {left_out}",
+        "تذكر {added_words} حيث تذكر الجملة المستشهد بها {left_out_words}",
+    ),
+    "negation": (
+        "it negates what the cited passage says (or the other way round)",
+        "تنفي ما يقوله المقطع المستشهد به (أو العكس)",
+    ),
+    "similarity": (
+        "the cited passage does not say this (similarity {similarity} < {least})",
+        "المقطع المستشهد به لا يقول هذا (التشابه {similarity} < {least})",
+    ),
+    "support checker": (
+        "the support checker does not find it in the cited passage (p {p} < {least})",
+        "مدقق الإسناد لا يجدها في المقطع المستشهد به (الاحتمال {p} < {least})",
+    ),
+    "cites nothing": ("cites no {noun}", "لا تستشهد بأي {noun_ar}"),
+    "cites what was not given": (
+        "cites {noun}s that were not given: {cited}",
+        "تستشهد بـ{nouns_ar} لم تُعطَ للنموذج: {cited}",
+    ),
+    "given": ("{text}", "{text}"),  # a check's own words (a caller-supplied check that returns plain text)
+    "no sentence": ("the LLM wrote no sentence", "لم يكتب النموذج أي جملة"),
+    "no finding": ("the LLM wrote no finding", "لم يكتب النموذج أي نتيجة"),
+    "off the question": (
+        "answers the question less well than the quoted sentence (rated {ratio} of it, below {least})",
+        "تجيب عن السؤال أقل مما تجيب الجملة المقتبسة (قُيّمت بـ{ratio} منها، دون {least})",
+    ),
+    "rendering": ("English rendering of the quote: {why}", "الترجمة الإنجليزية للاقتباس: {why}"),
+}
+DROP_NOUNS_AR = {"passage": ("مقطع", "مقاطع"), "paragraph": ("فقرة", "فقرات")}

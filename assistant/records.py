@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from assistant.prompts import DROP_NOUNS_AR, DROP_REASONS
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,68 @@ class Citation:
         out.pop("passage")
         out.pop("passage_start")
         return out
+
+
+class Reason(str):
+    """Why a sentence was dropped: the English text, and what it says (``code`` and ``values``).
+
+    ``Reason("numbers", items="34")`` is "numbers not in the cited passage: 34", and its ``said_in("ar")``
+    is «أرقام ليست في المقطع المستشهد به: 34» (the catalogue: ``prompts.DROP_REASONS``). Values are text,
+    another Reason (said in the same language), or, for ``Reason.per_source``, (marker, Reason) pairs. It is
+    the string the API, the CLI and the logs show, as the reasons always were; the web page says it in the
+    answer's language."""
+
+    code: str
+    values: Mapping[str, object]
+
+    def __new__(cls, code: str, **values: object) -> Reason:
+        if code not in DROP_REASONS and code != PER_SOURCE:
+            raise ValueError(f"no such reason: {code!r}")
+        self = super().__new__(cls, _say(code, values, "en"))
+        self.code, self.values = code, dict(values)
+        return self
+
+    def __reduce__(self) -> tuple[object, tuple[str, dict]]:  # copies and pickles keep what it says
+        return _rebuild, (self.code, dict(self.values))
+
+    @classmethod
+    def per_source(cls, parts: Sequence[tuple[str, Reason]]) -> Reason:
+        """One reason per cited source ("[1] …; [2] …")."""
+        return cls(PER_SOURCE, parts=tuple(parts))
+
+    def said_in(self, language: str) -> str:
+        return _say(self.code, self.values, language)
+
+
+PER_SOURCE = "per source"
+
+
+def _rebuild(code: str, values: dict) -> Reason:
+    return Reason(code, **values)
+
+
+def _text(value: object, language: str) -> str:
+    return value.said_in(language) if isinstance(value, Reason) else str(value)
+
+
+def _say(code: str, values: Mapping[str, object], language: str) -> str:
+    if code == PER_SOURCE:
+        parts = values["parts"]
+        assert isinstance(parts, tuple)
+        return ("؛ " if language == "ar" else "; ").join(f"{mark} {_text(why, language)}" for mark, why in parts)
+    english, arabic = DROP_REASONS[code]
+    fields = {k: _text(v, language) for k, v in values.items()}
+    if language != "ar":
+        return english.format(**fields)
+    fields["noun_ar"], fields["nouns_ar"] = DROP_NOUNS_AR.get(fields.get("noun", ""), DROP_NOUNS_AR["passage"])
+    fields.setdefault("added_words", fields.get("added", ""))
+    fields.setdefault("left_out_words", fields.get("left_out", ""))
+    return arabic.format(**fields)
+
+
+def said_in(reason: str, language: str) -> str:
+    """A dropped sentence's reason in the page's language (a plain string stays as it is)."""
+    return reason.said_in(language) if isinstance(reason, Reason) else reason
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from assistant.findings.summarize import body_paragraphs, load_article
 from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders import load_file
+from assistant.web.render import findings_html
 from tests.conftest import ScriptedLLM
 
 
@@ -69,6 +70,10 @@ def test_generative_findings_are_verified_one_by_one(fake_assistant, seed_path):
     assert f.findings[1].text == second.quote  # fell back to its extractive sentence
     assert "numbers not in the cited passage: 34" in " ".join(d.reason for d in f.dropped)
     assert sum("wrote no finding" in d.reason for d in f.dropped) == len(chosen) - 2
+    page = findings_html(f)  # the dropped drafts, collapsed and counted, each with why, in Arabic
+    assert f"صياغة النموذج — لم يُتحقق منها · حُذف لأن المصادر لا تدعمه ({len(f.dropped)})" in page
+    assert "أرقام ليست في المقطع المستشهد به: 34" in page and "لم يكتب النموذج أي نتيجة" in page
+    assert "numbers not in the cited passage" not in page
     for fd in f.findings:
         for c in fd.citations:
             assert doc.text[c.start : c.end] == c.quote and c.quote in paras[c.paragraph - 1].text

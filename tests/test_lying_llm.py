@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from assistant.records import said_in
 from tests.conftest import free_port, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.real]
@@ -80,3 +81,6 @@ def test_no_lie_reaches_the_answer_of_record_and_the_truth_does(samples_assistan
         # the lie was read and checked (not merely set aside as off the question), and shown only as dropped
         assert any(_bare(d.sentence) == _bare(told) for d in ans.dropped), (ans.llm_status, ans.dropped)
         assert ans.llm_status != "used"
+        if ans.language == "ar":  # and the Arabic page says why in Arabic
+            lie = next(d for d in ans.dropped if _bare(d.sentence) == _bare(told))
+            assert not re.search(r"[A-Za-z]", said_in(lie.reason, "ar")), said_in(lie.reason, "ar")

@@ -18,7 +18,7 @@ from assistant.answer.grounding import Verifier, parse_claims, verify_claims
 from assistant.answer.scoring import Candidate
 from assistant.models.llm import LLM
 from assistant.prompts import ANSWER_SYSTEM, ANSWER_USER, LANGUAGE_NAME, NO_ANSWER, TRANSLATE_SYSTEM
-from assistant.records import Answer, Citation, Dropped, Hit
+from assistant.records import Answer, Citation, Dropped, Hit, Reason
 from assistant.text.arabic import detect_language, split_sentences
 from assistant.text.planted import without_planted
 
@@ -151,7 +151,7 @@ def draft_answer(
     if not claims:
         return Draft(
             None,
-            [Dropped(raw.strip()[:200] or "(empty)", "the LLM wrote no sentence")],
+            [Dropped(raw.strip()[:200] or "(empty)", Reason("no sentence"))],
             "nothing written",
             raw,
             timings,
@@ -199,7 +199,7 @@ def render_quote(shown: Answer, llm: LLM, verifier: Verifier, max_tokens: int = 
         return None  # nothing rendered: the Arabic quote stays, with nothing to list as dropped
     why = verifier.check(text, c.quote)
     if why is not None:
-        dropped = (*shown.dropped, Dropped(text, f"English rendering of the quote: {why}"))
+        dropped = (*shown.dropped, Dropped(text, Reason("rendering", why=why)))
         return replace(shown, dropped=dropped)
     return replace(shown, answer=f"{text} [{c.n}]", citations=(c,), llm_status="translated quote")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer.facts import _negated_terms, clauses, negations, negative, number_facts
-from assistant.records import Dropped
+from assistant.records import Dropped, Reason
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, detect_language, normalize, numbers_in, split_sentences
 from assistant.text.countries import countries_named
@@ -82,24 +82,24 @@ def unsupported_names(sentence: str, passage: str) -> set[str]:
     return {n for n in _LATIN_NAME.findall(sentence) if n.lower() not in p}
 
 
-def verify(sentence: str, passage: str, min_overlap: float = MIN_OVERLAP) -> str | None:
+def verify(sentence: str, passage: str, min_overlap: float = MIN_OVERLAP) -> Reason | None:
     """None when the passage supports the sentence, else the reason it does not."""
     passage = " ".join(passage[a:b] for a, b in split_sentences(passage) if not is_planted(passage[a:b]))
     if not passage:
-        return "the cited passage holds only instructions, not statements"
+        return Reason("instructions only")
     nums = unsupported_numbers(sentence, passage)
     if nums:
-        return f"numbers not in the cited passage: {', '.join(sorted(nums))}"
+        return Reason("numbers", items=", ".join(sorted(nums)))
     names = unsupported_names(sentence, passage)
     if names:
-        return f"names not in the cited passage: {', '.join(sorted(names))}"
+        return Reason("names", items=", ".join(sorted(names)))
     ov = content_overlap(sentence, passage)
     if ov < min_overlap:
-        return f"too little of it is in the cited passage (overlap {ov:.2f} < {min_overlap})"
+        return Reason("overlap", overlap=f"{ov:.2f}", least=str(min_overlap))
     return None
 
 
-def swapped_countries(sentence: str, best: str) -> str | None:
+def swapped_countries(sentence: str, best: str) -> Reason | None:
     """A country in place of another: the sentence names a country that the source sentence it rests on
     does not, and leaves out one that it does («بولندا وألمانيا من بين الدول الـ26» from «إيطاليا وألمانيا
     من بين الدول الـ26»; Poland is named in the next sentence, so no word of the claim is missing from the
@@ -107,11 +107,20 @@ def swapped_countries(sentence: str, best: str) -> str | None:
     claim, source = countries_named(sentence), countries_named(best)
     added, left_out = claim - source, source - claim
     if added and left_out:
-        return (
-            f"it names {', '.join(sorted(c.title() for c in added))} where the cited sentence names "
-            f"{', '.join(sorted(c.title() for c in left_out))}"
+        return Reason(
+            "swapped countries",
+            added=", ".join(sorted(c.title() for c in added)),
+            left_out=", ".join(sorted(c.title() for c in left_out)),
+            added_words=_words_naming(sentence, added),
+            left_out_words=_words_naming(best, left_out),
         )
     return None
+
+
+def _words_naming(text: str, countries: set[str]) -> str:
+    """The text's own words for the given countries («بولندا», «الإيطالي»), as the Arabic reason quotes them."""
+    words = [w for w in dict.fromkeys(re.findall(r"\w+", text)) if countries_named(w) & countries]
+    return "، ".join(f"«{w}»" for w in words) or ", ".join(sorted(c.title() for c in countries))
 
 
 def best_quote(sentence: str, passage: str) -> tuple[int, int]:
@@ -155,24 +164,24 @@ def verify_claims(
     dropped: list[Dropped] = []
     for claim in claims:
         if not claim.cited:
-            dropped.append(Dropped(claim.text, f"cites no {noun}"))
+            dropped.append(Dropped(claim.text, Reason("cites nothing", noun=noun)))
             continue
         valid = [n for n in claim.cited if n in sources]
         if not valid:
-            dropped.append(Dropped(claim.text, f"cites {noun}s that were not given: {list(claim.cited)}"))
+            dropped.append(Dropped(claim.text, Reason("cites what was not given", noun=noun, cited=list(claim.cited))))
             continue
         supports: list[Support] = []
-        reasons = []
+        reasons: list[tuple[str, Reason]] = []
         for n in valid:
             why = check(claim.text, sources[n])
             if why is None:
                 supports.append(Support(n, *locate(claim.text, sources[n])))
             else:
-                reasons.append(f"{mark(n)} {why}")
+                reasons.append((mark(n), why if isinstance(why, Reason) else Reason("given", text=why)))
         if supports:
             kept.append((claim, supports))
         else:
-            dropped.append(Dropped(claim.text, "; ".join(reasons)))
+            dropped.append(Dropped(claim.text, Reason.per_source(reasons)))
     return kept, dropped
 
 
@@ -195,36 +204,36 @@ class Verifier:
     support: Callable[[str, str], float] | None = None
     min_support: Mapping[str, float] | None = None
 
-    def check(self, sentence: str, source: str) -> str | None:
+    def check(self, sentence: str, source: str) -> Reason | None:
         """None when the source supports the sentence, else the reason it does not."""
         from assistant.text.questions import latin_name_phrases, phrase_found
 
         kept = [source[a:b] for a, b in split_sentences(source) if not is_planted(source[a:b])]
         if not kept:
-            return "the cited passage holds only instructions, not statements"
+            return Reason("instructions only")
         text = " ".join(kept)
         nums, scales, pct = number_facts(sentence)
         src_nums, src_scales, src_pct = number_facts(text)
         if nums - src_nums:
-            return f"numbers not in the cited passage: {', '.join(sorted(nums - src_nums))}"
+            return Reason("numbers", items=", ".join(sorted(nums - src_nums)))
         if scales - src_scales:
-            return "a scale (thousand/million/billion) the cited passage does not state"
+            return Reason("scale")
         if pct and not src_pct:
-            return "a percentage the cited passage does not state"
+            return Reason("percent")
         missing_names = [p for p in latin_name_phrases(sentence) if not phrase_found(p, text)]
         if missing_names:
-            return f"names not in the cited passage: {', '.join(sorted(set(missing_names)))}"
+            return Reason("names", items=", ".join(sorted(set(missing_names))))
         same_script = detect_language(sentence) == detect_language(text)
         if same_script:
             ov = content_overlap(sentence, text)
             if ov < self.min_overlap:
-                return f"too little of it is in the cited passage (overlap {ov:.2f} < {self.min_overlap})"
+                return Reason("overlap", overlap=f"{ov:.2f}", least=str(self.min_overlap))
             if self.idf is not None:
                 missing = self.missing_terms(sentence, text)
                 weights = self.idf(sorted(missing)) if missing else {}
                 rare = sorted(t for t, w in weights.items() if w >= self.rare_idf)
                 if rare:
-                    return f"rare words not in the cited passage: {', '.join(rare)}"
+                    return Reason("rare words", items=", ".join(rare))
         best, cos = self._best_sentence(sentence, kept)
         swapped = swapped_countries(sentence, best)
         if swapped:
@@ -240,19 +249,19 @@ class Verifier:
             parts = clauses(best)
             neg_b = negative(self._best_sentence(sentence, parts)[0]) if len(parts) > 1 else neg_b
             if (neg_s and not neg_b) or negations(sentence) > negations(best):
-                return "it negates what the cited passage says (or the other way round)"
+                return Reason("negation")
         elif neg_s != neg_b and (neg_s or _negated_terms(best) & set(analyze(sentence))):
-            return "it negates what the cited passage says (or the other way round)"
+            return Reason("negation")
         pair = f"{detect_language(sentence)}-{detect_language(text)}"
         floor = (self.min_cosine or {}).get(pair)
         if cos is not None and floor is not None and cos < floor:
-            return f"the cited passage does not say this (similarity {cos:.2f} < {floor:.2f})"
+            return Reason("similarity", similarity=f"{cos:.2f}", least=f"{floor:.2f}")
         need = (self.min_support or {}).get(pair)  # a pair the checker was not calibrated for: the rules alone
         if self.support is not None and need is not None:
             i = kept.index(best)
             p = self.support(sentence, " ".join(kept[max(0, i - 1) : i + 2]))
             if p < need:
-                return f"the support checker does not find it in the cited passage (p {p:.2f} < {need:.2f})"
+                return Reason("support checker", p=f"{p:.2f}", least=f"{need:.2f}")
         return None
 
     def window(self, sentence: str, source_sentences: list[str]) -> str:

@@ -21,7 +21,7 @@ from assistant.answer.scoring import (
     embed_features,
 )
 from assistant.models.embedder import Embedder
-from assistant.records import Dropped
+from assistant.records import Dropped, Reason
 from assistant.retrieval import Retriever
 from assistant.text.arabic import normalize
 from assistant.text.questions import answer_cues, type_match
@@ -65,7 +65,7 @@ def on_the_question(
     )
     if ratio >= min_ratio:
         return draft
-    why = f"answers the question less well than the quoted sentence (rated {ratio:.2f} of it, below {min_ratio})"
+    why = Reason("off the question", ratio=f"{ratio:.2f}", least=str(min_ratio))
     return replace(draft, answer=None, status="off the question", dropped=[Dropped(text, why), *draft.dropped])
 
 

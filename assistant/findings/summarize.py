@@ -26,7 +26,7 @@ from assistant.ingest.loaders.base import Loaded
 from assistant.models.embedder import Embedder
 from assistant.models.llm import LLM, wants_llm
 from assistant.prompts import FINDING_SYSTEM, FINDING_USER, FINDINGS_HEADINGS, LANGUAGE_NAME
-from assistant.records import Document, Dropped, Finding, FindingCitation, Findings
+from assistant.records import Document, Dropped, Finding, FindingCitation, Findings, Reason
 from assistant.retrieval import Retriever
 from assistant.text.arabic import normalize, split_sentences
 from assistant.text.planted import without_planted
@@ -203,7 +203,7 @@ def _draft_findings(
             findings.append(Finding(claim.text, cites))
             written += 1
         else:
-            dropped.extend(lost or [Dropped(raw.strip()[:200] or "(empty)", "the LLM wrote no finding")])
+            dropped.extend(lost or [Dropped(raw.strip()[:200] or "(empty)", Reason("no finding"))])
             findings.append(Finding(s.text, (FindingCitation(s.para_number, s.text, s.start, s.end),)))
     if progress:
         progress(len(chosen), len(chosen), "findings drafted")

@@ -6,7 +6,7 @@ import html
 import re
 
 from assistant.prompts import UI
-from assistant.records import Answer, Citation, Findings, Hit
+from assistant.records import Answer, Citation, Dropped, Findings, Hit, said_in
 from assistant.text.arabic import detect_language
 
 _MARK = re.compile(r"\[(\d+)\]")
@@ -46,14 +46,20 @@ def answer_html(ans: Answer, turn: int, passages: dict[int, tuple[str, int]] | N
             f'<div class="llm-status" dir="auto">{esc(UI[lang]["draft_not_used"])}: '
             f"{esc(UI[lang].get(ans.llm_status, ans.llm_status))}</div>"
         )
-    if ans.dropped:
-        items = "".join(f'<li dir="auto">{esc(d.sentence)} — <em>{esc(d.reason)}</em></li>' for d in ans.dropped)
-        parts.append(
-            f'<details class="dropped"><summary dir="auto">{esc(UI[lang]["not_verified"])} · '
-            f"{esc(UI[lang]['unsupported'])} "
-            f"({len(ans.dropped)})</summary><ul>{items}</ul></details>"
-        )
+    parts.append(dropped_html(ans.dropped, lang))
     return "".join(parts)
+
+
+def dropped_html(dropped: tuple[Dropped, ...], lang: str) -> str:
+    """The model's sentences that did not pass, collapsed and counted, each with why, in the page's language."""
+    if not dropped:
+        return ""
+    ui = UI.get(lang, UI["en"])
+    items = "".join(f'<li dir="auto">{esc(d.sentence)} — <em>{esc(said_in(d.reason, lang))}</em></li>' for d in dropped)
+    return (
+        f'<details class="dropped"><summary dir="auto">{esc(ui["not_verified"])} · {esc(ui["unsupported"])} '
+        f"({len(dropped)})</summary><ul>{items}</ul></details>"
+    )
 
 
 def draft_html(text: str, ahead: int | None = None) -> str:
@@ -139,7 +145,7 @@ def findings_html(f: Findings) -> str:
     for i, p in enumerate(f.paragraphs, 1):
         cls = ' class="cited"' if i in cited else ""
         out.append(f'<p id="para-{i}"{cls} dir="auto"><b>¶{i}</b> {esc(p)}</p>')
-    out.append("</details></div>")
+    out.append("</details>" + dropped_html(f.dropped, f.language) + "</div>")
     return "".join(out)
 
 
