@@ -5,6 +5,8 @@ The library raises these; only the CLI and the web app turn them into user messa
 
 from __future__ import annotations
 
+from assistant.prompts import LOAD_REASONS
+
 
 class AssistantError(Exception):
     """Base class for every error this package raises on purpose."""
@@ -15,16 +17,48 @@ class ConfigError(AssistantError):
 
 
 class LoadError(AssistantError):
-    """One input file could not be read into a document."""
+    """One input file could not be read into a document.
 
-    def __init__(self, path: str, reason: str, hint: str = "") -> None:
+    ``arabic``: the reason and the hint in Arabic, for the web page ("" where there is none: a message
+    made at run time). ``LoadError.known(path, code, **values)`` fills all four from
+    ``prompts.LOAD_REASONS``."""
+
+    def __init__(self, path: str, reason: str, hint: str = "", arabic: tuple[str, str] = ("", "")) -> None:
         self.path = path
         self.reason = reason
         self.hint = hint
-        msg = f"{path}: {reason}"
-        if hint:
-            msg += f" ({hint})"
-        super().__init__(msg)
+        self.arabic = tuple(arabic)
+        super().__init__(f"{path}: {self.said_in('en')}")
+
+    @classmethod
+    def known(cls, path: str, code: str, **values: object) -> LoadError:
+        reason, hint, reason_ar, hint_ar = (text.format(**values) for text in LOAD_REASONS[code])
+        return cls(path, reason, hint, (reason_ar, hint_ar))
+
+    def __reduce__(self) -> tuple[type, tuple]:  # pickles keep both languages
+        return LoadError, self.parts()
+
+    def parts(self) -> tuple[str, str, str, tuple[str, str]]:
+        """What it is made of (what a reader process sends back to the one that asked)."""
+        return self.path, self.reason, self.hint, self.arabic
+
+    def said_in(self, language: str) -> str:
+        """The reason, and the hint in brackets, in ``language`` (English where there is no Arabic)."""
+        reason, hint = self.arabic if language == "ar" and self.arabic[0] else (self.reason, self.hint)
+        return f"{reason} ({hint})" if hint else reason
+
+
+def failure(path: str, exc: AssistantError, shown: str | None = None) -> dict[str, str]:
+    """A file that failed, as an ingest report lists it: ``error`` in English (what the CLI prints) and,
+    where the reason has Arabic, ``error_ar`` (what the web page shows beside it). ``shown``: the name to
+    give the file in both (an upload's own name rather than where it was saved)."""
+    if not isinstance(exc, LoadError):
+        return {"path": path, "error": str(exc)}
+    who = shown or exc.path
+    out = {"path": path, "error": f"{who}: {exc.said_in('en')}"}
+    if exc.arabic[0]:
+        out["error_ar"] = f"{who}: {exc.said_in('ar')}"
+    return out
 
 
 class IndexMismatchError(AssistantError):

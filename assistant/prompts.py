@@ -195,3 +195,167 @@ DROP_REASONS: dict[str, tuple[str, str]] = {
     "rendering": ("English rendering of the quote: {why}", "الترجمة الإنجليزية للاقتباس: {why}"),
 }
 DROP_NOUNS_AR = {"passage": ("مقطع", "مقاطع"), "paragraph": ("فقرة", "فقرات")}
+
+# Why a file could not be read, and what to do: code → (reason, hint in English; reason, hint in Arabic).
+# errors.LoadError.known fills them; the CLI prints the English, the web page's library tab both.
+LOAD_REASONS: dict[str, tuple[str, str, str, str]] = {
+    "archive: too many files": (
+        "holds {n} files, more than the {most} allowed",
+        "split the archive into smaller ones",
+        "يحوي {n} ملفاً، أكثر من الحد المسموح به ({most})",
+        "قسّم الأرشيف إلى أرشيفات أصغر",
+    ),
+    "archive: member too large": (
+        "member '{member}' unpacks to {mb} MB, over the {most} MB limit",
+        "unpack it yourself and add the files",
+        "الملف '{member}' يبلغ {mb} ميغابايت بعد فك الضغط، فوق الحد ({most} ميغابايت)",
+        "فُكّ ضغطه بنفسك وأضف الملفات",
+    ),
+    "archive: zip bomb": (
+        "member '{member}' is compressed {ratio}× (a zip bomb?)",
+        "not unpacked",
+        "الملف '{member}' مضغوط {ratio} مرة (قنبلة ضغط؟)",
+        "لم يُفكّ ضغطه",
+    ),
+    "archive: too large": (
+        "unpacks to more than {most} MB",
+        "split the archive into smaller ones",
+        "يتجاوز {most} ميغابايت بعد فك الضغط",
+        "قسّم الأرشيف إلى أرشيفات أصغر",
+    ),
+    "archive: unreadable": (
+        "not a readable zip archive ({detail})",
+        "re-create the archive",
+        "ليس أرشيف zip مقروءاً ({detail})",
+        "أعد إنشاء الأرشيف",
+    ),
+    "upload: same name": (
+        "too many files of the same name",
+        "rename them",
+        "ملفات كثيرة جداً بالاسم نفسه",
+        "غيّر أسماءها",
+    ),
+    "trec: no text": (
+        "TREC-style document without ABSTRACT or TEXT",
+        "check the file",
+        "مستند بصيغة TREC بلا ABSTRACT ولا TEXT",
+        "افحص الملف",
+    ),
+    "docx: unreadable": (
+        "not a readable DOCX ({detail})",
+        "open and re-save it in Word or LibreOffice",
+        "ليس ملف DOCX مقروءاً ({detail})",
+        "افتحه واحفظه من جديد في Word أو LibreOffice",
+    ),
+    "docx: no text": ("the DOCX holds no text", "nothing to index", "ملف DOCX لا يحوي نصاً", "لا شيء للفهرسة"),
+    "too slow": (
+        "took longer than {seconds} s to read (damaged or adversarial file)",
+        "check the file; re-export it if it is a real article",
+        "استغرقت قراءته أكثر من {seconds} ثانية (ملف تالف أو معادٍ)",
+        "افحص الملف، وأعد تصديره إن كان مقالاً حقيقياً",
+    ),
+    "too much text": (
+        "holds {millions} million characters of text, more than an article ({most} million at most)",
+        "split it into its articles",
+        "يحوي {millions} مليون حرف من النص، أكثر مما يحويه مقال (الحد {most} مليون)",
+        "قسّمه إلى مقالاته",
+    ),
+    "markup": (
+        "looks like markup or data (XML, code), not an article",
+        "ingest the article itself",
+        "يبدو ترميزاً أو بيانات (XML، شيفرة)، لا مقالاً",
+        "أدخل المقال نفسه",
+    ),
+    "not a file": ("not a file", "check the path", "ليس ملفاً", "تحقق من المسار"),
+    "empty": (
+        "empty file (0 bytes)",
+        "nothing to index; re-export or re-scrape it",
+        "ملف فارغ (0 بايت)",
+        "لا شيء للفهرسة؛ أعد تصديره أو جمعه من الموقع",
+    ),
+    "too large": (
+        "file is {mb} MB, over the {most} MB limit",
+        "raise ASSISTANT_MAX_FILE_MB or split the file",
+        "حجم الملف {mb} ميغابايت، فوق الحد ({most} ميغابايت)",
+        "ارفع ASSISTANT_MAX_FILE_MB أو قسّم الملف",
+    ),
+    "zip, not an article": (
+        "a zip archive, not an article",
+        "unzip it and ingest the folder",
+        "أرشيف zip، لا مقال",
+        "فُكّ ضغطه وأدخل المجلد",
+    ),
+    "unsupported type": (
+        "unsupported file type '{suffix}'",
+        "supported: .txt .md .html .htm .pdf .docx",
+        "نوع ملف غير مدعوم '{suffix}'",
+        "المدعوم: .txt .md .html .htm .pdf .docx",
+    ),
+    "binary": (
+        "binary file, not text",
+        "only text, HTML, Markdown, PDF and DOCX can be ingested",
+        "ملف ثنائي، لا نص",
+        "لا يُقبل إلا النص وHTML وMarkdown وPDF وDOCX",
+    ),
+    "unknown encoding": (
+        "unknown text encoding (not UTF-8, UTF-16 or Windows-1256)",
+        "convert the file to UTF-8 and ingest it again",
+        "ترميز نص غير معروف (ليس UTF-8 ولا UTF-16 ولا Windows-1256)",
+        "حوّل الملف إلى UTF-8 ثم أدخله مجدداً",
+    ),
+    "bad encoding": (
+        "declares {encoding} but is not valid {encoding} ({detail} at byte {byte})",
+        "re-save the file as UTF-8",
+        "يعلن الترميز {encoding} لكنه ليس {encoding} صالحاً ({detail} عند البايت {byte})",
+        "احفظ الملف من جديد بترميز UTF-8",
+    ),
+    "whitespace only": ("no text (only whitespace)", "nothing to index", "لا نص (فراغات فقط)", "لا شيء للفهرسة"),
+    "reader stopped": (
+        "the reader stopped while reading it (out of memory?)",
+        "check the file",
+        "توقف القارئ أثناء قراءته (نفدت الذاكرة؟)",
+        "افحص الملف",
+    ),
+    "out of memory": (
+        "needs more memory to read than any article would",
+        "check the file",
+        "تحتاج قراءته ذاكرة أكثر مما يحتاجه أي مقال",
+        "افحص الملف",
+    ),
+    "html: no text": (
+        "no article text found in the HTML page",
+        "check that the page holds the article, not only scripts or menus",
+        "لم يوجد نص مقال في صفحة HTML",
+        "تحقق من أن الصفحة تحوي المقال، لا البرامج النصية أو القوائم وحدها",
+    ),
+    "pdf: encrypted": (
+        "encrypted PDF (password protected)",
+        "remove the password and ingest it again",
+        "ملف PDF مشفّر (محمي بكلمة مرور)",
+        "أزل كلمة المرور ثم أدخله مجدداً",
+    ),
+    "pdf: corrupt": (
+        "corrupt or truncated PDF ({detail})",
+        "re-export or re-download the file",
+        "ملف PDF تالف أو مبتور ({detail})",
+        "أعد تصدير الملف أو تنزيله",
+    ),
+    "pdf: corrupt page": (
+        "corrupt PDF: page {page} cannot be read ({detail})",
+        "re-export or re-download the file",
+        "ملف PDF تالف: تتعذر قراءة الصفحة {page} ({detail})",
+        "أعد تصدير الملف أو تنزيله",
+    ),
+    "pdf: no text layer": (
+        "no text layer: scanned or image-only PDF, OCR not supported",
+        "run OCR on it first (e.g. ocrmypdf) and ingest the result",
+        "لا طبقة نص فيه: ملف PDF ممسوح ضوئياً أو صور فقط، والتعرّف الضوئي على الحروف غير مدعوم",
+        "مرّره أولاً على برنامج تعرّف ضوئي (مثل ocrmypdf) ثم أدخل الناتج",
+    ),
+    "clutter only": (
+        "no article text left after removing page clutter",
+        "check that the file holds an article",
+        "لم يبقَ نص مقال بعد إزالة حواشي الصفحة",
+        "تحقق من أن الملف يحوي مقالاً",
+    ),
+}

@@ -7,12 +7,14 @@ import copy
 import json
 import pickle
 import re
+import string
 from dataclasses import asdict
 
 import pytest
 
 from assistant.answer.grounding import Verifier, parse_claims, verify, verify_claims
-from assistant.prompts import DROP_REASONS
+from assistant.errors import LoadError, failure
+from assistant.prompts import DROP_REASONS, LOAD_REASONS
 from assistant.records import Answer, Dropped, Reason, said_in
 from assistant.web.render import answer_html
 
@@ -110,3 +112,32 @@ def test_the_arabic_page_shows_the_reason_in_arabic_and_the_english_page_in_engl
     assert "صياغة النموذج — لم يُتحقق منها" in arabic and "(1)" in arabic  # collapsed, labelled, counted
     english = answer_html(_answer("en", d), 1)
     assert "[1] it names Poland where the cited sentence names Italy" in english
+
+
+# ---------------------------------------------------------------- why a file could not be read
+
+
+@pytest.mark.parametrize("code", sorted(LOAD_REASONS))
+def test_every_load_reason_has_arabic_with_the_same_fields(code):
+    fields = [set(string.Formatter().parse(t)) for t in LOAD_REASONS[code]]
+    names = [{f[1] for f in parsed if f[1]} for parsed in fields]
+    assert names[0] | names[1] == names[2] | names[3], code  # the Arabic says every figure the English does
+    values = {n: "7" for n in names[0] | names[1]}
+    exc = LoadError.known("/x/مقال.pdf", code, **values)
+    assert str(exc).startswith("/x/مقال.pdf: ") and exc.said_in("ar") != exc.said_in("en")
+    assert re.search(r"[\u0600-\u06ff]", exc.said_in("ar"))
+
+
+def test_a_load_error_keeps_its_arabic_through_a_pickle_and_into_the_report():
+    exc = LoadError.known("/up/scan.pdf", "pdf: no text layer")
+    again = pickle.loads(pickle.dumps(exc))
+    assert again.parts() == exc.parts() and str(again) == str(exc)
+    assert failure("/saved/scan.pdf", exc, shown="scan.pdf") == {
+        "path": "/saved/scan.pdf",
+        "error": "scan.pdf: no text layer: scanned or image-only PDF, OCR not supported "
+        "(run OCR on it first (e.g. ocrmypdf) and ingest the result)",
+        "error_ar": "scan.pdf: لا طبقة نص فيه: ملف PDF ممسوح ضوئياً أو صور فقط، والتعرّف الضوئي على الحروف غير "
+        "مدعوم (مرّره أولاً على برنامج تعرّف ضوئي (مثل ocrmypdf) ثم أدخل الناتج)",
+    }
+    # a message made at run time has no Arabic: the report gives the English alone
+    assert "error_ar" not in failure("/a", LoadError("/a", "unexpected ValueError: x", "please report this file"))

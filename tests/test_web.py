@@ -17,7 +17,7 @@ def web(fake_assistant, seed_path):
 
     a = fake_assistant()
     msg, rows = web.on_ingest(a, [str(seed_path)])
-    assert msg.startswith("**1** added") and len(rows) == 1
+    assert msg.startswith("أُضيف **1**") and "**1** added" in msg and len(rows) == 1
     return web, a
 
 

@@ -45,32 +45,27 @@ def check(z: zipfile.ZipFile, name: str, limits: Limits) -> list[zipfile.ZipInfo
     """The archive's file members, or LoadError naming the first limit it breaks."""
     infos = [i for i in z.infolist() if not i.is_dir()]
     if len(infos) > limits.max_members:
-        raise LoadError(
-            name,
-            f"holds {len(infos)} files, more than the {limits.max_members} allowed",
-            "split the archive into smaller ones",
-        )
+        raise LoadError.known(name, "archive: too many files", n=len(infos), most=limits.max_members)
     total = 0
     for info in infos:
         if info.file_size > limits.max_member:
-            raise LoadError(
+            raise LoadError.known(
                 name,
-                f"member '{printable(info.filename)}' unpacks to {info.file_size / MB:.0f} MB, "
-                f"over the {limits.max_member / MB:.0f} MB limit",
-                "unpack it yourself and add the files",
+                "archive: member too large",
+                member=printable(info.filename),
+                mb=f"{info.file_size / MB:.0f}",
+                most=f"{limits.max_member / MB:.0f}",
             )
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise LoadError(
+            raise LoadError.known(
                 name,
-                f"member '{printable(info.filename)}' is compressed "
-                f"{info.file_size / max(info.compress_size, 1):.0f}× (a zip bomb?)",
-                "not unpacked",
+                "archive: zip bomb",
+                member=printable(info.filename),
+                ratio=f"{info.file_size / max(info.compress_size, 1):.0f}",
             )
         total += info.file_size
         if total > limits.max_total:
-            raise LoadError(
-                name, f"unpacks to more than {limits.max_total / MB:.0f} MB", "split the archive into smaller ones"
-            )
+            raise LoadError.known(name, "archive: too large", most=f"{limits.max_total / MB:.0f}")
     return infos
 
 
@@ -78,7 +73,7 @@ def open_checked(path: Path, limits: Limits) -> zipfile.ZipFile:
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise LoadError(str(path), f"not a readable zip archive ({exc})", "re-create the archive") from exc
+        raise LoadError.known(str(path), "archive: unreadable", detail=exc) from exc
     try:
         check(z, str(path), limits)
     except LoadError:
@@ -115,11 +110,7 @@ def extract(
                     while block := fin.read(1 << 20):
                         budget -= len(block)
                         if budget < 0:
-                            raise LoadError(
-                                str(path),
-                                f"unpacks to more than {limits.max_total / MB:.0f} MB",
-                                "split the archive into smaller ones",
-                            )
+                            raise LoadError.known(str(path), "archive: too large", most=f"{limits.max_total / MB:.0f}")
                         fout.write(block)
     except BaseException:
         for _, p in written:

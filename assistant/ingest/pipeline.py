@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import AssistantError, LoadError
+from assistant.errors import AssistantError, LoadError, failure
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.cleaning import clean, line_key
 from assistant.ingest.loaders import SUPPORTED, Loaded, load_file
@@ -169,7 +169,7 @@ def _index_loaded(
                 pending.append(item)
                 n_pending_chunks += len(item.chunks)
             except AssistantError as exc:
-                report.failed.append({"path": path, "error": str(exc)})
+                report.failed.append(failure(path, exc))
                 continue
             if n_pending_chunks >= _BATCH_CHUNKS:
                 _flush(w, embedder, pending, report, on_commit)
@@ -188,7 +188,7 @@ def _load_all(
         try:
             loaded.append((f, loader(f, max_bytes)))
         except LoadError as exc:
-            report.failed.append({"path": str(f), "error": str(exc)})
+            report.failed.append(failure(str(f), exc))
         except Exception as exc:  # a loader bug must not stop the batch
             report.failed.append(
                 {"path": str(f), "error": f"{f}: unexpected {type(exc).__name__}: {exc} (please report this file)"}
@@ -209,9 +209,7 @@ def _prepare(
     """Clean one loaded file; None when it is already indexed (exactly or nearly), else what to add."""
     doc = clean(ld, path, learned)
     if not doc.text.strip():
-        raise LoadError(
-            path, "no article text left after removing page clutter", "check that the file holds an article"
-        )
+        raise LoadError.known(path, "clutter only")
     if doc.doc_id in seen_in_batch or index.has_document(doc.doc_id):
         first = seen_in_batch.get(doc.doc_id) or (index.paths_of(doc.doc_id) or ["?"])[0]
         old = index.doc_for_path(path)

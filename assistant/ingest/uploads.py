@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import LoadError
+from assistant.errors import LoadError, failure
 from assistant.ingest.archives import Limits, extract, is_zip
 from assistant.text.words import printable, safe_name  # noqa: F401  (safe_name: used here and by the web app)
 
@@ -50,7 +50,7 @@ def _unique(target: Path) -> Path:
         candidate = target.with_name(f"{target.stem} ({i}){target.suffix}")
         if not candidate.exists():
             return candidate
-    raise LoadError(str(target), "too many files of the same name", "rename them")
+    raise LoadError.known(str(target), "upload: same name")
 
 
 def unpack_uploads(files: list[str], dest: Path, limits: Limits = Limits()) -> Unpacked:
@@ -67,9 +67,7 @@ def unpack_uploads(files: list[str], dest: Path, limits: Limits = Limits()) -> U
                     out.files.append(path)
                     out.shown[path] = f"{name}/{printable(member)}"
             except LoadError as exc:
-                out.refused.append(
-                    {"path": name, "error": f"{name}: {exc.reason}" + (f" ({exc.hint})" if exc.hint else "")}
-                )
+                out.refused.append(failure(name, exc, shown=name))
                 shutil.rmtree(folder, ignore_errors=True)
             continue
         target = _unique(dest / name)

@@ -110,17 +110,26 @@ def on_ingest(a: Assistant, files: list[str] | None, progress: Any = None) -> tu
         Path(f["path"]).unlink(missing_ok=True)  # not in the index: not kept
     _prune_empty(dest)
     added = rep.added if rep else 0
-    lines = [
-        f"**{added}** added · **{rep.updated if rep else 0}** updated · **{rep.unchanged if rep else 0}** "
-        f"unchanged · **{len(failed)}** failed — {a.stats()['documents']} documents, {a.stats()['chunks']} chunks"
+    updated, unchanged, stats = rep.updated if rep else 0, rep.unchanged if rep else 0, a.stats()
+    lines = [  # in Arabic, then in English (as the page's labels)
+        f"أُضيف **{added}** · حُدِّث **{updated}** · بلا تغيير **{unchanged}** · تعذّر **{len(failed)}** — "
+        f"{stats['documents']} مستند، {stats['chunks']} مقطع\n",
+        f"**{added}** added · **{updated}** updated · **{unchanged}** unchanged · **{len(failed)}** failed — "
+        f"{stats['documents']} documents, {stats['chunks']} chunks\n",
     ]
-    lines += [f"- ⚠ {_md_text(name(f['path']))}: {_md_text(no_paths(f['error'].split(': ', 1)[-1]))}" for f in failed]
+    lines += [f"- ⚠ {_md_text(name(f['path']))}: {_failed_text(f)}" for f in failed]
     lines += [
         f"- ⧉ {_md_text(name(d['path']))} = {_md_text(Path(d['duplicate_of']).name)}"
         for d in (rep.duplicates if rep else [])
     ]
     lines += [f"- ↷ {_md_text(name(s_['path']))}: {_md_text(s_['reason'])}" for s_ in (rep.skipped if rep else [])]
     return "\n".join(lines), docs_rows(a)
+
+
+def _failed_text(f: dict[str, str]) -> str:
+    """Why a file failed, without the path it was saved under: in Arabic, then in English, where both exist."""
+    said = [no_paths(f[k].split(": ", 1)[-1]) for k in ("error_ar", "error") if f.get(k)]
+    return " · ".join(_md_text(t) for t in dict.fromkeys(said))
 
 
 def _prune_empty(folder: Path) -> None:

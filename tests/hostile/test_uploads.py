@@ -18,7 +18,7 @@ def test_a_docx_upload_is_a_document_not_an_archive(web_app, tmp_path):
     web, a = web_app
     docx = make_docx(tmp_path / "تقرير.docx", ARTICLE.split("\n\n")[1:], title="تقرير عن الأمن البحري")
     msg, rows = web.on_ingest(a, [str(docx)])
-    assert msg.startswith("**1** added") and "**0** failed" in msg
+    assert msg.startswith("أُضيف **1**") and "**1** added" in msg and "**0** failed" in msg
     assert len(rows) == 1 and rows[0][1] == "تقرير عن الأمن البحري"
     assert not any("<?xml" in d["title"] for d in a.documents())
     assert [p.name for p in _uploads(a)] == ["تقرير.docx"]  # kept: it was added
@@ -31,7 +31,7 @@ def test_two_files_of_one_name_in_two_folders_are_both_kept(web_app, tmp_path):
         f.writestr("2024/report.txt", ARTICLE)
         f.writestr("2025/report.txt", ARTICLE.replace("الحوثيين", "القراصنة").replace("عشرة أيام", "أسبوعين"))
     msg, rows = web.on_ingest(a, [str(z)])
-    assert msg.startswith("**2** added") and len(rows) == 2
+    assert msg.startswith("أُضيف **2**") and "**2** added" in msg and len(rows) == 2
     assert {p.parent.name for p in _uploads(a)} == {"2024", "2025"}
 
 
@@ -44,11 +44,16 @@ def test_every_member_is_reported_and_failed_ones_are_not_kept(web_app, tmp_path
         f.writestr("word/document.txt", "<?xml version='1.0'?><root>" + "<w:t>x</w:t>" * 200 + "</root>")
         f.writestr("photo.jpg", b"\xff\xd8\xff" + b"\0" * 100)
     msg, _ = web.on_ingest(a, [str(z)])
-    assert msg.startswith("**1** added") and "**3** failed" in msg
+    assert msg.startswith("أُضيف **1**") and "**1** added" in msg and "**3** failed" in msg
     plain = msg.replace("\\", "")
-    assert "mixed.zip/empty.txt: empty file" in plain
-    assert "mixed.zip/word/document.txt: looks like markup" in plain
-    assert "mixed.zip/photo.jpg: unsupported file type" in plain
+    # each named, with why in Arabic and then in English (read in the isolated reader process, sent back whole)
+    for member, arabic, english in [
+        ("empty.txt", "ملف فارغ (0 بايت) (لا شيء للفهرسة؛ أعد تصديره أو جمعه من الموقع)", "empty file"),
+        ("word/document.txt", "يبدو ترميزاً أو بيانات", "looks like markup"),
+        ("photo.jpg", "نوع ملف غير مدعوم '.jpg'", "unsupported file type"),
+    ]:
+        line = next(x for x in plain.splitlines() if f"mixed.zip/{member}: " in x)
+        assert f"mixed.zip/{member}: {arabic}" in line and f" · {english}" in line, line
     assert [p.name for p in _uploads(a)] == ["good.txt"]  # only what was added stays
     assert all("<" not in d["title"] for d in a.documents())
 

@@ -24,11 +24,7 @@ def time_limit(seconds: float | None, path: Path) -> Iterator[None]:
         return
 
     def on_alarm(signum, frame):  # noqa: ANN001, ARG001
-        raise LoadError(
-            str(path),
-            f"took longer than {seconds:.0f} s to read (damaged or adversarial file)",
-            "check the file; re-export it if it is a real article",
-        )
+        raise LoadError.known(str(path), "too slow", seconds=f"{seconds:.0f}")
 
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -67,14 +63,11 @@ def load_file(
     with time_limit(seconds, path):
         loaded = _load(path, max_bytes)
     if max_chars is not None and len(loaded.text) > max_chars:
-        raise LoadError(
-            str(path),
-            f"holds {len(loaded.text) / 1e6:.1f} million characters of text, more than an "
-            f"article ({max_chars / 1e6:.0f} million at most)",
-            "split it into its articles",
+        raise LoadError.known(
+            str(path), "too much text", millions=f"{len(loaded.text) / 1e6:.1f}", most=f"{max_chars / 1e6:.0f}"
         )
     if looks_like_markup(loaded.text):
-        raise LoadError(str(path), "looks like markup or data (XML, code), not an article", "ingest the article itself")
+        raise LoadError.known(str(path), "markup")
     return loaded
 
 
@@ -90,29 +83,21 @@ def looks_like_markup(text: str) -> bool:
 
 def _load(path: Path, max_bytes: int | None) -> Loaded:
     if not path.is_file():
-        raise LoadError(str(path), "not a file", "check the path")
+        raise LoadError.known(str(path), "not a file")
     size = path.stat().st_size
     if size == 0:
-        raise LoadError(str(path), "empty file (0 bytes)", "nothing to index; re-export or re-scrape it")
+        raise LoadError.known(str(path), "empty")
     if max_bytes is not None and size > max_bytes:
-        raise LoadError(
-            str(path),
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
-            "raise ASSISTANT_MAX_FILE_MB or split the file",
-        )
+        raise LoadError.known(str(path), "too large", mb=f"{size / 1e6:.1f}", most=f"{max_bytes / 1e6:.0f}")
     kind = SUPPORTED.get(path.suffix.lower())
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"%PDF"):
         kind = "pdf"
     elif head.startswith(b"PK\x03\x04") and kind != "docx":
-        raise LoadError(str(path), "a zip archive, not an article", "unzip it and ingest the folder")
+        raise LoadError.known(str(path), "zip, not an article")
     if kind is None:
-        raise LoadError(
-            str(path),
-            f"unsupported file type '{path.suffix}'",
-            "supported: .txt .md .html .htm .pdf .docx",
-        )
+        raise LoadError.known(str(path), "unsupported type", suffix=path.suffix)
     if kind == "pdf":
         from assistant.ingest.loaders.pdf import load_pdf
 

@@ -17,9 +17,7 @@ def load_docx(path: Path) -> Loaded:
 
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for broken packages
-        raise LoadError(
-            str(path), f"not a readable DOCX ({type(exc).__name__})", "open and re-save it in Word or LibreOffice"
-        ) from exc
+        raise LoadError.known(str(path), "docx: unreadable", detail=type(exc).__name__) from exc
     lines, headings, title = [], set(), None
     for para in document.paragraphs:
         text = para.text.strip()
@@ -32,7 +30,7 @@ def load_docx(path: Path) -> Loaded:
                 title = text
         lines.extend([text, ""])
     if not lines:
-        raise LoadError(str(path), "the DOCX holds no text", "nothing to index")
+        raise LoadError.known(str(path), "docx: no text")
     props = document.core_properties
     return Loaded(
         text="\n".join(lines),

@@ -21,10 +21,9 @@ def load_html(path: Path, html: str, encoding: str | None) -> Loaded:
         with_metadata=False,
     )
     if not md or not md.strip():
-        raise LoadError(
+        raise LoadError.known(
             str(path),
-            "no article text found in the HTML page",
-            "check that the page holds the article, not only scripts or menus",
+            "html: no text",
         )
     meta = trafilatura.extract_metadata(html)
     body, headings, md_title = markdown_to_text(md)

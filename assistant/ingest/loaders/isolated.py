@@ -39,9 +39,9 @@ def _serve(conn, memory: int) -> None:  # noqa: ANN001
         try:
             conn.send(("ok", load_file(Path(path), max_bytes, seconds=None)))
         except LoadError as exc:
-            conn.send(("err", (exc.path, exc.reason, exc.hint)))
+            conn.send(("err", exc.parts()))
         except MemoryError:
-            conn.send(("err", (path, "needs more memory to read than any article would", "check the file")))
+            conn.send(("err", LoadError.known(path, "out of memory").parts()))
         except Exception as exc:  # a loader bug must not stop the reader
             conn.send(("err", (path, f"unexpected {type(exc).__name__}: {exc}", "please report this file")))
 
@@ -77,18 +77,12 @@ class IsolatedLoader:
             self._conn.send((str(path), max_bytes))
             if not self._conn.poll(self.seconds):
                 self._stop()
-                raise LoadError(
-                    str(path),
-                    f"took longer than {self.seconds:.0f} s to read (damaged or adversarial file)",
-                    "check the file; re-export it if it is a real article",
-                )
+                raise LoadError.known(str(path), "too slow", seconds=f"{self.seconds:.0f}")
             try:
                 kind, payload = self._conn.recv()
             except (EOFError, OSError):
                 self._stop()
-                raise LoadError(
-                    str(path), "the reader stopped while reading it (out of memory?)", "check the file"
-                ) from None
+                raise LoadError.known(str(path), "reader stopped") from None
         if kind == "ok":
             return payload
         raise LoadError(*payload)

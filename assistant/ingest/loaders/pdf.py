@@ -15,11 +15,6 @@ logging.getLogger("pypdf").setLevel(
     logging.CRITICAL
 )  # pypdf logs handled issues as errors ("Advanced encoding …"); our LoadError reports real failures once, clearly
 
-_NO_TEXT = (
-    "no text layer: scanned or image-only PDF, OCR not supported",
-    "run OCR on it first (e.g. ocrmypdf) and ingest the result",
-)
-
 
 def load_pdf(path: Path) -> Loaded:
     from pypdf import PdfReader
@@ -34,14 +29,12 @@ def load_pdf(path: Path) -> Loaded:
             except Exception:
                 ok = 0
             if not ok:
-                raise LoadError(name, "encrypted PDF (password protected)", "remove the password and ingest it again")
+                raise LoadError.known(name, "pdf: encrypted")
         pages = list(reader.pages)
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError) as exc:
-        raise LoadError(
-            name, f"corrupt or truncated PDF ({type(exc).__name__}: {exc})", "re-export or re-download the file"
-        ) from exc
+        raise LoadError.known(name, "pdf: corrupt", detail=f"{type(exc).__name__}: {exc}") from exc
     texts: list[str] = []
     offsets: list[tuple[int, int]] = []
     pos = 0
@@ -49,18 +42,14 @@ def load_pdf(path: Path) -> Loaded:
         try:
             raw = page.extract_text() or ""
         except Exception as exc:  # pypdf raises many types on damaged content streams
-            raise LoadError(
-                name,
-                f"corrupt PDF: page {number} cannot be read ({type(exc).__name__})",
-                "re-export or re-download the file",
-            ) from exc
+            raise LoadError.known(name, "pdf: corrupt page", page=number, detail=type(exc).__name__) from exc
         text = _paragraphs(repair_arabic(raw))
         offsets.append((pos, number))
         texts.append(text)
         pos += len(text) + 2
     body = "\n\n".join(texts)
     if len(re.sub(r"\s", "", body)) < 20:
-        raise LoadError(name, *_NO_TEXT)
+        raise LoadError.known(name, "pdf: no text layer")
     try:  # a damaged info dictionary costs the metadata, not the text
         meta = reader.metadata or {}
         title = (meta.get("/Title") or None) if hasattr(meta, "get") else None

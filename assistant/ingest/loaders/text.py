@@ -24,9 +24,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             text = ""
         if text and _printable_share(text) > 0.95:
             return text, enc16
-        raise LoadError(name, "binary file, not text", _BINARY_HINT)
+        raise LoadError.known(name, "binary")
     if b"\x00" in sample:
-        raise LoadError(name, "binary file, not text", _BINARY_HINT)
+        raise LoadError.known(name, "binary")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -43,14 +43,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is not None and best.encoding and _printable_share(str(best)) > 0.97:
         return str(best), best.encoding
-    raise LoadError(
-        name,
-        "unknown text encoding (not UTF-8, UTF-16 or Windows-1256)",
-        "convert the file to UTF-8 and ingest it again",
-    )
-
-
-_BINARY_HINT = "only text, HTML, Markdown, PDF and DOCX can be ingested"
+    raise LoadError.known(name, "unknown encoding")
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -70,7 +63,7 @@ def read_text(path: Path) -> tuple[str, str]:
     text, enc = decode_bytes(path.read_bytes(), str(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise LoadError(str(path), "no text (only whitespace)", "nothing to index")
+        raise LoadError.known(str(path), "whitespace only")
     return text, enc
 
 
@@ -78,11 +71,7 @@ def _strict(data: bytes, enc: str, name: str) -> str:
     try:
         return data.decode(enc)
     except UnicodeDecodeError as exc:
-        raise LoadError(
-            name,
-            f"declares {enc} but is not valid {enc} ({exc.reason} at byte {exc.start})",
-            "re-save the file as UTF-8",
-        ) from exc
+        raise LoadError.known(name, "bad encoding", encoding=enc, detail=exc.reason, byte=exc.start) from exc
 
 
 def _printable_share(text: str) -> float:

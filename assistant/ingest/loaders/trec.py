@@ -21,7 +21,7 @@ def load_trec(path: Path, text: str, encoding: str) -> Loaded:
     body_parts = [fields.get("ABSTRACT", ""), fields.get("TEXT", "")]
     body = "\n\n".join(p for p in body_parts if p)
     if not body.strip():
-        raise LoadError(str(path), "TREC-style document without ABSTRACT or TEXT", "check the file")
+        raise LoadError.known(str(path), "trec: no text")
     from assistant.ingest.cleaning import parse_date
 
     when = fields.get("TIME") or fields.get("DATE") or ""
