@@ -48,23 +48,34 @@ def merged(name: str, parts: list[tuple[str, Dataset]]) -> Dataset:
     return Dataset(name, corpus, queries, qrels, answers)
 
 
-def answer_sets(offtopic_count: int = 150) -> AnswerSet:
+def answer_sets(offtopic_count: int = 150, english_offtopic: int = 0) -> AnswerSet:
+    """The development fold as asked. ``english_offtopic``: that many English questions of XQuAD's
+    fit-fold articles (not in the index) asked too, as the held-out sets ask the English twins of their
+    off-topic part; the shipped calibration was fitted without them (0)."""
     splits = load_splits()
-    dev, fit, twin = [], [], None
+    dev, fit, twin, fit_en = [], [], None, None
     for name, section in (("xquad-ar", "xquad"), ("arcd", "arcd"), ("tydiqa-ar", "tydiqa")):
         ds = load_dataset(bundled(name))
         f, d = folds(ds, splits[section]["train"])
         dev.append((section, part(ds, d)))
         fit.append((section, part(ds, f)))
         if section == "xquad":
-            twin = merged("xquad-en-dev", [(section, part(load_dataset(bundled("xquad-en")), d))])
-    off = merged("fit-fold", fit)
-    keep = sorted(off.queries)
-    random.Random(7).shuffle(keep)
-    off.queries = {q: off.queries[q] for q in keep[:offtopic_count]}
+            english = load_dataset(bundled("xquad-en"))
+            twin = merged("xquad-en-dev", [(section, part(english, d))])
+            fit_en = merged("fit-fold-en", [(section, part(english, f))])
+    off = [_sampled(merged("fit-fold", fit), offtopic_count)]
+    if english_offtopic and fit_en is not None:
+        off.append(_sampled(fit_en, english_offtopic))
     d = splits["distractors"]
     files = distractor_files(ANT, d["train"]["count"], d["train"]["offset"], d["seed"])
-    return AnswerSet(merged("reader-dev-fold", dev), twin, [off], files, removed=25, nearmiss=100)
+    return AnswerSet(merged("reader-dev-fold", dev), twin, off, files, removed=25, nearmiss=100)
+
+
+def _sampled(ds: Dataset, count: int) -> Dataset:
+    keep = sorted(ds.queries)
+    random.Random(7).shuffle(keep)
+    ds.queries = {q: ds.queries[q] for q in keep[:count]}
+    return ds
 
 
 BLENDS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 100.0)  # 100: the scorer's order, in effect
@@ -191,6 +202,12 @@ def by_kind(rows: list[dict]) -> dict[str, dict[str, float]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "reader-dev.json")
+    ap.add_argument(
+        "--english-offtopic",
+        type=int,
+        default=0,
+        help="also ask this many English questions of XQuAD articles not in the index (shipped: 0)",
+    )
     args = ap.parse_args()
     t0 = time.time()
     settings = load_settings(llm_backend="none")
@@ -201,7 +218,7 @@ def main() -> None:
         "pairs": {p: {"coef": [1.0, 0.0], "intercept": 0.0, "threshold": 0.0} for p in TARGET},
     }
     reader.record = {**reader.record, "calibration": provisional}  # confidence = sigmoid(best logit): read it back
-    spec = answer_sets()
+    spec = answer_sets(english_offtopic=args.english_offtopic)
     last = [0.0]
 
     def progress(done: int, total: int, what: str) -> None:
@@ -225,7 +242,8 @@ def main() -> None:
         "targets": TARGET,
         "fitted_on": f"{res['questions']} questions of the development fold ({spec.ds.name}: "
         f"{len(spec.ds.queries)} answerable in Arabic, {len(spec.distractors)} ANT articles)",
-        "command": "python -m eval.calibrate_reader",
+        "command": "python -m eval.calibrate_reader"
+        + (f" --english-offtopic {args.english_offtopic}" if args.english_offtopic else ""),
         "date": time.strftime("%Y-%m-%d"),
     }
     path = READER_DIR / "reader.json"

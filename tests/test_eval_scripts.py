@@ -69,3 +69,16 @@ def test_datasets_are_read_from_the_package(path: Path):
         ):
             names = {n.id for arg in node.args[:1] for n in ast.walk(arg) if isinstance(n, ast.Name)}
             assert not names & {"HERE", "ROOT", "EVAL"}, f"{path.name}:{node.lineno}: use bundled(name)"
+
+
+def test_the_reader_fold_can_ask_english_off_topic_questions_of_articles_not_indexed():
+    from eval.calibrate_reader import answer_sets
+
+    shipped, more = answer_sets(), answer_sets(english_offtopic=40)
+    assert [d.name for d in shipped.offtopic] == ["fit-fold"]
+    arabic, english = more.offtopic
+    assert english.name == "fit-fold-en" and len(english.queries) == 40
+    assert all(not any("\u0600" <= ch <= "\u06ff" for ch in q) for q in english.queries.values())
+    assert arabic.queries == shipped.offtopic[0].queries  # the Arabic ones unchanged
+    indexed = set(more.ds.corpus)
+    assert not {f"xquad:{p}" for p in english.corpus} & indexed  # their articles are not in the index
