@@ -27,7 +27,7 @@ class LoadError(AssistantError):
         self.path = path
         self.reason = reason
         self.hint = hint
-        self.arabic = tuple(arabic)
+        self.arabic: tuple[str, str] = (arabic[0], arabic[1])
         super().__init__(f"{path}: {self.said_in('en')}")
 
     @classmethod
