@@ -36,7 +36,7 @@ class LoadError(AssistantError):
         return cls(path, reason, hint, (reason_ar, hint_ar))
 
     def __reduce__(self) -> tuple[type, tuple]:  # pickles keep both languages
-        return LoadError, self.parts()
+        return type(self), self.parts()
 
     def parts(self) -> tuple[str, str, str, tuple[str, str]]:
         """What it is made of (what a reader process sends back to the one that asked)."""
