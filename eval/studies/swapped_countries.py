@@ -3,6 +3,7 @@
     python -m eval.studies.swapped_countries             # ~1 min (the embedder aligns each sentence to its source)
     python -m eval.studies.swapped_countries --reversal  # a rule tried and not shipped (below)
     python -m eval.studies.swapped_countries --names     # another (below)
+    python -m eval.studies.swapped_countries --numbers   # another, in both pairs (below)
 
 The rule (``answer.grounding.swapped_countries``) rejects a sentence that names a country its source
 sentence does not while leaving out one it does. It only ever adds a rejection, so what it changes is
@@ -17,7 +18,8 @@ to sending ground troops") is rejected. Today only the other direction is (a sou
 about something else). It prints the shipped verifier's supported kept and unsupported shown on the
 English LLM sentences, without and with the rule. ``--names`` does the same for a rule that rejects an
 English claim naming someone or something (a Latin name) that its source sentence does not name, though
-the passage does (a fact moved from one sentence's subject to another's).
+the passage does (a fact moved from one sentence's subject to another's). ``--numbers``: a claim stating a
+number its source sentence lacks though the passage has it (a figure moved between sentences), in both pairs.
 """
 
 from __future__ import annotations
@@ -68,14 +70,27 @@ def reversed_polarity(v: Verifier, sentence: str, kept: list[str]) -> bool:
     return negative(clause) and not negative(sentence)
 
 
-def tried(embedder, rule) -> None:  # noqa: ANN001
-    """The shipped verifier on the English LLM sentences, without and with a rule tried beside it."""
+def moved_number(v: Verifier, sentence: str, kept: list[str]) -> bool:
+    """The claim states a number (digits, number words, after normalisation) that its closest source
+    sentence does not, though the passage does (a figure moved from another sentence of the passage)."""
+    from assistant.answer.facts import number_facts
+
+    nums = number_facts(sentence)[0]
+    if not nums:
+        return False
+    best, _ = v._best_sentence(sentence, kept)
+    return bool(nums - number_facts(best)[0])
+
+
+def tried(embedder, rule, pairs: tuple[str, ...] = ("en-ar",)) -> None:  # noqa: ANN001
+    """The shipped verifier (without its IDF rule) on the LLM sentences of ``pairs``, without and with a
+    rule tried beside it."""
     from assistant.answer.grounding import default_verifier
 
     v = default_verifier(embedder, None, None)  # for English claims the shipped verifier: no IDF rule
     counts: Counter = Counter()
     for r in labelled():
-        if r["pair"] != "en-ar" or "LLM" not in r["kind"]:
+        if r["pair"] not in pairs or "LLM" not in r["kind"]:
             continue
         before = v.check(r["sentence"], r["source"]) is None
         kept = _sentences(r["source"])
@@ -104,6 +119,11 @@ def main() -> None:
         if flag in sys.argv[1:]:
             tried(embedder, rule)
             return
+    if "--numbers" in sys.argv[1:]:
+        for pair in ("ar-ar", "en-ar"):
+            print(pair)
+            tried(embedder, moved_number, (pair,))
+        return
     verifier = Verifier(embed=lambda texts: embedder.embed_passages(list(texts)))
     counts: Counter = Counter()
     fired = []
