@@ -199,7 +199,7 @@ def by_kind(rows: list[dict]) -> dict[str, dict[str, float]]:
     return out
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "reader-dev.json")
     ap.add_argument(
@@ -208,7 +208,11 @@ def main() -> None:
         default=0,
         help="also ask this many English questions of XQuAD articles not in the index (shipped: 0)",
     )
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     t0 = time.time()
     settings = load_settings(llm_backend="none")
     reader = load_reader(settings.model_cache)
