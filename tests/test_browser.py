@@ -155,11 +155,14 @@ def test_findings_tab_drafts_cited_findings(page, seed_path):
     _tab(page, "ملخص النتائج · Findings")
     page.set_input_files("#findings-file input[type=file]", str(seed_path))
     page.click("#draft")
-    page.wait_for_selector("#findings-out .findings li", timeout=LLM_WAIT_MS)
-    items = page.query_selector_all("#findings-out .findings li")
+    page.wait_for_selector("#findings-out .findings > ol > li", timeout=LLM_WAIT_MS)
+    items = page.query_selector_all("#findings-out .findings > ol > li")  # the findings (not the dropped drafts)
     assert 5 <= len(items) <= 8
     assert all("¶" in i.inner_text() for i in items)
     assert page.eval_on_selector("#findings-out .findings", "e => getComputedStyle(e).direction") == "rtl"
+    dropped = page.query_selector("#findings-out .findings details.dropped")
+    if dropped is not None:  # the model's drafts that did not pass: collapsed, counted, said in Arabic
+        assert "صياغة النموذج" in dropped.inner_text() and not dropped.get_attribute("open")
     page.screenshot(path=str(OUT / "findings.png"), full_page=True)
 
 
