@@ -141,6 +141,7 @@ class Reason(str):
         if code not in DROP_REASONS and code != PER_SOURCE:
             raise ValueError(f"no such reason: {code!r}")
         self = super().__new__(cls, _say(code, values, "en"))
+        _say(code, values, "ar")  # a value the Arabic needs and was not given fails here, not on the page
         self.code, self.values = code, dict(values)
         return self
 
@@ -177,8 +178,6 @@ def _say(code: str, values: Mapping[str, object], language: str) -> str:
     if language != "ar":
         return english.format(**fields)
     fields["noun_ar"], fields["nouns_ar"] = DROP_NOUNS_AR.get(fields.get("noun", ""), DROP_NOUNS_AR["passage"])
-    fields.setdefault("added_words", fields.get("added", ""))
-    fields.setdefault("left_out_words", fields.get("left_out", ""))
     return arabic.format(**fields)
 
 

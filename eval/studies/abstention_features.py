@@ -267,22 +267,18 @@ def compare(path: Path) -> dict:
         n_ans = sum(r["kind"] == "answerable" for r in sub)
         print(f"\n{pair}: {n_ans} answerable, {len(sub) - n_ans} unanswerable; target false abstention {target}")
         out[pair] = {}
-        for label, names in sets.items():
-            res = cross_validated(sub, names, target)
+        runs = [(label, names, None) for label, names in sets.items()]
+        if any(r["kind"] == "offtopic" for r in sub):
+            shipped = sets["shipped (best logit, scorer)"]
+            runs.append(("shipped, fitted without off-topic questions", shipped, "offtopic"))
+        for label, names, unseen in runs:
+            res = cross_validated(sub, names, target, unseen=unseen)
             out[pair][label] = res
             kinds = " ".join(f"{k} {v:.2f}" for k, v in res["by_kind"].items())
             print(
                 f"  {label:32s} acc {res['accuracy']:.3f}  false abst {res['false_abstention']:.3f}  "
                 f"abstained {res['abstained']:.3f}  ({kinds})  | at the target: "
                 f"abstained {res['at_target']['abstained']:.3f}, acc {res['at_target']['accuracy']:.3f}"
-            )
-        if any(r["kind"] == "offtopic" for r in sub):
-            res = cross_validated(sub, sets["shipped (best logit, scorer)"], target, unseen="offtopic")
-            out[pair]["shipped, fitted without off-topic questions"] = res
-            kinds = " ".join(f"{k} {v:.2f}" for k, v in res["by_kind"].items())
-            print(
-                f"  {'shipped, fitted without offtopic':32s} acc {res['accuracy']:.3f}  false abst "
-                f"{res['false_abstention']:.3f}  abstained {res['abstained']:.3f}  ({kinds})"
             )
         out[pair]["auc against each kind"] = auc = separation(sub)
         print(f"  AUC, answerable against each kind: {auc}")

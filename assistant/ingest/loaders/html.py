@@ -21,10 +21,7 @@ def load_html(path: Path, html: str, encoding: str | None) -> Loaded:
         with_metadata=False,
     )
     if not md or not md.strip():
-        raise LoadError.known(
-            str(path),
-            "html: no text",
-        )
+        raise LoadError.known(str(path), "html: no text")
     meta = trafilatura.extract_metadata(html)
     body, headings, md_title = markdown_to_text(md)
     title = (getattr(meta, "title", None) if meta else None) or md_title
