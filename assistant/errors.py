@@ -5,11 +5,38 @@ The library raises these; only the CLI and the web app turn them into user messa
 
 from __future__ import annotations
 
-from assistant.prompts import LOAD_REASONS
+import os
+from typing import Self
+
+from assistant.prompts import ERRORS_AR, LOAD_REASONS
 
 
 class AssistantError(Exception):
-    """Base class for every error this package raises on purpose."""
+    """Base class for every error this package raises on purpose.
+
+    ``message_ar``: the same message in Arabic, for the web page ("" where there is none: the page then
+    leads the English with a general Arabic line). ``said("code", english, **values)`` fills it from
+    ``prompts.ERRORS_AR``."""
+
+    message_ar: str = ""
+
+    def __init__(self, *args: object, message_ar: str = "") -> None:
+        super().__init__(*args)
+        if message_ar:
+            self.message_ar = message_ar
+
+    @classmethod
+    def said(cls, code: str, english: str, **values: object) -> Self:
+        """The error with its Arabic from the catalogue (``values`` fill both the code's template and nothing
+        else: the English is given whole, as the CLI and the logs have always printed it)."""
+        return cls(english, message_ar=ERRORS_AR[code].format(**values))
+
+    def __reduce__(self) -> tuple:  # pickles keep the Arabic
+        return _rebuilt, (type(self), self.args, self.message_ar)
+
+
+def _rebuilt(cls: type[AssistantError], args: tuple, message_ar: str) -> AssistantError:
+    return cls(*args, message_ar=message_ar)
 
 
 class ConfigError(AssistantError):
@@ -29,6 +56,7 @@ class LoadError(AssistantError):
         self.hint = hint
         self.arabic: tuple[str, str] = (arabic[0], arabic[1])
         super().__init__(f"{path}: {self.said_in('en')}")
+        self.message_ar = f"{os.path.basename(path)}: {self.said_in('ar')}" if arabic[0] else ""
 
     @classmethod
     def known(cls, path: str, code: str, **values: object) -> LoadError:
@@ -106,23 +134,26 @@ def storage_error(exc: BaseException, where: object = "") -> StorageError | None
     place = f" ({where})" if where else ""
     if isinstance(exc, OSError):
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        if exc.errno == errno.ENOSPC:
-            why = f"the disk is full{name}"
-        elif exc.errno == errno.EROFS:
-            why = f"the disk is read-only{name}"
-        elif exc.errno == errno.EIO:
-            why = f"the disk reported an I/O error{name}"
-        elif exc.errno == errno.EDQUOT:
-            why = f"the disk quota is exceeded{name}"
-        else:
+        code = {errno.ENOSPC: "full", errno.EROFS: "read-only", errno.EIO: "io", errno.EDQUOT: "quota"}.get(
+            exc.errno or 0
+        )
+        if code is None:
             return None
+        why = {
+            "full": "the disk is full",
+            "read-only": "the disk is read-only",
+            "io": "the disk reported an I/O error",
+            "quota": "the disk quota is exceeded",
+        }[code] + name
     elif isinstance(exc, sqlite3.OperationalError) and (
         "disk is full" in text or "disk I/O error" in text or "readonly" in text
     ):
-        why = f"the records database could not be written: {text}"
+        code, why = "records", f"the records database could not be written: {text}"
     else:
         return None
-    return StorageError(
+    return StorageError.said(
+        "disk: then",
         f"{why}{place}. Nothing half-written is kept: the index still holds what its last completed "
-        "command committed. Free space (or fix the disk) and run the command again; `assistant check` verifies"
+        "command committed. Free space (or fix the disk) and run the command again; `assistant check` verifies",
+        why=ERRORS_AR[f"disk: {code}"],
     )

@@ -359,3 +359,34 @@ LOAD_REASONS: dict[str, tuple[str, str, str, str]] = {
         "تحقق من أن الملف يحوي مقالاً",
     ),
 }
+
+# The web page's errors in Arabic: code → template (errors.AssistantError.said fills it; the English is the
+# message the CLI and the logs print). An error without an entry is shown in English after GENERAL_ERROR_AR.
+ERRORS_AR: dict[str, str] = {
+    "text: not text": "ما أُرسل بوصفه {the} ليس نصاً ({kind})",
+    "text: empty": "لا نص في {the}: اكتب {acc}",
+    "text: no words": "لا كلمات في {the}، بل علامات ترقيم أو رموز تحكّم فقط: اكتب {acc}",
+    "text: too long": "طول {the} {n} حرفاً؛ الحد {most} حرف: اختصره",
+    "request: k": "عدد المقاطع (k) عدد صحيح من 1 إلى {most}، لا {k}",
+    "request: mode": "طريقة إجابة غير معروفة «{mode}»؛ اختر واحدة من: {choices}",
+    "request: retriever": "طريقة بحث غير معروفة «{name}»؛ اختر واحدة من: {choices}",
+    "request: language": "لغة غير معروفة «{lang}»؛ اختر ar أو en أو auto",
+    "index: locked": "الفهرس قيد التحديث من العملية {holder}؛ انتظر حتى تنتهي ثم أعد المحاولة",
+    "index: no document": "لا وثيقة بالمعرّف «{doc_id}» في الفهرس؛ قائمة الوثائق في تبويب المكتبة",
+    "disk: full": "القرص ممتلئ",
+    "disk: read-only": "القرص للقراءة فقط",
+    "disk: io": "أبلغ القرص عن خطأ في القراءة أو الكتابة",
+    "disk: quota": "تجاوزت حصة القرص",
+    "disk: records": "تعذّرت الكتابة في قاعدة سجلات الفهرس",
+    "disk: then": "{why}. لم يُحفظ شيء نصف مكتوب: ما زال الفهرس يحوي ما ثبّته آخر أمر اكتمل. حرّر مساحة (أو أصلح "
+    "القرص) ثم أعد المحاولة",
+    "skipped: file type": "نوع ملف غير مدعوم «{suffix}»",
+    "skipped: link": "رابط إلى ما هو خارج المجلد: لم يُتّبع",
+    "findings: nothing": "لا شيء لتلخيصه: اختر ملفاً أو الصق نص المقال",
+    "findings: not text": "نص المقال الملصق ليس نصاً ({kind})",
+    "findings: too long": "حجم المقال الملصق {size}؛ الحد {most} كما للملفات: الصق نصاً أقصر",
+}
+# What the words of a request are called in those messages: (definite, accusative indefinite).
+REQUEST_WORDS_AR = {"question": ("السؤال", "سؤالاً"), "query": ("عبارة البحث", "عبارة بحث")}
+GENERAL_ERROR_AR = "تعذّر إتمام الطلب"
+UNEXPECTED_ERROR_AR = "خطأ غير متوقع ({name})؛ التفاصيل في سجل الخادم"

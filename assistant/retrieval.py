@@ -94,7 +94,9 @@ def fusion_for(embedder_id: str) -> Fusion:
 
 def check_retriever(name: str) -> str:
     if name not in RETRIEVERS:
-        raise ConfigError(f"unknown retriever '{name}'; choose {', '.join(RETRIEVERS)}")
+        choices = ", ".join(RETRIEVERS)
+        english = f"unknown retriever '{name}'; choose {choices}"
+        raise ConfigError.said("request: retriever", english, name=str(name)[:20], choices=choices)
     return name
 
 

@@ -62,7 +62,8 @@ def test_an_upload_stopped_by_a_full_disk_says_what_was_committed_and_keeps_thos
         f = tmp_path / f"تقرير {i}.txt"
         f.write_text(f"تقرير {i}\n\nناقش وزراء الخارجية العرب في الاجتماع {i} أمن الملاحة في البحر الأحمر.\n")
         files.append(str(f))
-    with pytest.raises(gr.Error, match=r"the disk is full.* — 1 added and 0 updated were committed before it stopped"):
+    said = r"القرص ممتلئ\. لم يُحفظ شيء نصف مكتوب.* · the disk is full.* — 1 added and 0 updated were committed"
+    with pytest.raises(gr.Error, match=said):
         web_.on_ingest(a, files)
     assert a.stats()["documents"] == 2  # the seed and the one committed
     kept = list((a.settings.data_dir / "uploads").rglob("تقرير *.txt"))
@@ -95,9 +96,11 @@ def test_handler_errors_are_one_clear_message(web):
     import gradio as gr
 
     web_, a = web
-    with pytest.raises(gr.Error, match="unknown retriever 'bm52'; choose hybrid, dense, bm25"):
+    # Arabic first, then the English the CLI prints
+    said = "طريقة بحث غير معروفة «bm52»؛ اختر واحدة من: hybrid, dense, bm25 · unknown retriever 'bm52'; choose"
+    with pytest.raises(gr.Error, match=said):
         list(web_.on_ask(a, Q, [], 5, "bm52", "auto"))
-    with pytest.raises(gr.Error, match="no document with id 'nope'"):
+    with pytest.raises(gr.Error, match="لا وثيقة بالمعرّف «nope» في الفهرس.* · no document with id 'nope'"):
         web_.on_delete(a, "nope", "")
 
 

@@ -39,24 +39,32 @@ def _check(k: int | None, retriever: str | None, mode: str | None, max_k: int) -
     from assistant.retrieval import check_retriever
 
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= max_k):
-        raise InputError(f"k must be a whole number from 1 to {max_k}, not {k!r}")
+        raise InputError.said("request: k", f"k must be a whole number from 1 to {max_k}, not {k!r}", most=max_k, k=k)
     if retriever is not None:
         check_retriever(retriever)
     if mode is not None and mode not in ANSWER_MODES:
-        raise InputError(f"unknown answer mode '{mode}'; choose {', '.join(ANSWER_MODES)}")
+        choices = ", ".join(ANSWER_MODES)
+        raise InputError.said(
+            "request: mode", f"unknown answer mode '{mode}'; choose {choices}", mode=str(mode)[:20], choices=choices
+        )
 
 
 def _text(text: str, what: str) -> None:
     from assistant.errors import InputError
+    from assistant.prompts import REQUEST_WORDS_AR
 
+    the, acc = REQUEST_WORDS_AR[what]
     if text is not None and not isinstance(text, str):
-        raise InputError(f"the {what} must be text, not {type(text).__name__}")
+        kind = type(text).__name__
+        raise InputError.said("text: not text", f"the {what} must be text, not {kind}", the=the, kind=kind)
     if not isinstance(text, str) or not text.strip():
-        raise InputError(f"the {what} is empty: type a {what}")
+        raise InputError.said("text: empty", f"the {what} is empty: type a {what}", the=the, acc=acc)
     if not any(c.isalnum() for c in text):  # "؟؟؟", control characters, punctuation only
-        raise InputError(f"the {what} has no words, only punctuation or control characters: type a {what}")
+        english = f"the {what} has no words, only punctuation or control characters: type a {what}"
+        raise InputError.said("text: no words", english, the=the, acc=acc)
     if len(text) > MAX_QUESTION_CHARS:
-        raise InputError(f"the {what} is {len(text)} characters long; keep it under {MAX_QUESTION_CHARS}")
+        english = f"the {what} is {len(text)} characters long; keep it under {MAX_QUESTION_CHARS}"
+        raise InputError.said("text: too long", english, the=the, n=len(text), most=MAX_QUESTION_CHARS)
 
 
 def _nothing():  # noqa: ANN202
@@ -324,7 +332,9 @@ class Assistant(ModelParts, EvaluationVerbs):
         from assistant.findings.summarize import FindingsOptions
 
         if lang is not None and lang not in ("ar", "en"):
-            raise InputError(f"unknown language {str(lang)[:20]!r}; choose ar, en or auto")
+            raise InputError.said(
+                "request: language", f"unknown language {str(lang)[:20]!r}; choose ar, en or auto", lang=str(lang)[:20]
+            )
         s = self.settings
         return FindingsOptions(
             lang=lang,

@@ -70,14 +70,18 @@ def load_article(
         loaded = (loader or load_file)(Path(path), max_bytes)
         return clean(loaded, str(path))
     if text is not None and not isinstance(text, str):
-        raise InputError(f"the article text must be text, not {type(text).__name__}")
+        kind = type(text).__name__
+        raise InputError.said("findings: not text", f"the article text must be text, not {kind}", kind=kind)
     if text is None or not text.strip():
-        raise InputError("nothing to summarise: give a file or paste the article text")
+        raise InputError.said("findings: nothing", "nothing to summarise: give a file or paste the article text")
     size = len(text.encode("utf-8"))
     if max_bytes is not None and size > max_bytes:
-        raise InputError(
+        raise InputError.said(
+            "findings: too long",
             f"the pasted article is {_size(size)}; the limit is {_size(max_bytes)}, as for files "
-            "(ASSISTANT_MAX_FILE_MB): paste a shorter text"
+            "(ASSISTANT_MAX_FILE_MB): paste a shorter text",
+            size=_size(size),
+            most=_size(max_bytes),
         )
     return clean(Loaded(text=text, fmt="text", scraped=scraped), "pasted text")
 

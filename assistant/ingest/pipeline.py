@@ -14,6 +14,7 @@ from assistant.ingest.chunking import chunk_document
 from assistant.ingest.cleaning import clean, line_key
 from assistant.ingest.loaders import SUPPORTED, Loaded, load_file
 from assistant.models.embedder import Embedder, sane_vectors
+from assistant.prompts import ERRORS_AR
 from assistant.records import Chunk, Document, IngestReport
 from assistant.store import Index
 from assistant.store.writer import IndexWriter
@@ -56,7 +57,14 @@ def expand_paths(
                     if f.suffix.lower() in SUPPORTED and f.suffix:
                         files.append(f)
                     else:
-                        skipped.append({"path": str(f), "reason": f"unsupported file type '{f.suffix or 'none'}'"})
+                        suffix = f.suffix or "none"
+                        skipped.append(
+                            {
+                                "path": str(f),
+                                "reason": f"unsupported file type '{suffix}'",
+                                "reason_ar": ERRORS_AR["skipped: file type"].format(suffix=suffix),
+                            }
+                        )
         elif p.is_file():
             files.append(p)
         else:
@@ -74,7 +82,13 @@ def _inside(path: Path, root: Path, skipped: list[dict[str, str]]) -> bool:
         target = None
     if target is not None and (target == root or root in target.parents) and target.exists():
         return True
-    skipped.append({"path": str(path), "reason": "a link to something outside the folder: not followed"})
+    skipped.append(
+        {
+            "path": str(path),
+            "reason": "a link to something outside the folder: not followed",
+            "reason_ar": ERRORS_AR["skipped: link"],
+        }
+    )
     return False
 
 

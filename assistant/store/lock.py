@@ -23,8 +23,10 @@ class WriteLock:
                 holder = os.pread(fd, 32, 0).decode().strip() or "unknown"
             finally:
                 os.close(fd)
-            raise IndexLockedError(
-                f"index {self.path.parent} is being updated by process {holder}; wait for it to finish and try again"
+            raise IndexLockedError.said(
+                "index: locked",
+                f"index {self.path.parent} is being updated by process {holder}; wait for it to finish and try again",
+                holder=holder,
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)

@@ -188,7 +188,11 @@ class RecordStore:
     def get_document(self, doc_id: str, g: int) -> Document:
         rows = self.rows(f"SELECT * FROM documents WHERE doc_id = :d AND {LIVE}", {"d": doc_id, "g": g})
         if not rows:
-            raise DocumentNotFound(f"no document with id '{doc_id}' in {self.root}; list them with `assistant docs`")
+            raise DocumentNotFound.said(
+                "index: no document",
+                f"no document with id '{doc_id}' in {self.root}; list them with `assistant docs`",
+                doc_id=doc_id,
+            )
         return document_from_row(rows[0])
 
     def doc_for_path(self, path: str, g: int) -> str | None:

@@ -149,8 +149,10 @@ class IndexWriter:
             "SELECT chunk_id FROM chunks WHERE doc_id = ? AND removed_gen IS NULL", (doc_id,)
         ).fetchall()
         if not self.has_live_document(doc_id):
-            raise DocumentNotFound(
-                f"no document with id '{doc_id}' in {self.index.root}; list them with `assistant docs`"
+            raise DocumentNotFound.said(
+                "index: no document",
+                f"no document with id '{doc_id}' in {self.index.root}; list them with `assistant docs`",
+                doc_id=doc_id,
             )
         self.db.execute("BEGIN IMMEDIATE")
         for table in ("documents", "paths", "chunks"):

@@ -15,8 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError, ConfigError, storage_error
+from assistant.prompts import GENERAL_ERROR_AR, UNEXPECTED_ERROR_AR
 
 log = logging.getLogger("assistant.web.app")
+
+
+def both_languages(exc: AssistantError) -> str:
+    """What the page says of one of our errors: Arabic first, then the English the CLI prints (a general
+    Arabic line where the error has no Arabic of its own), server paths removed from both."""
+    arabic = exc.message_ar or GENERAL_ERROR_AR
+    return f"{no_paths(arabic)} · {no_paths(str(exc))}"
 
 
 def user_errors(fn: Callable) -> Callable:
@@ -30,12 +38,14 @@ def user_errors(fn: Callable) -> Callable:
         partial = getattr(exc, "ingest_report", None)  # an ingest that stopped part-way: what it kept
         kept = f" — {partial.stopped_summary()}" if partial is not None else ""
         if isinstance(exc, AssistantError):
-            raise gr.Error(no_paths(str(exc)) + kept) from exc
+            raise gr.Error(both_languages(exc) + kept) from exc
         if (found := storage_error(exc)) is not None:
             log.error("storage error in a web handler: %s", exc)
-            raise gr.Error(str(found) + kept) from exc
+            raise gr.Error(both_languages(found) + kept) from exc
         log.exception("unexpected error in a web handler")
-        raise gr.Error(f"unexpected error ({type(exc).__name__}); the details are in the server log") from exc
+        name = type(exc).__name__
+        english = f"unexpected error ({name}); the details are in the server log"
+        raise gr.Error(f"{UNEXPECTED_ERROR_AR.format(name=name)} · {english}") from exc
 
     if inspect.isgeneratorfunction(fn):
 

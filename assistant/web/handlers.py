@@ -122,7 +122,7 @@ def on_ingest(a: Assistant, files: list[str] | None, progress: Any = None) -> tu
         f"- ⧉ {_md_text(name(d['path']))} = {_md_text(Path(d['duplicate_of']).name)}"
         for d in (rep.duplicates if rep else [])
     ]
-    lines += [f"- ↷ {_md_text(name(s_['path']))}: {_md_text(s_['reason'])}" for s_ in (rep.skipped if rep else [])]
+    lines += [f"- ↷ {_md_text(name(s_['path']))}: {_both(s_, 'reason')}" for s_ in (rep.skipped if rep else [])]
     return "\n".join(lines), docs_rows(a)
 
 
@@ -130,6 +130,11 @@ def _failed_text(f: dict[str, str]) -> str:
     """Why a file failed, without the path it was saved under: in Arabic, then in English, where both exist."""
     said = [no_paths(f[k].split(": ", 1)[-1]) for k in ("error_ar", "error") if f.get(k)]
     return " · ".join(_md_text(t) for t in dict.fromkeys(said))
+
+
+def _both(entry: dict[str, str], key: str) -> str:
+    """An entry's ``key`` in Arabic (``key``_ar), then in English, where both exist."""
+    return " · ".join(_md_text(entry[k]) for k in (f"{key}_ar", key) if entry.get(k))
 
 
 def _prune_empty(folder: Path) -> None:

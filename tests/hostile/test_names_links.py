@@ -67,6 +67,7 @@ def test_links_out_of_the_folder_are_not_followed(tmp_path, fake_assistant):
     reasons = {os.path.basename(s["path"]): s["reason"] for s in rep.skipped}
     assert reasons["link.txt"].startswith("a link to something outside the folder")
     assert reasons["etc-link"].startswith("a link to something outside the folder")
+    assert {s["reason_ar"] for s in rep.skipped} == {"رابط إلى ما هو خارج المجلد: لم يُتّبع"}  # the page's Arabic
     assert all("سري" not in h.chunk.text for h in a.search("كلمة السر للخادم", k=5))
 
 

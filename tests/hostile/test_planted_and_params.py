@@ -90,11 +90,11 @@ def test_the_web_api_validates_and_shows_no_server_path(planted, tmp_path):
     from assistant.web.app import Api, on_findings
 
     api = Api(planted)
-    with pytest.raises(gr.Error, match="k must be a whole number from 1 to 50, not -1"):
+    with pytest.raises(gr.Error, match="عدد المقاطع \\(k\\) عدد صحيح من 1 إلى 50، لا -1 · k must be a whole number"):
         api.ask("ما أثر الهجمات؟", k=-1)
     with pytest.raises(gr.Error, match="unknown answer mode 'x'"):
         api.ask("ما أثر الهجمات؟", mode="x")
-    with pytest.raises(gr.Error, match="the question is empty"):
+    with pytest.raises(gr.Error, match="لا نص في السؤال: اكتب سؤالاً · the question is empty"):
         api.ask("  ")
     docs = api.documents()
     assert docs and all("/" not in d["source"] for d in docs)
@@ -108,3 +108,4 @@ def test_the_web_api_validates_and_shows_no_server_path(planted, tmp_path):
     assert (
         "draft.pdf" in str(err.value) and "secret-folder" not in str(err.value) and str(tmp_path) not in str(err.value)
     )
+    assert err.value.message.startswith("draft.pdf: ملف PDF تالف")  # Arabic first, the file named
