@@ -34,6 +34,7 @@ from eval.calibrate_reader import answer_sets, by_row
 COUNTS = (6, 8, 10, 12, 16)
 VARIANTS = ((6, 6), (8, 8), (10, 10), (12, 12), (16, 16), (10, 6), (12, 6), (16, 6), (16, 10))  # (embedded, read)
 OUT = Path(__file__).resolve().parents[1] / "results" / "english-candidates.json"
+RAW = Path(__file__).resolve().parents[1] / "runs" / "english-candidates-raw.json"
 
 
 def recording(reader) -> dict[str, list[dict]]:  # noqa: ANN001
@@ -118,21 +119,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--english-offtopic", type=int, default=150)
+    ap.add_argument("--replay", type=Path, default=None, help="a raw file of an earlier run: replay it only")
     args = ap.parse_args()
     t0 = time.time()
-    settings = load_settings(llm_backend="none")
-    reader = load_reader(settings.model_cache)
-    spec = answer_sets(english_offtopic=args.english_offtopic)
-    seen = recording(reader)
-    last = [0.0]
-
-    def progress(done: int, total: int, what: str) -> None:
-        if time.time() - last[0] > 30:
-            last[0] = time.time()
-            print(f"  {what}: {done}" + (f"/{total}" if total else ""), flush=True)
-
-    res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
-    meta = meta_rows(res["rows"], seen)
+    raw = RAW if args.replay is None else args.replay
+    if args.replay is None:
+        meta = ask_fold(args.english_offtopic)
+        raw.parent.mkdir(exist_ok=True)
+        raw.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")  # before anything can fail
+        print(f"wrote {raw} ({len(meta)} English rows) in {time.time() - t0:.0f} s", flush=True)
+    meta = json.loads(raw.read_text(encoding="utf-8"))
+    for m in meta:
+        m["by_count"] = {int(n): v for n, v in m["by_count"].items()}
     answerable = [m for m in meta if m["kind"] == "answerable"]
     result = {
         "command": "python -m eval.studies.english_candidates",
@@ -147,10 +145,26 @@ def main() -> None:
         print(name, json.dumps(fig), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (args.out.parent.parent / "runs").mkdir(exist_ok=True)
-    raw = args.out.parent.parent / "runs" / "english-candidates-raw.json"
-    raw.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    print(f"wrote {args.out} and {raw} in {time.time() - t0:.0f} s")
+    print(f"wrote {args.out} in {time.time() - t0:.0f} s")
+
+
+def ask_fold(english_offtopic: int) -> list[dict]:
+    settings = load_settings(llm_backend="none")
+    reader = load_reader(settings.model_cache)
+    spec = answer_sets(english_offtopic=english_offtopic)
+    seen = recording(reader)
+    last = [0.0]
+
+    def progress(done: int, total: int, what: str) -> None:
+        if time.time() - last[0] > 30:
+            last[0] = time.time()
+            print(f"  {what}: {done}" + (f"/{total}" if total else ""), flush=True)
+
+    res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
+    meta = meta_rows(res["rows"], seen)
+    english = sum(r["pair"] == "en-ar" for r in res["rows"])
+    print(f"{len(meta)} of {english} English rows recorded ({len(seen)} questions read)", flush=True)
+    return meta
 
 
 if __name__ == "__main__":

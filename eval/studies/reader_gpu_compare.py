@@ -144,6 +144,8 @@ def product_figures(meta: list[dict], zs: list[np.ndarray]) -> dict:
     out = {}
     for pair, target in TARGET.items():
         sub = [(r, z) for r, z in zip(meta, zs) if r["pair"] == pair and len(z)]
+        if not sub:  # a study of one pair only
+            continue
         ans = [(r, z) for r, z in sub if r["kind"] == "answerable"]
         with_gold = [(r, z) for r, z in ans if any(r["gold"])]
         best = (-1.0, 0.0)
