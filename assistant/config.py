@@ -68,7 +68,9 @@ class Settings(BaseSettings):
     # Abstain when the best sentence's probability of holding the answer is below this; None: the
     # scorer's threshold calibrated per language pair (eval/train_answer_scorer.py, eval/README.md).
     abstain_threshold: float | None = None
-    answer_sentences: int = 6  # embed at most this many candidate sentences per answer (0: all); eval/README.md
+    # embed at most this many candidate sentences per answer for the scorer (0: all); the reader reads as many
+    # as its calibration names for the question's language pair, embedding the rest it needs (eval/README.md)
+    answer_sentences: int = 6
     # The reader (a cross-encoder trained here, assistant/data/reader/) chooses the quoted sentence and decides
     # abstention; "auto": on, except over the hash embedder of the fast tests (its features are not e5's)
     answer_reader: Literal["auto", "on", "off"] = "auto"

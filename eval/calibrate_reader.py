@@ -36,6 +36,7 @@ from eval.train_reader import ANT, folds
 
 TARGET = {"ar-ar": 0.025, "en-ar": 0.04}  # false abstention on the fold, below the issue's 3 % / 5 % held out
 CANDIDATES = 6  # the scorer's six; three halve the reader's time but lost English held out (eval/README.md)
+PAIR_CANDIDATES: dict[str, int] = {}  # a pair whose reader reads more (eval/studies/english_candidates.py)
 
 
 def merged(name: str, parts: list[tuple[str, Dataset]]) -> Dataset:
@@ -92,8 +93,7 @@ def record_candidates() -> dict[str, list[tuple[list[str], list[float], list[flo
     original = reading.read
 
     def recording(question, scored, scorer_confidence, reader, threshold=None):  # noqa: ANN001, ANN202
-        n = int(reading.calibration(reader)["candidates"])
-        top = scored[:n]
+        top = scored[: reading.reader_candidates(reader, scored[0].pair)] if scored else []
         z = reader.logits(question, [c.text for c in top])
         seen.setdefault(question, []).append(([c.text for c in top], [c.prob for c in top], [float(v) for v in z]))
         return original(question, scored, scorer_confidence, reader, threshold)
@@ -199,6 +199,11 @@ def by_kind(rows: list[dict]) -> dict[str, dict[str, float]]:
     return out
 
 
+def _count(pair: str) -> dict[str, int]:
+    """The pair's own count of sentences read, where it has one."""
+    return {"candidates": PAIR_CANDIDATES[pair]} if pair in PAIR_CANDIDATES else {}
+
+
 def _arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "reader-dev.json")
@@ -219,7 +224,7 @@ def main() -> None:
     provisional = {
         "candidates": CANDIDATES,
         "blend": 0.0,
-        "pairs": {p: {"coef": [1.0, 0.0], "intercept": 0.0, "threshold": 0.0} for p in TARGET},
+        "pairs": {p: {"coef": [1.0, 0.0], "intercept": 0.0, "threshold": 0.0, **_count(p)} for p in TARGET},
     }
     reader.record = {**reader.record, "calibration": provisional}  # confidence = sigmoid(best logit): read it back
     spec = answer_sets(english_offtopic=args.english_offtopic)
@@ -237,7 +242,7 @@ def main() -> None:
     for r in rows:
         c = min(max(r["confidence"], 1e-6), 1 - 1e-6)
         r["x"] = features(math.log(c / (1 - c)), r["scorer_confidence"])
-    pairs = {p: fit_pair([r for r in rows if r["pair"] == p], t) for p, t in TARGET.items()}
+    pairs = {p: {**fit_pair([r for r in rows if r["pair"] == p], t), **_count(p)} for p, t in TARGET.items()}
     for p in pairs:
         pairs[p]["blend"], pairs[p]["blend_fold_top1"] = choose_blend([r for r in rows if r["pair"] == p])
     calibration = {

@@ -15,10 +15,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
 from assistant.answer.quote import _extractive, choose_sentences
-from assistant.answer.reading import Decision, Reads, read
+from assistant.answer.reading import Decision, Reads, read, reader_candidates
 from assistant.answer.relevance import on_the_question
 from assistant.answer.scoring import (
     Asked,
@@ -227,12 +229,21 @@ def decide_answers(
         )
         return {"scorer": empty, "reader": empty}, [], None
     q = analyse_question(question, retriever)
-    scored = score_candidates(q, candidates(question, hits), retriever, embedder, qvec, options.sentences, scorer)
+    cands = candidates(question, hits)
+    vectors: dict[str, np.ndarray] = {}  # the sentences embedded for this question, by text
+    scored = score_candidates(q, cands, retriever, embedder, qvec, options.sentences, scorer, vectors)
     scorer_confidence = answerable(scored, scorer)
     threshold = scorer.threshold(scored[0].pair) if scored else 1.0
     decisions = [Decision(scored, scorer_confidence, threshold, "scorer")]
     if reader is not None and scored:
-        decisions.append(read(question, scored, scorer_confidence, reader))
+        wider = reader_candidates(reader, scored[0].pair)
+        if options.sentences and wider > options.sentences and len(cands) > options.sentences:
+            # the reader reads more of this pair's sentences than the scorer embeds: the cheap model's best
+            # that many, scored together (the scorer's own answer keeps its count; no sentence embedded twice)
+            mine = score_candidates(q, [replace(c) for c in cands], retriever, embedder, qvec, wider, scorer, vectors)
+            decisions.append(read(question, mine, answerable(mine, scorer), reader))
+        else:
+            decisions.append(read(question, scored, scorer_confidence, reader))
     answers = {}
     for d in decisions:
         limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold

@@ -60,6 +60,13 @@ def pair_model(cal: dict, pair: str) -> dict:
     return pairs.get(pair) or pairs.get("en-ar" if pair == "ar-en" else "ar-ar") or next(iter(pairs.values()))
 
 
+def reader_candidates(reader: Reads, pair: str) -> int:
+    """How many of the scorer's best sentences the reader reads for a question of ``pair``: the
+    calibration's count for the pair where it names one, else its count for all."""
+    cal = calibration(reader)
+    return int(pair_model(cal, pair).get("candidates", cal["candidates"]))
+
+
 def features(best_logit: float, scorer_confidence: float) -> list[float]:
     """What the answerability model reads: the reader's best logit and the scorer's answerability (logit)."""
     return [best_logit, _logit(scorer_confidence)]
@@ -74,9 +81,9 @@ def read(
     (calibration) are read. Each read candidate's ``prob`` becomes the reader's probability (what the
     quote's second sentence is compared with); ``threshold`` overrides the calibrated one."""
     cal = calibration(reader)
-    top = [replace(c) for c in scored[: int(cal["candidates"])]]  # the scorer's own stay as they were
-    if not top:
+    if not scored:
         return Decision([], 0.0, 1.0, "reader")
+    top = [replace(c) for c in scored[: reader_candidates(reader, scored[0].pair)]]  # the scorer's own stay
     z = reader.logits(question, [c.text for c in top])
     m = pair_model(cal, top[0].pair)
     blend = float(m.get("blend", cal.get("blend", 0.0)))

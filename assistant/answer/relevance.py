@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answer.generate import Draft
 from assistant.answer.grounding import parse_claims
-from assistant.answer.reading import Reads, _sigmoid, calibration
+from assistant.answer.reading import Reads, _sigmoid, reader_candidates
 from assistant.answer.scoring import (
     Asked,
     Candidate,
@@ -84,7 +84,7 @@ def reader_rating(question: str, text: str, scored: list[Candidate], reader: Rea
     together, as it reads a candidate sentence), over the best probability among the candidates it
     read for the quote (``scored`` in the reader's order: its first ``candidates`` carry its
     probabilities, ``reading.read``)."""
-    n = int(calibration(reader)["candidates"])
+    n = reader_candidates(reader, scored[0].pair) if scored else 0
     best = max((c.prob for c in scored[:n]), default=0.0)
     z = float(np.asarray(reader.logits(question, [text])).reshape(-1)[0])
     return _sigmoid(z) / max(best, 1e-9)

@@ -353,8 +353,10 @@ def score_candidates(
     qvec: np.ndarray,
     limit: int,
     scorer: Scorer,
+    vectors: dict[str, np.ndarray] | None = None,
 ) -> list[Candidate]:
-    """The candidates that were embedded, best first, each with its probability."""
+    """The candidates that were embedded, best first, each with its probability. ``vectors``: sentence
+    vectors already made for this question (by text), used instead of embedding again and added to."""
     if not cands:
         return []
     ids = list(dict.fromkeys(c.hit.chunk.chunk_id for c in cands))
@@ -364,7 +366,14 @@ def score_candidates(
     if limit and len(cands) > limit:
         # Embedding the sentences is most of an answer's time: embed only the likeliest.
         cands = sorted(cands, key=lambda c: -scorer.prefilter(c))[:limit]
-    embed_features(cands, embedder.embed_passages([c.text for c in cands]) @ qvec)
+    texts = [c.text for c in cands]
+    if vectors is None:
+        embed_features(cands, embedder.embed_passages(texts) @ qvec)
+    else:
+        new = [t for t in dict.fromkeys(texts) if t not in vectors]
+        if new:
+            vectors.update(zip(new, embedder.embed_passages(new)))
+        embed_features(cands, np.stack([vectors[t] for t in texts]) @ qvec)
     for c in cands:
         c.prob = scorer.probability(c)
     return sorted(cands, key=lambda c: -c.prob)
