@@ -20,7 +20,7 @@ import numpy as np
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
 from assistant.answer.quote import _extractive, choose_sentences
-from assistant.answer.reading import Decision, Reads, read, reader_candidates
+from assistant.answer.reading import Decision, Reads, read, reader_candidates, reader_passages
 from assistant.answer.relevance import on_the_question
 from assistant.answer.scoring import (
     Asked,
@@ -36,7 +36,7 @@ from assistant.config import Settings, default
 from assistant.models.embedder import Embedder, sane_vectors
 from assistant.models.llm import LLM, Gate, QuoteTurns, wants_llm
 from assistant.prompts import ABSTAIN, EMPTY_INDEX, UNKNOWN_WORD
-from assistant.records import Answer
+from assistant.records import Answer, Hit
 from assistant.retrieval import Retriever
 from assistant.text.arabic import detect_language
 from assistant.text.words import strip_controls
@@ -219,7 +219,8 @@ def decide_answers(
     unknown = _unknown_word(question, retriever)
     # once: for retrieval and for sentence scoring
     qvec = sane_vectors(embedder.embed_queries([question]), 1, embedder.dim, embedder.model_id)[0]
-    hits = retriever.search(question, k=options.k, retriever=options.retriever, qvec=qvec)
+    found = retriever.search(question, k=max(options.k, _widest(reader)), retriever=options.retriever, qvec=qvec)
+    hits = found[: options.k]  # the same first k as a search for k
     if unknown is not None and (not hits or _same_language(candidates(question, hits[:1]))):
         said = Answer(question, UNKNOWN_WORD[lang].format(word=unknown), "extractive", True, language=lang)
         return {"scorer": said, "reader": said}, [], None
@@ -236,14 +237,13 @@ def decide_answers(
     threshold = scorer.threshold(scored[0].pair) if scored else 1.0
     decisions = [Decision(scored, scorer_confidence, threshold, "scorer")]
     if reader is not None and scored:
-        wider = reader_candidates(reader, scored[0].pair)
-        if options.sentences and wider > options.sentences and len(cands) > options.sentences:
-            # the reader reads more of this pair's sentences than the scorer embeds: the cheap model's best
-            # that many, scored together (the scorer's own answer keeps its count; no sentence embedded twice)
-            mine = score_candidates(q, [replace(c) for c in cands], retriever, embedder, qvec, wider, scorer, vectors)
-            decisions.append(read(question, mine, answerable(mine, scorer), reader))
-        else:
+        pool = _reader_pool(question, found, cands, scored, options, reader)
+        if pool is None:
             decisions.append(read(question, scored, scorer_confidence, reader))
+        else:
+            most = max(reader_candidates(reader, scored[0].pair), options.sentences) if options.sentences else 0
+            mine = score_candidates(q, pool, retriever, embedder, qvec, most, scorer, vectors)
+            decisions.append(read(question, mine, answerable(mine, scorer), reader))
     answers = {}
     for d in decisions:
         limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
@@ -261,6 +261,31 @@ def decide_answers(
         chosen = choose_sentences(d.ranked, q.qtype, limit, scorer.second_ratio)
         answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
     return answers, decisions[-1].ranked, Asked(q, qvec)
+
+
+def _widest(reader: Reads | None) -> int:
+    return reader_passages(reader) if reader is not None else 0
+
+
+def _reader_pool(
+    question: str,
+    found: list[Hit],
+    cands: list[Candidate],
+    scored: list[Candidate],
+    options: AnswerOptions,
+    reader: Reads,
+) -> list[Candidate] | None:
+    """The sentences the reader's candidates are chosen from, where its calibration has it read more for
+    the question's language pair than the scorer's answer (English questions over Arabic text: more
+    passages, more sentences; eval/README.md): the sentences of that many passages, as new candidates to
+    score together. None: the scorer's own candidates. (The scorer's answer keeps its own either way.)"""
+    pair = scored[0].pair
+    passages, wider = reader_passages(reader, pair), reader_candidates(reader, pair)
+    if passages > options.k and len(found) > options.k:
+        return candidates(question, found[:passages])
+    if options.sentences and wider > options.sentences and len(cands) > options.sentences:
+        return [replace(c) for c in cands]  # the cheap model's best ``wider`` of the same sentences
+    return None
 
 
 def _unknown_word(question: str, retriever: Retriever) -> str | None:

@@ -67,6 +67,15 @@ def reader_candidates(reader: Reads, pair: str) -> int:
     return int(pair_model(cal, pair).get("candidates", cal["candidates"]))
 
 
+def reader_passages(reader: Reads, pair: str | None = None) -> int:
+    """How many passages the reader's candidates come from for a question of ``pair`` (0: the answer's
+    own count); with no pair, the most any pair asks (what to retrieve before the pair is known)."""
+    cal = calibration(reader)
+    if pair is None:
+        return max((int(m.get("passages", 0)) for m in cal["pairs"].values()), default=0)
+    return int(pair_model(cal, pair).get("passages", 0))
+
+
 def features(best_logit: float, scorer_confidence: float) -> list[float]:
     """What the answerability model reads: the reader's best logit and the scorer's answerability (logit)."""
     return [best_logit, _logit(scorer_confidence)]
