@@ -27,8 +27,8 @@ class AssistantError(Exception):
 
     @classmethod
     def said(cls, code: str, english: str, **values: object) -> Self:
-        """The error with its Arabic from the catalogue (``values`` fill both the code's template and nothing
-        else: the English is given whole, as the CLI and the logs have always printed it)."""
+        """The error with its Arabic from the catalogue: ``values`` fill the code's Arabic template; the
+        English is given whole, as the CLI and the logs have always printed it."""
         return cls(english, message_ar=ERRORS_AR[code].format(**values))
 
     def __reduce__(self) -> tuple:  # pickles keep the Arabic
