@@ -188,3 +188,25 @@ def test_the_embedder_and_the_reader_hold_one_word_table(real_embedder, model_ca
     load_reader(model_cache)
     assert onnx_embedder._TABLES[key][0] is table and table.shape == (250037, 384)
     assert isinstance(table, np.memmap)  # mapped from model.safetensors, not a copy
+
+
+def test_a_few_sentences_read_in_runs_keep_their_own_vectors_in_order(real_embedder):
+    """An answer's few candidate sentences are read in runs of similar length (less padding): each keeps
+    the vector it has alone, in the caller's order, as in a call of many texts read in one batch."""
+    from assistant.models import onnx_embedder
+
+    texts = [
+        "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية، في اجتماع باريس الذي حضره قادة أوروبيون.",
+        "قال ميرز إن ألمانيا ستدرس المشاركة.",
+        "حصلت روسيا على 1.1 مليار يورو من مبيعات الوقود إلى الاتحاد الأوروبي خلال عام.",
+        "رفضت بولندا.",
+        "The coalition of the willing met in Paris to discuss security guarantees for Ukraine and the troops.",
+        "استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا، بينما قالت ألمانيا إنها تفضل تمويل الجيش الأوكراني.",
+    ]
+    assert onnx_embedder.FEW_RUN < len(texts) <= onnx_embedder.FEW
+    few = real_embedder.embed_passages(texts)
+    alone = np.concatenate([real_embedder.embed_passages([t]) for t in texts])
+    many = real_embedder.embed_passages(texts * 3)[: len(texts)]  # more than FEW: the usual batches
+    assert float((few * alone).sum(1).min()) > 0.9999
+    assert float((few * many).sum(1).min()) > 0.9999
+    assert ((few @ few.T).argmax(1) == np.arange(len(texts))).all()

@@ -25,6 +25,10 @@ from assistant.errors import ModelError
 from assistant.models.onnx_query import graph_path, mean_pooled
 
 BATCH = 16
+# A call of a few texts (an answer's candidate sentences) is read in runs of three of similar length, as the
+# reader reads its pairs: padding the shortest to the longest of six costs more than a second session run
+# (answer sentences: p95 182 -> 134 ms on 2 cores, the same vectors; eval/performance.md).
+FEW, FEW_RUN = 8, 3
 
 
 _TOKENIZERS: dict[str, Any] = {}
@@ -155,8 +159,9 @@ class OnnxEmbedder:
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         out: list[np.ndarray] = []
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths: little padding
-        for i in range(0, len(order), BATCH):
-            idx = order[i : i + BATCH]
+        run = FEW_RUN if len(texts) <= FEW else BATCH
+        for i in range(0, len(order), run):
+            idx = order[i : i + run]
             enc = [e.ids for e in self._tok.encode_batch([texts[j] for j in idx])]
             # Truncate as sentence-transformers does: keep the first tokens and the closing special token.
             enc = [e if len(e) <= self.max_tokens else e[: self.max_tokens - 1] + e[-1:] for e in enc]
