@@ -6,8 +6,11 @@
     python -m eval.load_real --users 1 --llm-backend none --out eval/results/load-real-1user.json
 
 Starts the app (`assistant serve`) over the bundled sample articles in a temporary data directory,
-then each user, in its own gradio_client, asks questions one after another through /ask_stream: the
-quote arrives at once, then the user waits in the LLM's queue, then the verified answer. Reported:
+then each user, on its own connection, asks questions one after another through /ask_stream: the
+quote arrives at once, then the user waits in the LLM's queue, then the verified answer. Each user
+reads the stream as the page in the browser does (``--client page``, eval/stream_client.py);
+``--client gradio_client`` reads it through gradio_client, as the figures before 2026-12-05 did (its
+polling adds ~0.12 s to every time here: eval/README.md, "The quote on the wire"). Reported:
 failures, time to the quote (p50/p95), the queue wait (quote → the LLM starts on it, p50/p95), the
 answers completed per minute, and the app's RSS (first third vs last third, peak). Writes
 eval/results/load-real.json.
@@ -45,6 +48,20 @@ def pct(xs: list[float], q: float) -> float | None:
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else None
 
 
+def _asker(client: str, url: str):  # noqa: ANN202
+    """ask(question) -> the /ask_stream outputs, read by the page's way or by gradio_client."""
+    if client == "page":
+        from eval.stream_client import StreamClient
+
+        page = StreamClient(url, timeout=60)
+        return lambda q: page.stream("/ask_stream", q, None, None, "auto")
+    from gradio_client import Client
+
+    # httpx's default 5 s timeout would count a slow queue join as a failure; a browser waits longer
+    gc = Client(url, verbose=False, httpx_kwargs={"timeout": 60})
+    return lambda q: gc.submit(q, None, None, "auto", api_name="/ask_stream")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--users", type=int, default=16)
@@ -52,9 +69,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="ASSISTANT_LLM_THREADS for the app")
     ap.add_argument("--llm-backend", default=None, help="ASSISTANT_LLM_BACKEND for the app (none: no LLM)")
     ap.add_argument("--out", type=Path, default=None, help="result file (default: results/load-real[-BACKEND].json)")
+    ap.add_argument(
+        "--client", choices=("page", "gradio_client"), default="page", help="how each user reads the answer stream"
+    )
     args = ap.parse_args()
-    from gradio_client import Client
-
     from tests.conftest import free_port, wait_for_http
 
     data = Path(tempfile.mkdtemp(prefix="load-real-")) / "index"
@@ -82,15 +100,14 @@ def main() -> None:
     stop = time.monotonic() + args.seconds
 
     def user(i: int) -> None:
-        # httpx's default 5 s timeout would count a slow queue join as a failure; a browser waits longer
-        client = Client(url, verbose=False, httpx_kwargs={"timeout": 60})
+        ask = _asker(args.client, url)
         rng = random.Random(i)
         while time.monotonic() < stop:
             q = rng.choice(QUESTIONS)
             t = time.perf_counter()
             got_quote = got_draft = None
             try:
-                job = client.submit(q, None, None, "auto", api_name="/ask_stream")
+                job = ask(q)
                 for out in job:
                     now = time.perf_counter() - t
                     if out["stage"] == "quote" and got_quote is None:
@@ -106,7 +123,7 @@ def main() -> None:
                             rec["final"].append((time.monotonic(), now))
                             rec["generative"].append(out["answer"]["mode"] == "generative")
                     if time.monotonic() > stop + 120:  # the run is over: stop waiting in the queue
-                        job.cancel()
+                        (job.cancel if hasattr(job, "cancel") else job.close)()
                         break
                 with lock:
                     rec["asked"].append(got_quote is not None)
@@ -129,6 +146,7 @@ def main() -> None:
         "users": args.users,
         "seconds": args.seconds,
         "llm_backend": args.llm_backend or "default",
+        "client": args.client,
         "answer_reader": env.get("ASSISTANT_ANSWER_READER", "default (auto)"),
         "llm_threads": env.get("ASSISTANT_LLM_THREADS", "default"),
         "llm_batch_threads": env.get("ASSISTANT_LLM_BATCH_THREADS", "default"),

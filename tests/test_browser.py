@@ -223,3 +223,23 @@ def test_named_api_endpoints_with_gradio_client(app_url):
     )
     f = c.predict(text, "auto", False, api_name="/summarize")
     assert f["language"] == "ar" and 3 <= len(f["findings"]) <= 8, f["findings"]
+
+
+def test_the_load_benchmarks_page_client_reads_the_answer_stream_as_gradio_client_does(app_url):
+    """eval/load_real.py times the app through eval/stream_client.py (the page's own way of reading the
+    queue's events): the same stages and the same answer as gradio_client gets."""
+    from gradio_client import Client
+
+    from eval.stream_client import StreamClient
+
+    question = "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟"
+    page = StreamClient(app_url)
+    try:
+        outs = list(page.stream("/ask_stream", question, None, None, "extractive"))
+    finally:
+        page.close()
+    theirs = list(Client(app_url, verbose=False).submit(question, None, None, "extractive", api_name="/ask_stream"))
+    assert [o["stage"] for o in outs] == [o["stage"] for o in theirs] == ["quote", "final"]
+    assert outs[-1]["answer"] == theirs[-1]["answer"] and "26 دولة" in outs[0]["answer"]["answer"]
+    with pytest.raises(RuntimeError, match="ask_stream"):
+        list(StreamClient(app_url).stream("/ask_stream", "   ", None, None, "extractive"))

@@ -74,7 +74,8 @@ def main() -> None:
             same += len(said) == 1
         onnx_embedder.FEW_RUN = WAYS["runs of 3 (shipped)"]
     m = machine()
-    print(f"{m['cpu']}, {m['cores']} cores; {len(asked)} questions, {args.distractors} distractors; the same answer both ways: {same}")
+    print(f"{m['cpu']}, {m['cores']} cores; {len(asked)} questions, {args.distractors} distractors")
+    print(f"the same answer both ways: {same} of {len(asked)}")
     for pair, picked in (("all", asked), ("ar-ar", asked[: len(qids)]), ("en-ar", asked[len(qids) :])):
         for way in WAYS:
             ms = [times[way][q] for q in picked]
