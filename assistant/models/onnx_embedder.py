@@ -27,7 +27,7 @@ from assistant.models.onnx_query import graph_path, mean_pooled
 BATCH = 16
 # A call of a few texts (an answer's candidate sentences) is read in runs of three of similar length, as the
 # reader reads its pairs: padding the shortest to the longest of six costs more than a second session run
-# (answer sentences: p95 182 -> 134 ms on 2 cores, the same vectors; eval/performance.md).
+# (the whole answer 0.96 of the time per question, the same vectors: python -m eval.studies.answer_runs).
 FEW, FEW_RUN = 8, 3
 
 
