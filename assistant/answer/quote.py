@@ -1,5 +1,6 @@
-"""The quote: which spans of the best candidates are quoted (widened to the next sentence when it
-gives what the best one announces; a second sentence when nearly as likely), as a cited answer."""
+"""The quote: which spans of the best candidates are quoted (widened to the sentence before when the
+best one refers back to it, and to the next sentence when it gives what the best one announces; a second
+sentence when nearly as likely), as a cited answer."""
 
 from __future__ import annotations
 
@@ -15,18 +16,26 @@ from assistant.text.planted import is_planted
 from assistant.text.questions import answer_cues
 
 # A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
-
-# A sentence that announces what the next one gives ("… as follows:", "the three pillars are").
 _ANNOUNCES = re.compile(
     r"[:：]\s*$|التالي(ه|ة)?\s*[:.]?$|ما يلي|كالتالي|الاتي|الآتي|as follows|the following", re.IGNORECASE
+)
+# A sentence whose subject is the one before it: it opens (after a conjunction) with a pronoun or a
+# demonstrative — «وهو كذلك الظهير الرباعي الأكبر سناً…» names its man in the sentence before, «وهذا مهد
+# الطريق…» points back at what did. Quoted alone it answers "who?" with "he".
+_REFERS_BACK = re.compile(
+    r"^[\s«\"'(]*(?:[وف]|لكن\s+|ثم\s+)?(?:هو|هي|هم|هما|هن|هذا|هذه|ذلك|تلك|هؤلاء|هذان|هاتان|أولئك|إنه|إنها|إنهم)"
+    r"(?=[\s،,.؛:]|$)"
+    r"|^[\s\"'(]*(?:(?:and|but)\s+)?(?:he|she|it|they|this|these|those|his|her|its|their)\b",
+    re.IGNORECASE,
 )
 
 
 def choose_sentences(
     scored: list[Candidate], qtype: str, threshold: float, second_ratio: float
 ) -> list[tuple[Candidate, int, int]]:
-    """(candidate, start, end) spans to quote: the best sentence, widened to the next sentence when it
-    announces what that one gives, and a second sentence when it is nearly as likely."""
+    """(candidate, start, end) spans to quote: the best sentence, widened to the sentence before when it
+    refers back to it and to the next sentence when it announces what that one gives, and a second
+    sentence when it is nearly as likely."""
     best = scored[0]
     chosen = [(best, *_widen(best, qtype))]
     for c in scored[1:3]:
@@ -40,21 +49,28 @@ def choose_sentences(
 
 
 def _widen(c: Candidate, qtype: str) -> tuple[int, int]:
-    """The best sentence's span, running on to the next sentence of its passage when the sentence
-    announces a list or a figure that the next one gives."""
+    """The best sentence's span, starting at the sentence before it when it refers back to that one
+    (``_REFERS_BACK``), and running on to the next sentence of its passage when it announces a list
+    or a figure that the next one gives."""
     chunk = c.hit.chunk
     spans = split_sentences(chunk.text)
+    start, end = c.start, c.end
+    if 0 < c.position < len(spans) and _REFERS_BACK.match(c.text):
+        a, b = spans[c.position - 1]
+        prev = chunk.text[a:b]
+        if len(prev.split()) >= 3 and not is_planted(prev):  # a quote never rests on a line addressed to us
+            start = chunk.start + a
     if c.position + 1 >= len(spans):
-        return c.start, c.end
+        return start, end
     nxt = chunk.text[spans[c.position + 1][0] : spans[c.position + 1][1]]
-    if is_planted(nxt):  # a quote never rests on a line addressed to the answering side
-        return c.start, c.end
+    if is_planted(nxt):
+        return start, end
     cues, nxt_cues = answer_cues(c.text), answer_cues(nxt)
     announces = bool(_ANNOUNCES.search(c.text.strip()))
     lacking = {"count": "number", "percent": "percent", "date": "date", "list": "list"}.get(qtype)
     if announces or (lacking and not cues[lacking] and nxt_cues[lacking]):
-        return c.start, chunk.start + spans[c.position + 1][1]
-    return c.start, c.end
+        return start, chunk.start + spans[c.position + 1][1]
+    return start, end
 
 
 def _overlaps(c: Candidate, other: Candidate, start: int, end: int) -> bool:
