@@ -1,4 +1,7 @@
+import pytest
+
 from assistant.text import arabic
+from assistant.text.arabic import arabic_ratio, detect_language, is_arabic_char
 
 
 def test_normalize_removes_diacritics_tatweel_and_unifies_letters():
@@ -49,3 +52,26 @@ def test_detect_language():
 
 def test_numbers_in_unifies_arabic_indic_digits():
     assert arabic.numbers_in("٢٦ دولة و 1.1 مليار") == {"26", "1.1"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود.",
+        "How much did Russia earn from EU fuel sales?",
+        "ﻻ ﺍﻟﻌﺮﺑﻴﺔ presentation forms",  # presentation forms are Arabic letters
+        "إِنَّ الأَمْنَ ـــ",  # diacritics and tatweel: the marks are not letters
+        "٢٠٢٥ 12 ،؟",  # digits and punctuation only: no letters
+        "Ünïcödé ½ ² Ⅻ ŧëxŧ",  # letters that are neither Arabic nor ASCII
+        "NATO و الناتو",
+        "",
+    ],
+)
+def test_the_script_counts_equal_a_count_letter_by_letter(text):
+    letters = [c for c in text if c.isalpha()]
+    arabic = sum(1 for c in letters if is_arabic_char(c))
+    assert arabic_ratio(text) == (arabic / len(letters) if letters else 0.0)
+    ascii_share = sum(c.isascii() for c in letters) / len(letters) if letters else 0.0
+    expected = "und" if len(letters) < 3 else "ar" if arabic / len(letters) >= 0.5 else "en"
+    expected = "und" if expected == "en" and ascii_share < 0.5 else expected
+    assert detect_language(text) == expected
