@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from eval.llm_latency import QUESTIONS
+from eval.llm_latency import QUESTIONS, pct
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -103,7 +103,7 @@ def main() -> None:
         "answer_reader": env.get("ASSISTANT_ANSWER_READER", "default (auto)"),
         "questions": len(rows),
         "quote_p50_s": round(statistics.median(quotes), 3),
-        "quote_p95_s": round(quotes[min(len(quotes) - 1, int(0.95 * len(quotes)))], 3),
+        "quote_p95_s": pct(quotes, 0.95),
         "rows": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

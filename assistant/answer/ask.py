@@ -241,8 +241,7 @@ def decide_answers(
         if pool is None:
             decisions.append(read(question, scored, scorer_confidence, reader))
         else:
-            most = max(reader_candidates(reader, scored[0].pair), options.sentences) if options.sentences else 0
-            mine = score_candidates(q, pool, retriever, embedder, qvec, most, scorer, vectors)
+            mine = score_candidates(q, pool[0], retriever, embedder, qvec, pool[1], scorer, vectors)
             decisions.append(read(question, mine, answerable(mine, scorer), reader))
     answers = {}
     for d in decisions:
@@ -274,17 +273,19 @@ def _reader_pool(
     scored: list[Candidate],
     options: AnswerOptions,
     reader: Reads,
-) -> list[Candidate] | None:
+) -> tuple[list[Candidate], int] | None:
     """The sentences the reader's candidates are chosen from, where its calibration has it read more for
     the question's language pair than the scorer's answer (English questions over Arabic text: more
     passages, more sentences; eval/README.md): the sentences of that many passages, as new candidates to
-    score together. None: the scorer's own candidates. (The scorer's answer keeps its own either way.)"""
+    score together, and how many of them to embed (0: all). None: the scorer's own candidates. (The
+    scorer's answer keeps its own either way.)"""
     pair = scored[0].pair
     passages, wider = reader_passages(reader, pair), reader_candidates(reader, pair)
+    most = max(wider, options.sentences) if options.sentences else 0
     if passages > options.k and len(found) > options.k:
-        return candidates(question, found[:passages])
+        return candidates(question, found[:passages]), most
     if options.sentences and wider > options.sentences and len(cands) > options.sentences:
-        return [replace(c) for c in cands]  # the cheap model's best ``wider`` of the same sentences
+        return [replace(c) for c in cands], most  # the cheap model's best ``wider`` of the same sentences
     return None
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.errors import LoadError
 from assistant.ingest.loaders.base import Loaded
-from assistant.text.arabic import is_arabic_char
+from assistant.text.arabic import arabic_ratio, is_arabic_char
 
 logging.getLogger("pypdf").setLevel(
     logging.CRITICAL
@@ -117,8 +117,7 @@ _LTR = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/%+-]*[0-9A-Za-z%]|[0-9A-Za-z]")
 
 
 def _rtl_line(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return bool(letters) and sum(1 for c in letters if is_arabic_char(c)) / len(letters) > 0.5
+    return arabic_ratio(line) > 0.5
 
 
 def _reorder_runs(line: str) -> str:
