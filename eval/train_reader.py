@@ -3,13 +3,16 @@
     python -m eval.train_reader                 # ~50 min on 2 cores; resumes from eval/runs/reader/
     python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
     python -m eval.train_reader --swap 0.2      # also questions about another entity (all negatives)
+    python -m eval.train_reader --no-extra      # without ARCD's second file (the reader before 2026-12-06)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
-split by article, never by question; no test article is read). 20 % of those training articles (by
-a seeded hash of the title) are a development fold: not trained on, used for the figures below and
-for calibration (eval/calibrate_reader.py). Hard negatives come from BM25 over the training
-paragraphs and 300 ANT news articles (the training slice of distractors).
+split by article, never by question; no test article is read), and ARCD's second file
+(eval/data/arcd-second/: its articles that no evaluation set holds, all in the training fold). 20 % of
+the evaluation sets' training articles (by a seeded hash of the title) are a development fold: not
+trained on, used for the figures below and for calibration (eval/calibrate_reader.py). Hard negatives
+come from BM25 over the training paragraphs and 300 ANT news articles (the training slice of
+distractors).
 
 The model: multilingual-e5-small as the product converts it, its embeddings and lower layers frozen,
 the top layers and a head trained (assistant/reader/train.py). The record beside the delta says the
@@ -52,6 +55,7 @@ from assistant.training import reader_pairs as P
 
 HERE = Path(__file__).resolve().parent
 ANT = HERE.parent.parent / "shared" / "data" / "ant"
+EXTRA_ARCD = HERE / "data" / "arcd-second" / "arcd-test.json"  # more training questions (its README)
 DEV_SALT = "article-assistant-reader-dev-v1"
 DATASETS = {
     "xquad": bundled("xquad-ar"),
@@ -119,8 +123,21 @@ def cache_key(parts: list) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:12]
 
 
-def gather(limit: int | None) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
-    """(fit questions, dev questions, the negative pool, what was read) — training articles only."""
+def more_questions(ds: dict[str, Dataset], pool: dict[str, str], record: dict) -> list[P.Question]:
+    """ARCD's second file as more training questions (all in the training fold, so the development fold
+    is the one the shipped reader was measured on): only its articles that no evaluation set holds."""
+    extra = load_dataset(EXTRA_ARCD)
+    kept, left = P.unseen_titles(extra, [ds["xquad"], ds["arcd"], ds["tydiqa"]])
+    ar = part(extra, kept)
+    record["files"][str(EXTRA_ARCD.relative_to(HERE.parent))] = sha256_file(EXTRA_ARCD)
+    record["articles"]["arcd-second"] = {"fit": len(kept), "left_out_shared_with_evaluation_sets": len(left)}
+    pool.update({f"arcd2:{pid}": t for pid, (_, t) in ar.corpus.items()})
+    return [q.__class__(**{**q.__dict__, "qid": "arcd2:" + q.qid}) for q in P.questions_of(ar, "arcd2", "ar-ar")]
+
+
+def gather(limit: int | None, extra: bool = True) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
+    """(fit questions, dev questions, the negative pool, what was read) — training articles only; with
+    ``extra``, ARCD's second file's unseen articles too (``more_questions``)."""
     splits = load_splits()
     ds = {k: load_dataset(p) for k, p in DATASETS.items()}
     fit_q: list[P.Question] = []
@@ -152,6 +169,8 @@ def gather(limit: int | None) -> tuple[list[P.Question], list[P.Question], dict[
         for p in (DATASETS[name], DATASETS["xquad-en"]) if name == "xquad" else (DATASETS[name],):
             f = next(x for x in sorted(p.glob("*.json")) if x.name != "dataset.json")
             record["files"][str(f.relative_to(HERE.parent))] = sha256_file(f)
+    if extra:
+        fit_q += more_questions(ds, pool, record)
     d = splits["distractors"]
     if ANT.exists():
         from assistant.ingest.loaders import load_file
@@ -228,6 +247,7 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=None, help="questions (smoke runs)")
+    ap.add_argument("--no-extra", action="store_true", help="without ARCD's second file (the reader before 2026-12-06)")
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     return ap.parse_args()
 
@@ -241,10 +261,13 @@ def main() -> None:
     torch.set_num_threads(cfg.threads)
     T.set_seed(cfg.seed)
     t0 = time.time()
-    fit_q, dev_q, pool, data = gather(args.limit)
+    fit_q, dev_q, pool, data = gather(args.limit, extra=not args.no_extra)
     names = entity_names(fit_q)
     fit = P.build_pairs(fit_q, pool, seed=cfg.seed, swap=args.swap, names=names)
-    dev = P.build_pairs(dev_q, pool, seed=cfg.seed + 1, swap=args.swap, names=names)
+    # the development pairs' negatives from the pool without ARCD's second file: the same pairs as the
+    # readers trained without it were measured on
+    dev_pool = {k: v for k, v in pool.items() if not k.startswith("arcd2:")}
+    dev = P.build_pairs(dev_q, dev_pool, seed=cfg.seed + 1, swap=args.swap, names=names)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()

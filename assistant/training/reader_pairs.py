@@ -208,3 +208,20 @@ def _some(pool: dict[str, str], pids: list[str], n: int, rng: random.Random, ans
         rng.shuffle(cands)
         out += cands[:n]
     return out
+
+
+def unseen_titles(extra: Dataset, known: list[Dataset]) -> tuple[list[str], list[str]]:
+    """(kept, left out): the articles of ``extra`` that none of ``known`` holds — neither its title
+    (normalised, ``_`` as a space) nor any of its paragraphs — so that more training data never
+    shares an article with an evaluation set, in any of its splits."""
+
+    def key(title: str) -> str:
+        return " ".join(normalize(title.replace("_", " ")).split())
+
+    titles = {key(t) for ds in known for t, _ in ds.corpus.values()}
+    texts = {" ".join(text.split()) for ds in known for _, text in ds.corpus.values()}
+    kept: dict[str, bool] = {}
+    for title, text in extra.corpus.values():
+        ok = key(title) not in titles and " ".join(text.split()) not in texts
+        kept[title] = kept.get(title, True) and ok
+    return sorted(t for t, ok in kept.items() if ok), sorted(t for t, ok in kept.items() if not ok)
