@@ -3,12 +3,12 @@
     python -m eval.train_reader                 # ~50 min on 2 cores; resumes from eval/runs/reader/
     python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
     python -m eval.train_reader --swap 0.2      # also questions about another entity (all negatives)
-    python -m eval.train_reader --no-extra      # without ARCD's second file (the reader before 2026-12-06)
+    python -m eval.train_reader --extra         # also ARCD's second file (measured 2026-12-06, not shipped yet)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
-split by article, never by question; no test article is read), and ARCD's second file
-(eval/data/arcd-second/: its articles that no evaluation set holds, all in the training fold). 20 % of
+split by article, never by question; no test article is read), with ``--extra`` also ARCD's second
+file (eval/data/arcd-second/: its articles that no evaluation set holds, all in the training fold). 20 % of
 the evaluation sets' training articles (by a seeded hash of the title) are a development fold: not
 trained on, used for the figures below and for calibration (eval/calibrate_reader.py). Hard negatives
 come from BM25 over the training paragraphs and 300 ANT news articles (the training slice of
@@ -135,7 +135,7 @@ def more_questions(ds: dict[str, Dataset], pool: dict[str, str], record: dict) -
     return [q.__class__(**{**q.__dict__, "qid": "arcd2:" + q.qid}) for q in P.questions_of(ar, "arcd2", "ar-ar")]
 
 
-def gather(limit: int | None, extra: bool = True) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
+def gather(limit: int | None, extra: bool = False) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
     """(fit questions, dev questions, the negative pool, what was read) — training articles only; with
     ``extra``, ARCD's second file's unseen articles too (``more_questions``)."""
     splits = load_splits()
@@ -247,7 +247,7 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=None, help="questions (smoke runs)")
-    ap.add_argument("--no-extra", action="store_true", help="without ARCD's second file (the reader before 2026-12-06)")
+    ap.add_argument("--extra", action="store_true", help="also ARCD's second file (eval/data/arcd-second/)")
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     return ap.parse_args()
 
@@ -261,7 +261,7 @@ def main() -> None:
     torch.set_num_threads(cfg.threads)
     T.set_seed(cfg.seed)
     t0 = time.time()
-    fit_q, dev_q, pool, data = gather(args.limit, extra=not args.no_extra)
+    fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
     names = entity_names(fit_q)
     fit = P.build_pairs(fit_q, pool, seed=cfg.seed, swap=args.swap, names=names)
     # the development pairs' negatives from the pool without ARCD's second file: the same pairs as the
