@@ -135,6 +135,12 @@ def more_questions(ds: dict[str, Dataset], pool: dict[str, str], record: dict) -
     return [q.__class__(**{**q.__dict__, "qid": "arcd2:" + q.qid}) for q in P.questions_of(ar, "arcd2", "ar-ar")]
 
 
+def without_extra(pool: dict[str, str]) -> dict[str, str]:
+    """The negative pool less ARCD's second file: the development pairs' negatives come from it, so the
+    development pairs are those the readers trained without that file were measured on."""
+    return {k: v for k, v in pool.items() if not k.startswith("arcd2:")}
+
+
 def gather(limit: int | None, extra: bool = False) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
     """(fit questions, dev questions, the negative pool, what was read) — training articles only; with
     ``extra``, ARCD's second file's unseen articles too (``more_questions``)."""
@@ -264,10 +270,7 @@ def main() -> None:
     fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
     names = entity_names(fit_q)
     fit = P.build_pairs(fit_q, pool, seed=cfg.seed, swap=args.swap, names=names)
-    # the development pairs' negatives from the pool without ARCD's second file: the same pairs as the
-    # readers trained without it were measured on
-    dev_pool = {k: v for k, v in pool.items() if not k.startswith("arcd2:")}
-    dev = P.build_pairs(dev_q, dev_pool, seed=cfg.seed + 1, swap=args.swap, names=names)
+    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, swap=args.swap, names=names)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
