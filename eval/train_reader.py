@@ -1,13 +1,13 @@
 """Train the reader shipped as assistant/data/reader/ (delta.safetensors + reader.json).
 
-    python -m eval.train_reader                 # ~50 min on 2 cores; resumes from eval/runs/reader/
+    python -m eval.train_reader                 # the shipped reader: ~35 min on 2 cores; resumes from eval/runs/reader/
     python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
     python -m eval.train_reader --swap 0.2      # also questions about another entity (all negatives)
-    python -m eval.train_reader --extra         # also ARCD's second file (measured 2026-12-06, not shipped yet)
+    python -m eval.train_reader --no-extra      # without ARCD's second file (the reader shipped before 2026-12-06)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
-split by article, never by question; no test article is read), with ``--extra`` also ARCD's second
+split by article, never by question; no test article is read), and ARCD's second
 file (eval/data/arcd-second/: its articles that no evaluation set holds, all in the training fold). 20 % of
 the evaluation sets' training articles (by a seeded hash of the title) are a development fold: not
 trained on, used for the figures below and for calibration (eval/calibrate_reader.py). Hard negatives
@@ -253,7 +253,12 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=None, help="questions (smoke runs)")
-    ap.add_argument("--extra", action="store_true", help="also ARCD's second file (eval/data/arcd-second/)")
+    ap.add_argument(
+        "--extra",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="ARCD's second file (eval/data/arcd-second/) as more training questions (default: yes, as shipped)",
+    )
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     return ap.parse_args()
 
