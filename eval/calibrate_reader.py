@@ -98,7 +98,7 @@ def record_candidates() -> dict[str, list[tuple[list[str], list[float], list[flo
 
     def recording(question, scored, scorer_confidence, reader, threshold=None):  # noqa: ANN001, ANN202
         top = scored[: reading.reader_candidates(reader, scored[0].pair)] if scored else []
-        z = reader.logits(question, [c.text for c in top])
+        z = reader.logits(question, reading.reader_texts(reader, top))
         seen.setdefault(question, []).append(([c.text for c in top], [c.prob for c in top], [float(v) for v in z]))
         return original(question, scored, scorer_confidence, reader, threshold)
 

@@ -41,6 +41,7 @@ from assistant.evaluation.datasets import (
 from assistant.evaluation.splits import distractor_files, load_splits, part, split_titles
 from assistant.models.e5convert import MODEL_DIR_NAME, ensure_converted
 from assistant.models.reader import (
+    BEFORE_WORDS,
     PASSAGE_PREFIX,
     QUERY_PREFIX,
     READER_DIR,
@@ -207,15 +208,17 @@ def cosine_baseline(bert, encoded_q, encoded_s) -> np.ndarray:  # noqa: ANN001
     return (embed(encoded_q) * embed(encoded_s)).sum(1)
 
 
-def frozen(bert, tok, fit: list, dev: list, first: int, cache: Path) -> tuple[list, list]:  # noqa: ANN001
-    """The frozen layers' output for the training and development pairs, computed once and cached."""
+def frozen(bert, tok, fit: list, dev: list, first: int, cache: Path, before: bool = False) -> tuple[list, list]:  # noqa: ANN001
+    """The frozen layers' output for the training and development pairs, computed once and cached (with
+    ``before``, each sentence read with the one before it)."""
     import torch
 
     if cache.exists():
         log(f"frozen layers' output read from {cache}")
         return torch.load(cache, weights_only=False)
     both = fit + dev
-    enc = [{"input_ids": r} for r in encode_pairs(tok, [p.question for p in both], [p.sentence for p in both])]
+    texts = [P.reader_text(p, before) for p in both]
+    enc = [{"input_ids": r} for r in encode_pairs(tok, [p.question for p in both], texts)]
     states = T.frozen_states(bert, enc, first, lambda i, n: log(f"frozen layers: {i}/{n}") if i % 1024 < 32 else None)
     torch.save((states[: len(fit)], states[len(fit) :]), cache)
     log(f"frozen layers' output cached in {cache}")
@@ -259,6 +262,7 @@ def arguments() -> argparse.Namespace:
         default=True,
         help="ARCD's second file (eval/data/arcd-second/) as more training questions (default: yes, as shipped)",
     )
+    ap.add_argument("--before", action="store_true", help="read each sentence with the one before it in its paragraph")
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     return ap.parse_args()
 
@@ -282,9 +286,13 @@ def main() -> None:
     first = len(bert.encoder.layer) - cfg.train_layers
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
-    key = cache_key([cfg.max_length, first, len(fit), len(dev), args.limit] + ([args.swap] if args.swap else []))
+    key = cache_key(
+        [cfg.max_length, first, len(fit), len(dev), args.limit]
+        + ([args.swap] if args.swap else [])
+        + (["before"] if args.before else [])
+    )
     tok = pair_tokenizer(model_dir, cfg.max_length)
-    states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt")
+    states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt", args.before)
     t_states = time.time() - t0
     base_scores = baseline(bert, model_dir, dev, cfg.max_length)
     top = T.TopModel(bert, cfg.train_layers)
@@ -305,6 +313,7 @@ def main() -> None:
         "pad_id": int(bert.config.pad_token_id or 1),
         "prefixes": [QUERY_PREFIX, PASSAGE_PREFIX],
         "pooling": "mean",
+        **({"context": "before", "before_words": BEFORE_WORDS} if args.before else {}),
         "config": T.asdict(cfg),
         "data": data,
         "pairs": {"fit": len(fit), "dev": len(dev), "fit_questions": len(fit_q), "dev_questions": len(dev_q)},

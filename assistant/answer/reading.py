@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answer.scoring import Candidate
 from assistant.errors import ModelError
+from assistant.models.reader import reads_before, with_before
 
 
 class Reads(Protocol):
@@ -76,6 +77,14 @@ def reader_passages(reader: Reads, pair: str | None = None) -> int:
     return int(pair_model(cal, pair).get("passages", 0))
 
 
+def reader_texts(reader: Reads, cands: list[Candidate]) -> list[str]:
+    """What the reader reads for each candidate: the sentence, with the one before it when the reader
+    was trained so (``models.reader.reads_before``)."""
+    if reads_before(reader.record):
+        return [with_before(c.text, c.before) for c in cands]
+    return [c.text for c in cands]
+
+
 def features(best_logit: float, scorer_confidence: float) -> list[float]:
     """What the answerability model reads: the reader's best logit and the scorer's answerability (logit)."""
     return [best_logit, _logit(scorer_confidence)]
@@ -93,7 +102,7 @@ def read(
     if not scored:
         return Decision([], 0.0, 1.0, "reader")
     top = [replace(c) for c in scored[: reader_candidates(reader, scored[0].pair)]]  # the scorer's own stay
-    z = reader.logits(question, [c.text for c in top])
+    z = reader.logits(question, reader_texts(reader, top))
     m = pair_model(cal, top[0].pair)
     blend = float(m.get("blend", cal.get("blend", 0.0)))
     order = sorted(range(len(top)), key=lambda i: -(float(z[i]) + blend * _logit(top[i].prob)))

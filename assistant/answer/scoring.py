@@ -113,6 +113,7 @@ class Candidate:
     x: dict[str, float] = field(default_factory=dict)
     sim: float = 0.0  # cosine to the question (0 when not embedded)
     prob: float = 0.0  # probability that the sentence holds the answer
+    before: str = ""  # the sentence before it in its passage ("" for the passage's first)
 
 
 def analyse_question(question: str, retriever: Retriever) -> Question:
@@ -150,7 +151,10 @@ def candidates(question: str, hits: list[Hit]) -> list[Candidate]:
             text = h.chunk.text[s:e]
             if (len(text.split()) < 3 and not numbers_in(text)) or is_planted(text):
                 continue
-            out.append(Candidate(h, h.chunk.start + s, h.chunk.start + e, text, i, script_pair(question, text)))
+            before = h.chunk.text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
+            out.append(
+                Candidate(h, h.chunk.start + s, h.chunk.start + e, text, i, script_pair(question, text), before=before)
+            )
     return out
 
 

@@ -30,6 +30,8 @@ QUERY_PREFIX = "query: "  # e5's own prefixes, kept for the pair
 PASSAGE_PREFIX = "passage: "
 
 READER_DIR = Path(__file__).resolve().parent.parent / "data" / "reader"  # the shipped one (resources checks it)
+BEFORE_SEP = " </s> "  # the tokenizer's own separator between a candidate and the sentence before it
+BEFORE_WORDS = 16  # of the sentence before: its opening words name what the candidate refers back to
 HEAD_KEYS = ("head.proj.weight", "head.proj.bias")
 
 
@@ -107,6 +109,25 @@ def load_record(folder: Path = READER_DIR) -> dict:
         )
     record["_role"] = name
     return record
+
+
+def reads_before(record: dict) -> bool:
+    """Whether the reader was trained to read each sentence with the one before it in its passage
+    (``"context": "before"`` in its record; a reader without it reads the sentence alone)."""
+    return record.get("context") == "before"
+
+
+def with_before(sentence: str, before: str) -> str:
+    """What a reader that reads the sentence before reads for a candidate: the sentence, the separator,
+    the opening ``BEFORE_WORDS`` words of the one before (nothing when it opens its passage). The
+    sentence comes first, so a pair cut to the length budget loses the context, never the candidate;
+    the texts' own ``<s>``/``</s>`` are removed (only ours separate)."""
+
+    def clean(text: str) -> str:
+        return text.replace("</s>", " ").replace("<s>", " ")
+
+    words = clean(before).split()[:BEFORE_WORDS]
+    return clean(sentence) + (BEFORE_SEP + " ".join(words) if words else "")
 
 
 def pair_tokenizer(model_dir: Path, max_length: int, strategy: str = "only_second"):  # noqa: ANN201

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.models.reader import with_before as compose
 from assistant.text.arabic import analyze, normalize, split_sentences
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Pair:
     pair: str  # language pair: ar-ar, en-ar, en-en
     article: str  # the question's article (splits are by article)
     source: str  # which dataset
+    before: str = ""  # the sentence before it in its paragraph, as the answer step gives it
 
 
 @dataclass
@@ -55,12 +57,25 @@ class Question:
 
 def sentences(text: str) -> list[str]:
     """A passage's candidate sentences, as the answer step splits them."""
+    return [s for s, _ in with_before(text)]
+
+
+def with_before(text: str) -> list[tuple[str, str]]:
+    """A passage's candidate sentences, each with the sentence before it ("" for the first), as the
+    answer step gives them (``scoring.candidates``: the one before may be too short to be a candidate)."""
+    spans = split_sentences(text)
     out = []
-    for s, e in split_sentences(text):
+    for i, (s, e) in enumerate(spans):
         piece = text[s:e]
         if len(piece.split()) >= 3 or any(ch.isdigit() for ch in piece):
-            out.append(piece)
+            out.append((piece, text[spans[i - 1][0] : spans[i - 1][1]] if i else ""))
     return out
+
+
+def reader_text(p: Pair, before: bool) -> str:
+    """What the reader reads for a pair: the sentence, or with ``before`` the sentence and the one before
+    it, as the answer step composes them (``models.reader.with_before``)."""
+    return compose(p.sentence, p.before) if before else p.sentence
 
 
 def holds_answer(sentence: str, answers: list[str]) -> bool:
@@ -150,8 +165,8 @@ def build_pairs(
     ids = sorted(pool)
     out: list[Pair] = []
     for q in questions:
-        own_sents = sentences(q.paragraph)
-        pos = [s for s in own_sents if holds_answer(s, q.answers)]
+        own_sents = with_before(q.paragraph)
+        pos = [s for s in own_sents if holds_answer(s[0], q.answers)]
         if not pos:
             continue  # the answer crosses a sentence boundary: no sentence to learn from
         neg = [s for s in own_sents if s not in pos]
@@ -162,15 +177,15 @@ def build_pairs(
             others += rest[: found + 1 - len(others)]
         picked = [(s, 1) for s in pos] + [(s, 0) for s in neg[: max(0, own - len(pos))]]
         picked += [(s, 0) for s in _some(pool, others[:found], per_found, rng, q.answers)]
-        out += [Pair(q.qid, q.text, s, y, q.pair, q.article, q.source) for s, y in picked]
+        out += [Pair(q.qid, q.text, s, y, q.pair, q.article, q.source, b) for (s, b), y in picked]
         if rng.random() < nogold:
             far = _some(pool, others[: found + 1], per_found, rng, q.answers)
-            out += [Pair(f"{q.qid}#nogold", q.text, s, 0, q.pair, q.article, q.source) for s in far]
+            out += [Pair(f"{q.qid}#nogold", q.text, s, 0, q.pair, q.article, q.source, b) for s, b in far]
         if swap and names and srng.random() < swap:
             text = swapped(q, names, srng)
             if text:
                 own_neg = neg[:3]
-                out += [Pair(f"{q.qid}#swap", text, s, 0, q.pair, q.article, q.source) for s in pos + own_neg]
+                out += [Pair(f"{q.qid}#swap", text, s, 0, q.pair, q.article, q.source, b) for s, b in pos + own_neg]
     return out
 
 
@@ -200,11 +215,14 @@ def _word_re(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE if phrase.isascii() else 0)
 
 
-def _some(pool: dict[str, str], pids: list[str], n: int, rng: random.Random, answers: list[str]) -> list[str]:
-    """``n`` sentences of each paragraph, none holding a gold answer (another paragraph may repeat it)."""
+def _some(
+    pool: dict[str, str], pids: list[str], n: int, rng: random.Random, answers: list[str]
+) -> list[tuple[str, str]]:
+    """``n`` sentences of each paragraph (with the one before each), none holding a gold answer (another
+    paragraph may repeat it)."""
     out = []
     for pid in pids:
-        cands = [s for s in sentences(pool[pid]) if not holds_answer(s, answers)]
+        cands = [s for s in with_before(pool[pid]) if not holds_answer(s[0], answers)]
         rng.shuffle(cands)
         out += cands[:n]
     return out
