@@ -267,6 +267,24 @@ def arguments() -> argparse.Namespace:
     return ap.parse_args()
 
 
+def shape(bert, cfg: T.TrainConfig, first: int, digest: str, before: bool) -> dict:  # noqa: ANN001
+    """The record's part that says what the reader is and what it reads (the answer step follows it)."""
+    return {
+        "what": "question-sentence cross-encoder over multilingual-e5-small (top layers and head trained)",
+        "base": {
+            "model": MODEL_DIR_NAME,
+            "sha256": digest,
+            "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted",
+        },
+        "train_layers_from": first,
+        "max_length": cfg.max_length,
+        "pad_id": int(bert.config.pad_token_id or 1),
+        "prefixes": [QUERY_PREFIX, PASSAGE_PREFIX],
+        "pooling": "mean",
+        **({"context": "before", "before_words": BEFORE_WORDS} if before else {}),
+    }
+
+
 def main() -> None:
     args = arguments()
     import torch
@@ -277,6 +295,7 @@ def main() -> None:
     T.set_seed(cfg.seed)
     t0 = time.time()
     fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
+    before_key = ["before"] if args.before else []
     names = entity_names(fit_q)
     fit = P.build_pairs(fit_q, pool, seed=cfg.seed, swap=args.swap, names=names)
     dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, swap=args.swap, names=names)
@@ -287,9 +306,7 @@ def main() -> None:
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
     key = cache_key(
-        [cfg.max_length, first, len(fit), len(dev), args.limit]
-        + ([args.swap] if args.swap else [])
-        + (["before"] if args.before else [])
+        [cfg.max_length, first, len(fit), len(dev), args.limit] + ([args.swap] if args.swap else []) + before_key
     )
     tok = pair_tokenizer(model_dir, cfg.max_length)
     states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt", args.before)
@@ -302,18 +319,7 @@ def main() -> None:
     log(f"development fold, best candidate holds the answer: {json.dumps(figures)}")
     np.save(args.work / f"dev-scores-{key}.npy", dev_scores)
     record = {
-        "what": "question-sentence cross-encoder over multilingual-e5-small (top layers and head trained)",
-        "base": {
-            "model": MODEL_DIR_NAME,
-            "sha256": digest,
-            "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted",
-        },
-        "train_layers_from": first,
-        "max_length": cfg.max_length,
-        "pad_id": int(bert.config.pad_token_id or 1),
-        "prefixes": [QUERY_PREFIX, PASSAGE_PREFIX],
-        "pooling": "mean",
-        **({"context": "before", "before_words": BEFORE_WORDS} if args.before else {}),
+        **shape(bert, cfg, first, digest, args.before),
         "config": T.asdict(cfg),
         "data": data,
         "pairs": {"fit": len(fit), "dev": len(dev), "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
