@@ -48,7 +48,8 @@ def archive(tmp_path_factory, real_embedder, seed_path):
 # on by the reader: test_the_reader_does_what_the_scorer_could_not below.)
 # The reader trained also on ARCD's second file (2026-12-06) quotes the 59 % sentence (the government's
 # voters) for the opposition's 74 %: the 74 % sentence says "the idea" for NATO membership, which only
-# the sentence before it names; the reader reads one sentence at a time (eval/README.md says why shipped).
+# the sentence before it names; the reader reads one sentence at a time (eval/README.md says why shipped;
+# a reader trained to read the sentence before gets this one right but loses on the development fold).
 KNOWN_MISSES = {
     "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟": "the reader ranks the Poland sentence first",
     "ما نسبة معارضة ناخبي المعارضة لانضمام أوكرانيا إلى حلف الناتو؟": "the reader ranks the 59 % sentence first",
