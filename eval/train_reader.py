@@ -208,9 +208,9 @@ def cosine_baseline(bert, encoded_q, encoded_s) -> np.ndarray:  # noqa: ANN001
     return (embed(encoded_q) * embed(encoded_s)).sum(1)
 
 
-def frozen(bert, tok, fit: list, dev: list, first: int, cache: Path, before: bool = False) -> tuple[list, list]:  # noqa: ANN001
+def frozen(bert, tok, fit: list, dev: list, first: int, cache: Path, before: int = 0) -> tuple[list, list]:  # noqa: ANN001
     """The frozen layers' output for the training and development pairs, computed once and cached (with
-    ``before``, each sentence read with the one before it)."""
+    ``before``, each sentence read with that many opening words of the one before it)."""
     import torch
 
     if cache.exists():
@@ -262,12 +262,19 @@ def arguments() -> argparse.Namespace:
         default=True,
         help="ARCD's second file (eval/data/arcd-second/) as more training questions (default: yes, as shipped)",
     )
-    ap.add_argument("--before", action="store_true", help="read each sentence with the one before it in its paragraph")
+    ap.add_argument(
+        "--before",
+        type=int,
+        nargs="?",
+        const=BEFORE_WORDS,
+        default=0,
+        help=f"read each sentence with the opening words of the one before it (default {BEFORE_WORDS} words)",
+    )
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     return ap.parse_args()
 
 
-def shape(bert, cfg: T.TrainConfig, first: int, digest: str, before: bool) -> dict:  # noqa: ANN001
+def shape(bert, cfg: T.TrainConfig, first: int, digest: str, before: int) -> dict:  # noqa: ANN001
     """The record's part that says what the reader is and what it reads (the answer step follows it)."""
     return {
         "what": "question-sentence cross-encoder over multilingual-e5-small (top layers and head trained)",
@@ -281,7 +288,7 @@ def shape(bert, cfg: T.TrainConfig, first: int, digest: str, before: bool) -> di
         "pad_id": int(bert.config.pad_token_id or 1),
         "prefixes": [QUERY_PREFIX, PASSAGE_PREFIX],
         "pooling": "mean",
-        **({"context": "before", "before_words": BEFORE_WORDS} if before else {}),
+        **({"context": "before", "before_words": before} if before else {}),
     }
 
 
@@ -295,7 +302,7 @@ def main() -> None:
     T.set_seed(cfg.seed)
     t0 = time.time()
     fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
-    before_key = ["before"] if args.before else []
+    before_key = [f"before{args.before}"] if args.before else []
     names = entity_names(fit_q)
     fit = P.build_pairs(fit_q, pool, seed=cfg.seed, swap=args.swap, names=names)
     dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, swap=args.swap, names=names)

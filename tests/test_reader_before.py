@@ -42,8 +42,11 @@ def test_training_pairs_carry_the_sentence_before_as_the_answer_step_gives_it():
     pairs = build_pairs([q], pool, seed=0, nogold=0.0)
     positive = next(p for p in pairs if p.label)
     assert positive.sentence == SECOND and positive.before == FIRST
-    assert reader_text(positive, True) == with_before(SECOND, FIRST)
-    assert reader_text(positive, False) == SECOND  # the reader without it reads what it always read
+    assert reader_text(positive, BEFORE_WORDS) == with_before(SECOND, FIRST)
+    assert (
+        reader_text(positive, 6) == with_before(SECOND, FIRST, 6) == SECOND + BEFORE_SEP + " ".join(FIRST.split()[:6])
+    )
+    assert reader_text(positive, 0) == SECOND  # the reader without it reads what it always read
 
 
 def test_the_answer_steps_candidates_know_the_sentence_before():
@@ -74,11 +77,13 @@ def test_the_reader_reads_what_its_record_says_it_was_trained_on():
     chunk = Chunk(chunk_id=1, doc_id="d", ordinal=0, start=0, end=len(PARAGRAPH), text=PARAGRAPH)
     cands = candidates("س؟", [Hit(chunk=chunk, score=1.0, rank=1, title="t", source="s")])
     plain, before = _Reader({}), _Reader({"context": "before"})
-    assert not reads_before(plain.record) and reads_before(before.record)
+    six = _Reader({"context": "before", "before_words": 6})
+    assert reads_before(plain.record) == 0 and reads_before(before.record) == BEFORE_WORDS
     assert reader_texts(plain, cands) == [c.text for c in cands]
     assert reader_texts(before, cands)[1] == with_before(SECOND, FIRST)
+    assert reader_texts(six, cands)[1] == with_before(SECOND, FIRST, 6) != with_before(SECOND, FIRST)
 
 
 def test_a_pair_without_a_sentence_before_reads_as_before():
     p = Pair("g", "س", "جملة.", 1, "ar-ar", "t", "test")
-    assert p.before == "" and reader_text(p, True) == "جملة."
+    assert p.before == "" and reader_text(p, BEFORE_WORDS) == "جملة."

@@ -80,8 +80,8 @@ def reader_passages(reader: Reads, pair: str | None = None) -> int:
 def reader_texts(reader: Reads, cands: list[Candidate]) -> list[str]:
     """What the reader reads for each candidate: the sentence, with the one before it when the reader
     was trained so (``models.reader.reads_before``)."""
-    if reads_before(reader.record):
-        return [with_before(c.text, c.before) for c in cands]
+    if words := reads_before(reader.record):
+        return [with_before(c.text, c.before, words) for c in cands]
     return [c.text for c in cands]
 
 

@@ -111,23 +111,23 @@ def load_record(folder: Path = READER_DIR) -> dict:
     return record
 
 
-def reads_before(record: dict) -> bool:
-    """Whether the reader was trained to read each sentence with the one before it in its passage
-    (``"context": "before"`` in its record; a reader without it reads the sentence alone)."""
-    return record.get("context") == "before"
+def reads_before(record: dict) -> int:
+    """How many opening words of the sentence before each candidate the reader was trained to read
+    (``"context": "before"`` and ``"before_words"`` in its record); 0: it reads the sentence alone."""
+    return int(record.get("before_words", BEFORE_WORDS)) if record.get("context") == "before" else 0
 
 
-def with_before(sentence: str, before: str) -> str:
+def with_before(sentence: str, before: str, words: int = BEFORE_WORDS) -> str:
     """What a reader that reads the sentence before reads for a candidate: the sentence, the separator,
-    the opening ``BEFORE_WORDS`` words of the one before (nothing when it opens its passage). The
+    the opening ``words`` words of the one before (nothing when it opens its passage). The
     sentence comes first, so a pair cut to the length budget loses the context, never the candidate;
     the texts' own ``<s>``/``</s>`` are removed (only ours separate)."""
 
     def clean(text: str) -> str:
         return text.replace("</s>", " ").replace("<s>", " ")
 
-    words = clean(before).split()[:BEFORE_WORDS]
-    return clean(sentence) + (BEFORE_SEP + " ".join(words) if words else "")
+    opening = clean(before).split()[:words]
+    return clean(sentence) + (BEFORE_SEP + " ".join(opening) if opening else "")
 
 
 def pair_tokenizer(model_dir: Path, max_length: int, strategy: str = "only_second"):  # noqa: ANN201

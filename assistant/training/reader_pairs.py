@@ -72,10 +72,11 @@ def with_before(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def reader_text(p: Pair, before: bool) -> str:
-    """What the reader reads for a pair: the sentence, or with ``before`` the sentence and the one before
-    it, as the answer step composes them (``models.reader.with_before``)."""
-    return compose(p.sentence, p.before) if before else p.sentence
+def reader_text(p: Pair, before: int) -> str:
+    """What the reader reads for a pair: the sentence, or with ``before`` (a count of words) the sentence
+    and the opening words of the one before it, as the answer step composes them
+    (``models.reader.with_before``)."""
+    return compose(p.sentence, p.before, before) if before else p.sentence
 
 
 def holds_answer(sentence: str, answers: list[str]) -> bool:
