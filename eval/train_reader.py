@@ -39,7 +39,7 @@ from assistant.evaluation.datasets import (
     load_dataset,
 )
 from assistant.evaluation.splits import distractor_files, load_splits, part, split_titles
-from assistant.models.e5convert import MODEL_DIR_NAME, ensure_converted
+from assistant.models.e5convert import ensure_converted
 from assistant.models.reader import (
     BEFORE_WORDS,
     PASSAGE_PREFIX,
@@ -278,11 +278,7 @@ def shape(bert, cfg: T.TrainConfig, first: int, digest: str, before: int) -> dic
     """The record's part that says what the reader is and what it reads (the answer step follows it)."""
     return {
         "what": "question-sentence cross-encoder over multilingual-e5-small (top layers and head trained)",
-        "base": {
-            "model": MODEL_DIR_NAME,
-            "sha256": digest,
-            "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted",
-        },
+        "base": T.base_record(digest, first),
         "train_layers_from": first,
         "max_length": cfg.max_length,
         "pad_id": int(bert.config.pad_token_id or 1),

@@ -39,7 +39,7 @@ import numpy as np
 from assistant.config import load_settings
 from assistant.evaluation.datasets import bundled, load_dataset
 from assistant.evaluation.splits import load_splits, part, split_titles
-from assistant.models.e5convert import MODEL_DIR_NAME, ensure_converted
+from assistant.models.e5convert import ensure_converted
 from assistant.models.reader import PASSAGE_PREFIX, QUERY_PREFIX, SUPPORT_DIR, base_digest, pair_tokenizer, sha256_file
 from assistant.resources import update_manifest
 from assistant.training import reader as T
@@ -233,11 +233,7 @@ def record_of(args, cfg, bert, first, digest, data, counts, figures, result, t0,
     return {
         "what": "source-claim support checker over multilingual-e5-small (top layers and head trained)",
         "input": "first: 'query: ' + claim; second: 'passage: ' + source window (cut, never the claim)",
-        "base": {
-            "model": MODEL_DIR_NAME,
-            "sha256": digest,
-            "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted",
-        },
+        "base": T.base_record(digest, first),
         "train_layers_from": first,
         "max_length": cfg.max_length,
         "truncation": TRUNCATION,

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from assistant.models.e5convert import MODEL_DIR_NAME
 from assistant.models.reader import HEAD_KEYS, delta_state, layer_prefix
 from assistant.models.reader_head import Head
 from assistant.training.reader_pairs import Pair
@@ -37,6 +38,15 @@ class TrainConfig:
     listwise: float = 1.0  # weight of the listwise term
     seed: int = 0
     threads: int = 2
+
+
+def base_record(digest: str, first: int) -> dict:
+    """What a delta's record says of the installed weights it was trained over (the frozen part)."""
+    return {
+        "model": MODEL_DIR_NAME,
+        "sha256": digest,
+        "covers": f"embeddings and encoder layers 0-{first - 1}, fp32 as converted",
+    }
 
 
 def set_seed(seed: int) -> None:
