@@ -3,6 +3,7 @@
     python -m eval.train_reader                 # the shipped reader: ~35 min on 2 cores; resumes from eval/runs/reader/
     python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
     python -m eval.train_reader --swap 0.2      # also questions about another entity (all negatives)
+    python -m eval.train_reader --nearmiss 0.5  # also questions with their rarest word swapped for a name
     python -m eval.train_reader --no-extra      # without ARCD's second file (the reader shipped before 2026-12-06)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
@@ -85,13 +86,14 @@ def entity_names(fit_q: list[P.Question]) -> list[str]:
     return sorted(t for t in titles if len(t) >= 3 and t not in unknown)
 
 
-def swap_metrics(pairs: list, scores: np.ndarray) -> dict[str, dict[str, float]]:
+def swap_metrics(pairs: list, scores: np.ndarray, suffix: str = "#swap") -> dict[str, dict[str, float]]:
     """Per language pair: how often the reader scores an answer sentence higher for its own question
-    than for the question with an entity swapped, and the mean margin."""
+    than for the question with an entity (``#swap``) or its rarest word (``#nearmiss``) swapped, and the
+    mean margin."""
     own = {(p.group, p.sentence): scores[i] for i, p in enumerate(pairs) if p.label}
     by_pair: dict[str, list[float]] = {}
     for i, p in enumerate(pairs):
-        base = p.group.removesuffix("#swap")
+        base = p.group.removesuffix(suffix)
         if base != p.group and (base, p.sentence) in own:
             by_pair.setdefault(p.pair, []).append(float(own[(base, p.sentence)] - scores[i]))
     return {
@@ -104,20 +106,21 @@ def swap_metrics(pairs: list, scores: np.ndarray) -> dict[str, dict[str, float]]
     }
 
 
-def development(dev: list, scores: np.ndarray, base: np.ndarray, swap: bool) -> dict:
+def development(dev: list, scores: np.ndarray, base: np.ndarray, swap: bool, nearmiss: bool = False) -> dict:
     """The development fold's figures: the reader's and e5's cosine's, and with swaps, how each tells a
     question from its swapped twin."""
     figures = {"reader": T.ranking_metrics(dev, scores), "e5_cosine": T.ranking_metrics(dev, base)}
-    if swap:
-        figures["swapped"] = {"reader": swap_metrics(dev, scores), "e5_cosine": swap_metrics(dev, base)}
+    for on, key, suffix in ((swap, "swapped", "#swap"), (nearmiss, "nearmiss", "#nearmiss")):
+        if on:
+            figures[key] = {"reader": swap_metrics(dev, scores, suffix), "e5_cosine": swap_metrics(dev, base, suffix)}
     return figures
 
 
-def swap_record(share: float, names: list[str], fit: list) -> dict:
+def swap_record(share: float, names: list[str], fit: list, kind: str = "swap") -> dict:
     if not share:
         return {}
-    groups = len({p.group for p in fit if p.group.endswith("#swap")})
-    return {"swap": {"share": share, "names": len(names), "groups": groups}}
+    groups = len({p.group for p in fit if p.group.endswith("#" + kind)})
+    return {kind: {"share": share, "names": len(names), "groups": groups}}
 
 
 def cache_key(parts: list) -> str:
@@ -271,6 +274,12 @@ def arguments() -> argparse.Namespace:
         help=f"read each sentence with the opening words of the one before it (default {BEFORE_WORDS} words)",
     )
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
+    ap.add_argument(
+        "--nearmiss",
+        type=float,
+        default=0.0,
+        help="share of questions also asked with their rarest word swapped for a name (all negatives)",
+    )
     return ap.parse_args()
 
 
@@ -300,8 +309,9 @@ def main() -> None:
     fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
     before_key = [f"before{args.before}"] if args.before else []
     names = entity_names(fit_q)
-    fit = P.build_pairs(fit_q, pool, seed=cfg.seed, swap=args.swap, names=names)
-    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, swap=args.swap, names=names)
+    near = {"swap": args.swap, "names": names, "nearmiss": args.nearmiss}
+    fit = P.build_pairs(fit_q, pool, seed=cfg.seed, **near)
+    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, **near)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
@@ -309,7 +319,10 @@ def main() -> None:
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
     key = cache_key(
-        [cfg.max_length, first, len(fit), len(dev), args.limit] + ([args.swap] if args.swap else []) + before_key
+        [cfg.max_length, first, len(fit), len(dev), args.limit]
+        + ([args.swap] if args.swap else [])
+        + before_key
+        + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
     )
     tok = pair_tokenizer(model_dir, cfg.max_length)
     states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt", args.before)
@@ -318,7 +331,7 @@ def main() -> None:
     top = T.TopModel(bert, cfg.train_layers)
     result = T.fit(top, states_fit, fit, cfg, args.work / f"checkpoint-{key}.pt", log)
     dev_scores = T.predict(top, states_dev)
-    figures = development(dev, dev_scores, base_scores, bool(args.swap))
+    figures = development(dev, dev_scores, base_scores, bool(args.swap), bool(args.nearmiss))
     log(f"development fold, best candidate holds the answer: {json.dumps(figures)}")
     np.save(args.work / f"dev-scores-{key}.npy", dev_scores)
     record = {
@@ -327,6 +340,7 @@ def main() -> None:
         "data": data,
         "pairs": {"fit": len(fit), "dev": len(dev), "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
         **swap_record(args.swap, names, fit),
+        **swap_record(args.nearmiss, P.name_like(names), fit, "nearmiss"),
         "split": {
             "test": "eval/splits.json train parts only",
             "dev_fold": f"20% of training articles by sha256({DEV_SALT}:title)",

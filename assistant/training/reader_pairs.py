@@ -7,8 +7,11 @@ questions is also given without their paragraph ("no-gold" groups, all negatives
 learns to say that nothing answers — what abstention rests on. With ``swap``, a share of the questions
 that name their article is also asked about something else: the title replaced by another training
 article's title ("swap" groups, all negatives, the answer sentence among them), so the reader learns
-that a sentence about another entity does not answer. The names come from the training articles only,
-never from the evaluation's pool of unknown names.
+that a sentence about another entity does not answer. With ``nearmiss``, a share of questions is also
+asked with their rarest name-like word swapped for a name their paragraph never mentions ("nearmiss"
+groups, all negatives, the answer sentence among them) — how the evaluation builds its near-miss
+questions. The names come from the training articles only, never from the evaluation's pool of unknown
+names.
 
 English twins of XQuAD questions read the Arabic paragraphs: their negatives are found with the
 Arabic question (BM25 cannot match English words against Arabic text).
@@ -23,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.evaluation.unanswerable import swap_entity
 from assistant.models.reader import with_before as compose
 from assistant.text.arabic import analyze, normalize, split_sentences
 
@@ -150,6 +154,7 @@ def build_pairs(
     nogold: float = 0.25,
     swap: float = 0.0,
     names: list[str] | None = None,
+    nearmiss: float = 0.0,
 ) -> list[Pair]:
     """The candidates of every question, labelled. ``pool``: paragraph id → text, every paragraph
     negatives may come from (the questions' own and distractors; all from training articles).
@@ -159,9 +164,12 @@ def build_pairs(
     share of questions, a second group from ``found + 1`` other paragraphs only, every label 0. For a
     ``swap`` share, a group of the question with an entity swapped for one of ``names`` (see
     ``swapped``) over its own positives and up to three of its own negatives, every label 0 (its own
-    random stream: the other groups are the same with or without it)."""
+    random stream: the other groups are the same with or without it). For a ``nearmiss`` share, a group of
+    the question with its rarest word swapped for one of ``names`` (see ``rare_swapped``) over its own
+    positives and one of its own negatives, every label 0 (a random stream of its own too)."""
     rng = random.Random(seed)
     srng = random.Random(seed + 7919)
+    nrng = random.Random(seed + 104729)
     bm25 = Bm25(pool)
     ids = sorted(pool)
     out: list[Pair] = []
@@ -187,7 +195,24 @@ def build_pairs(
             if text:
                 own_neg = neg[:3]
                 out += [Pair(f"{q.qid}#swap", text, s, 0, q.pair, q.article, q.source, b) for s, b in pos + own_neg]
+        if nearmiss and names and nrng.random() < nearmiss and (text := rare_swapped(q, names, bm25.idf, nrng)):
+            out += [Pair(f"{q.qid}#nearmiss", text, s, 0, q.pair, q.article, q.source, b) for s, b in pos + neg[:1]]
     return out
+
+
+def rare_swapped(q: Question, names: list[str], idf: dict[str, float], rng: random.Random) -> str | None:
+    """The question with its rarest name-like word (by ``idf`` over its analysed terms) replaced by one of
+    ``names`` that looks like a name (``name_like``), in that word's script, that neither the question nor
+    its paragraph holds: the evaluation's own rule for near-miss questions
+    (``evaluation.unanswerable.swap_entity``), with training names. None when no word or no name fits."""
+    known = set(analyze(q.text + " " + q.paragraph))
+    fits = [n for n in name_like(names) if not set(analyze(n)) & known]
+    latin, arabic = [n for n in fits if n.isascii()], [n for n in fits if not n.isascii()]
+    if not latin or not arabic:
+        return None
+    pick = (rng.choice(latin), rng.choice(arabic))
+    text = swap_entity(q.text, lambda w: max((idf.get(t, 0.0) for t in analyze(w)), default=0.0), [pick], rng)
+    return text if text and text != q.text else None
 
 
 def swapped(q: Question, names: list[str], rng: random.Random) -> str | None:
@@ -210,6 +235,12 @@ def swapped(q: Question, names: list[str], rng: random.Random) -> str | None:
     if not fits:
         return None
     return q.text[: target.start()] + rng.choice(fits) + q.text[target.end() :]
+
+
+def name_like(names: list[str]) -> list[str]:
+    """The names a near-miss question may be given: titles of one or two words without digits (a name, as
+    the evaluation's pool holds, not "Super Bowl 50")."""
+    return [n for n in names if len(n.split()) <= 2 and not any(ch.isdigit() for ch in n)]
 
 
 def _word_re(phrase: str) -> re.Pattern[str]:
