@@ -309,9 +309,9 @@ def main() -> None:
     fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
     before_key = [f"before{args.before}"] if args.before else []
     names = entity_names(fit_q)
-    near = {"swap": args.swap, "names": names, "nearmiss": args.nearmiss}
-    fit = P.build_pairs(fit_q, pool, seed=cfg.seed, **near)
-    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, **near)
+    more = {"swap": args.swap, "names": names, "nearmiss": args.nearmiss}  # extra all-negative groups
+    fit = P.build_pairs(fit_q, pool, seed=cfg.seed, **more)
+    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, **more)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
