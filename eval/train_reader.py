@@ -4,6 +4,7 @@
     python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
     python -m eval.train_reader --swap 0.2      # also questions about another entity (all negatives)
     python -m eval.train_reader --nearmiss 0.5  # also questions with their rarest word swapped for a name
+    python -m eval.train_reader --nogold 0.5    # more questions also asked without their paragraph (0.25 shipped)
     python -m eval.train_reader --no-extra      # without ARCD's second file (the reader shipped before 2026-12-06)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
@@ -273,6 +274,12 @@ def arguments() -> argparse.Namespace:
         default=0,
         help=f"read each sentence with the opening words of the one before it (default {BEFORE_WORDS} words)",
     )
+    ap.add_argument(
+        "--nogold",
+        type=float,
+        default=0.25,
+        help="share of questions also asked without their paragraph (all negatives; 0.25 as shipped)",
+    )
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     ap.add_argument(
         "--nearmiss",
@@ -309,9 +316,10 @@ def main() -> None:
     fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
     before_key = [f"before{args.before}"] if args.before else []
     names = entity_names(fit_q)
-    more = {"swap": args.swap, "names": names, "nearmiss": args.nearmiss}  # extra all-negative groups
+    more = {"nogold": args.nogold, "swap": args.swap, "names": names, "nearmiss": args.nearmiss}  # all-negative groups
     fit = P.build_pairs(fit_q, pool, seed=cfg.seed, **more)
-    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, **more)
+    # the development pairs as the shipped reader was measured on (no-gold groups hold no answer to rank)
+    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, **{**more, "nogold": 0.25})
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
@@ -323,6 +331,7 @@ def main() -> None:
         + ([args.swap] if args.swap else [])
         + before_key
         + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
+        + ([f"nogold{args.nogold}"] if args.nogold != 0.25 else [])
     )
     tok = pair_tokenizer(model_dir, cfg.max_length)
     states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt", args.before)
@@ -338,7 +347,13 @@ def main() -> None:
         **shape(bert, cfg, first, digest, args.before),
         "config": T.asdict(cfg),
         "data": data,
-        "pairs": {"fit": len(fit), "dev": len(dev), "fit_questions": len(fit_q), "dev_questions": len(dev_q)},
+        "pairs": {
+            "fit": len(fit),
+            "dev": len(dev),
+            "fit_questions": len(fit_q),
+            "dev_questions": len(dev_q),
+            "nogold_share": args.nogold,
+        },
         **swap_record(args.swap, names, fit),
         **swap_record(args.nearmiss, P.name_like(names), fit, "nearmiss"),
         "split": {
