@@ -42,16 +42,8 @@ from assistant.evaluation.datasets import (
 )
 from assistant.evaluation.splits import distractor_files, load_splits, part, split_titles
 from assistant.models.e5convert import ensure_converted
-from assistant.models.reader import (
-    BEFORE_WORDS,
-    PASSAGE_PREFIX,
-    QUERY_PREFIX,
-    READER_DIR,
-    base_digest,
-    encode_pairs,
-    pair_tokenizer,
-    sha256_file,
-)
+from assistant.models.reader import READER_DIR, base_digest, sha256_file
+from assistant.models.reader_text import BEFORE_WORDS, PASSAGE_PREFIX, QUERY_PREFIX, encode_pairs, pair_tokenizer
 from assistant.resources import update_manifest
 from assistant.training import reader as T
 from assistant.training import reader_pairs as P
@@ -304,6 +296,27 @@ def shape(bert, cfg: T.TrainConfig, first: int, digest: str, before: int) -> dic
     }
 
 
+def training_pairs(args: argparse.Namespace, seed: int, fit_q: list, dev_q: list, pool: dict) -> tuple:
+    """(training pairs, development pairs, the training titles swapped groups may name)."""
+    names = entity_names(fit_q)
+    more = {"nogold": args.nogold, "swap": args.swap, "names": names, "nearmiss": args.nearmiss}  # all-negative groups
+    fit = P.build_pairs(fit_q, pool, seed=seed, **more)
+    # the development pairs as the shipped reader was measured on (no-gold groups hold no answer to rank)
+    dev = P.build_pairs(dev_q, without_extra(pool), seed=seed + 1, **{**more, "nogold": 0.25})
+    return fit, dev, names
+
+
+def run_key(args: argparse.Namespace, shape: list) -> str:
+    """The run's cache key (frozen states, checkpoints): the shipped recipe's key is its shape alone."""
+    return cache_key(
+        shape
+        + ([args.swap] if args.swap else [])
+        + ([f"before{args.before}"] if args.before else [])
+        + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
+        + ([f"nogold{args.nogold}"] if args.nogold != 0.25 else [])
+    )
+
+
 def main() -> None:
     args = arguments()
     import torch
@@ -314,25 +327,14 @@ def main() -> None:
     T.set_seed(cfg.seed)
     t0 = time.time()
     fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
-    before_key = [f"before{args.before}"] if args.before else []
-    names = entity_names(fit_q)
-    more = {"nogold": args.nogold, "swap": args.swap, "names": names, "nearmiss": args.nearmiss}  # all-negative groups
-    fit = P.build_pairs(fit_q, pool, seed=cfg.seed, **more)
-    # the development pairs as the shipped reader was measured on (no-gold groups hold no answer to rank)
-    dev = P.build_pairs(dev_q, without_extra(pool), seed=cfg.seed + 1, **{**more, "nogold": 0.25})
+    fit, dev, names = training_pairs(args, cfg.seed, fit_q, dev_q, pool)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
     bert = BertModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False).eval()
     first = len(bert.encoder.layer) - cfg.train_layers
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
-    key = cache_key(
-        [cfg.max_length, first, len(fit), len(dev), args.limit]
-        + ([args.swap] if args.swap else [])
-        + before_key
-        + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
-        + ([f"nogold{args.nogold}"] if args.nogold != 0.25 else [])
-    )
+    key = run_key(args, [cfg.max_length, first, len(fit), len(dev), args.limit])
     tok = pair_tokenizer(model_dir, cfg.max_length)
     states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt", args.before)
     t_states = time.time() - t0

@@ -40,7 +40,8 @@ from assistant.config import load_settings
 from assistant.evaluation.datasets import bundled, load_dataset
 from assistant.evaluation.splits import load_splits, part, split_titles
 from assistant.models.e5convert import ensure_converted
-from assistant.models.reader import PASSAGE_PREFIX, QUERY_PREFIX, SUPPORT_DIR, base_digest, pair_tokenizer, sha256_file
+from assistant.models.reader import SUPPORT_DIR, base_digest, sha256_file
+from assistant.models.reader_text import PASSAGE_PREFIX, QUERY_PREFIX, pair_tokenizer
 from assistant.resources import update_manifest
 from assistant.training import reader as T
 from assistant.training import support_pairs as S

@@ -327,7 +327,7 @@ def test_a_question_longer_than_the_budget_is_cut_not_fatal(tmp_path) -> None:
     """only_second cannot cut a pair whose question alone fills the budget; the pair is cut both ways."""
     from tokenizers import Tokenizer, models, pre_tokenizers
 
-    from assistant.models.reader import encode_pairs, pair_tokenizer
+    from assistant.models.reader_text import encode_pairs, pair_tokenizer
 
     words = ["query:", "passage:", "ما", "هو", "جملة", "قصيرة", "[UNK]"]
     tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))

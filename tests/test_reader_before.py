@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.models.reader import BEFORE_SEP, BEFORE_WORDS, reads_before, with_before
+from assistant.models.reader import reads_before
+from assistant.models.reader_text import BEFORE_SEP, BEFORE_WORDS, with_before
 from assistant.training.reader_pairs import Pair, Question, build_pairs, reader_text
 from assistant.training.reader_pairs import with_before as paragraph_with_before
 

@@ -31,7 +31,7 @@ def test_the_shared_tokenizer_cuts_pairs_as_the_configured_one(tmp_path, strateg
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
 
     from assistant.models.onnx_embedder import shared_tokenizer
-    from assistant.models.reader import PairEncoder, encode_pairs, pair_tokenizer
+    from assistant.models.reader_text import PairEncoder, encode_pairs, pair_tokenizer
 
     words = ["<s>", "</s>", "query:", "passage:", "ما", "هو", "جملة", "قصيرة", "[UNK]"]
     tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))

@@ -157,7 +157,7 @@ def test_the_readers_shared_tokenizer_gives_training_ids_on_real_pairs(real_embe
     from assistant.evaluation.datasets import bundled, load_dataset
     from assistant.models.e5convert import ensure_converted
     from assistant.models.onnx_embedder import shared_tokenizer
-    from assistant.models.reader import PairEncoder, encode_pairs, pair_tokenizer
+    from assistant.models.reader_text import PairEncoder, encode_pairs, pair_tokenizer
 
     folder = ensure_converted(model_cache / "embeddings")
     ds = load_dataset(bundled("xquad-ar"))

@@ -19,7 +19,8 @@ import numpy as np
 
 from assistant.answer.scoring import Candidate
 from assistant.errors import ModelError
-from assistant.models.reader import reads_before, with_before
+from assistant.models.reader import reads_before
+from assistant.models.reader_text import with_before
 
 
 class Reads(Protocol):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.evaluation.unanswerable import swap_entity
-from assistant.models.reader import with_before as compose
+from assistant.models.reader_text import with_before as compose
 from assistant.text.arabic import analyze, normalize, split_sentences
 
 if TYPE_CHECKING:

@@ -108,7 +108,7 @@ def flat(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
 def prepare(out: Path) -> None:
     from assistant.config import load_settings
     from assistant.models.e5convert import ensure_converted
-    from assistant.models.reader import encode_pairs, pair_tokenizer
+    from assistant.models.reader_text import encode_pairs, pair_tokenizer
 
     t0 = time.time()
     fit, dev = training_pairs()
