@@ -1,6 +1,7 @@
 """The answer step with the real embedder and the shipped scorer: the seed article among 100 ANT news
-articles, twelve questions written for it (counts, percentages per country and group, a list, names,
-dates, three in English, three the archive cannot answer) — each answered right, or abstained on."""
+articles, eighteen questions written for it (counts, percentages per country and group, a list, names,
+dates, three of them in English; three the archive cannot answer; five near misses) — each answered right,
+or abstained on; the known misses are strict xfails."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ QUESTIONS = {
     "من فاز بكأس العالم لكرة القدم عام 2022؟": None,
     "ما هي عاصمة جزر القمر؟": None,
     "How tall is the Burj Khalifa?": None,
+    # near misses: the seed's own questions about a country it never mentions in that role (below)
+    "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في منغوليا؟": None,
+    "كم دولة التزمت بإرسال جنود إلى بوليفيا؟": None,
+    "متى حدد رئيس الإكوادور مهلة الخمسين يومًا؟": None,
+    "ما موقف نيكاراغوا من إرسال قوات برية إلى أوكرانيا؟": None,
+    "What share of Mongolians support Ukraine joining the European Union?": None,
 }
 
 
@@ -50,9 +57,18 @@ def archive(tmp_path_factory, real_embedder, seed_path):
 # voters) for the opposition's 74 %: the 74 % sentence says "the idea" for NATO membership, which only
 # the sentence before it names; the reader reads one sentence at a time (eval/README.md says why shipped;
 # a reader trained to read the sentence before gets this one right but loses on the development fold).
+# Near misses written for the seed article by hand (2026-12-06, not by the evaluation's generator): the
+# shipped reader answers each with a quote about another country or about the seed's own fact, its
+# confidence 0.5–0.8 against calibrated thresholds of 0.07 (Arabic) / 0.19 (English): the "does the
+# archive answer?" decision rests mostly on the feature scorer (eval/README.md, "Trained also on near-miss
+# questions"). Two more were measured and left out, their confidence within 0.002 of the threshold (a
+# float's noise on another CPU would flip them): «من هو الأمين العام لمنظمة شنغهاي؟» 0.070, answered with the UN
+# Secretary-General, and "How much did Bolivia earn from fuel sales to the European Union in one year?" 0.189.
+NEAR_MISS = "a near miss answered with a quote about something else"
 KNOWN_MISSES = {
     "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟": "the reader ranks the Poland sentence first",
     "ما نسبة معارضة ناخبي المعارضة لانضمام أوكرانيا إلى حلف الناتو؟": "the reader ranks the 59 % sentence first",
+    **{q: NEAR_MISS for q, want in list(QUESTIONS.items())[-5:] if want is None},
 }
 
 
