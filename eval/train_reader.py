@@ -269,8 +269,8 @@ def arguments() -> argparse.Namespace:
     ap.add_argument(
         "--nogold",
         type=float,
-        default=0.25,
-        help="share of questions also asked without their paragraph (all negatives; 0.25 as shipped)",
+        default=P.NOGOLD,
+        help=f"share of questions also asked without their paragraph (all negatives; {P.NOGOLD} as shipped)",
     )
     ap.add_argument("--swap", type=float, default=0.0, help="share of questions also asked about another entity")
     ap.add_argument(
@@ -302,7 +302,7 @@ def training_pairs(args: argparse.Namespace, seed: int, fit_q: list, dev_q: list
     more = {"nogold": args.nogold, "swap": args.swap, "names": names, "nearmiss": args.nearmiss}  # all-negative groups
     fit = P.build_pairs(fit_q, pool, seed=seed, **more)
     # the development pairs as the shipped reader was measured on (no-gold groups hold no answer to rank)
-    dev = P.build_pairs(dev_q, without_extra(pool), seed=seed + 1, **{**more, "nogold": 0.25})
+    dev = P.build_pairs(dev_q, without_extra(pool), seed=seed + 1, **{**more, "nogold": P.NOGOLD})
     return fit, dev, names
 
 
@@ -313,7 +313,7 @@ def run_key(args: argparse.Namespace, shape: list) -> str:
         + ([args.swap] if args.swap else [])
         + ([f"before{args.before}"] if args.before else [])
         + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
-        + ([f"nogold{args.nogold}"] if args.nogold != 0.25 else [])
+        + ([f"nogold{args.nogold}"] if args.nogold != P.NOGOLD else [])
     )
 
 

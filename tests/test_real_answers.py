@@ -26,13 +26,16 @@ QUESTIONS = {
     "من فاز بكأس العالم لكرة القدم عام 2022؟": None,
     "ما هي عاصمة جزر القمر؟": None,
     "How tall is the Burj Khalifa?": None,
-    # near misses: the seed's own questions about a country it never mentions in that role (below)
-    "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في منغوليا؟": None,
-    "كم دولة التزمت بإرسال جنود إلى بوليفيا؟": None,
-    "متى حدد رئيس الإكوادور مهلة الخمسين يومًا؟": None,
-    "ما موقف نيكاراغوا من إرسال قوات برية إلى أوكرانيا؟": None,
-    "What share of Mongolians support Ukraine joining the European Union?": None,
 }
+# near misses: the seed's own questions about a country it never mentions in that role (known misses, below)
+NEAR_MISSES = (
+    "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في منغوليا؟",
+    "كم دولة التزمت بإرسال جنود إلى بوليفيا؟",
+    "متى حدد رئيس الإكوادور مهلة الخمسين يومًا؟",
+    "ما موقف نيكاراغوا من إرسال قوات برية إلى أوكرانيا؟",
+    "What share of Mongolians support Ukraine joining the European Union?",
+)
+QUESTIONS.update(dict.fromkeys(NEAR_MISSES))
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +71,7 @@ NEAR_MISS = "a near miss answered with a quote about something else"
 KNOWN_MISSES = {
     "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟": "the reader ranks the Poland sentence first",
     "ما نسبة معارضة ناخبي المعارضة لانضمام أوكرانيا إلى حلف الناتو؟": "the reader ranks the 59 % sentence first",
-    **{q: NEAR_MISS for q, want in list(QUESTIONS.items())[-5:] if want is None},
+    **dict.fromkeys(NEAR_MISSES, NEAR_MISS),
 }
 
 

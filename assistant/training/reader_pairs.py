@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from assistant.evaluation.datasets import Dataset
 
 
+NOGOLD = 0.25  # share of questions also asked without their paragraph, as the shipped reader was trained
+
+
 @dataclass(frozen=True)
 class Pair:
     group: str  # one question's candidates share a group (its id, with "#nogold" for a no-gold group)
@@ -151,7 +154,7 @@ def build_pairs(
     own: int = 6,
     found: int = 2,
     per_found: int = 3,
-    nogold: float = 0.25,
+    nogold: float = NOGOLD,
     swap: float = 0.0,
     names: list[str] | None = None,
     nearmiss: float = 0.0,
