@@ -53,10 +53,11 @@ def merged(name: str, parts: list[tuple[str, Dataset]]) -> Dataset:
     return Dataset(name, corpus, queries, qrels, answers)
 
 
-def answer_sets(offtopic_count: int = 150, english_offtopic: int = 0) -> AnswerSet:
+def answer_sets(offtopic_count: int = 150, english_offtopic: int = 0, nearmiss_known: int = 0) -> AnswerSet:
     """The development fold as asked. ``english_offtopic``: that many English questions of XQuAD's
     fit-fold articles (not in the index) asked too, as the held-out sets ask the English twins of their
-    off-topic part; the shipped calibration was fitted without them (0)."""
+    off-topic part; ``nearmiss_known``: that many near misses (per language) that swap in a name the
+    archive knows; the shipped calibration was fitted without either (0)."""
     splits = load_splits()
     dev, fit, twin, fit_en = [], [], None, None
     for name, section in (("xquad-ar", "xquad"), ("arcd", "arcd"), ("tydiqa-ar", "tydiqa")):
@@ -73,7 +74,9 @@ def answer_sets(offtopic_count: int = 150, english_offtopic: int = 0) -> AnswerS
         off.append(_sampled(fit_en, english_offtopic))
     d = splits["distractors"]
     files = distractor_files(ANT, d["train"]["count"], d["train"]["offset"], d["seed"])
-    return AnswerSet(merged("reader-dev-fold", dev), twin, off, files, removed=25, nearmiss=100)
+    return AnswerSet(
+        merged("reader-dev-fold", dev), twin, off, files, removed=25, nearmiss=100, nearmiss_known=nearmiss_known
+    )
 
 
 def _sampled(ds: Dataset, count: int) -> Dataset:

@@ -23,7 +23,7 @@ from assistant.answer.grounding import default_verifier
 from assistant.config import Settings
 from assistant.evaluation.datasets import Dataset
 from assistant.evaluation.retrieval import discard, eval_settings
-from assistant.evaluation.unanswerable import swap_entity, unknown_names
+from assistant.evaluation.unanswerable import known_names, not_named_in, swap_entity, unknown_names
 from assistant.models.embedder import Embedder
 from assistant.models.llm import LLM
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from assistant.answer.reading import Reads
 from assistant.text.arabic import normalize
 
-KINDS = ("removed", "offtopic", "nearmiss")
+KINDS = ("removed", "offtopic", "nearmiss", "nearmiss-known")
 
 
 @dataclass
@@ -45,6 +45,7 @@ class AnswerSet:
     distractors: list[Path] = field(default_factory=list)
     removed: int = 25  # paragraphs taken out of the index after the answerable round
     nearmiss: int = 150
+    nearmiss_known: int = 0  # swapped for a name the archive knows but the paragraph does not (studies)
     limit: int | None = None  # answerable questions (per language) to ask; None: all
     seed: int = 13
 
@@ -122,6 +123,10 @@ def evaluate_answers(
                 if qid in d.queries:
                     ask(qid + tag, d.queries[qid], next(iter(ds.qrels[qid])), ds.answers.get(qid, []), "answerable")
             _nearmiss(ask, d, tag, qids, spec.nearmiss, retriever, pool, rng)
+            if spec.nearmiss_known:  # its own random stream: the other kinds' questions stay as they were
+                known = known_names(lambda w: bool(retriever.known(retriever.analyze(w))))
+                own = random.Random(spec.seed + len(tag))
+                _nearmiss(ask, d, tag, qids, spec.nearmiss_known, retriever, known, own, ds.corpus, ds.qrels)
         for off in spec.offtopic:
             for qid in sorted(off.queries):
                 ask(f"{off.name}:{qid}", off.queries[qid], None, [], "offtopic")
@@ -151,21 +156,26 @@ def evaluate_answers(
     )
 
 
-def _nearmiss(ask, d: Dataset, tag: str, qids: list[str], limit: int, retriever, pool, rng) -> None:  # noqa: ANN001
-    """Up to ``limit`` questions asked again with their rarest entity swapped for one the archive lacks."""
-    made = 0
+def _nearmiss(
+    ask, d: Dataset, tag: str, qids: list[str], limit: int, retriever, pool, rng, corpus=None, qrels=None
+) -> None:  # noqa: ANN001
+    """Up to ``limit`` questions asked again with their rarest entity swapped for one the archive lacks;
+    with ``corpus`` and ``qrels``, for a name of ``pool`` (known to the archive) the question's own
+    paragraph does not name (kind ``nearmiss-known``)."""
+    made, kind = 0, "nearmiss" if corpus is None else "nearmiss-known"
     for qid in qids:
         if made >= limit or qid not in d.queries:
             continue
+        names = pool if corpus is None else not_named_in(pool, " ".join(corpus[next(iter(qrels[qid]))]))
         idf = retriever.idf(retriever.analyze(d.queries[qid]))
         swapped = swap_entity(
             d.queries[qid],
             lambda w: max((idf.get(t, 0.0) for t in retriever.analyze(w)), default=0.0),  # noqa: B023
-            pool,
+            names,
             rng,
         )
         if swapped and swapped != d.queries[qid]:
-            ask(f"{qid}{tag}:nearmiss", swapped, None, [], "nearmiss")
+            ask(f"{qid}{tag}:{kind}", swapped, None, [], kind)
             made += 1
 
 

@@ -5,6 +5,9 @@
 - ``nearmiss``: the question with its rarest entity swapped for a name the archive never mentions
   ("… دفاع البانثرز" → "… دفاع ريكيافيك"): it shares the archive's vocabulary but asks for a fact
   the archive does not hold.
+- ``nearmiss-known`` (studies only, not in the held-out runs): the same swap for a name the archive *does*
+  mention but the question's own paragraph does not («… في منغوليا» over an archive that names Mongolia
+  elsewhere), as a reader's near miss looks: no word of it is new to the archive, only to the passage.
 """
 
 from __future__ import annotations
@@ -71,6 +74,51 @@ NAME_POOL: tuple[tuple[str, str], ...] = (
     ("Greenland", "غرينلاند"),
 )
 
+# Countries and capitals that Arabic news names often; a ``nearmiss-known`` question takes one the index
+# knows (in either script) and the question's paragraph does not name.
+KNOWN_POOL: tuple[tuple[str, str], ...] = (
+    ("Egypt", "مصر"),
+    ("Turkey", "تركيا"),
+    ("Iran", "إيران"),
+    ("Russia", "روسيا"),
+    ("China", "الصين"),
+    ("France", "فرنسا"),
+    ("Germany", "ألمانيا"),
+    ("Japan", "اليابان"),
+    ("India", "الهند"),
+    ("Brazil", "البرازيل"),
+    ("Canada", "كندا"),
+    ("Spain", "إسبانيا"),
+    ("Italy", "إيطاليا"),
+    ("Morocco", "المغرب"),
+    ("Algeria", "الجزائر"),
+    ("Tunisia", "تونس"),
+    ("Libya", "ليبيا"),
+    ("Sudan", "السودان"),
+    ("Iraq", "العراق"),
+    ("Syria", "سوريا"),
+    ("Lebanon", "لبنان"),
+    ("Jordan", "الأردن"),
+    ("Yemen", "اليمن"),
+    ("Qatar", "قطر"),
+    ("Kuwait", "الكويت"),
+    ("Pakistan", "باكستان"),
+    ("Afghanistan", "أفغانستان"),
+    ("Indonesia", "إندونيسيا"),
+    ("Nigeria", "نيجيريا"),
+    ("Mexico", "المكسيك"),
+    ("Australia", "أستراليا"),
+    ("Britain", "بريطانيا"),
+    ("Ukraine", "أوكرانيا"),
+    ("Sweden", "السويد"),
+    ("Cairo", "القاهرة"),
+    ("Baghdad", "بغداد"),
+    ("Damascus", "دمشق"),
+    ("Riyadh", "الرياض"),
+    ("Beirut", "بيروت"),
+    ("Tehran", "طهران"),
+)
+
 _AR_QUESTION_WORDS = frozenset(
     normalize(w) for w in "كم ما ماذا من متى أين اين لماذا كيف هل أي اي عدد نسبة التي الذي الذين".split()
 )
@@ -107,3 +155,14 @@ def swap_entity(
 def unknown_names(known: Callable[[str], bool]) -> list[tuple[str, str]]:
     """The pool's names that the index does not know in either script."""
     return [(en, ar) for en, ar in NAME_POOL if not known(en) and not known(ar)]
+
+
+def known_names(known: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """``KNOWN_POOL``'s names that the index knows in either script."""
+    return [(en, ar) for en, ar in KNOWN_POOL if known(en) or known(ar)]
+
+
+def not_named_in(pool: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """The names of ``pool`` that ``text`` (a paragraph) names in neither script."""
+    plain, low = normalize(text), text.lower()
+    return [(en, ar) for en, ar in pool if normalize(ar) not in plain and en.lower() not in low]

@@ -38,10 +38,38 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+# What each read candidate's passage says of the question's words (the scorer's per-sentence features)
+PASSAGE_X = ("rare_overlap_chunk", "name_match_chunk", "idf_overlap_chunk", "idf_overlap_ctx", "rare_overlap")
+
+
+def passage_evidence(q, c) -> dict[str, float]:  # noqa: ANN001
+    """Of the question ``q`` (``scoring.Question``) and one candidate: the scorer's passage features, and
+    whether its passage holds the question's rarest word and the rarest word it lacks (IDF over the top)."""
+    from assistant.answer.scoring import _terms
+
+    held = _terms(c.hit.chunk.text)
+    top = max(q.idf.values(), default=0.0) or 1.0
+    rarest = max(q.terms, key=lambda t: q.idf.get(t, 0.0)) if q.terms else None
+    return {k: float(c.x.get(k, 0.0)) for k in PASSAGE_X} | {
+        "rarest_in_chunk": float(rarest is not None and rarest in held),
+        "missing_max_idf_chunk": max((q.idf.get(t, 0.0) for t in q.terms if t not in held), default=0.0) / top,
+    }
+
+
 def _recording(seen: dict[str, list[dict]]):  # noqa: ANN202
     """A stand-in for ``reading.read`` that keeps what the decision read, per question, in ``seen``."""
+    import assistant.answer.ask as ask_module
     from assistant.answer import reading
     from assistant.answer.scoring import question_features
+
+    analysed = ask_module.analyse_question
+    last: list = [None]
+
+    def analysing(question, retriever):  # noqa: ANN001, ANN202
+        last[0] = analysed(question, retriever)
+        return last[0]
+
+    ask_module.analyse_question = analysing  # type: ignore[assignment]
 
     original = reading.read
 
@@ -74,6 +102,10 @@ def _recording(seen: dict[str, list[dict]]):  # noqa: ANN202
                 "q": question_features(scored, [c.prob for c in scored]),
                 "scorer_confidence": scorer_confidence,
                 "confidence": decision.confidence,
+                "passage": [passage_evidence(last[0], c) for c in top],
+                "question": question,
+                "q_idf": last[0].idf,
+                "passages": {str(c.hit.chunk.chunk_id): c.hit.chunk.text for c in top},
             }
         )
         return decision
@@ -81,7 +113,7 @@ def _recording(seen: dict[str, list[dict]]):  # noqa: ANN202
     return recording
 
 
-def record(out: Path, english_offtopic: int = 0) -> None:
+def record(out: Path, english_offtopic: int = 0, nearmiss_known: int = 0) -> None:
     import assistant.answer.ask as ask_module
     from assistant.config import load_settings
     from assistant.evaluation.answers import contains, evaluate_answers
@@ -94,7 +126,7 @@ def record(out: Path, english_offtopic: int = 0) -> None:
     reader = load_reader(settings.model_cache)
     seen: dict[str, list[dict]] = {}
     ask_module.read = _recording(seen)  # type: ignore[assignment]
-    spec = answer_sets(english_offtopic=english_offtopic)
+    spec = answer_sets(english_offtopic=english_offtopic, nearmiss_known=nearmiss_known)
     last = [0.0]
 
     def progress(done: int, total: int, what: str) -> None:
@@ -299,9 +331,15 @@ def main() -> None:
         default=0,
         help="with --record: also ask this many English questions of XQuAD articles not in the index",
     )
+    ap.add_argument(
+        "--nearmiss-known",
+        type=int,
+        default=0,
+        help="with --record: also ask this many near misses (per language) naming a country the archive knows",
+    )
     args = ap.parse_args()
     if args.record:
-        record(args.path, args.english_offtopic)
+        record(args.path, args.english_offtopic, args.nearmiss_known)
     res = compare(args.path)
     if args.out:
         args.out.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
