@@ -12,6 +12,13 @@ UNKNOWN_WORD = {
     "ar": "لا ترد «{word}» في أي مقالة مفهرسة. اكتب سؤالاً كاملاً، أو استخدم البحث.",
     "en": "'{word}' does not appear in any indexed article. Ask a full question, or use Search.",
 }
+# The question names a country (or its people) that the passage the quote would come from never names
+# («… في منغوليا؟» answered from a passage about Ukraine): said, instead of quoting it as the answer.
+NOT_NAMED = {
+    "ar": "لا تتضمن المقالات المفهرسة إجابة عن هذا السؤال: أقرب مقطع إليه لا يذكر {words}.",
+    "en": "The indexed articles do not contain an answer to this question: "
+    "the nearest passage does not mention {words}.",
+}
 EMPTY_INDEX = {
     "ar": "الفهرس فارغ: أضف مقالات أولاً.",
     "en": "The index is empty: add articles first.",

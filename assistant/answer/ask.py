@@ -35,10 +35,11 @@ from assistant.answer.scoring import (
 from assistant.config import Settings, default
 from assistant.models.embedder import Embedder, sane_vectors
 from assistant.models.llm import LLM, Gate, QuoteTurns, wants_llm
-from assistant.prompts import ABSTAIN, EMPTY_INDEX, UNKNOWN_WORD
+from assistant.prompts import ABSTAIN, EMPTY_INDEX, NOT_NAMED, UNKNOWN_WORD
 from assistant.records import Answer, Hit
 from assistant.retrieval import Retriever
 from assistant.text.arabic import detect_language
+from assistant.text.countries import countries_not_named
 from assistant.text.words import strip_controls
 
 
@@ -246,20 +247,26 @@ def decide_answers(
     answers = {}
     for d in decisions:
         limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
-        if not d.ranked or d.confidence < limit:
+        said = ABSTAIN[lang] if not d.ranked or d.confidence < limit else _not_named(question, d.ranked[0], lang)
+        if said:
             answers[d.by] = Answer(
-                question,
-                ABSTAIN[lang],
-                "extractive",
-                True,
-                nearest=tuple(hits[:3]),
-                language=lang,
-                confidence=d.confidence,
+                question, said, "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=d.confidence
             )
             continue
         chosen = choose_sentences(d.ranked, q.qtype, limit, scorer.second_ratio)
         answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
     return answers, decisions[-1].ranked, Asked(q, qvec)
+
+
+def _not_named(question: str, chosen: Candidate, lang: str) -> str | None:
+    """Why the archive does not answer, where the question names a country (or its people) that the chosen
+    sentence's passage and its article's title never name, by name, adjective or capital: its nearest
+    passage is about something else (eval/README.md, "A near miss names a country the passage does not")."""
+    absent = countries_not_named(question, f"{chosen.hit.title}\n{chosen.hit.chunk.text}")
+    if not absent:
+        return None
+    quoted = [f"«{w}»" if lang == "ar" else f"'{w}'" for w in absent.values()]
+    return NOT_NAMED[lang].format(words=(" و" if lang == "ar" else " and ").join(quoted))
 
 
 def _widest(reader: Reads | None) -> int:

@@ -122,11 +122,7 @@ def evaluate_answers(
             for qid in asked:
                 if qid in d.queries:
                     ask(qid + tag, d.queries[qid], next(iter(ds.qrels[qid])), ds.answers.get(qid, []), "answerable")
-            _nearmiss(ask, d, tag, qids, spec.nearmiss, retriever, pool, rng)
-            if spec.nearmiss_known:  # its own random stream: the other kinds' questions stay as they were
-                known = known_names(lambda w: bool(retriever.known(retriever.analyze(w))))
-                own = random.Random(spec.seed + len(tag))
-                _nearmiss(ask, d, tag, qids, spec.nearmiss_known, retriever, known, own, ds.corpus, ds.qrels)
+            _nearmisses(ask, d, tag, qids, spec, retriever, pool, rng)
         for off in spec.offtopic:
             for qid in sorted(off.queries):
                 ask(f"{off.name}:{qid}", off.queries[qid], None, [], "offtopic")
@@ -177,6 +173,16 @@ def _nearmiss(
         if swapped and swapped != d.queries[qid]:
             ask(f"{qid}{tag}:{kind}", swapped, None, [], kind)
             made += 1
+
+
+def _nearmisses(ask, d: Dataset, tag: str, qids: list[str], spec: AnswerSet, retriever, pool, rng) -> None:  # noqa: ANN001
+    """``spec.nearmiss`` near misses naming what the archive lacks, then ``spec.nearmiss_known`` naming a
+    country the archive knows (their own random stream: the other kinds' questions stay as they were)."""
+    _nearmiss(ask, d, tag, qids, spec.nearmiss, retriever, pool, rng)
+    if spec.nearmiss_known:
+        known = known_names(lambda w: bool(retriever.known(retriever.analyze(w))))
+        own = random.Random(spec.seed + len(tag))
+        _nearmiss(ask, d, tag, qids, spec.nearmiss_known, retriever, known, own, spec.ds.corpus, spec.ds.qrels)
 
 
 class _Asker:

@@ -171,6 +171,9 @@ def derived(r: dict) -> dict[str, float]:
     }
     for k, v in r["q"].items():
         out[f"q_{k}"] = float(v)
+    if r.get("passage"):  # the chosen sentence's passage (records made since 2026-12-06)
+        for k, v in r["passage"][r["chosen"]].items():
+            out[f"c_{k}"] = float(v)
     return out
 
 
@@ -241,7 +244,17 @@ def cross_validated(
             "accuracy": round(float((right & at & (y == 1)).sum() / max(1, y.sum())), 4),
         },
         "by_kind": {k: round(float((~keep[np.array([r["kind"] == k for r in rows])]).mean()), 3) for k in kinds},
+        "at_target_by_kind": {
+            k: round(float((~at[np.array([r["kind"] == k for r in rows])]).mean()), 3) for k in kinds
+        },
+        "at_target_others": _others(rows, at, unseen),
     }
+
+
+def _others(rows: list[dict], keep: np.ndarray, unseen: str | None) -> float | None:
+    """The share abstained of the unanswerable questions of every kind but ``unseen``."""
+    sel = np.array([r["kind"] not in ("answerable", unseen) for r in rows])
+    return round(float((~keep[sel]).mean()), 4) if sel.any() else None
 
 
 def curve(rows: list[dict], shares: tuple[float, ...] = (0.025, 0.04, 0.06, 0.1, 0.2)) -> dict:
@@ -312,11 +325,38 @@ def compare(path: Path) -> dict:
                 f"abstained {res['abstained']:.3f}  ({kinds})  | at the target: "
                 f"abstained {res['at_target']['abstained']:.3f}, acc {res['at_target']['accuracy']:.3f}"
             )
+        if any(r["kind"] == "nearmiss-known" for r in sub) and "c_missing_max_idf_chunk" in derived(sub[0]):
+            out[pair]["passage evidence, fitted without nearmiss-known"] = passage_runs(sub, target)
         out[pair]["auc against each kind"] = auc = separation(sub)
         print(f"  AUC, answerable against each kind: {auc}")
         out[pair]["trade-off (shipped features)"] = tradeoff = curve(sub)
         for share, v in tradeoff.items():
             print(f"  turning away {float(share):.1%} of answerable: {v}")
+    return out
+
+
+PASSAGE_SETS = {
+    "shipped": ["z_max", "scorer_logit"],
+    "+ rarest word its passage lacks": ["z_max", "scorer_logit", "c_missing_max_idf_chunk"],
+    "+ rare words its passage holds": ["z_max", "scorer_logit", "c_rare_overlap_chunk"],
+    "+ both": ["z_max", "scorer_logit", "c_missing_max_idf_chunk", "c_rare_overlap_chunk"],
+    "+ rarest word in its passage": ["z_max", "scorer_logit", "c_rarest_in_chunk"],
+}
+
+
+def passage_runs(rows: list[dict], target: float) -> dict:
+    """The chosen sentence's passage evidence beside the shipped pair, every fit made without the
+    nearmiss-known questions (judged only): out-of-fold at exactly the target."""
+    out = {}
+    for label, names in PASSAGE_SETS.items():
+        res = cross_validated(rows, names, target, unseen="nearmiss-known")
+        out[label] = res
+        t = res["at_target"]
+        print(
+            f"  [no nearmiss-known in the fit] {label:34s} at the target: acc {t['accuracy']:.3f} "
+            f"nearmiss-known {res['at_target_by_kind'].get('nearmiss-known', 0):.3f} "
+            f"others {res['at_target_others']:.3f} ({res['at_target_by_kind']})"
+        )
     return out
 
 

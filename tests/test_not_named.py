@@ -1,0 +1,63 @@
+"""A near miss: the question names a country that the passage its quote would come from never names.
+
+«كم دولة التزمت بإرسال جنود إلى بوليفيا؟» over an article about Ukraine was answered with the Ukraine
+sentence (the seed's hand-written near misses, tests/test_real_answers.py); the answer step says instead
+that the nearest passage does not mention Bolivia."""
+
+import pytest
+
+from assistant.text.countries import countries_in_passage, countries_named, countries_not_named
+from tests.conftest import ScriptedLLM
+from tests.test_answer import Q, _setup
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "absent"),
+    [
+        (
+            "ما موقف نيكاراغوا من إرسال قوات إلى أوكرانيا؟",
+            "أعلنت بولندا أنها لن ترسل قوات إلى أوكرانيا.",
+            {"nicaragua": "نيكاراغوا"},
+        ),
+        ("What share of Mongolians support Ukraine?", "يؤيد 70% من الأوكرانيين الانضمام.", {"mongolia": "Mongolians"}),
+        ("متى حدد رئيس الإكوادور المهلة؟", "حدد الرئيس الأمريكي مهلة خمسين يوماً.", {"ecuador": "الإكوادور"}),
+        # named by adjective, people or capital: not a near miss
+        ("ماذا قالت فرنسا عن القوة؟", "قال الرئيس الفرنسي إن 26 دولة التزمت.", {}),
+        ("ماذا قال الروس عن المحادثات؟", "قال الكرملين إن المحادثات متوقفة.", {}),
+        ("What did Poland decide?", "أعلنت وارسو أنها لن ترسل جنوداً.", {}),
+        ("How many Ukrainians support joining?", "يؤيد 70% من الأوكرانيين الانضمام.", {}),
+        # no country asked about, or a word that only looks like one (مصرف: a bank; تركيز: focus)
+        ("كم دولة التزمت بإرسال جنود؟", "قال المصرف إن التركيز على الجنود.", {}),
+    ],
+)
+def test_the_countries_a_question_names_that_a_passage_does_not(question, passage, absent):
+    assert countries_not_named(question, passage) == absent
+
+
+def test_new_countries_by_name_adjective_and_people_not_lookalike_words():
+    assert countries_named("البوسنة وغانا والكونغولي والسلفادور والبيرويين") == {
+        "bosnia",
+        "ghana",
+        "congo",
+        "salvador",
+        "peru",
+    }
+    assert countries_named("غاز البوتان والوضع المالي وسلفادور دالي في بيروت والبيروقراطية") == set()
+    assert countries_in_passage("قالت موسكو وبكين") == {"russia", "china"}
+    assert countries_named("قالت موسكو") == set()  # a capital never makes a question name a country
+
+
+def test_a_question_about_a_country_the_nearest_passage_never_names_is_not_answered_from_it(fake_assistant, tmp_path):
+    llm = ScriptedLLM("should never be called")
+    a = _setup(fake_assistant, tmp_path, llm=llm)
+    assert not a.ask(Q, mode="extractive").abstained  # the question as the article answers it
+    ans = a.ask("كم دولة التزمت بإرسال جنود ضمن قوة أمنية إلى بوليفيا؟", mode="auto")
+    assert ans.abstained and ans.citations == () and "لا يذكر «بوليفيا»" in ans.answer
+    assert ans.nearest and llm.sent == []  # the nearest passages shown; no draft asked for
+    en = a.ask("How many countries committed troops to a security force in Bolivia?", mode="extractive")
+    assert en.abstained and "does not mention 'Bolivia'" in en.answer
+    both = a.ask("كم دولة من منغوليا وبوليفيا التزمت بإرسال جنود؟", mode="extractive")
+    assert both.answer.endswith("لا يذكر «منغوليا» و«بوليفيا».")  # in the question's order, without its «و»
+    # a country the passage names by its adjective (الرئيس الفرنسي) is no near miss
+    fr = a.ask("كم دولة التزمت بإرسال جنود بحسب فرنسا؟", mode="extractive")
+    assert "لا يذكر" not in fr.answer
