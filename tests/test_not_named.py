@@ -43,6 +43,9 @@ def test_new_countries_by_name_adjective_and_people_not_lookalike_words():
         "peru",
     }
     assert countries_named("غاز البوتان والوضع المالي وسلفادور دالي في بيروت والبيروقراطية") == set()
+    # two prefixes (و + بال): «وبالألمانية: Amazoneregenwoud» names German (held out, XQuAD, 2026-12-06)
+    assert countries_named("وبالألمانية وللروس فبالصين") == {"germany", "russia", "china"}
+    assert countries_named("وبالمصرف وللتركيز") == set()
     assert countries_in_passage("قالت موسكو وبكين") == {"russia", "china"}
     assert countries_named("قالت موسكو") == set()  # a capital never makes a question name a country
 

@@ -1,6 +1,6 @@
 """The answer step with the real embedder and the shipped scorer: the seed article among 100 ANT news
-articles, eighteen questions written for it (counts, percentages per country and group, a list, names,
-dates, three of them in English; three the archive cannot answer; five near misses) — each answered right,
+articles, nineteen questions written for it (counts, percentages per country and group, a list, names,
+dates, three of them in English; three the archive cannot answer; six near misses) — each answered right,
 or abstained on; the known misses are strict xfails."""
 
 from __future__ import annotations
@@ -27,14 +27,15 @@ QUESTIONS = {
     "ما هي عاصمة جزر القمر؟": None,
     "How tall is the Burj Khalifa?": None,
 }
-# near misses: the seed's own questions about a country it never mentions in that role (known misses, below)
-NEAR_MISSES = (
-    "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في منغوليا؟",
-    "كم دولة التزمت بإرسال جنود إلى بوليفيا؟",
-    "متى حدد رئيس الإكوادور مهلة الخمسين يومًا؟",
-    "ما موقف نيكاراغوا من إرسال قوات برية إلى أوكرانيا؟",
-    "What share of Mongolians support Ukraine joining the European Union?",
-)
+# near misses: the seed's own questions about a country it never mentions, with the question's word for it
+NEAR_MISSES = {
+    "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في منغوليا؟": "منغوليا",
+    "كم دولة التزمت بإرسال جنود إلى بوليفيا؟": "بوليفيا",
+    "متى حدد رئيس الإكوادور مهلة الخمسين يومًا؟": "الإكوادور",
+    "ما موقف نيكاراغوا من إرسال قوات برية إلى أوكرانيا؟": "نيكاراغوا",
+    "What share of Mongolians support Ukraine joining the European Union?": "Mongolians",
+    "How much did Bolivia earn from fuel sales to the European Union in one year?": "Bolivia",
+}
 QUESTIONS.update(dict.fromkeys(NEAR_MISSES))
 
 
@@ -61,17 +62,15 @@ def archive(tmp_path_factory, real_embedder, seed_path):
 # the sentence before it names; the reader reads one sentence at a time (eval/README.md says why shipped;
 # a reader trained to read the sentence before gets this one right but loses on the development fold).
 # Near misses written for the seed article by hand (2026-12-06, not by the evaluation's generator): the
-# shipped reader answers each with a quote about another country or about the seed's own fact, its
-# confidence 0.5–0.8 against calibrated thresholds of 0.07 (Arabic) / 0.19 (English): the "does the
-# archive answer?" decision rests mostly on the feature scorer (eval/README.md, "Trained also on near-miss
-# questions"). Two more were measured and left out, their confidence within 0.002 of the threshold (a
-# float's noise on another CPU would flip them): «من هو الأمين العام لمنظمة شنغهاي؟» 0.070, answered with the UN
-# Secretary-General, and "How much did Bolivia earn from fuel sales to the European Union in one year?" 0.189.
-NEAR_MISS = "a near miss answered with a quote about something else"
+# reader answered each with a quote about another country or about the seed's own fact (confidence 0.5–0.8
+# against calibrated thresholds of 0.07 / 0.19: the learned decision does not see them, eval/README.md);
+# the answer step now says that the nearest passage does not name the country asked about
+# (test_a_near_miss_is_said_to_name_what_the_passage_does_not, below). «من هو الأمين العام لمنظمة
+# شنغهاي؟» (an organisation, not a country) is answered with the UN Secretary-General at 0.070, within
+# 0.002 of the threshold: left out, a float's noise on another CPU would flip it.
 KNOWN_MISSES = {
     "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟": "the reader ranks the Poland sentence first",
     "ما نسبة معارضة ناخبي المعارضة لانضمام أوكرانيا إلى حلف الناتو؟": "the reader ranks the 59 % sentence first",
-    **dict.fromkeys(NEAR_MISSES, NEAR_MISS),
 }
 
 
@@ -113,3 +112,12 @@ def test_the_reader_does_what_the_scorer_could_not(archive):
         assert ("جيش أوكراني قوي" in first) == (who == "reader"), (who, first[:120])
         comoros = a.ask("ما هي عاصمة جزر القمر؟", mode="extractive")
         assert comoros.abstained == (who == "reader"), (who, comoros.confidence)
+
+
+@pytest.mark.parametrize("question", list(NEAR_MISSES))
+def test_a_near_miss_is_said_to_name_what_the_passage_does_not(archive, question):
+    ans = archive.ask(question, mode="extractive")
+    word = NEAR_MISSES[question]
+    assert ans.abstained and ans.citations == (), ans.answer[:200]
+    assert (f"'{word}'" if word.isascii() else f"«{word}»") in ans.answer, ans.answer
+    assert ans.nearest  # the nearest passages are still shown

@@ -219,10 +219,14 @@ _NISBA_ENDINGS = frozenset(("ون", "ين", "ان", "تان", "تين"))  # afte
 
 def word_forms(word: str) -> set[tuple[str, bool]]:
     """A word as written and without each prefix it may carry (article, و, ب, ل, ف), each with whether
-    what was removed is an article."""
-    return {(word, False)} | {
-        (word[len(p) :], p in ARTICLE_PREFIXES) for p in (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف") if word.startswith(p)
-    }
+    what was removed is an article; after و or ف, one more («وبالألمانية»: German)."""
+    forms = {(word, False)} | {(word[len(p) :], p in ARTICLE_PREFIXES) for p in _PREFIXES if word.startswith(p)}
+    if word[:1] in ("و", "ف") and len(word) > 4:
+        forms |= {(f, article) for f, article in word_forms(word[1:]) if f != word[1:]}
+    return forms
+
+
+_PREFIXES = (*ARTICLE_PREFIXES, "و", "ب", "ل", "ف")
 
 
 def nation_ending(stem: str, rest: str) -> bool:

@@ -38,29 +38,12 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-# What each read candidate's passage says of the question's words (the scorer's per-sentence features)
-PASSAGE_X = ("rare_overlap_chunk", "name_match_chunk", "idf_overlap_chunk", "idf_overlap_ctx", "rare_overlap")
-
-
-def passage_evidence(q, c) -> dict[str, float]:  # noqa: ANN001
-    """Of the question ``q`` (``scoring.Question``) and one candidate: the scorer's passage features, and
-    whether its passage holds the question's rarest word and the rarest word it lacks (IDF over the top)."""
-    from assistant.answer.scoring import _terms
-
-    held = _terms(c.hit.chunk.text)
-    top = max(q.idf.values(), default=0.0) or 1.0
-    rarest = max(q.terms, key=lambda t: q.idf.get(t, 0.0)) if q.terms else None
-    return {k: float(c.x.get(k, 0.0)) for k in PASSAGE_X} | {
-        "rarest_in_chunk": float(rarest is not None and rarest in held),
-        "missing_max_idf_chunk": max((q.idf.get(t, 0.0) for t in q.terms if t not in held), default=0.0) / top,
-    }
-
-
 def _recording(seen: dict[str, list[dict]]):  # noqa: ANN202
     """A stand-in for ``reading.read`` that keeps what the decision read, per question, in ``seen``."""
     import assistant.answer.ask as ask_module
     from assistant.answer import reading
     from assistant.answer.scoring import question_features
+    from eval.studies.abstention_passage import passage_evidence
 
     analysed = ask_module.analyse_question
     last: list = [None]
@@ -295,6 +278,8 @@ def separation(rows: list[dict]) -> dict:
 
 
 def compare(path: Path) -> dict:
+    from eval.studies.abstention_passage import country_rule, passage_runs
+
     if not path.exists():
         raise SystemExit(f"{path}: no record of the fold yet; make it with --record (~15 min)")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -327,36 +312,13 @@ def compare(path: Path) -> dict:
             )
         if any(r["kind"] == "nearmiss-known" for r in sub) and "c_missing_max_idf_chunk" in derived(sub[0]):
             out[pair]["passage evidence, fitted without nearmiss-known"] = passage_runs(sub, target)
+        if sub and "passages" in sub[0]:
+            out[pair]["a country the chosen passage does not name"] = country_rule(sub)
         out[pair]["auc against each kind"] = auc = separation(sub)
         print(f"  AUC, answerable against each kind: {auc}")
         out[pair]["trade-off (shipped features)"] = tradeoff = curve(sub)
         for share, v in tradeoff.items():
             print(f"  turning away {float(share):.1%} of answerable: {v}")
-    return out
-
-
-PASSAGE_SETS = {
-    "shipped": ["z_max", "scorer_logit"],
-    "+ rarest word its passage lacks": ["z_max", "scorer_logit", "c_missing_max_idf_chunk"],
-    "+ rare words its passage holds": ["z_max", "scorer_logit", "c_rare_overlap_chunk"],
-    "+ both": ["z_max", "scorer_logit", "c_missing_max_idf_chunk", "c_rare_overlap_chunk"],
-    "+ rarest word in its passage": ["z_max", "scorer_logit", "c_rarest_in_chunk"],
-}
-
-
-def passage_runs(rows: list[dict], target: float) -> dict:
-    """The chosen sentence's passage evidence beside the shipped pair, every fit made without the
-    nearmiss-known questions (judged only): out-of-fold at exactly the target."""
-    out = {}
-    for label, names in PASSAGE_SETS.items():
-        res = cross_validated(rows, names, target, unseen="nearmiss-known")
-        out[label] = res
-        t = res["at_target"]
-        print(
-            f"  [no nearmiss-known in the fit] {label:34s} at the target: acc {t['accuracy']:.3f} "
-            f"nearmiss-known {res['at_target_by_kind'].get('nearmiss-known', 0):.3f} "
-            f"others {res['at_target_others']:.3f} ({res['at_target_by_kind']})"
-        )
     return out
 
 
