@@ -247,10 +247,10 @@ def decide_answers(
     answers = {}
     for d in decisions:
         limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
-        said = ABSTAIN[lang] if not d.ranked or d.confidence < limit else _not_named(question, d.ranked[0], lang)
-        if said:
+        why = ABSTAIN[lang] if not d.ranked or d.confidence < limit else _not_named(question, d.ranked[0], lang)
+        if why:
             answers[d.by] = Answer(
-                question, said, "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=d.confidence
+                question, why, "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=d.confidence
             )
             continue
         chosen = choose_sentences(d.ranked, q.qtype, limit, scorer.second_ratio)

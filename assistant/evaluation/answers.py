@@ -390,4 +390,4 @@ def build_answer_set(
         d = splits.get("distractors", {})
         offset = d.get("test", {}).get("offset", 0)
         files = distractor_files(distractors, distractor_count, offset, d.get("seed", 0))
-    return AnswerSet(ds, twin, off, files, removed, nearmiss, limit)
+    return AnswerSet(ds, twin, off, files, removed, nearmiss, limit=limit)
