@@ -22,7 +22,7 @@ TRUE = [
 LIES = [
     # a fact reversed with the source's own words (Poland ruled it out)
     (["موقف بولندا"], "أكدت بولندا علنًا أنها سترسل قوات برية إلى أوكرانيا [1]."),
-    (["What did Poland say"], "Poland announced it will send ground troops to Ukraine [1]."),
+    (["Will Poland send"], "Poland announced it will send ground troops to Ukraine [1]."),
     # two countries' roles swapped (91 % in Sweden, 81 % in Denmark)
     (["في السويد"], "بلغت نسبة التأييد 81% في السويد و91% في الدنمارك [1]."),
     (["in Sweden"], "Support for Ukraine joining the EU was 81% in Sweden and 91% in Denmark [1]."),
@@ -34,7 +34,7 @@ QUESTIONS = {
     "كم دولة التزمت بإرسال جنود ضمن قوة أمنية؟": True,
     "How many countries committed to sending troops to a security force?": True,
     "ما موقف بولندا من إرسال قوات برية إلى أوكرانيا؟": False,
-    "What did Poland say about sending ground troops to Ukraine?": False,
+    "Will Poland send ground troops to Ukraine?": False,
     "كم بلغت نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟": False,
     "What share of people in Sweden support Ukraine joining the EU?": False,
     "What percentage of Swedes and Danes support Ukraine joining the European Union?": False,
@@ -84,3 +84,12 @@ def test_no_lie_reaches_the_answer_of_record_and_the_truth_does(samples_assistan
         if ans.language == "ar":  # and the Arabic page says why in Arabic
             lie = next(d for d in ans.dropped if _bare(d.sentence) == _bare(told))
             assert not re.search(r"[A-Za-z]", said_in(lie.reason, "ar")), said_in(lie.reason, "ar")
+
+
+def test_a_question_whose_passages_never_name_its_country_is_said_before_any_draft(samples_assistant):
+    """«What did Poland say …» over the samples retrieves Rutte's passages, none naming Poland: the answer says
+    so instead of quoting Rutte or asking the LLM (so no lie can reach it); "Will Poland send …" above finds
+    the Poland sentence and the lie is checked."""
+    ans = samples_assistant.ask("What did Poland say about sending ground troops to Ukraine?", mode="generative")
+    assert ans.abstained and "does not mention 'Poland'" in ans.answer and ans.citations == ()
+    assert ans.dropped == () and ans.llm_status != "used"
