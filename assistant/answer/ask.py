@@ -39,7 +39,7 @@ from assistant.prompts import ABSTAIN, EMPTY_INDEX, NOT_NAMED, UNKNOWN_WORD
 from assistant.records import Answer, Hit
 from assistant.retrieval import Retriever
 from assistant.text.arabic import detect_language
-from assistant.text.countries import countries_named, countries_not_named
+from assistant.text.countries import countries_not_named
 from assistant.text.words import strip_controls
 
 
@@ -245,12 +245,9 @@ def decide_answers(
             mine = score_candidates(q, pool[0], retriever, embedder, qvec, pool[1], scorer, vectors)
             decisions.append(read(question, mine, answerable(mine, scorer), reader))
     answers = {}
-    for i, d in enumerate(decisions):
+    for d in decisions:
         limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
-        why = ABSTAIN[lang] if not d.ranked or d.confidence < limit else None
-        if why is None:
-            d, why = _naming(question, d, lang)
-            decisions[i] = d
+        why = ABSTAIN[lang] if not d.ranked or d.confidence < limit else _not_named(question, d.ranked[0], lang)
         if why:
             answers[d.by] = Answer(
                 question, why, "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=d.confidence
@@ -261,30 +258,15 @@ def decide_answers(
     return answers, decisions[-1].ranked, Asked(q, qvec)
 
 
-NAMING_DEPTH = 6  # how far down the decision's order a sentence whose passage names the country may come from
-
-
-def _naming(question: str, d: Decision, lang: str) -> tuple[Decision, str | None]:
-    """Where the question names countries (or their peoples): only sentences whose passage or article title
-    names every one of them (by name, adjective, people or capital) may be quoted or drafted from — the
-    decision's order without the others, when one of its first ``NAMING_DEPTH`` does; else why the archive
-    does not answer: its nearest passage is about something else (eval/README.md, "A near miss names a
-    country the passage does not")."""
-    if not countries_named(question):
-        return d, None
-    seen: dict[int, bool] = {}
-
-    def names(c: Candidate) -> bool:
-        cid = c.hit.chunk.chunk_id
-        if cid not in seen:
-            seen[cid] = not countries_not_named(question, f"{c.hit.title}\n{c.hit.chunk.text}")
-        return seen[cid]
-
-    if any(names(c) for c in d.ranked[:NAMING_DEPTH]):
-        return replace(d, ranked=[c for c in d.ranked if names(c)]), None
-    absent = countries_not_named(question, f"{d.ranked[0].hit.title}\n{d.ranked[0].hit.chunk.text}")
+def _not_named(question: str, chosen: Candidate, lang: str) -> str | None:
+    """Why the archive does not answer, where the question names a country (or its people) that the chosen
+    sentence's passage and its article's title never name, by name, adjective or capital: its nearest
+    passage is about something else (eval/README.md, "A near miss names a country the passage does not")."""
+    absent = countries_not_named(question, f"{chosen.hit.title}\n{chosen.hit.chunk.text}")
+    if not absent:
+        return None
     quoted = [f"«{w}»" if lang == "ar" else f"'{w}'" for w in absent.values()]
-    return d, NOT_NAMED[lang].format(words=(" و" if lang == "ar" else " and ").join(quoted))
+    return NOT_NAMED[lang].format(words=(" و" if lang == "ar" else " and ").join(quoted))
 
 
 def _widest(reader: Reads | None) -> int:
