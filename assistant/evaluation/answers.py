@@ -152,9 +152,9 @@ def evaluate_answers(
     )
 
 
-def _nearmiss(
+def _nearmiss(  # noqa: ANN001
     ask, d: Dataset, tag: str, qids: list[str], limit: int, retriever, pool, rng, corpus=None, qrels=None
-) -> None:  # noqa: ANN001
+) -> None:
     """Up to ``limit`` questions asked again with their rarest entity swapped for one the archive lacks;
     with ``corpus`` and ``qrels``, for a name of ``pool`` (known to the archive) the question's own
     paragraph does not name (kind ``nearmiss-known``)."""
