@@ -161,6 +161,7 @@ DROP_REASONS: dict[str, tuple[str, str]] = {
         "a scale (thousand/million/billion) the cited passage does not state",
         "مرتبة عددية (ألف/مليون/مليار) لا يذكرها المقطع المستشهد به",
     ),
+    "moved figure": ("it gives {items} to another fact than its source", "تنسب {items} إلى غير ما ينسبه إليه المصدر"),
     "percent": ("a percentage the cited passage does not state", "نسبة مئوية لا يذكرها المقطع المستشهد به"),
     "names": ("names not in the cited passage: {items}", "أسماء ليست في المقطع المستشهد به: {items}"),
     "overlap": (

@@ -27,6 +27,9 @@ LIES = [
     (["في السويد"], "بلغت نسبة التأييد 81% في السويد و91% في الدنمارك [1]."),
     (["in Sweden"], "Support for Ukraine joining the EU was 81% in Sweden and 91% in Denmark [1]."),
     (["Swedes and Danes"], "Support reached 81% in Sweden and 91% in Denmark [1]."),
+    # a figure moved within its sentence (51 % of Poles; 52 % is the European average)
+    (["نسبة البولنديين"], "أيد 52% من البولنديين انضمام أوكرانيا إلى الاتحاد الأوروبي [1]."),
+    (["share of Poles"], "52% of Poles support Ukraine joining the European Union [1]."),
     # an entity replaced by another the source names (Italy and Germany are among the 26)
     (["ماكرون", "الدول الـ26"], "أكد ماكرون أن بولندا وألمانيا من بين الدول الـ26 [1]."),
 ]
@@ -39,6 +42,8 @@ QUESTIONS = {
     "What share of people in Sweden support Ukraine joining the EU?": False,
     "What percentage of Swedes and Danes support Ukraine joining the European Union?": False,
     "أي الدول أكد ماكرون أنها من بين الدول الـ26؟": False,
+    "كم بلغت نسبة البولنديين المؤيدين لانضمام أوكرانيا إلى الاتحاد الأوروبي؟": False,
+    "What share of Poles support Ukraine joining the European Union?": False,
 }
 
 
@@ -69,14 +74,10 @@ def _bare(text: str) -> str:
     return " ".join(re.sub(r"\[\d+\]", "", text).split()).strip(" .")
 
 
-# Known miss (#31), strict: asked in the lie's own words, the reversed fact passes the verifier's rules and the
-# relevance check and is shown as the answer. "What did Poland say …", asked here until 2026-12-06, hid it: the
-# relevance check set the lie aside as off that question; that phrasing is now answered "the nearest passage
-# does not mention 'Poland'" before any draft (the test below).
-KNOWN_MISSES = {
-    "Will Poland send ground troops to Ukraine?": "#31: a reversed fact in English passes every check when the "
-    "question asks in the lie's words",
-}
+# "Will Poland send ground troops to Ukraine?" was a strict known miss until 2026-12-06: the reversed fact
+# passed every check. The verifier's cross-script polarity check now rejects a positive claim over a negative
+# source clause (``answer.facts.reverses``; measured in eval/studies/reversed_facts.py).
+KNOWN_MISSES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text.arabic import analyze, normalize
+from assistant.text.arabic import analyze, detect_language, normalize
 
 _UNITS = {
     "zero": 0,
@@ -108,6 +108,23 @@ _QUOTED_WORD = re.compile(r"[\"“”«»']\s*(لا|نعم|no|yes|not)\s*[\"“�
 _CLAUSE = re.compile(
     r"[،,;؛:()\[\]«»\"“”]|\s(?:لكن|ولكن|بينما|غير ان|الا ان|فان|والذي|والتي|الذي|التي|حيث|اذ|لان|لانه|ولانه|نظرا ل\S*|but|while|whereas|because|which)\s"  # noqa: E501
 )
+# What a claim states as absent, failed or denied without a negation particle: "ran out of gasoline" says
+# what «ليس لديها وقود» does, "unknown" what «لم تسبق معرفتها» does, so it is not a positive claim over a
+# negative source.
+_ABSENCE = re.compile(
+    r"\b(ran out|run out|runs out|running out|lack|lacks|lacked|lacking|absent|absence|failed|fails|fail|unable|"
+    r"short of|shortage|nobody|nothing|nowhere|no longer|unknown|insufficient|inadequate|impossible|unlikely|"
+    r"unclear|too \w+ to|يفتقر|تفتقر|افتقر|افتقرت|نفد|نفدت|فشل|فشلت|عجز|عجزت|غياب|انعدام)\b"
+)
+# Marks of a negated word in an Arabic source ("غير متوفر", not available; "عدم زيارة", not visiting; "بلا",
+# without): not a negative statement (see ``negative``), but enough for a source to say what a negative
+# English sentence says.
+_NEGATED_WORD = re.compile(r"\b(غير|بلا)\b")
+# "لم يعثر إلا على نموذجين" is "only two were found": a negation before "إلا" makes an exception.
+# Its English counterparts in a claim ("unequal", "non-Marxist"), the words made with "un" that negate nothing
+# left out.
+_NEGATED_WORD_EN = re.compile(r"\b(?:non-\w+|un(?!der|til|ti|it|io|i[fqtv]|less|cle)\w{3,})")
+_EXCEPTIVE = re.compile(r"\b(?:لا|لم|لن|ليس|ليست)\b(?=(?:\s+\S+){1,4}?\s+الا\b)")
 _LEADING_ANSWER = re.compile(r"^\s*(no|yes|لا|نعم|كلا|بلى)\s*[,،.:]\s*", re.IGNORECASE)
 
 
@@ -141,6 +158,37 @@ def number_facts(text: str) -> tuple[set[str], set[str], bool]:
     return nums, scales, bool(_PERCENT.search(t))
 
 
+def moved_figure(claim: str, source: str, window: int = 4) -> str | None:
+    """A figure moved to another fact: a number of the claim whose own neighbours in the source share none of
+    the claim's words around it, while another number's neighbours share two or more («أيد 52% من البولنديين»
+    over «أيد 51% من البولنديين … المتوسط الأوروبي البالغ 52%»). Across scripts the words compared are the
+    countries and peoples named ("52% of Poles" over the same source), and one is enough. Returns the number."""
+    across = detect_language(claim) != detect_language(source)
+    mine, theirs = _figure_contexts(claim, window, across), _figure_contexts(source, window, across)
+    for num, words in mine.items():
+        if num not in theirs or not words:
+            continue
+        own = len(words & theirs[num])
+        other = max((len(words & w) for n, w in theirs.items() if n != num), default=0)
+        if own == 0 and other >= (1 if across else 2):
+            return num
+    return None
+
+
+def _figure_contexts(text: str, window: int, countries: bool) -> dict[str, set[str]]:
+    """Each number written in digits → the analysed words (or the countries named) within ``window`` words of
+    it, over all its occurrences."""
+    from assistant.text.countries import countries_named
+
+    words = normalize(text).replace("٫", ".").split()
+    out: dict[str, set[str]] = {}
+    for i, w in enumerate(words):
+        for num in re.findall(r"\d+(?:\.\d+)?", w):
+            near = re.sub(r"\d", " ", " ".join(words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]))
+            out.setdefault(num, set()).update(countries_named(near) if countries else analyze(near))
+    return out
+
+
 def _negated_terms(text: str) -> set[str]:
     """Analysed terms of the few words after each negation: what the text says is not so."""
     t = _polar_text(text)
@@ -157,6 +205,32 @@ def negative(text: str) -> bool:
     return negations(text) % 2 == 1
 
 
+def reverses(claim: str, source_clause: str) -> bool:
+    """A reversed fact: the claim is positive and states no absence or failure, while the source clause it
+    rests on is negative ("Poland announced it will send ground troops" over «استبعدت بولندا علنًا إرسال قوات
+    برية»)."""
+    t = normalize(claim)
+    return negative(source_clause) and not negative(claim) and not (_ABSENCE.search(t) or _NEGATED_WORD_EN.search(t))
+
+
+def polarity_across(claim: str, source: str, clause: str) -> bool:
+    """Whether a claim in one script says the opposite of its source sentence in the other (``clause``: the
+    source's clause closest to the claim). Across scripts a negation's scope cannot be compared word for word,
+    so: a claim with more negations (counting its un-/non- words) than its source sentence has negations and
+    negated words (غير, بلا) — a negative claim over a source with neither among them; or a positive claim over
+    a negative closest clause (``reverses``). A negative claim is not compared with the closest clause: by
+    cosine it is often not the one a translation negates."""
+    said = negations(claim)
+    if said and said + len(_NEGATED_WORD_EN.findall(normalize(claim))) > _marks(source):
+        return True
+    return reverses(claim, clause)
+
+
+def _marks(text: str) -> int:
+    """Negations and negated words (غير, بلا) in a source."""
+    return negations(text) + len(_NEGATED_WORD.findall(normalize(text)))
+
+
 def negations(text: str) -> int:
     """How many negations (particles or negative verbs) the text holds, skipping the ones that do not
     negate a statement (see ``negative``)."""
@@ -164,7 +238,7 @@ def negations(text: str) -> int:
 
 
 def _polar_text(text: str) -> str:
-    t = _NEG_SKIP.sub(" ", _LEADING_ANSWER.sub("", normalize(text)))
+    t = _EXCEPTIVE.sub(" ", _NEG_SKIP.sub(" ", _LEADING_ANSWER.sub("", normalize(text))))
     return _QUOTED_WORD.sub(" ", t)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.facts import _negated_terms, clauses, negations, negative, number_facts
+from assistant.answer.facts import _negated_terms, clauses, moved_figure, negative, number_facts, polarity_across
 from assistant.records import Dropped, Reason
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, detect_language, normalize, numbers_in, split_sentences
@@ -220,6 +220,9 @@ class Verifier:
             return Reason("scale")
         if pct and not src_pct:
             return Reason("percent")
+        moved = moved_figure(sentence, text)
+        if moved:
+            return Reason("moved figure", items=moved)
         missing_names = [p for p in latin_name_phrases(sentence) if not phrase_found(p, text)]
         if missing_names:
             return Reason("names", items=", ".join(sorted(set(missing_names))))
@@ -238,19 +241,7 @@ class Verifier:
         swapped = swapped_countries(sentence, best)
         if swapped:
             return swapped
-        neg_s, neg_b = negative(sentence), negative(best)
-        # A negation in the source only contradicts a positive sentence if it is about the same thing
-        # (checked on shared terms, so only within one script; across scripts a source's negation is
-        # too often about something else). Across scripts a sentence that negates more than the source
-        # is caught, and a negative sentence is compared with the source's clause closest to it: a long
-        # Arabic sentence's negation is often in another clause ("since everyday clothes did not
-        # survive, most of the collection is formal wear").
-        if not same_script:
-            parts = clauses(best)
-            neg_b = negative(self._best_sentence(sentence, parts)[0]) if len(parts) > 1 else neg_b
-            if (neg_s and not neg_b) or negations(sentence) > negations(best):
-                return Reason("negation")
-        elif neg_s != neg_b and (neg_s or _negated_terms(best) & set(analyze(sentence))):
+        if self._opposite(sentence, best, same_script):
             return Reason("negation")
         pair = f"{detect_language(sentence)}-{detect_language(text)}"
         floor = (self.min_cosine or {}).get(pair)
@@ -263,6 +254,20 @@ class Verifier:
             if p < need:
                 return Reason("support checker", p=f"{p:.2f}", least=f"{need:.2f}")
         return None
+
+    def _opposite(self, sentence: str, best: str, same_script: bool) -> bool:
+        """Whether the sentence says the opposite of its closest source sentence. A negation in the source
+        only contradicts a positive sentence if it is about the same thing (checked on shared terms within
+        one script). Across scripts (``polarity_across``) the claim is compared with the source sentence and
+        with its clause closest to the claim: a long Arabic sentence's negation is often in another clause
+        ("since everyday clothes did not survive, most of the collection is formal wear")."""
+        if not same_script:
+            parts = clauses(best)
+            clause = self._best_sentence(sentence, parts)[0] if len(parts) > 1 else best
+            return polarity_across(sentence, best, clause)
+        return negative(sentence) != negative(best) and (
+            negative(sentence) or bool(_negated_terms(best) & set(analyze(sentence)))
+        )
 
     def window(self, sentence: str, source_sentences: list[str]) -> str:
         """What the support checker reads: the source sentence closest to the claim with the one

@@ -12,9 +12,11 @@ exactly the sentences it fires on: this counts them on every hand-labelled sente
 ``heldout.jsonl`` with ``heldout-labels.json``), per kind, language pair and label, and lists them.
 The source sentence is the one the shipped verifier aligns the claim to (e5 cosine).
 
-``--reversal`` measures a rule that was tried and not shipped: across scripts, a positive English claim
+``--reversal`` measures a rule that was tried and not shipped in this form (its successor,
+``answer.facts.polarity_across``, shipped 2026-12-06: ``eval.studies.reversed_facts``): across scripts, a
+positive English claim
 whose closest clause of the source is negative («استبعدت بولندا علنًا إرسال قوات برية», "Poland committed
-to sending ground troops") is rejected. Today only the other direction is (a source's negation is too often
+to sending ground troops") is rejected. Until then only the other direction was (a source's negation is too often
 about something else). It prints the shipped verifier's supported kept and unsupported shown on the
 English LLM sentences, without and with the rule. ``--names`` does the same for a rule that rejects an
 English claim naming someone or something (a Latin name) that its source sentence does not name, though
