@@ -48,9 +48,10 @@ WRONG_TEXT = [
     "At least 26 countries ruled out sending ground troops to Ukraine.",
     "أكد ماكرون أن بولندا وألمانيا من بين الدول الـ26.",  # Italy replaced by another country the passage names
 ]
-# at the operating point calibration chose (it keeps the right ones above), two of them pass; Italy → Poland
-# passes the checker too but not the verifier's rule for a country in place of another
-WRONG = [pytest.param(w, marks=KNOWN_MISS) if i in (1, 2) else w for i, w in enumerate(WRONG_TEXT)]
+# at the operating point calibration chose (it keeps the right ones above), two of them pass the checker; the
+# English reversal is dropped by the verifier's polarity rule across scripts since 2026-12-06, and Italy → Poland
+# by its rule for a country in place of another; the figure moved onto Poland's claim still passes
+WRONG = [pytest.param(w, marks=KNOWN_MISS) if i == 2 else w for i, w in enumerate(WRONG_TEXT)]
 TWINS = [  # (right, wrong): the same window, one fact changed
     ("استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا.", WRONG_TEXT[0]),
     pytest.param("Poland publicly ruled out sending ground troops to Ukraine.", WRONG_TEXT[1], marks=KNOWN_MISS),
