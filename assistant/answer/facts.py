@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.text.arabic import analyze, detect_language, normalize
+from assistant.text.countries import countries_named
 
 _UNITS = {
     "zero": 0,
@@ -165,7 +166,10 @@ def moved_figure(claim: str, source: str, window: int = 4) -> str | None:
     over «أيد 51% من البولنديين … المتوسط الأوروبي البالغ 52%»). Across scripts the words compared are the
     countries and peoples named ("52% of Poles" over the same source), and one is enough. Returns the number."""
     across = detect_language(claim) != detect_language(source)
-    mine, theirs = _figure_contexts(claim, window, across), _figure_contexts(source, window, across)
+    mine = _figure_contexts(claim, window, across)
+    if not mine:  # most claims state no figure: the source is not read
+        return None
+    theirs = _figure_contexts(source, window, across)
     for num, words in mine.items():
         if num not in theirs or not words:
             continue
@@ -179,8 +183,6 @@ def moved_figure(claim: str, source: str, window: int = 4) -> str | None:
 def _figure_contexts(text: str, window: int, countries: bool) -> dict[str, set[str]]:
     """Each number written in digits → the analysed words (or the countries named) within ``window`` words of
     it, over all its occurrences."""
-    from assistant.text.countries import countries_named
-
     words = normalize(text).replace("٫", ".").split()
     out: dict[str, set[str]] = {}
     for i, w in enumerate(words):

@@ -33,6 +33,7 @@ from assistant.config import load_settings
 from assistant.evaluation.datasets import bundled, load_dataset
 from assistant.evaluation.splits import load_splits, part
 from assistant.models.loading import load_embedder
+from assistant.training.claim_edits import _EN_AUX
 from assistant.training.support_pairs import align, sentences
 
 # A negation taken out of an English sentence: "not"/"never" dropped, "n't" dropped ("didn't" → "did"),
@@ -76,14 +77,11 @@ def shipped_before(claim: str, source: str, clause: str) -> bool:
     return (negative(claim) and not negative(clause)) or negations(claim) > negations(source)
 
 
-_AUX = re.compile(r"\b(is|are|was|were|has|have|had|can|could|will|would|should|may|might|must)\b")
-
-
 def negated(sentence: str) -> str | None:
     """The positive sentence with "not" after its first auxiliary ("was built" → "was not built")."""
-    if negations(sentence) or not _AUX.search(sentence):
+    if negations(sentence) or not _EN_AUX.search(sentence):
         return None
-    return _AUX.sub(lambda m: m.group(0) + " not", sentence, count=1)
+    return _EN_AUX.sub(lambda m: m.group(0) + " not", sentence, count=1)
 
 
 RULES = {"before": shipped_before, "now": polarity_across}
@@ -126,6 +124,7 @@ def whole(split: str, embedder) -> None:  # noqa: ANN001
     from dataclasses import replace
 
     import assistant.answer.grounding as G
+    from eval.studies.swapped_countries import _sentences
 
     v = replace(default_verifier(embedder, None, None), min_cosine=None)
     c: Counter = Counter()
@@ -138,7 +137,7 @@ def whole(split: str, embedder) -> None:  # noqa: ANN001
         if lie is not None and not negative(aligned):
             cases.append(("negation added", lie))
         for kind, text in cases:
-            cos = v._best_sentence(text, _source_sentences(kept))[1] or 0.0
+            cos = v._best_sentence(text, _sentences(" ".join(kept)))[1] or 0.0
             c[kind] += 1
             for name, rule in RULES.items():
                 G.polarity_across = rule
@@ -150,14 +149,6 @@ def whole(split: str, embedder) -> None:  # noqa: ANN001
     for kind in ("right translation", "negation taken out", "negation added"):
         row = ", ".join(f"{n} {f}: {c[(kind, n, f)]}" for n in RULES for f in (0.785, 0.8))
         print(f"  {kind} ({c[kind]}): {row}")
-
-
-def _source_sentences(kept: list[str]) -> list[str]:
-    """The source's sentences as the verifier splits the joined paragraph."""
-    from assistant.text.arabic import split_sentences
-
-    text = " ".join(kept)
-    return [text[a:b] for a, b in split_sentences(text)] or [text]
 
 
 def main() -> None:
