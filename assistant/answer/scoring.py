@@ -24,8 +24,9 @@ from assistant.records import Hit
 from assistant.resources import DATA, load_json
 from assistant.retrieval import Retriever
 from assistant.text.arabic import analyze, numbers_in, split_sentences
+from assistant.text.names import name_found
 from assistant.text.planted import is_planted
-from assistant.text.questions import answer_cues, latin_names, name_found, question_type, script_pair, type_match
+from assistant.text.questions import answer_cues, latin_names, question_type, script_pair, type_match
 
 MODEL_FILE = DATA / "answer_scorer.json"  # written by eval/train_answer_scorer.py
 CHEAP = (
