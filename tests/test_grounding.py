@@ -100,6 +100,30 @@ def test_verifier_reads_a_name_phrase_as_one_name_and_spaced_thousands():
     assert "40000" in number_facts("about 40, 000 people")[0]
 
 
+def test_arabic_teens_ordinals_and_decades_are_numbers():
+    from assistant.answer.grounding import Verifier, number_facts
+
+    for ar, want in [
+        ("القرنين الثامن عشر والتاسع عشر", {"18", "19"}),
+        ("ثلاثة عشر جنديا", {"13"}),  # a teen, not 3 and 10
+        ("إحدى عشرة وحدة", {"11"}),
+        ("في القرن الحادي والعشرين", {"21"}),
+        ("في السبعينيات", {"1970"}),
+        ("حرب السنوات السبع", {"7"}),
+        ("المرة الثانية", {"2"}),
+        ("ستة وعشرون دولة", {"26"}),
+    ]:
+        assert number_facts(ar)[0] == want, ar
+    assert number_facts("القرن الأول")[0] == set()  # "first", like "one", too often no figure
+    v = Verifier()
+    src = "هاجر أحفادهم خلال القرنين الثامن عشر والتاسع عشر، وفي السبعينيات أغلقت ثلاث عشرة مدرسة."
+    assert v.check("Their descendants migrated during the 18th and 19th centuries.", src) is None
+    assert v.check("In the 1970s, thirteen schools closed.", src) is None
+    assert "numbers" in v.check("Their descendants migrated during the 17th and 19th centuries.", src)
+    assert "numbers" in v.check("In the 1980s, thirteen schools closed.", src)
+    assert "numbers" in v.check("In the 1970s, fourteen schools closed.", src)
+
+
 def test_calibrated_cosine_floors_apply_only_to_the_embedder_they_were_fitted_for():
     import json
 

@@ -132,32 +132,75 @@ _LEADING_ANSWER = re.compile(r"^\s*(no|yes|لا|نعم|كلا|بلى)\s*[,،.:]\
 
 def number_facts(text: str) -> tuple[set[str], set[str], bool]:
     """(numbers as digits, scale words, whether a percentage is stated) — comparable across languages:
-    Arabic-Indic digits, Arabic decimal and thousands marks, number words up to 99 in both languages,
-    thousand/million/billion and their Arabic names, "%"/"percent"/"بالمئة"."""
+    Arabic-Indic digits, Arabic decimal and thousands marks, number words up to 99 in both languages (Arabic
+    teens, ordinals and decades among them: ``_arabic_numbers``), thousand/million/billion and their Arabic
+    names, "%"/"percent"/"بالمئة"."""
     t = normalize(text).replace("٫", ".").replace("٬", ",")
     t = re.sub(r"(?<![\d.,])(\d{1,3}),\s(?=000\b)", r"\1,", t)  # "40, 000" as written by some models
     nums = set()
     for raw in re.findall(r"\d+(?:[.,]\d+)*", t):
         nums.add(raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw.replace(",", "."))
     words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", t)
-    in_compound: set[int] = set()
-    for i, (a, b) in enumerate(zip(words, words[1:])):  # Arabic compounds: "ستة وعشرون" = 26
-        if a in _UNITS and b.startswith("و") and b[1:] in _TENS:
-            nums.add(str(_UNITS[a] + _TENS[b[1:]]))
-            in_compound |= {i, i + 1}
-    for i, w in enumerate(words):
-        if i in in_compound:
-            continue
-        w = w[1:] if w.startswith("و") and (w[1:] in _UNITS or w[1:] in _TENS) else w
+    nums |= _arabic_numbers(words)
+    for w in words:
         head, _, tail = w.partition("-")
         if tail and head in _TENS and tail in _UNITS:
             nums.add(str(_TENS[head] + _UNITS[tail]))
-        elif w in _TENS:
+        elif w in _TENS and w.isascii():
             nums.add(str(_TENS[w]))
-        elif w in _UNITS and _UNITS[w] > 1:  # "one"/"واحد" are too often not numbers
+        elif w in _UNITS and w.isascii() and _UNITS[w] > 1:  # "one"/"واحد" are too often not numbers
             nums.add(str(_UNITS[w]))
     scales = {_SCALES[w] for w in words if w in _SCALES}
     return nums, scales, bool(_PERCENT.search(t))
+
+
+# Arabic ordinals (الثامن عشر: the 18th; الحادي والعشرين: the 21st), «الأول» left out as "one" is; a decade is
+# a tens word with «يات» (السبعينيات: the 1970s, read as the 20th century's).
+_ORDINALS = {"حادي": 1, "ثاني": 2, "ثالث": 3, "رابع": 4, "خامس": 5, "سادس": 6, "سابع": 7, "ثامن": 8, "تاسع": 9}
+_ORDINALS |= {"عاشر": 10}
+_ONE_TWO = {"احد": 1, "احدي": 1, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2}
+_TEN = ("عشر", "عشره")
+
+
+def _bare(word: str) -> str:
+    """An Arabic number word without و, the article and a feminine ending («والثامنه» → «ثامن»)."""
+    w = word[1:] if word.startswith("و") and len(word) > 3 else word
+    for p in ("بال", "لل", "ال"):
+        if w.startswith(p) and len(w) - len(p) >= 3:
+            w = w[len(p) :]
+            break
+    return w[:-1] if w.endswith("ه") and w[:-1] in _ORDINALS else w
+
+
+def _arabic_numbers(words: list[str]) -> set[str]:
+    """The numbers Arabic words state: units, tens and their compounds («ستة وعشرون» = 26), teens («ثلاثة
+    عشر» = 13, «إحدى عشرة» = 11), ordinals («التاسع عشر» = 19, «الحادي والعشرين» = 21) and decades."""
+    out: set[str] = set()
+    bare = [_bare(w) for w in words]
+    used: set[int] = set()
+    for i, (a, b) in enumerate(zip(bare, bare[1:])):
+        value = _UNITS.get(a) if a in _UNITS and not a.isascii() else _ORDINALS.get(a, _ONE_TWO.get(a))
+        if value is None or value >= 10:
+            continue
+        if words[i + 1] in _TEN or b in _TEN:
+            out.add(str(value + 10))
+        elif words[i + 1].startswith("و") and b in _TENS and not b.isascii():
+            out.add(str(value + _TENS[b]))
+        else:
+            continue
+        used |= {i, i + 1}
+    for i, w in enumerate(bare):
+        if i in used or w.isascii():
+            continue
+        if w in _TENS:
+            out.add(str(_TENS[w]))
+        elif w in _UNITS and _UNITS[w] > 1:
+            out.add(str(_UNITS[w]))
+        elif _ORDINALS.get(w, 1) > 1:
+            out.add(str(_ORDINALS[w]))
+        elif w.endswith("يات") and w[:-3] in _TENS or w.endswith("ات") and w[:-2] in _TENS:
+            out.add(str(1900 + _TENS[w[:-3] if w.endswith("يات") else w[:-2]]))
+    return out
 
 
 def moved_figure(claim: str, source: str, window: int = 4) -> str | None:
