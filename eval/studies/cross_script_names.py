@@ -45,9 +45,9 @@ def _names(text: str) -> list[str]:
     return [m for m in _PHRASE.findall(text) if not any(w in _NOT_NAMES for w in m.split())]
 
 
-def claims(split: str, embedder) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
-    """(article title, English claim, the Arabic paragraph, the English paragraph) for each aligned sentence
-    of XQuAD's ``split`` articles."""
+def aligned(split: str, embedder) -> list[tuple[str, list[str], list[str], str, int, int]]:  # noqa: ANN001
+    """(article title, the Arabic paragraph's sentences, the English paragraph's, the English paragraph, i, j)
+    for each Arabic sentence i aligned to English sentence j in XQuAD's ``split`` articles."""
     titles = load_splits()["xquad"][split]
     ar = part(load_dataset(bundled("xquad-ar")), titles)
     en = part(load_dataset(bundled("xquad-en")), titles)
@@ -59,8 +59,14 @@ def claims(split: str, embedder) -> list[tuple[str, str, str, str]]:  # noqa: AN
         if not a or not e:
             continue
         sim = (np.asarray(embedder.embed_passages(a)) @ np.asarray(embedder.embed_passages(e)).T).tolist()
-        out += [(title, e[j], " ".join(a), en.corpus[pid][1]) for _, j in sorted(align(a, e, sim).items())]
+        out += [(title, a, e, en.corpus[pid][1], i, j) for i, j in sorted(align(a, e, sim).items())]
     return out
+
+
+def claims(split: str, embedder) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
+    """(article title, English claim, the Arabic paragraph, the English paragraph) for each aligned sentence
+    of XQuAD's ``split`` articles."""
+    return [(title, e[j], " ".join(a), en_text) for title, a, e, en_text, _, j in aligned(split, embedder)]
 
 
 def lies(rows: list[tuple[str, str, str, str]], seed: int = 0) -> list[tuple[str, str, str]]:

@@ -3,8 +3,8 @@
     python eval/studies/cross_script_numbers.py             # XQuAD's training articles (~1 min); --show lists
     python eval/studies/cross_script_numbers.py --test      # its test articles, read once the rules were fixed
 
-The rules as they were: ``PYTHONPATH=../before python eval/studies/cross_script_numbers.py`` over a worktree
-of the code as it was (see ``cross_script_names``).
+The rules as they were: over a worktree of the code as it was, with this study and ``cross_script_names``
+copied into its eval/studies/ (it has neither), ``PYTHONPATH=../before python eval/studies/cross_script_numbers.py``.
 
 The same right claims as ``cross_script_names`` (XQuAD's English sentences aligned to their Arabic
 sentences); the number rule rejects one whose figures — digits, number words, scales, a percentage — it

@@ -25,16 +25,12 @@ import re
 import sys
 from collections import Counter
 
-import numpy as np
-
 from assistant.answer.facts import clauses, negations, negative, polarity_across
 from assistant.answer.grounding import default_verifier
 from assistant.config import load_settings
-from assistant.evaluation.datasets import bundled, load_dataset
-from assistant.evaluation.splits import load_splits, part
 from assistant.models.loading import load_embedder
 from assistant.training.claim_edits import _EN_AUX
-from assistant.training.support_pairs import align, sentences
+from eval.studies.cross_script_names import aligned as aligned_sentences
 
 # A negation taken out of an English sentence: "not"/"never" dropped, "n't" dropped ("didn't" → "did"),
 # "cannot" → "can", "won't" → "will".
@@ -56,19 +52,7 @@ def unnegated(sentence: str) -> str | None:
 def pairs(split: str, embedder) -> list[tuple[str, list[str], str]]:  # noqa: ANN001
     """(English claim, the Arabic paragraph's sentences, the aligned Arabic sentence) for each aligned
     sentence of XQuAD's ``split`` articles."""
-    titles = load_splits()["xquad"][split]
-    ar = part(load_dataset(bundled("xquad-ar")), titles)
-    en = part(load_dataset(bundled("xquad-en")), titles)
-    out = []
-    for pid, (_, text) in sorted(ar.corpus.items()):
-        if pid not in en.corpus:
-            continue
-        a, e = sentences(text), sentences(en.corpus[pid][1])
-        if not a or not e:
-            continue
-        sim = (np.asarray(embedder.embed_passages(a)) @ np.asarray(embedder.embed_passages(e)).T).tolist()
-        out += [(e[j], a, a[i]) for i, j in sorted(align(a, e, sim).items())]
-    return out
+    return [(e[j], a, a[i]) for _, a, e, _, i, j in aligned_sentences(split, embedder)]
 
 
 def shipped_before(claim: str, source: str, clause: str) -> bool:
