@@ -50,6 +50,40 @@ def test_new_countries_by_name_adjective_and_people_not_lookalike_words():
     assert countries_named("قالت موسكو") == set()  # a capital never makes a question name a country
 
 
+@pytest.mark.parametrize(
+    ("question", "passage", "absent"),
+    [
+        # Arabic news names the United States «الولايات المتحدة» (55 % of the ANT passages that do, with no
+        # أمريك word beside it): a question about «أمريكا» over one was turned away
+        ("ما موقف أمريكا من الحرب؟", "قالت الولايات المتحدة إنها سترسل أسلحة.", {}),
+        ("What did the Americans say?", "أعلنت وزارة الخارجية في الولايات المتحدة أنها سترسل أسلحة.", {}),
+        ("What did the US say?", "قال البيت الأبيض إنه سيرسل أسلحة.", {}),
+        ("ماذا قالت بريطانيا؟", "قالت المملكة المتحدة إنها سترسل قوات.", {}),
+        ("What did the UK decide?", "قالت بريطانيا إنها سترسل قوات.", {}),
+        # the nearest miss of each: the other Korea, Sudan for South Sudan, another African country
+        ("كم صاروخاً أطلقت كوريا الشمالية؟", "أطلقت كوريا الجنوبية صاروخين.", {"north korea": "كوريا الشمالية"}),
+        ("How many missiles did North Korea launch?", "أطلقت كوريا الجنوبية صاروخين.", {"north korea": "North Korea"}),
+        ("كم صاروخاً أطلقت كوريا الشمالية؟", "أطلق الجيش الكوري الشمالي صاروخين.", {}),
+        ("كم صاروخاً أطلقت كوريا الشمالية؟", "أعلنت بيونغ يانغ إطلاق صاروخين.", {}),
+        ("كم صاروخاً أطلقت كوريا الشمالية؟", "تبادلت الكوريتان إطلاق الصواريخ.", {}),  # either Korea
+        ("ما عدد اللاجئين في جنوب السودان؟", "بلغ عدد اللاجئين في السودان مليوناً.", {"south sudan": "جنوب السودان"}),
+        ("ما عدد اللاجئين في جنوب السودان؟", "بلغ عدد اللاجئين في جنوب السودان مليوناً.", {}),
+        ("ماذا قالت جنوب أفريقيا؟", "قالت الحكومة النيجيرية إنها سترسل قوات.", {"south africa": "جنوب أفريقيا"}),
+        ("ماذا قالت جنوب أفريقيا؟", "قالت الحكومة في جنوب إفريقيا إنها سترسل قوات.", {}),
+        ("What did us say?", "قال الرئيس إنه سيرسل قوات.", {}),  # "us" is a pronoun
+    ],
+)
+def test_countries_named_in_two_words(question, passage, absent):
+    assert countries_not_named(question, passage) == absent
+
+
+def test_two_word_countries_with_prefixes_and_in_either_script():
+    assert countries_named("بالولايات المتحدة وللمملكة المتحدة") == {"america", "britain"}
+    assert countries_named("The United States, the U.S. and the UAE") == {"america", "emirates"}
+    assert countries_named("والكوريون الجنوبيون") == {"korea", "south korea"}
+    assert countries_named("الولايات الشمالية والمملكة الأردنية") == {"jordan"}  # not America, not Britain
+
+
 def test_a_question_about_a_country_the_nearest_passage_never_names_is_not_answered_from_it(fake_assistant, tmp_path):
     llm = ScriptedLLM("should never be called")
     a = _setup(fake_assistant, tmp_path, llm=llm)
@@ -64,3 +98,6 @@ def test_a_question_about_a_country_the_nearest_passage_never_names_is_not_answe
     # a country the passage names by its adjective (الرئيس الفرنسي) is no near miss
     fr = a.ask("كم دولة التزمت بإرسال جنود بحسب فرنسا؟", mode="extractive")
     assert "لا يذكر" not in fr.answer
+    # a country named in two words is said in the question's two words
+    nk = a.ask("كم دولة التزمت بإرسال جنود بحسب كوريا الشمالية؟", mode="extractive")
+    assert nk.abstained and nk.answer.endswith("لا يذكر «كوريا الشمالية».")
