@@ -1,11 +1,11 @@
 """Study: the verifier's name check across scripts — an English claim's names found in its Arabic source.
 
-    python eval/studies/cross_script_names.py               # XQuAD's training articles (~1 min); --show lists misses
-    python eval/studies/cross_script_names.py --test        # its test articles, read once the rules were fixed
-    python eval/studies/cross_script_names.py --labelled    # the hand-labelled LLM sentences, both sets (~15 s)
+    python -m eval.studies.cross_script_names          # XQuAD's training articles (~1 min); --show lists misses
+    python -m eval.studies.cross_script_names --test        # its test articles, read once the rules were fixed
+    python -m eval.studies.cross_script_names --labelled    # the hand-labelled LLM sentences, both sets (~15 s)
 
 The rules as they were are measured by the same script over the code as it was (it imports only what both
-have): ``git worktree add ../before 2df49e8 && PYTHONPATH=../before python eval/studies/cross_script_names.py``.
+have): ``git worktree add ../before 2df49e8 && PYTHONPATH=../before python -m eval.studies.cross_script_names``.
 
 What it measures, on real text nobody here wrote: XQuAD's Arabic and English paragraphs are translations,
 so each English sentence aligned to its Arabic sentence (``training.support_pairs.align``: mutual best

@@ -1,10 +1,10 @@
 """Study: the verifier's number check across scripts — an English claim's figures found in its Arabic source.
 
-    python eval/studies/cross_script_numbers.py             # XQuAD's training articles (~1 min); --show lists
-    python eval/studies/cross_script_numbers.py --test      # its test articles, read once the rules were fixed
+    python -m eval.studies.cross_script_numbers             # XQuAD's training articles (~1 min); --show lists
+    python -m eval.studies.cross_script_numbers --test      # its test articles, read once the rules were fixed
 
 The rules as they were: over a worktree of the code as it was, with this study and ``cross_script_names``
-copied into its eval/studies/ (it has neither), ``PYTHONPATH=../before python eval/studies/cross_script_numbers.py``.
+copied into its eval/studies/ (it has neither), ``PYTHONPATH=../before python -m eval.studies.cross_script_numbers``.
 
 The same right claims as ``cross_script_names`` (XQuAD's English sentences aligned to their Arabic
 sentences); the number rule rejects one whose figures — digits, number words, scales, a percentage — it
