@@ -82,6 +82,10 @@ def test_two_word_countries_with_prefixes_and_in_either_script():
     assert countries_named("The United States, the U.S. and the UAE") == {"america", "emirates"}
     assert countries_named("والكوريون الجنوبيون") == {"korea", "south korea"}
     assert countries_named("الولايات الشمالية والمملكة الأردنية") == {"jordan"}  # not America, not Britain
+    # names written apart as often as together
+    apart = countries_named("سري لانكا وكوستا ريكا ونيو زيلندا وساحل العاج")
+    assert apart == {"lanka", "rica", "zealand", "ivory coast"}
+    assert countries_named("على ساحل البحر وفي أفريقيا الوسطى") == set()  # a coast; a region
 
 
 def test_a_question_about_a_country_the_nearest_passage_never_names_is_not_answered_from_it(fake_assistant, tmp_path):

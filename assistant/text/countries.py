@@ -168,6 +168,11 @@ _AR_PHRASES: tuple[tuple[str, Callable[[set[str]], bool], Callable[[str], bool]]
     ("south korea", lambda a: any(f.startswith("كوري") for f in a), lambda b: b.startswith("الجنوبي")),
     ("south sudan", lambda a: "جنوب" in a, lambda b: b == "السودان"),
     ("south africa", lambda a: "جنوب" in a, lambda b: b.startswith("افريقي")),
+    ("ivory coast", lambda a: "ساحل" in a, lambda b: b == "العاج"),
+    # written apart as often as together (سريلانكا, كوستاريكا, نيوزيلندا: ``_MORE``)
+    ("lanka", lambda a: "سري" in a, lambda b: b.startswith("لانك")),
+    ("rica", lambda a: "كوستا" in a, lambda b: b.startswith("ريك")),
+    ("zealand", lambda a: "نيو" in a, lambda b: b.startswith("زيلند")),
 )
 # The same in English: "US"/"UK" only as capitals ("us" is a pronoun).
 _EN_PHRASES = (
@@ -178,6 +183,7 @@ _EN_PHRASES = (
     ("south korea", re.compile(r"\b[Ss]outh [Kk]orean?s?\b")),
     ("south sudan", re.compile(r"\b[Ss]outh [Ss]udan(?:ese)?\b")),
     ("south africa", re.compile(r"\b[Ss]outh [Aa]frican?s?\b")),
+    ("ivory coast", re.compile(r"\b(?:[Ii]vory [Cc]oast|Côte d'Ivoire|Ivorians?)\b")),
 )
 
 
