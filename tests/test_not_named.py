@@ -71,6 +71,7 @@ def test_new_countries_by_name_adjective_and_people_not_lookalike_words():
         ("ماذا قالت جنوب أفريقيا؟", "قالت الحكومة النيجيرية إنها سترسل قوات.", {"south africa": "جنوب أفريقيا"}),
         ("ماذا قالت جنوب أفريقيا؟", "قالت الحكومة في جنوب إفريقيا إنها سترسل قوات.", {}),
         ("What did us say?", "قال الرئيس إنه سيرسل قوات.", {}),  # "us" is a pronoun
+        ("How many US dollars did Russia earn?", "جنت روسيا 1.1 مليار يورو.", {}),  # a currency
     ],
 )
 def test_countries_named_in_two_words(question, passage, absent):

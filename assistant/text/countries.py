@@ -174,9 +174,9 @@ _AR_PHRASES: tuple[tuple[str, Callable[[set[str]], bool], Callable[[str], bool]]
     ("rica", lambda a: "كوستا" in a, lambda b: b.startswith("ريك")),
     ("zealand", lambda a: "نيو" in a, lambda b: b.startswith("زيلند")),
 )
-# The same in English: "US"/"UK" only as capitals ("us" is a pronoun).
+# The same in English: "US"/"UK" only as capitals ("us" is a pronoun), and not in "US dollars" (a currency).
 _EN_PHRASES = (
-    ("america", re.compile(r"\b(?:[Uu]nited [Ss]tates|U\.S\.(?:A\.)?|USA?)(?!\w)")),
+    ("america", re.compile(r"\b(?:[Uu]nited [Ss]tates|U\.S\.(?:A\.)?|USA?)(?!\w|\s*(?:\$|dollars?\b))")),
     ("britain", re.compile(r"\b(?:[Uu]nited [Kk]ingdom|U\.K\.|UK)(?!\w)")),
     ("emirates", re.compile(r"\bUAE\b")),
     ("north korea", re.compile(r"\b[Nn]orth [Kk]orean?s?\b")),
