@@ -72,6 +72,9 @@ def test_new_countries_by_name_adjective_and_people_not_lookalike_words():
         ("ماذا قالت جنوب أفريقيا؟", "قالت الحكومة في جنوب إفريقيا إنها سترسل قوات.", {}),
         ("What did us say?", "قال الرئيس إنه سيرسل قوات.", {}),  # "us" is a pronoun
         ("How many US dollars did Russia earn?", "جنت روسيا 1.1 مليار يورو.", {}),  # a currency
+        ("كم بلغت تكلفة المشروع بالدولار الأمريكي؟", "بلغت تكلفة المشروع 12 مليون دولار.", {}),
+        ("How much did it cost in Egyptian pounds?", "بلغت تكلفة المشروع 12 مليون جنيه.", {}),
+        ("كم دفعت مصر بالجنيه المصري؟", "دفعت ليبيا 12 مليون جنيه.", {"egypt": "مصر"}),  # Egypt is still asked
     ],
 )
 def test_countries_named_in_two_words(question, passage, absent):

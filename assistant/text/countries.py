@@ -297,10 +297,33 @@ def countries_in_passage(text: str) -> set[str]:
     return found
 
 
+# A currency's nationality is no country asked about: «بالدولار الأمريكي», «بالجنيه المصري», "in Egyptian pounds"
+# (a question asking an amount in one was turned away from a passage that gives it in «دولار» alone).
+_CURRENCY_AR = re.compile(
+    r"[وبلف]?(?:ال|لل)?(?:دولار|دولارات|جنيه|جنيهات|دينار|دنانير|ريال|ريالات|ليره|ليرات|درهم|دراهم|روبل|يوان|روبيه)"
+)
+_CURRENCY_EN = re.compile(r"(?:dollar|pound|dinar|riyal|lira|dirham|rupee|ruble|rouble|yuan)s?")
+
+
+def _without_currencies(question: str) -> str:
+    """The question less the nationality of each currency it names (the word after an Arabic one, before an
+    English one)."""
+    words = question.split()
+    bare = [re.sub(r"[^\w]", "", normalize(w)) for w in words]
+    kept = [
+        w
+        for i, w in enumerate(words)
+        if not (i and _CURRENCY_AR.fullmatch(bare[i - 1]))
+        and not (i + 1 < len(words) and _CURRENCY_EN.fullmatch(bare[i + 1]))
+    ]
+    return " ".join(kept)
+
+
 def countries_not_named(question: str, passage: str) -> dict[str, str]:
     """The countries the question names that the passage does not (by name, adjective, people, capital),
-    each with the question's own word for it («منغوليا», "Mongolians")."""
-    asked = countries_named(question)
+    each with the question's own word for it («منغوليا», "Mongolians"); a currency's («بالدولار الأمريكي») is
+    not asked about."""
+    asked = countries_named(_without_currencies(question))
     if not asked:
         return {}
     missing = asked - countries_in_passage(passage)
