@@ -1,6 +1,6 @@
 """The answer step with the real embedder and the shipped scorer: the seed article among 100 ANT news
-articles, nineteen questions written for it (counts, percentages per country and group, a list, names,
-dates, three of them in English; three the archive cannot answer; six near misses) — each answered right,
+articles, twenty-one questions written for it (counts, percentages per country and group, a list, names,
+dates, three of them in English; three the archive cannot answer; seven near misses) — each answered right,
 or abstained on; the known misses are strict xfails."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ QUESTIONS = {
     "من فاز بكأس العالم لكرة القدم عام 2022؟": None,
     "ما هي عاصمة جزر القمر؟": None,
     "How tall is the Burj Khalifa?": None,
+    "ما هو النموذج الكوري الجنوبي الذي جرى الحديث عنه في أوكرانيا؟": "الكوري الجنوبي",
 }
 # near misses: the seed's own questions about a country it never mentions, with the question's word for it
 NEAR_MISSES = {
@@ -35,6 +36,8 @@ NEAR_MISSES = {
     "ما موقف نيكاراغوا من إرسال قوات برية إلى أوكرانيا؟": "نيكاراغوا",
     "What share of Mongolians support Ukraine joining the European Union?": "Mongolians",
     "How much did Bolivia earn from fuel sales to the European Union in one year?": "Bolivia",
+    # the seed names «النموذج الكوري الجنوبي»; before two-word names were read, this was answered with it
+    "ما هو النموذج الكوري الشمالي الذي جرى الحديث عنه في أوكرانيا؟": "الكوري الشمالي",
 }
 QUESTIONS.update(dict.fromkeys(NEAR_MISSES))
 
