@@ -41,6 +41,10 @@ def test_a_country_in_place_of_another_is_named_in_the_reason():
     assert why == "it names Poland where the cited sentence names Italy"
     why = swapped_countries("Macron said Poland and Germany are among the 26 countries.", SOURCE.split(". ")[0])
     assert why == "it names Poland where the cited sentence names Italy"
+    # a country named in two words: the other Korea, quoted in the sentence's own words
+    why = swapped_countries("أطلقت كوريا الشمالية صاروخين.", "أطلقت كوريا الجنوبية صاروخين.")
+    assert why == "it names North Korea where the cited sentence names South Korea"
+    assert why.values["added_words"] == "«كوريا الشمالية»" and why.values["left_out_words"] == "«كوريا الجنوبية»"
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from assistant.answer.facts import _negated_terms, clauses, moved_figure, negati
 from assistant.records import Dropped, Reason
 from assistant.resources import DATA, load_json
 from assistant.text.arabic import analyze, detect_language, normalize, numbers_in, split_sentences
-from assistant.text.countries import countries_named
+from assistant.text.countries import countries_named, country_words
 from assistant.text.planted import is_planted
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -119,8 +119,9 @@ def swapped_countries(sentence: str, best: str) -> Reason | None:
 
 def _words_naming(text: str, countries: set[str]) -> str:
     """The text's own words for the given countries («بولندا», «الإيطالي»), as the Arabic reason quotes them."""
-    words = [w for w in dict.fromkeys(re.findall(r"\w+", text)) if countries_named(w) & countries]
-    return "، ".join(f"«{w}»" for w in words) or ", ".join(sorted(c.title() for c in countries))
+    return "، ".join(f"«{w}»" for w in country_words(text, countries)) or ", ".join(
+        sorted(c.title() for c in countries)
+    )
 
 
 def best_quote(sentence: str, passage: str) -> tuple[int, int]:

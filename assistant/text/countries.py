@@ -202,6 +202,15 @@ def _phrases(text: str) -> dict[str, str]:
     return found
 
 
+def country_words(text: str, countries: set[str]) -> list[str]:
+    """The text's own words for the given countries, in its order: «بولندا», «الإيطالي», «كوريا الشمالية»."""
+    phrases = {c: p for c, p in _phrases(text).items() if c in countries}
+    inside = {w for p in phrases.values() for w in p.split()}
+    words = [w for w in dict.fromkeys(re.findall(r"\w+", text)) if w not in inside and countries_named(w) & countries]
+    found = [*phrases.values(), *words]
+    return sorted(found, key=lambda w: text.find(w))
+
+
 def countries_named(text: str) -> set[str]:
     """The countries (English names, lower case) a text names, in English or in Arabic."""
     found: set[str] = set(_phrases(text))
