@@ -194,21 +194,32 @@ def _phrases(text: str) -> dict[str, str]:
         if m := pattern.search(text):
             found.setdefault(country, m.group(0))
     words = re.findall(r"[\w\u064b-\u065f\u0670]+", text)  # with their vowel marks
-    for first, second in zip(words, words[1:]):
-        forms, b = {f for f, _ in word_forms(normalize(first))}, normalize(second)
+    plain = [normalize(w) for w in words]
+    for i in range(len(words) - 1):
+        forms = {f for f, _ in word_forms(plain[i])}
         for country, first_ok, second_ok in _AR_PHRASES:
-            if second_ok(b) and first_ok(forms):
-                found.setdefault(country, f"{first} {second}")
+            if second_ok(plain[i + 1]) and first_ok(forms):
+                found.setdefault(country, f"{words[i]} {words[i + 1]}")
     return found
+
+
+def _naming(text: str, countries: set[str]) -> list[tuple[str, str]]:
+    """(country, the text's own word or two words for it) for the given countries, in the text's order; a
+    word of a two-word name («كوريا» of «كوريا الشمالية») is not counted again on its own."""
+    phrases = [(c, p) for c, p in _phrases(text).items() if c in countries]
+    inside = {w for _, p in phrases for w in p.split()}
+    singles = [
+        (c, w)
+        for w in dict.fromkeys(re.findall(r"\w+", text))
+        if w not in inside
+        for c in sorted(countries_named(w) & countries)
+    ]
+    return sorted(phrases + singles, key=lambda cw: text.find(cw[1]))
 
 
 def country_words(text: str, countries: set[str]) -> list[str]:
     """The text's own words for the given countries, in its order: «بولندا», «الإيطالي», «كوريا الشمالية»."""
-    phrases = {c: p for c, p in _phrases(text).items() if c in countries}
-    inside = {w for p in phrases.values() for w in p.split()}
-    words = [w for w in dict.fromkeys(re.findall(r"\w+", text)) if w not in inside and countries_named(w) & countries]
-    found = [*phrases.values(), *words]
-    return sorted(found, key=lambda w: text.find(w))
+    return list(dict.fromkeys(w for _, w in _naming(text, countries)))
 
 
 def countries_named(text: str) -> set[str]:
@@ -336,13 +347,10 @@ def countries_not_named(question: str, passage: str) -> dict[str, str]:
     if not asked:
         return {}
     missing = asked - countries_in_passage(passage)
-    phrases = _phrases(question)
-    words: dict[str, str] = {c: phrases[c] for c in phrases if c in missing}  # «كوريا الشمالية» whole
-    for w in re.findall(r"\w+", question):
-        for country in sorted(countries_named(w) & missing):
-            # «وبوليفيا» is shown as «بوليفيا»
-            bare = w[1:] if w[:1] in "وبلف" and country in countries_named(w[1:]) else w
-            if not any(w in phrase.split() for phrase in phrases.values()):  # «كوريا» of «كوريا الشمالية»
-                words.setdefault(country, bare)
+    words: dict[str, str] = {}  # in the question's order
+    for country, w in _naming(question, missing):
+        # «وبوليفيا» is shown as «بوليفيا»
+        bare = w[1:] if w[:1] in "وبلف" and country in countries_named(w[1:]) else w
+        words.setdefault(country, bare)
     said = {_WITHIN.get(c) for c in words}  # «كوريا الشمالية» says «كوريا» too
     return words | {c: c for c in sorted(missing - set(words) - said)}
