@@ -75,6 +75,13 @@ def test_new_countries_by_name_adjective_and_people_not_lookalike_words():
         ("كم بلغت تكلفة المشروع بالدولار الأمريكي؟", "بلغت تكلفة المشروع 12 مليون دولار.", {}),
         ("How much did it cost in Egyptian pounds?", "بلغت تكلفة المشروع 12 مليون جنيه.", {}),
         ("كم دفعت مصر بالجنيه المصري؟", "دفعت ليبيا 12 مليون جنيه.", {"egypt": "مصر"}),  # Egypt is still asked
+        ("كم بلغت قيمة الصفقة بالفرنك السويسري؟", "بلغت قيمة الصفقة 3 ملايين فرنك.", {}),
+        ("كم بلغت قيمة الصفقة بالين الياباني؟", "بلغت قيمة الصفقة 3 مليارات ين.", {}),
+        ("كم بلغت الغرامة بالشيكل الإسرائيلي؟", "بلغت الغرامة 500 شيكل.", {}),
+        ("How much was the deal worth in Swiss francs?", "بلغت قيمة الصفقة 3 ملايين فرنك.", {}),
+        ("How many Japanese yen did it cost?", "بلغت التكلفة 3 مليارات ين.", {}),
+        # «بين» is "between", not the yen: the country after it is still asked about
+        ("ما الخلاف بين مصر وإثيوبيا؟", "تصاعد الخلاف حول السد.", {"egypt": "مصر", "ethiopia": "إثيوبيا"}),
     ],
 )
 def test_countries_named_in_two_words(question, passage, absent):

@@ -320,9 +320,15 @@ def countries_in_passage(text: str) -> set[str]:
 # A currency's nationality is no country asked about: «بالدولار الأمريكي», «بالجنيه المصري», "in Egyptian pounds"
 # (a question asking an amount in one was turned away from a passage that gives it in «دولار» alone).
 _CURRENCY_AR = re.compile(
-    r"[وبلف]?(?:ال|لل)?(?:دولار|دولارات|جنيه|جنيهات|دينار|دنانير|ريال|ريالات|ليره|ليرات|درهم|دراهم|روبل|يوان|روبيه)"
+    r"[وبلف]?(?:ال|لل)?(?:دولار|دولارات|جنيه|جنيهات|دينار|دنانير|ريال|ريالات|ليره|ليرات|درهم|دراهم|روبل|يوان|روبيه"
+    r"|روبيات|فرنك|فرنكات|شيكل|شواكل|بيزو|كرونه|كرونات|تومان|رينغيت|هريفنيا)|[وبلف]?(?:ال|لل)ين"
 )
-_CURRENCY_EN = re.compile(r"(?:dollar|pound|dinar|riyal|lira|dirham|rupee|ruble|rouble|yuan)s?")
+# «ين» only as «الين» («بين» is "between"); not «بات» ("became"), "won", "real" or "rand" (everyday words, a
+# think tank): the word after or before them would go unread.
+_CURRENCY_EN = re.compile(
+    r"(?:dollar|pound|dinar|riyal|rial|lira|dirham|rupee|ruble|rouble|yuan|franc|yen|shekel|peso|krona|krone|kronor"
+    r"|toman|ringgit|baht|hryvnia|rupiah)s?"
+)
 
 
 def _without_currencies(question: str) -> str:
