@@ -103,3 +103,9 @@ def test_prefixes_on_the_first_word_of_an_arabic_form():
 )
 def test_words_that_only_look_like_a_form_are_not_it(name, text):
     assert entity_words_found(name, text) == set()
+
+
+def test_parties_by_their_arabic_names():
+    assert phrase_found("Labor Party", "حزب العمال هو الأقوى في ضواحي ملبورن")
+    assert phrase_found("Republicans", "قال الجمهوريون في الكونغرس")
+    assert not phrase_found("Republicans", "قال قائد الحرس الجمهوري")  # the Republican Guard is no party

@@ -59,6 +59,13 @@ _ENTITIES: tuple[tuple[str, str], ...] = (
     ("PKK", "حزب العمال الكردستاني|العمال الكردستاني"),
     ("syrian democratic forces|SDF", "قوات سوريا الديمقراطيه|قسد"),
     ("palestinian authority", "السلطه الفلسطينيه"),
+    # parties
+    ("labour party|labor party", "حزب العمال"),
+    ("conservative party", "حزب المحافظين"),
+    ("democratic party", "الحزب الديمقراطي"),
+    ("republican party", "الحزب الجمهوري"),
+    ("democrats", "الديمقراطيين|الديمقراطيون"),
+    ("republicans", "الجمهوريين|الجمهوريون"),
     # offices and ministries
     ("white house", "البيت الابيض"),
     ("state department", "وزاره الخارجيه الامريكيه|الخارجيه الامريكيه|وزاره الخارجيه"),
