@@ -109,3 +109,13 @@ def test_parties_by_their_arabic_names():
     assert phrase_found("Labor Party", "حزب العمال هو الأقوى في ضواحي ملبورن")
     assert phrase_found("Republicans", "قال الجمهوريون في الكونغرس")
     assert not phrase_found("Republicans", "قال قائد الحرس الجمهوري")  # the Republican Guard is no party
+
+
+def test_every_arabic_form_is_written_as_the_text_is_read():
+    """A form not in ``arabic.normalize``'s spelling (ة for ه, أ for ا) could never match: each is checked."""
+    from assistant.text.arabic import tokenize
+    from assistant.text.entities import _ENTITIES
+
+    for english, arabic in _ENTITIES:
+        for form in arabic.split("|"):
+            assert " ".join(tokenize(form)) == form, (english, form)
