@@ -16,10 +16,12 @@ import re
 from functools import lru_cache
 
 from assistant.text.arabic import tokenize
+from assistant.text.names import word_forms
 
 # English forms (lower case; an all-capital form is matched in capitals only: "WHO" is not "who") →
 # Arabic forms, normalised as ``arabic.normalize`` writes them (ة → ه, أ/إ/آ → ا). An Arabic form's first
-# word may carry و/ف/ب/ل in the text; every word is otherwise matched as written, article included.
+# word may carry the prefixes ``names.word_forms`` strips in the text, its article kept; every other word is matched
+# as written.
 _ENTITIES: tuple[tuple[str, str], ...] = (
     # the United Nations and its bodies
     ("united nations|UN", "الامم المتحده|الاممي|الامميه|الامميين|الاممين"),
@@ -115,26 +117,17 @@ _ENGLISH = _english_forms()
 _ARABIC = tuple(tuple(tuple(form.split()) for form in arabic.split("|")) for _, arabic in _ENTITIES)
 
 
-def _bare(word: str) -> set[str]:
-    """A normalised Arabic word as written and without the conjunction or preposition before it (و، ف، ب، ل,
-    or و/ف and one of ب، ل); «لل» is ل before the article («للأمم» → «الامم»). The article is kept: «القاعدة»
-    is not «قاعدة» (a base), «الخليج» not «خليج عدن»."""
-    out = {word}
-    for p in ("و", "ف"):
-        if word.startswith(p) and len(word) > 3:
-            out.add(word[1:])
-    for w in list(out):
-        if w[:1] in ("ب", "ل") and len(w) > 3:
-            out.add(w[1:])
-        if w.startswith("لل") and len(w) > 4:
-            out.add("ا" + w[1:])
-    return out
+def _heads(word: str) -> frozenset[str]:
+    """A normalised Arabic word as it may begin a form: without the conjunction or preposition before it
+    (``names.word_forms``), the article kept («للأمم» → «الامم»): «القاعدة» is not «قاعدة» (a base), «الخليج» not
+    «خليج عدن»."""
+    return frozenset("ال" + f if article else f for f, article in word_forms(word))
 
 
 @lru_cache(maxsize=4096)
 def _text_words(text: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
     words = tuple(tokenize(text))
-    return words, tuple(frozenset(_bare(w)) for w in words)
+    return words, tuple(_heads(w) for w in words)
 
 
 def named_in_arabic(entity: int, text: str) -> bool:
