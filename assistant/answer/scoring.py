@@ -23,7 +23,7 @@ from assistant.models.embedder import Embedder
 from assistant.records import Hit
 from assistant.resources import DATA, load_json
 from assistant.retrieval import Retriever
-from assistant.text.arabic import analyze, numbers_in, split_sentences
+from assistant.text.arabic import analyze, normalize, numbers_in, split_sentences
 from assistant.text.names import name_found
 from assistant.text.planted import is_planted
 from assistant.text.questions import answer_cues, latin_names, question_type, script_pair, type_match
@@ -144,13 +144,16 @@ def analyse_question(question: str, retriever: Retriever) -> Question:
 
 
 def candidates(question: str, hits: list[Hit]) -> list[Candidate]:
-    """Every sentence of the passages that could answer: no headings, fragments or planted instructions."""
+    """Every sentence of the passages that could answer: no headings (a heading line kept in a passage
+    for context only names a topic), fragments or planted instructions."""
     out: list[Candidate] = []
     for h in hits:
         spans = split_sentences(h.chunk.text)
+        heading = normalize(h.chunk.heading.strip())
         for i, (s, e) in enumerate(spans):
             text = h.chunk.text[s:e]
-            if (len(text.split()) < 3 and not numbers_in(text)) or is_planted(text):
+            short = len(text.split()) < 3 and not numbers_in(text)
+            if short or is_planted(text) or (heading and normalize(text.strip()) == heading):
                 continue
             before = h.chunk.text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
             out.append(
