@@ -82,7 +82,11 @@ class Settings(BaseSettings):
     # is part of the answer only when it finds the sentence in the source it cites ("auto" as for the reader).
     # Off by default: held out it drops most right sentences too (eval/README.md, "Support checker").
     support_checker: Literal["auto", "on", "off"] = "off"
-    related_min_score: float = 0.81  # findings: cosine at or above which earlier coverage counts as related
+    # findings: earlier coverage counts as related at this cosine and, in the finding's language, with this share of
+    # the finding's IDF-weighted terms (chosen on hand labels: eval/README.md, "Related coverage")
+    related_min_score: float = 0.87
+    related_min_shared: float = 0.06
+    related_min_score_across: float = 0.81  # a passage in another language: the cosine alone (not measured)
     llm_backend: Literal["llama-cpp", "openai", "none"] = "llama-cpp"
     llm: str = DEFAULT_LLM  # a bundled model's name (`assistant models`) or a GGUF path
     llm_chat_format: str | None = None  # e.g. "gemma", "chatml"; required for GGUFs without a template

@@ -231,10 +231,24 @@ class FindingCitation:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Earlier coverage of a finding: a passage of another document, shown by its sentence closest to the
+    finding (``start``/``end``: the quote's offsets in that document's clean text)."""
+
+    hit: Hit
+    quote: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.hit.to_json(), "quote": self.quote, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class Finding:
     text: str
     citations: tuple[FindingCitation, ...]
-    related: tuple[Hit, ...] = ()
+    related: tuple[Related, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,11 +271,11 @@ class Findings:
                 {
                     "text": f.text,
                     "citations": [asdict(c) for c in f.citations],
-                    "related": [h.to_json() for h in f.related],
+                    "related": [r.to_json() for r in f.related],
                 }
                 for f in self.findings
             ],
-            "related": [{"finding": i + 1, **h.to_json()} for i, f in enumerate(self.findings) for h in f.related],
+            "related": [{"finding": i + 1, **r.to_json()} for i, f in enumerate(self.findings) for r in f.related],
             "dropped": [asdict(d) for d in self.dropped],
         }
 

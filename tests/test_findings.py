@@ -40,14 +40,14 @@ def test_pasted_english_text(fake_assistant):
 def test_related_coverage_excludes_the_article_itself(fake_assistant, seed_path, tmp_path):
     other = tmp_path / "other.txt"
     other.write_text(
-        "تقرير سابق\n\nتردد ترامب في فرض العقوبات على روسيا وأبقى خياراته مفتوحة في التعامل مع الأوروبيين.\n",
+        "تقرير سابق\n\nذكر موقع أكسيوس أن مكالمة ترامب الهاتفية مع القادة الأوروبيين تناولت النفط الروسي.\n",
         encoding="utf-8",
     )
     a = fake_assistant()
     a.ingest([seed_path, other])
     f = a.summarize(path=seed_path, related=True)
     seed_id = load_article(seed_path, None).doc_id
-    related = [h for fd in f.findings for h in fd.related]
+    related = [r.hit for fd in f.findings for r in fd.related]
     assert related and all(h.chunk.doc_id != seed_id for h in related)
 
 

@@ -7,6 +7,7 @@ from assistant.records import (
     FindingCitation,
     Findings,
     Hit,
+    Related,
 )
 from assistant.web.render import answer_html, findings_html, source_card
 
@@ -47,7 +48,13 @@ def test_findings_html_escapes_and_links_paragraphs():
     f = Findings(
         "t",
         "ar",
-        (Finding(EVIL, (FindingCitation(2, EVIL, 0, 5),), (Hit(1, 0.9, Chunk(1, "d", 0, 0, 5, EVIL), EVIL, "s"),)),),
+        (
+            Finding(
+                EVIL,
+                (FindingCitation(2, EVIL, 0, 5),),
+                (Related(Hit(1, 0.9, Chunk(1, "d", 0, 0, 5, EVIL), EVIL, "s"), EVIL, 0, 5),),
+            ),
+        ),
         paragraphs=("a", EVIL),
     )
     out = findings_html(f)

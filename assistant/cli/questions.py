@@ -111,5 +111,5 @@ def summarize(
     for i, fd in enumerate(f.findings, 1):
         refs = ", ".join(f"¶{c.paragraph}" for c in fd.citations)
         click.echo(f"{i}. {fd.text} [{refs}]")
-        for h in fd.related:
-            click.echo(f"     related: {h.title} — {h.chunk.text[:120]}")
+        for r in fd.related:
+            click.echo(f"     related: {r.hit.title} — {r.quote}")

@@ -341,6 +341,8 @@ class Assistant(ModelParts, EvaluationVerbs):
             mode=mode or s.answer_mode,
             n=n,
             related_min_score=s.related_min_score,
+            related_min_shared=s.related_min_shared,
+            related_min_score_across=s.related_min_score_across,
             llm_max_tokens=s.llm_finding_tokens,
         )
 

@@ -18,6 +18,7 @@ from assistant.answer.generate import clean_reply
 from assistant.answer.grounding import Verifier, parse_claims, verify_claims
 from assistant.config import default
 from assistant.errors import AssistantError, InputError
+from assistant.findings.related import related_coverage
 from assistant.findings.selection import Sentence, default_selector, features, select, sentences_of
 from assistant.ingest.chunking import paragraph_spans
 from assistant.ingest.cleaning import clean
@@ -43,6 +44,8 @@ class FindingsOptions:
     n: int | None = None  # None: from the article's length (a share of its sentences, at most max_findings)
     max_findings: int = 8
     related_min_score: float = default("related_min_score")
+    related_min_shared: float = default("related_min_shared")
+    related_min_score_across: float = default("related_min_score_across")
     llm_max_tokens: int = default("llm_finding_tokens")
 
 
@@ -139,9 +142,9 @@ def summarize_article(
         )
         mode_used = "generative" if written else "extractive"
     if related is not None:
+        near = options.related_min_score, options.related_min_shared, embedder, options.related_min_score_across
         findings = [
-            Finding(f.text, f.citations, tuple(related.related(f.text, 2, options.related_min_score, doc.doc_id)))
-            for f in findings
+            Finding(f.text, f.citations, related_coverage(related, f.text, doc.doc_id, *near)) for f in findings
         ]
     return Findings(
         title=doc.title,

@@ -137,7 +137,7 @@ def findings_html(f: Findings) -> str:
     for fd in f.findings:
         refs = " ".join(f'<a class="cite" href="#para-{c.paragraph}">¶{c.paragraph}</a>' for c in fd.citations)
         related = "".join(
-            f'<div class="related" dir="auto">↳ {esc(h.title)}: {esc(h.chunk.text[:200])}</div>' for h in fd.related
+            f'<div class="related" dir="auto">↳ {esc(r.hit.title)}: {esc(r.quote)}</div>' for r in fd.related
         )
         out.append(f"<li>{esc(fd.text)} {refs}{related}</li>")
     out.append("</ol><details><summary>¶</summary>")
@@ -155,8 +155,8 @@ def findings_markdown(f: Findings) -> str:
     for i, fd in enumerate(f.findings, 1):
         refs = ", ".join(f"¶{c.paragraph}" for c in fd.citations)
         lines.append(f"{i}. {fd.text} [{refs}]")
-        for h in fd.related:
-            lines.append(f"   - {h.title}: {h.chunk.text[:200]}")
+        for r in fd.related:
+            lines.append(f"   - {r.hit.title}: {r.quote}")
     return "\n".join(lines) + "\n"
 
 
