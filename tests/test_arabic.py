@@ -44,6 +44,24 @@ def test_split_sentences_keeps_decimal_point():
     assert len(spans) == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("The embargo threatened U.S. energy security. Prices rose.", 2),
+        ("Nixon named William E. Simon as the first administrator. He served.", 2),
+        ("Mr. Trump spoke to Dr. Smith. Then he left.", 2),
+        ("A heat source, e.g. an electric element, is used. Done.", 2),
+        ("مثل جاك لوفيفر (c. 1455–1536). ثم جاء غيره.", 2),
+        ("ويحدده جين واحد في كروموسوم Y. البظر بنية معقدة.", 2),  # Arabic after the letter: an end
+        ("قال ترامب. ثم غادر.", 2),
+    ],
+)
+def test_initials_and_titles_end_no_sentence(text, parts):
+    spans = arabic.split_sentences(text)
+    assert len(spans) == parts, [text[a:b] for a, b in spans]
+    assert text[spans[0][0] : spans[0][1]].endswith((".", ")."))
+
+
 def test_detect_language():
     assert arabic.detect_language("هذا نص عربي قصير") == "ar"
     assert arabic.detect_language("This is English") == "en"

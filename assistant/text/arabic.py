@@ -119,6 +119,13 @@ ANALYZERS = {"ar-norm+light10-v1": analyze, "ar-norm-v1": _no_stem}
 
 # Sentence ends: . ! ? ؟ ؛ … (a dot between digits is a decimal point) and line breaks.
 _SENT_END = re.compile(r"(?<!\d)[.!?؟؛…]+[\"”’»)]*(?=\s|$)|(?<=\d)[.!?؟؛]+(?=\s|$)|\n+")
+# A dot that ends no sentence: after a lone Latin letter (initials and abbreviations: "U.S. officials", "William
+# E. Simon", "e.g.") or an English title ("Mr. Trump"), when Latin text or a number follows («كروموسوم Y. البظر»
+# still ends there).
+_NOT_AN_END = re.compile(
+    r"(?:(?<![^\s.(\"“])[A-Za-z]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|Rev|St))\.$"
+)
+_LATIN_NEXT = re.compile(r"\s+[A-Za-z0-9]")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -127,6 +134,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     pos = start
     for m in _SENT_END.finditer(text, start, end):
+        if m.group() == "." and _NOT_AN_END.search(text, max(pos, m.start() - 5), m.end()):
+            if _LATIN_NEXT.match(text, m.end(), end):
+                continue
         cut = m.end() if text[m.start()] != "\n" else m.start()
         _append_span(text, pos, cut, spans)
         pos = m.end()
