@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
-from assistant.answer.quote import _extractive, choose_sentences
+from assistant.answer.quote import _extractive, asked_country_first, choose_sentences
 from assistant.answer.reading import Decision, Reads, read, reader_candidates, reader_passages
 from assistant.answer.relevance import on_the_question
 from assistant.answer.scoring import (
@@ -253,7 +253,10 @@ def decide_answers(
                 question, why, "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=d.confidence
             )
             continue
-        chosen = choose_sentences(d.ranked, q.qtype, limit, scorer.second_ratio)
+        first = asked_country_first(question, d.ranked)
+        if first is not None:  # quoted alone: the sentence it displaced would follow as "nearly as likely"
+            d.ranked[:] = first
+        chosen = choose_sentences(d.ranked[:1] if first else d.ranked, q.qtype, limit, scorer.second_ratio)
         answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
     return answers, decisions[-1].ranked, Asked(q, qvec)
 

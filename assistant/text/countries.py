@@ -345,11 +345,37 @@ def _without_currencies(question: str) -> str:
     return " ".join(kept)
 
 
+def asked_countries(question: str, by_name: bool = False) -> set[str]:
+    """The countries a question asks about: those it names (``by_name``: by their names only), less a
+    currency's nationality."""
+    return (countries_by_name if by_name else countries_named)(_without_currencies(question))
+
+
+# ألمانيا، فرنسا، مصر، الصين — not الألماني، الفرنسيون (a person's or a people's); after a stem ending in ي
+# (سوري، ايطالي، الماني) only ا: سوريا, not سوري
+_NAME_ENDINGS = ("", "ا", "يا")
+
+
+def countries_by_name(text: str) -> set[str]:
+    """The countries a text names by their names («ألمانيا», "Germany", «الولايات المتحدة»), not by an
+    adjective or a people («الحاكم الألماني», «الفرنسيون», "French"); «الألمان» reads as a name."""
+    found = set(_phrases(text))
+    found |= {w for w in re.findall(r"[a-z]+", text.lower()) if w in _ENGLISH.get(w, ())}
+    for w in tokenize(text):
+        for f, article in word_forms(w):
+            for stem, country in _COUNTRY_OF.items():
+                rest = f[len(stem) :]
+                name = rest == "ا" if stem.endswith("ي") else rest in _NAME_ENDINGS
+                if f.startswith(stem) and name and _is_form(stem, rest, article):
+                    found.add(country)
+    return found
+
+
 def countries_not_named(question: str, passage: str) -> dict[str, str]:
     """The countries the question names that the passage does not (by name, adjective, people, capital),
     each with the question's own word for it («منغوليا», "Mongolians"); a currency's («بالدولار الأمريكي») is
     not asked about."""
-    asked = countries_named(_without_currencies(question))
+    asked = asked_countries(question)
     if not asked:
         return {}
     missing = asked - countries_in_passage(passage)
