@@ -41,7 +41,7 @@ def asked_country_first(question: str, ranked: list[Candidate]) -> list[Candidat
     ground troops?" was answered «بينما استبعدت بولندا علنًا إرسال قوات برية إلى أوكرانيا»; the reader reads
     the question and the sentence together but not which country each is about). None: the ranking stands.
     A country an adjective or a people names ("the German ruler", «الفرنسيون») is no topic: on the training
-    articles that form lost two questions and won none (eval/README.md, "The country asked about")."""
+    articles that form lost three questions and won none (eval/README.md, "The country asked about")."""
     asked = asked_countries(question, by_name=True)  # «الحاكم الألماني» describes; «ألمانيا» is asked about
     if not asked or not ranked:
         return None

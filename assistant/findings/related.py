@@ -39,6 +39,7 @@ def related_coverage(
     embedder: Embedder | None = None,
     min_score_across: float | None = None,
 ) -> tuple[Related, ...]:
+    """Earlier coverage of ``finding`` in other documents than ``exclude_doc``, nearest first (at most two)."""
     lang = detect_language(finding)
     across = min_score if min_score_across is None else min_score_across
     out = []
