@@ -56,8 +56,9 @@ def archive(tmp_path_factory, real_embedder, seed_path):
     return a
 
 
-# Known miss, kept visible (strict: it fails loudly once fixed). The reader quotes the Poland sentence
-# alone; the feature scorer used to quote it with the Sweden sentence beside it as a near-tie second.
+# Known miss, kept visible (strict: it fails loudly once fixed). «… في السويد؟» was one until 2026-12-06: the
+# reader quoted the Poland sentence alone (the feature scorer used to quote it with the Sweden sentence beside it
+# as a near-tie second); the country rule (answer.quote.asked_country_first) now quotes the Sweden sentence.
 # (The scorer's own known miss, جزر القمر answered from a distractor's قمر صناعي sentence, is abstained
 # on by the reader: test_the_reader_does_what_the_scorer_could_not below.)
 # The reader trained also on ARCD's second file (2026-12-06) quotes the 59 % sentence (the government's
@@ -72,7 +73,6 @@ def archive(tmp_path_factory, real_embedder, seed_path):
 # شنغهاي؟» (an organisation, not a country) is answered with the UN Secretary-General at 0.070, within
 # 0.002 of the threshold: left out, a float's noise on another CPU would flip it.
 KNOWN_MISSES = {
-    "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟": "the reader ranks the Poland sentence first",
     "ما نسبة معارضة ناخبي المعارضة لانضمام أوكرانيا إلى حلف الناتو؟": "the reader ranks the 59 % sentence first",
 }
 
