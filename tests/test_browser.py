@@ -104,6 +104,13 @@ def test_library_upload_seed_and_hostile_article(page, seed_path, tmp_path):
     page.wait_for_function("document.querySelector('#docs-table').innerText.includes('تحالف الراغبين')")
     page.screenshot(path=str(OUT / "library.png"), full_page=True)
     assert page.evaluate("window.__xss") is None
+    # every column in view, the last one too (the title's width once pushed «chunks» out of sight)
+    right = page.evaluate(
+        """() => { const t = document.querySelector('#docs-table');
+        const cells = [...t.querySelectorAll('th')].filter(c => c.innerText.trim() === 'chunks');
+        return [cells.length ? cells[0].getBoundingClientRect().right : -1, t.getBoundingClientRect().right]; }"""
+    )
+    assert 0 < right[0] <= right[1] + 1, right
 
 
 def test_chat_answers_in_arabic_with_citation_and_rtl(page):

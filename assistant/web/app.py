@@ -144,6 +144,7 @@ def _library_tab(a: Assistant) -> None:
         value=docs_rows(a),
         headers=["id", "title", "date", "source", "lang", "chunks"],
         datatype=["str", "str", "str", "str", "str", "number"],
+        column_widths=["15%", "41%", "10%", "20%", "6%", "8%"],  # all six in view; the title wraps
         interactive=False,
         wrap=True,
         elem_id="docs-table",
