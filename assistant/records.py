@@ -58,6 +58,12 @@ class Chunk:
     heading: str = ""
     page: int | None = None
 
+    def is_heading(self, sentence: str) -> bool:
+        """Whether a sentence of the passage is its heading line (kept in the text for context only)."""
+        from assistant.text.arabic import normalize
+
+        return bool(self.heading.strip()) and normalize(sentence.strip()) == normalize(self.heading.strip())
+
 
 @dataclass(frozen=True)
 class DocInfo:

@@ -155,10 +155,13 @@ class Retriever:
         """True when the index holds no chunk at all (nothing could have been found)."""
         return self.index.counts()[1] == 0
 
-    def related(self, text: str, k: int, min_score: float, exclude_doc: str) -> list[Hit]:
-        """The nearest passages of other documents (one per document), if at least ``min_score``."""
+    def related(
+        self, text: str, k: int, min_score: float, exclude_doc: str, qvec: np.ndarray | None = None
+    ) -> list[Hit]:
+        """The nearest passages of other documents (one per document), if at least ``min_score``; ``qvec``: the
+        text's embedding, if already computed."""
         hits: list[Hit] = []
-        ranked = self.dense(text, 60)
+        ranked = self.dense(text, 60, qvec)
         records = self.index.chunks_by_id(cid for cid, _ in ranked)
         for cid, score in ranked:
             if cid not in records or score < min_score:

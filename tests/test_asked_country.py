@@ -66,7 +66,10 @@ def test_a_country_described_by_an_adjective_or_a_people_is_not_what_is_asked_ab
 
 
 def test_countries_by_name():
-    from assistant.text.countries import countries_by_name
+    from assistant.text.countries import countries_named
+
+    def countries_by_name(text: str) -> set[str]:
+        return countries_named(text, by_name=True)
 
     assert countries_by_name("ما موقف ألمانيا وسوريا والولايات المتحدة؟") == {"germany", "syria", "america"}
     assert countries_by_name("Will Germany and the UK send troops?") == {"germany", "britain"}

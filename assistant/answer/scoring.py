@@ -23,7 +23,7 @@ from assistant.models.embedder import Embedder
 from assistant.records import Hit
 from assistant.resources import DATA, load_json
 from assistant.retrieval import Retriever
-from assistant.text.arabic import analyze, normalize, numbers_in, split_sentences
+from assistant.text.arabic import analyze, numbers_in, split_sentences
 from assistant.text.names import name_found
 from assistant.text.planted import is_planted
 from assistant.text.questions import answer_cues, latin_names, question_type, script_pair, type_match
@@ -149,11 +149,10 @@ def candidates(question: str, hits: list[Hit]) -> list[Candidate]:
     out: list[Candidate] = []
     for h in hits:
         spans = split_sentences(h.chunk.text)
-        heading = normalize(h.chunk.heading.strip())
         for i, (s, e) in enumerate(spans):
             text = h.chunk.text[s:e]
             short = len(text.split()) < 3 and not numbers_in(text)
-            if short or is_planted(text) or (heading and normalize(text.strip()) == heading):
+            if short or is_planted(text) or h.chunk.is_heading(text):
                 continue
             before = h.chunk.text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
             out.append(

@@ -12,22 +12,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.models.embedder import Embedder
+from assistant.models.embedder import Embedder, sane_vectors
 from assistant.records import Hit, Related
 from assistant.retrieval import Retriever
-from assistant.text.arabic import detect_language, normalize, split_sentences
+from assistant.text.arabic import detect_language, split_sentences
 
 NEAREST = 2  # passages asked for, each of another document (what the hand labels measured)
 
 
 def shared_terms(retriever: Retriever, finding: str, passage: str) -> float:
     """The share of the finding's IDF weight (over the index) that the passage's own terms carry."""
-    idf = retriever.idf(sorted(set(retriever.analyze(finding))))
-    total = sum(idf.values())
+    return _share(retriever, _weights(retriever, finding), passage)
+
+
+def _weights(retriever: Retriever, finding: str) -> dict[str, float]:
+    return retriever.idf(sorted(set(retriever.analyze(finding))))
+
+
+def _share(retriever: Retriever, weights: dict[str, float], passage: str) -> float:
+    total = sum(weights.values())
     if total <= 0:
         return 0.0
     have = set(retriever.analyze(passage))
-    return sum(w for t, w in idf.items() if t in have) / total
+    return sum(w for t, w in weights.items() if t in have) / total
 
 
 def related_coverage(
@@ -39,34 +46,40 @@ def related_coverage(
     embedder: Embedder | None = None,
     min_score_across: float | None = None,
 ) -> tuple[Related, ...]:
-    """Earlier coverage of ``finding`` in other documents than ``exclude_doc``, nearest first (at most two)."""
+    """Earlier coverage of ``finding`` in other documents than ``exclude_doc``, nearest first (at most two).
+    ``embedder``: the retriever's own, to embed the finding once for the search and the quotes."""
     lang = detect_language(finding)
     across = min_score if min_score_across is None else min_score_across
+    weights = _weights(retriever, finding)
+    qvec = (
+        None
+        if embedder is None
+        else sane_vectors(embedder.embed_queries([finding]), 1, embedder.dim, embedder.model_id)[0]
+    )
     out = []
-    for hit in retriever.related(finding, NEAREST, min(min_score, across), exclude_doc):
+    for hit in retriever.related(finding, NEAREST, min(min_score, across), exclude_doc, qvec):
         if detect_language(hit.chunk.text) != lang:
             if hit.score < across:
                 continue
-        elif hit.score < min_score or shared_terms(retriever, finding, hit.chunk.text) < min_shared:
+        elif hit.score < min_score or _share(retriever, weights, hit.chunk.text) < min_shared:
             continue
-        out.append(_quoted(hit, finding, retriever, embedder))
+        out.append(_quoted(hit, retriever, weights, embedder, qvec))
     return tuple(out)
 
 
-def _quoted(hit: Hit, finding: str, retriever: Retriever, embedder: Embedder | None) -> Related:
+def _quoted(
+    hit: Hit, retriever: Retriever, weights: dict[str, float], embedder: Embedder | None, qvec: np.ndarray | None
+) -> Related:
     """The passage's sentence closest to the finding: in meaning with an embedder, else by shared terms."""
-    text, heading = hit.chunk.text, normalize(hit.chunk.heading.strip())
+    text = hit.chunk.text
     spans = [
-        (a, b)
-        for a, b in split_sentences(text)
-        if len(text[a:b].split()) >= 3 and not (heading and normalize(text[a:b].strip()) == heading)
+        (a, b) for a, b in split_sentences(text) if len(text[a:b].split()) >= 3 and not hit.chunk.is_heading(text[a:b])
     ] or [(0, len(text))]
     if len(spans) == 1:
         best = 0
-    elif embedder is not None:
-        cos = embedder.embed_passages([text[a:b] for a, b in spans]) @ embedder.embed_queries([finding])[0]
-        best = int(np.argmax(cos))
+    elif embedder is not None and qvec is not None:
+        best = int(np.argmax(embedder.embed_passages([text[a:b] for a, b in spans]) @ qvec))
     else:
-        best = max(range(len(spans)), key=lambda i: shared_terms(retriever, finding, text[spans[i][0] : spans[i][1]]))
+        best = max(range(len(spans)), key=lambda i: _share(retriever, weights, text[spans[i][0] : spans[i][1]]))
     a, b = spans[best]
     return Related(hit, text[a:b], hit.chunk.start + a, hit.chunk.start + b)

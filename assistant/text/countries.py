@@ -222,18 +222,34 @@ def country_words(text: str, countries: set[str]) -> list[str]:
     return list(dict.fromkeys(w for _, w in _naming(text, countries)))
 
 
-def countries_named(text: str) -> set[str]:
-    """The countries (English names, lower case) a text names, in English or in Arabic."""
+# ألمانيا، فرنسا، مصر، الصين — not الألماني، الفرنسيون (a person's or a people's); after a stem ending in ي
+# (سوري، ايطالي، الماني) only ا: سوريا, not سوري
+_NAME_ENDINGS = ("", "ا", "يا")
+
+
+def _name_ending(stem: str, rest: str) -> bool:
+    return rest == "ا" if stem.endswith("ي") else rest in _NAME_ENDINGS
+
+
+def countries_named(text: str, by_name: bool = False) -> set[str]:
+    """The countries (English names, lower case) a text names, in English or in Arabic; ``by_name``: by their
+    names only («ألمانيا», "Germany", «الولايات المتحدة»), not by an adjective or a people («الحاكم الألماني»,
+    «الفرنسيون», "French"; «الألمان» reads as a name)."""
     found: set[str] = set(_phrases(text))
     if any("a" <= ch.lower() <= "z" for ch in text):
         for w in re.findall(r"[a-z]+", text.lower()):
-            found |= _ENGLISH.get(w, set())
+            found |= {c for c in _ENGLISH.get(w, ()) if not by_name or c == w}
     for w in tokenize(text):
         forms = word_forms(w)  # with whether it lost an article (الهند is India; هند alone may be a given name)
         for stem, country in _COUNTRY_OF.items():
             if country in found:
                 continue
-            if any(f.startswith(stem) and _is_form(stem, f[len(stem) :], article) for f, article in forms):
+            if any(
+                f.startswith(stem)
+                and _is_form(stem, f[len(stem) :], article)
+                and (not by_name or _name_ending(stem, f[len(stem) :]))
+                for f, article in forms
+            ):
                 found.add(country)
     return found
 
@@ -348,27 +364,7 @@ def _without_currencies(question: str) -> str:
 def asked_countries(question: str, by_name: bool = False) -> set[str]:
     """The countries a question asks about: those it names (``by_name``: by their names only), less a
     currency's nationality."""
-    return (countries_by_name if by_name else countries_named)(_without_currencies(question))
-
-
-# ألمانيا، فرنسا، مصر، الصين — not الألماني، الفرنسيون (a person's or a people's); after a stem ending in ي
-# (سوري، ايطالي، الماني) only ا: سوريا, not سوري
-_NAME_ENDINGS = ("", "ا", "يا")
-
-
-def countries_by_name(text: str) -> set[str]:
-    """The countries a text names by their names («ألمانيا», "Germany", «الولايات المتحدة»), not by an
-    adjective or a people («الحاكم الألماني», «الفرنسيون», "French"); «الألمان» reads as a name."""
-    found = set(_phrases(text))
-    found |= {w for w in re.findall(r"[a-z]+", text.lower()) if w in _ENGLISH.get(w, ())}
-    for w in tokenize(text):
-        for f, article in word_forms(w):
-            for stem, country in _COUNTRY_OF.items():
-                rest = f[len(stem) :]
-                name = rest == "ا" if stem.endswith("ي") else rest in _NAME_ENDINGS
-                if f.startswith(stem) and name and _is_form(stem, rest, article):
-                    found.add(country)
-    return found
+    return countries_named(_without_currencies(question), by_name)
 
 
 def countries_not_named(question: str, passage: str) -> dict[str, str]:
