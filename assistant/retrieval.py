@@ -71,6 +71,9 @@ class Fusion:
     bm25_factor: dict[str, float] = field(default_factory=dict)
     long_query: int = 6  # analysed terms from which a query counts as long
     method: str = "rrf"
+    # For a query of the "other" kind (English over Arabic: no BM25), the dense passages re-ordered by
+    # cosine + names for each that names all the query's names and numbers (0: not re-ordered)
+    names: float = 0.0
 
     def kind(self, tokens: Sequence[str], coverage: float) -> str:
         if coverage < 0.5:  # mostly words the archive does not know: another script or language
@@ -87,7 +90,11 @@ def fusion_for(embedder_id: str) -> Fusion:
     spec = load_json("fusion.json").get("embedders", {}).get(embedder_id)
     if spec:
         return Fusion(
-            int(spec["k"]), dict(spec["bm25_factor"]), int(spec.get("long_query", 6)), str(spec.get("method", "rrf"))
+            int(spec["k"]),
+            dict(spec["bm25_factor"]),
+            int(spec.get("long_query", 6)),
+            str(spec.get("method", "rrf")),
+            float(spec.get("names", 0.0)),
         )
     return Fusion()
 
@@ -143,6 +150,10 @@ class Retriever:
         dfs, n = self.index.doc_freqs(terms)
         return {t: float(np.log(1.0 + (n - df + 0.5) / (df + 0.5))) for t, df in zip(terms, dfs)}
 
+    def rarity(self, word: str) -> float:
+        """How rare a word is in the index: the highest IDF of its analysed terms (0 for none)."""
+        return max(self.idf(self.analyze(word)).values(), default=0.0)
+
     def known(self, terms: Sequence[str]) -> set[str]:
         """The terms that occur somewhere in the index."""
         terms = list(dict.fromkeys(terms))
@@ -184,9 +195,11 @@ class Retriever:
         retriever: str = "hybrid",
         qvec: np.ndarray | None = None,
         doc_ids: Sequence[str] | None = None,
+        names: bool = True,
     ) -> list[tuple[int, float]]:
         """(chunk_id, score) best first. ``qvec``: the query's embedding, if already computed;
-        ``doc_ids``: search only these documents."""
+        ``doc_ids``: search only these documents; ``names``: lift an English question's passages that name
+        all its names (``by_names``; the answer step does not: its abstention was fitted without it)."""
         check_retriever(retriever)
         if not query.strip():
             return []
@@ -200,12 +213,32 @@ class Retriever:
             n = max(n, SCORE_DEPTH)
         dense = self.dense(query, n, qvec, docs)
         tokens = self.index.analyze(query)
-        w_b = self.fusion.bm25_weight(tokens, self.index.bm25_coverage(tokens))
+        coverage = self.index.bm25_coverage(tokens)
+        if names and self.fusion.names > 0 and self.fusion.kind(tokens, coverage) == "other":
+            dense = self.by_names(query, dense)
+        w_b = self.fusion.bm25_weight(tokens, coverage)
         lexical = self.bm25(query, n, tokens, docs) if w_b > 0 else []
         if self.fusion.method == "scores":
             return score_fuse(dense, lexical, w_b)[:k]
         fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], [1.0, w_b], self.fusion.k)
         return fused[:k]
+
+    def by_names(self, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The dense passages re-ordered by cosine + ``fusion.names`` for each that (or whose document's title)
+        names every one of the query's names and numbers: an English question's "Fresno" and "Poles" in an
+        Arabic passage's «فريسنو» and «البولنديين» (``text.crossing``; eval/studies/english_names.py)."""
+        from assistant.text.crossing import all_named, question_names
+
+        names = question_names(query)
+        if not names or not ranked:
+            return ranked
+        records = self.index.chunks_by_id(c for c, _ in ranked)
+        w = self.fusion.names
+        scored = [
+            (c, s + w * all_named(names, records[c][0].text, records[c][1].title) if c in records else s)
+            for c, s in ranked
+        ]
+        return sorted(scored, key=lambda cs: -cs[1])
 
     def search(
         self,
@@ -214,8 +247,9 @@ class Retriever:
         retriever: str = "hybrid",
         qvec: np.ndarray | None = None,
         doc_ids: Sequence[str] | None = None,
+        names: bool = True,
     ) -> list[Hit]:
-        ranked = self.ranked(query, k, retriever, qvec, doc_ids)
+        ranked = self.ranked(query, k, retriever, qvec, doc_ids, names)
         records = self.index.chunks_by_id(c for c, _ in ranked)
         hits = []
         for cid, score in ranked:

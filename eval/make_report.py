@@ -28,7 +28,8 @@ def fusion_text(a) -> str:  # noqa: ANN001
     f = fusion_for(a.embedder.model_id)
     k = a.settings.rrf_k or f.k
     factors = ", ".join(f"{kind} ×{v}" for kind, v in f.bm25_factor.items()) or "none"
-    return f"RRF k={k}, BM25 factors {factors}"
+    names = f", an English question's passages naming all its names +{f.names}" if f.names else ""
+    return f"RRF k={k}, BM25 factors {factors}{names}"
 
 
 def main() -> None:

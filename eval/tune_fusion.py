@@ -47,6 +47,20 @@ FACTORS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 KS = (10, 20, 30, 45, 60, 100)
 
 
+ABOUT = (
+    "Hybrid fusion per embedder: RRF constant k and BM25's weight factor per query kind, tuned by "
+    "eval/tune_fusion.py on the training articles of XQuAD and ARCD (eval/splits.json); method "
+    "'scores' (a combination of normalised scores, BM25's share per kind) where eval/studies/fusion_cc.py "
+    "--write found it better on the same training articles; 'names': in search (not the answer step), the lift "
+    "of an English question's passage that names all its names and numbers (eval/studies/english_names.py)."
+)
+
+
+def names_kept(spec: dict, model_id: str) -> dict:
+    """The embedder's entry's lift for English questions' names (eval/studies/english_names.py), kept on re-tuning."""
+    return {k: v for k, v in spec["embedders"].get(model_id, {}).items() if k.startswith("names")}
+
+
 def rankings(ev, queries: dict[str, str], embedder) -> dict[str, dict]:  # noqa: ANN001
     """Each query's dense and BM25 rankings (chunk ids, best first) with their scores, its analysed
     length and coverage."""
@@ -235,13 +249,9 @@ def main() -> None:
     if args.dry_run:
         return
     spec = json.loads(FUSION_FILE.read_text(encoding="utf-8")) if FUSION_FILE.exists() else {"embedders": {}}
-    spec["about"] = (
-        "Hybrid fusion per embedder: RRF constant k and BM25's weight factor per query kind, tuned by "
-        "eval/tune_fusion.py on the training articles of XQuAD and ARCD (eval/splits.json); method "
-        "'scores' (a combination of normalised scores, BM25's share per kind) where eval/studies/fusion_cc.py "
-        "--write found it better on the same training articles."
-    )
+    spec["about"] = ABOUT
     spec["embedders"][embedder.model_id] = {
+        **names_kept(spec, embedder.model_id),
         "k": fusion.k,
         "bm25_factor": fusion.bm25_factor,
         "long_query": 6,

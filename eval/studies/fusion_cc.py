@@ -24,7 +24,7 @@ from pathlib import Path
 
 from assistant.resources import update_manifest
 from assistant.retrieval import FUSION_FILE, Fusion
-from eval.tune_fusion import KINDS, better_parts, compare, objective
+from eval.tune_fusion import KINDS, better_parts, compare, names_kept, objective
 
 HERE = Path(__file__).resolve().parent.parent  # eval/
 
@@ -85,6 +85,7 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     if args.write and cc_obj > rrf_obj:
         spec["embedders"][model_id] = {
+            **names_kept(spec, model_id),
             "method": "scores",
             "k": rrf.k,
             "bm25_factor": {**shares, "other": 0.0},
