@@ -208,3 +208,12 @@ def test_an_ingest_interrupted_by_ctrl_c_says_what_it_committed(tmp_path, monkey
     assert "stopped: 1 added and 0 updated were committed before it stopped" in out.output
     monkeypatch.undo()
     assert [ln for ln in _run(tmp_path, "docs").output.splitlines() if ln.endswith("documents")] == ["1 documents"]
+
+
+def test_ask_after_an_earlier_question_says_what_it_answered(tmp_path, seed_path):
+    assert _run(tmp_path, "ingest", str(seed_path)).exit_code == 0
+    r = _run(tmp_path, "ask", "وماذا عن فرنسا؟", "--after", "هل ترسل ألمانيا قوات برية؟", "--mode", "extractive")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("(answered as: هل ترسل فرنسا قوات برية؟)\n")
+    r = _run(tmp_path, "ask", "وماذا عن فرنسا؟", "--mode", "extractive", "--json")
+    assert json.loads(r.output)["question"] == "وماذا عن فرنسا؟"  # nothing before it: asked as typed

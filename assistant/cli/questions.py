@@ -66,16 +66,30 @@ def search(
     default=None,
     help="auto: generative only with an instruction-tuned LLM [default: ASSISTANT_ANSWER_MODE, auto].",
 )
+@click.option(
+    "--after",
+    "previous",
+    default=None,
+    help="The earlier question QUESTION follows up: «وماذا عن فرنسا؟» after it asks it about France.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def ask(
-    ctx: click.Context, question: str, k: int | None, retriever: str | None, mode: str | None, as_json: bool
+    ctx: click.Context,
+    question: str,
+    k: int | None,
+    retriever: str | None,
+    mode: str | None,
+    previous: str | None,
+    as_json: bool,
 ) -> None:
     """Answer QUESTION from the indexed articles, citing passages."""
-    ans = assistant(ctx).ask(question, k=k, retriever=retriever, mode=mode)
+    ans = assistant(ctx).ask(question, k=k, retriever=retriever, mode=mode, previous=previous)
     if as_json:
         emit(ans.to_json())
         return
+    if ans.question != question:
+        click.echo(f"(answered as: {printable(ans.question)})")
     click.echo(ans.answer)
     for c in ans.citations:
         click.echo(f"  [{c.n}] {printable(c.title)} — {printable(c.quote[:200])}")

@@ -279,51 +279,52 @@ class Assistant(ModelParts, EvaluationVerbs):
         retriever: str | None = None,
         mode: str | None = None,
         on_token: Callable[[str], None] | None = None,
+        previous: str | None = None,
     ) -> Answer:
-        """The answer to keep: verified LLM sentences, or quotes (or an abstention), each cited."""
+        """The answer to keep: verified LLM sentences, or quotes (or an abstention), each cited. ``previous``:
+        the chat's earlier question, when this one may follow it up (``asked``)."""
         from assistant.answer.ask import answer_question
 
-        options, llm, searcher, verifier = self._answering(question, k, retriever, mode)
-        return answer_question(
-            question,
-            searcher,
-            self.embedder,
-            llm,
-            options,
-            on_token,
-            verifier=verifier,
-            gate=self.gate,
-            reader=self.reader,
-            quotes=self.quotes,
-        )
+        options, llm, searcher, parts = self._answering(question, k, retriever, mode)
+        return answer_question(self.asked(question, previous), searcher, self.embedder, llm, options, on_token, **parts)
 
     def ask_events(
-        self, question: str, k: int | None = None, retriever: str | None = None, mode: str | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        retriever: str | None = None,
+        mode: str | None = None,
+        previous: str | None = None,
     ) -> Iterator[AnswerEvent]:
         """The answer as it is made: the quote at once, the place in the LLM's queue, the draft as it
-        streams, then the answer to keep (see answer.AnswerEvent)."""
+        streams, then the answer to keep (see answer.AnswerEvent); ``previous`` as for ``ask``."""
         from assistant.answer.ask import answer_events
 
-        options, llm, searcher, verifier = self._answering(question, k, retriever, mode)
-        return answer_events(
-            question,
-            searcher,
-            self.embedder,
-            llm,
-            options,
-            verifier=verifier,
-            gate=self.gate,
-            reader=self.reader,
-            quotes=self.quotes,
-        )
+        options, llm, searcher, parts = self._answering(question, k, retriever, mode)
+        return answer_events(self.asked(question, previous), searcher, self.embedder, llm, options, **parts)
+
+    def asked(self, question: str, previous: str | None = None) -> str:
+        """The question to answer: a follow-up about another country («وماذا عن فرنسا؟») written out from the
+        earlier question (``text.followup``; among several countries there, the one the archive names least),
+        else the question as it is. The answer's ``question`` is the one answered."""
+        from assistant.text.followup import follow_up
+
+        return follow_up(question, previous, self.retriever.rarity) or question
 
     def _answering(self, question: str, k: int | None, retriever: str | None, mode: str | None) -> tuple:
-        """(options, the LLM or None, the retriever, the verifier or None) for one question, checked first."""
+        """(options, the LLM or None, the retriever, the answer step's other parts: the verifier or None, the
+        LLM's gate, the reader, the quotes' pool) for one question, checked first."""
         options = self.answer_options(k, retriever, mode)
         _text(question, "question")
         llm = self.llm if options.mode != "extractive" else None
         searcher = self.retriever
-        return options, llm, searcher, self.verifier(searcher.idf) if llm is not None else None
+        verifier = self.verifier(searcher.idf) if llm is not None else None
+        return (
+            options,
+            llm,
+            searcher,
+            {"verifier": verifier, "gate": self.gate, "reader": self.reader, "quotes": self.quotes},
+        )
 
     def findings_options(
         self, lang: str | None = None, mode: str | None = None, n: int | None = None

@@ -196,6 +196,7 @@ def build_app(a: Assistant):  # noqa: ANN201
         api = Api(a)
         gr.api(api.ask, api_name="ask", concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY)
         gr.api(api.ask_stream, api_name="ask_stream", concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY)
+        gr.api(api.ask_after, api_name="ask_after", concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY)
         gr.api(api.search, api_name="search", concurrency_id="model")
         gr.api(api.summarize, api_name="summarize", concurrency_id="model")
         gr.api(api.documents, api_name="documents")

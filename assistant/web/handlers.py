@@ -47,9 +47,11 @@ def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: 
         yield conversation_html(history), history, ""
         return
     turn = len(history) + 1
-    yield conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>')]), history, ""
+    # the question a follow-up («وماذا عن فرنسا؟») asks, written out from the one before (kept third in a turn)
+    asked = a.asked(q, (history[-1][2] if len(history[-1]) > 2 else history[-1][0]) if history else None)
+    yield conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>', asked)]), history, ""
     quote_html, draft = "", ""
-    for ev in a.ask_events(q, k=int(k), retriever=retriever, mode=mode):
+    for ev in a.ask_events(asked, k=int(k), retriever=retriever, mode=mode):
         if ev.kind == "quote" and ev.answer is not None:
             quote_html = answer_html(ev.answer, turn)  # citations carry their passages
             live = quote_html
@@ -60,10 +62,10 @@ def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: 
             live = quote_html + draft_html(draft)
         elif ev.answer is not None:  # final
             final = answer_html(ev.answer, turn)
-            new = history + [(q, final)]
+            new = history + [(q, final, asked)]
             yield conversation_html(new), new, ""
             return
-        yield conversation_html(history + [(q, live)]), history, ""
+        yield conversation_html(history + [(q, live, asked)]), history, ""
 
 
 @user_errors
@@ -193,6 +195,15 @@ class Api:
     def ask(self, question: str, k: int | None = None, retriever: str | None = None, mode: str | None = None) -> dict:
         """Answer a question from the indexed articles, with checked citations."""
         return public(self.a.ask(question, k=_int(k), retriever=retriever or None, mode=mode or None).to_json())
+
+    @user_errors
+    def ask_after(
+        self, question: str, previous: str, k: int | None = None, retriever: str | None = None, mode: str | None = None
+    ) -> dict:
+        """As ``ask``, for a question that may follow up ``previous``: «وماذا عن فرنسا؟» after a question about
+        Germany asks it about France (the answer's ``question`` is the question answered)."""
+        ans = self.a.ask(question, k=_int(k), retriever=retriever or None, mode=mode or None, previous=previous or None)
+        return public(ans.to_json())
 
     @user_errors
     def ask_stream(

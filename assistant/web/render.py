@@ -111,13 +111,17 @@ def hit_card(h: Hit) -> str:
     )
 
 
-def conversation_html(turns: list[tuple[str, str]]) -> str:
-    """turns: (question, rendered answer HTML)."""
+def conversation_html(turns: list[tuple[str, ...]]) -> str:
+    """turns: (question, rendered answer HTML[, the question answered, when a follow-up was written out])."""
     if not turns:
         return '<div class="empty" dir="auto">اطرح سؤالاً عن المقالات المفهرسة · Ask a question about the indexed articles</div>'  # noqa: E501
     out = []
-    for q, a_html in turns:
-        out.append(f'<div class="msg user" dir="{_dir(q)}">{esc(q)}</div>')
+    for q, a_html, *asked in turns:
+        out.append(f'<div class="msg user" dir="{_dir(q)}">{esc(q)}')
+        if asked and asked[0] != q:
+            label = "أُجيب بوصفه" if detect_language(asked[0]) == "ar" else "answered as"
+            out.append(f'<div class="asked-as">{esc(label)}: «{esc(asked[0])}»</div>')
+        out.append("</div>")
         out.append(f'<div class="msg bot">{a_html}</div>')
     return '<div class="conversation">' + "".join(out) + "</div>"
 
@@ -164,6 +168,7 @@ CSS = """
 .conversation { display: flex; flex-direction: column; gap: 10px; }
 .msg { padding: 10px 14px; border-radius: 10px; max-width: 100%; line-height: 1.7; }
 .msg.user { background: #eef2ff; align-self: flex-start; font-weight: 600; }
+.asked-as { font-weight: 400; font-size: 0.85em; color: #475569; margin-top: 4px; }
 .msg.bot { background: #f8fafc; border: 1px solid #e2e8f0; }
 .answer { font-size: 1.05em; margin-bottom: 8px; }
 .answer.abstained { color: #92400e; }
