@@ -27,6 +27,8 @@ QUESTIONS = {
     "ما هي عاصمة جزر القمر؟": None,
     "How tall is the Burj Khalifa?": None,
     "ما هو النموذج الكوري الجنوبي الذي جرى الحديث عنه في أوكرانيا؟": "الكوري الجنوبي",
+    # a chat's «وماذا عن فرنسا؟» after «ما موقف ألمانيا من …؟» asks this (text.followup)
+    "ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟": "فرنسا وبريطانيا تضغطان",
 }
 # near misses: the seed's own questions about a country it never mentions, with the question's word for it
 NEAR_MISSES = {
@@ -74,6 +76,9 @@ def archive(tmp_path_factory, real_embedder, seed_path):
 # 0.002 of the threshold: left out, a float's noise on another CPU would flip it.
 KNOWN_MISSES = {
     "ما نسبة معارضة ناخبي المعارضة لانضمام أوكرانيا إلى حلف الناتو؟": "the reader ranks the 59 % sentence first",
+    "ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟": "the reader does not rank France's sentence first (over the "
+    "bundled samples: Poland's refusal, whose passage never names France, so it is turned away); looking for "
+    "France's sentence before turning away lost near-miss abstentions (eval/README.md, 'The country asked about')",
 }
 
 

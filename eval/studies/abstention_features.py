@@ -127,7 +127,7 @@ def record(out: Path, english_offtopic: int = 0, nearmiss_known: int = 0) -> Non
                 continue
             gold = [contains(t, r["gold_answers"]) for t in got["texts"]] if r["kind"] == "answerable" else []
             keep = {k: r[k] for k in ("qid", "kind", "pair", "correct", "abstained", "scorer_correct")}
-            f.write(json.dumps({**keep, **{k: v for k, v in got.items() if k != "texts"}, "gold": gold}) + "\n")
+            f.write(json.dumps({**keep, **got, "gold": gold}) + "\n")  # texts kept: replays read them
             kept += 1
     print(f"wrote {kept} of {len(rows)} rows to {out} in {time.time() - t0:.0f} s")
 
