@@ -200,6 +200,25 @@ def test_abstention_is_shown_with_nearest_passages_and_new_chat_clears(page):
     page.wait_for_selector("#conversation .empty")
 
 
+def test_a_follow_up_is_answered_as_the_earlier_question_about_its_country(page):
+    _tab(page, "اسأل · Ask")
+    page.click("#new-chat")
+    page.wait_for_selector("#conversation .empty")
+    done = "!document.querySelector('#conversation .streaming') && !document.querySelector('#conversation .draft')"
+    for i, q in enumerate(["ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟", "وماذا عن بولندا؟"], 1):
+        page.fill("#question textarea", q)
+        page.click("#send")
+        page.wait_for_function(
+            f"document.querySelectorAll('#conversation .msg.bot').length >= {i} && {done}", timeout=LLM_WAIT_MS
+        )
+    users = page.query_selector_all("#conversation .msg.user")
+    assert users[0].query_selector(".asked-as") is None  # asked as typed
+    said = users[1].inner_text()
+    assert "أُجيب بوصفه" in said and "في بولندا؟" in said  # the question answered, under the one typed
+    assert "51%" in page.query_selector_all("#conversation .msg.bot")[1].inner_text()
+    page.screenshot(path=str(OUT / "follow-up.png"), full_page=True)
+
+
 def test_named_api_endpoints_with_gradio_client(app_url):
     from gradio_client import Client
 

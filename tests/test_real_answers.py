@@ -129,3 +129,12 @@ def test_a_near_miss_is_said_to_name_what_the_passage_does_not(archive, question
     assert ans.abstained and ans.citations == (), ans.answer[:200]
     assert (f"'{word}'" if word.isascii() else f"«{word}»") in ans.answer, ans.answer
     assert ans.nearest  # the nearest passages are still shown
+
+
+def test_a_chat_follow_up_asks_the_earlier_question_about_its_country(archive):
+    """«وماذا عن بولندا؟» after the Sweden question: the archive names Sweden less than Ukraine, so Sweden is
+    swapped, and the seed's figure for Poland is quoted (text.followup)."""
+    sweden = "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟"
+    ans = archive.ask("وماذا عن بولندا؟", previous=sweden, mode="extractive")
+    assert ans.question == "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في بولندا؟"
+    assert not ans.abstained and "51%" in " ".join(c.quote for c in ans.citations)
