@@ -24,6 +24,7 @@ def rarity(word: str) -> float:
         ("وبالنسبة لفرنسا؟", "هل ترسل ألمانيا قوات؟", "هل ترسل فرنسا قوات؟"),
         ("وبالنسبة للصين؟", "ما موقف ألمانيا من الحرب؟", "ما موقف الصين من الحرب؟"),
         ("وماذا عن فرنسا؟", "ما عدد القوات بألمانيا؟", "ما عدد القوات بفرنسا؟"),  # its prefix kept
+        ("وماذا عن فرنسا؟", "هل يدعم الجيش الألماني ألمانيا؟", "هل يدعم الجيش الألماني فرنسا؟"),  # adjectives stay
         ("وماذا عن الولايات المتحدة؟", "هل ترسل ألمانيا قوات؟", "هل ترسل الولايات المتحدة قوات؟"),
         ("And what about Italy?", "What did Poland say about troops?", "What did Italy say about troops?"),
         ("what about the United States?", "Will Germany send troops?", "Will the United States send troops?"),

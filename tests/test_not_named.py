@@ -116,3 +116,15 @@ def test_a_question_about_a_country_the_nearest_passage_never_names_is_not_answe
     # a country named in two words is said in the question's two words
     nk = a.ask("كم دولة التزمت بإرسال جنود بحسب كوريا الشمالية؟", mode="extractive")
     assert nk.abstained and nk.answer.endswith("لا يذكر «كوريا الشمالية».")
+
+
+def test_the_passage_a_country_answer_means_is_shown_first():
+    from assistant.answer.ask import _first
+    from assistant.records import Chunk, Hit
+
+    def hit(i: int) -> Hit:
+        return Hit(i, 0.5, Chunk(i, "d", 0, 0, 1, "نص"), "t", "s")
+
+    hits = [hit(1), hit(2), hit(3), hit(4)]
+    assert [h.chunk.chunk_id for h in _first(hits[3], hits)] == [4, 1, 2]  # the chosen passage, then the nearest
+    assert [h.chunk.chunk_id for h in _first(hits[1], hits)] == [2, 1, 3]  # shown once

@@ -138,3 +138,16 @@ def test_a_chat_follow_up_asks_the_earlier_question_about_its_country(archive):
     ans = archive.ask("وماذا عن بولندا؟", previous=sweden, mode="extractive")
     assert ans.question == "ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في بولندا؟"
     assert not ans.abstained and "51%" in " ".join(c.quote for c in ans.citations)
+
+
+def test_a_question_turned_away_for_a_country_shows_first_the_passage_it_means(archive):
+    """«… أقرب مقطع إليه لا يذكر «فرنسا»»: the first passage shown is the one the answer would have been quoted
+    from, which does not name France — not retrieval's first, which may (it did: the message read as false)."""
+    from assistant.text.countries import countries_in_passage
+
+    ans = archive.ask("ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟", mode="extractive")
+    if not ans.abstained:  # the known miss above is then answered some other way: nothing to check here
+        pytest.skip(f"answered: {ans.answer[:80]}")
+    assert ans.answer.endswith("لا يذكر «فرنسا».")
+    first = ans.nearest[0]
+    assert "france" not in countries_in_passage(f"{first.title}\n{first.chunk.text}")

@@ -250,10 +250,12 @@ def decide_answers(
     answers = {}
     for d in decisions:
         limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
-        why = ABSTAIN[lang] if not d.ranked or d.confidence < limit else _not_named(question, d.ranked[0], lang)
+        low = not d.ranked or d.confidence < limit
+        why = ABSTAIN[lang] if low else _not_named(question, d.ranked[0], lang)
         if why:
+            near = hits[:3] if low else _first(d.ranked[0].hit, hits)  # "its nearest passage" is the one shown first
             answers[d.by] = Answer(
-                question, why, "extractive", True, nearest=tuple(hits[:3]), language=lang, confidence=d.confidence
+                question, why, "extractive", True, nearest=tuple(near), language=lang, confidence=d.confidence
             )
             continue
         first = asked_country_first(question, d.ranked)
@@ -262,6 +264,12 @@ def decide_answers(
         chosen = choose_sentences(d.ranked[:1] if first else d.ranked, q.qtype, limit, scorer.second_ratio)
         answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
     return answers, decisions[-1].ranked, Asked(q, qvec)
+
+
+def _first(hit: Hit, hits: list[Hit]) -> list[Hit]:
+    """Three passages to show, ``hit`` first: where a question is turned away for a country, the passage it would
+    have been quoted from (the one the answer says does not name it), then the nearest others."""
+    return [hit, *(h for h in hits if h.chunk.chunk_id != hit.chunk.chunk_id)][:3]
 
 
 def _not_named(question: str, chosen: Candidate, lang: str) -> str | None:

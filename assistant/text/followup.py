@@ -21,15 +21,16 @@ MAX_WORDS = 3  # «وماذا عن كوريا الشمالية؟»: the follow-u
 _PREFIXES = ("", "و", "ب", "ل", "ف", "وب", "ول", "وف")  # kept from the earlier question's word («بألمانيا»)
 
 
-def _bare(word: str, country: str) -> tuple[str, str]:
-    """(the one-letter prefixes a word for the country carries, the word without them): «بألمانيا» → (ب, ألمانيا)."""
+def _bare(word: str, country: str) -> tuple[str, str] | None:
+    """(the one-letter prefixes a word for the country carries, the word without them): «بألمانيا» → (ب, ألمانيا);
+    None when the word names it by no name («الألماني»)."""
     for p in sorted(_PREFIXES, key=len, reverse=True):  # «وألمانيا» is و + ألمانيا, though it names Germany whole
         rest = word[len(p) :]
         if p.endswith("ل") and rest.startswith("ل"):
             rest = "ا" + rest  # «للصين» is ل + الصين
         if word.startswith(p) and rest and country in asked_countries(rest, by_name=True):
             return p, rest
-    return "", word
+    return None
 
 
 def follow_up(question: str, previous: str | None, rarity: Callable[[str], float] | None = None) -> str | None:
@@ -53,12 +54,18 @@ def follow_up(question: str, previous: str | None, rarity: Callable[[str], float
     was = _swapped(previous, old, rarity)
     if was is None:
         return None
-    name = _bare(words[0], country)[1]
+    bare = _bare(words[0], country)
+    if bare is None:
+        return None
+    name = bare[1]
     if re.match(rf"the\s+{re.escape(name)}", x, re.IGNORECASE):
         name = x[: x.lower().index(name.lower())] + name  # "the United States"
     out = previous
     for w in country_words(previous, {was}):
-        prefix, _ = _bare(w, was)
+        named = _bare(w, was)
+        if named is None:  # «الجيش الألماني» stays: an adjective is not the country swapped
+            continue
+        prefix = named[0]
         joined = prefix + (name[1:] if prefix.endswith("ل") and name.startswith("ال") else name)  # ل + الصين: للصين
         out = re.sub(rf"(?<!\w){re.escape(w)}(?!\w)", joined, out)
     return out if out != previous else None
@@ -70,5 +77,5 @@ def _swapped(previous: str, old: set[str], rarity: Callable[[str], float] | None
         return next(iter(old))
     if rarity is None:
         return None
-    scored = sorted((max(rarity(w) for w in country_words(previous, {c})), c) for c in old)
+    scored = sorted((max((rarity(w) for w in country_words(previous, {c})), default=0.0), c) for c in old)
     return scored[-1][1] if scored[-1][0] > scored[-2][0] else None
