@@ -220,8 +220,7 @@ def decide_answers(
     unknown = _unknown_word(question, retriever)
     # once: for retrieval and for sentence scoring
     qvec = sane_vectors(embedder.embed_queries([question]), 1, embedder.dim, embedder.model_id)[0]
-    # the embedder's order for an English question, not lifted by its names: with the lift, the development
-    # fold's English answers gained and its unanswerable questions were turned away less (eval/README.md)
+    # names=False: an English question's passages not lifted by its names (abstention fell with it: eval/README.md)
     widest = max(options.k, _widest(reader))
     found = retriever.search(question, k=widest, retriever=options.retriever, qvec=qvec, names=False)
     hits = found[: options.k]  # the same first k as a search for k
