@@ -146,8 +146,9 @@ def test_a_question_turned_away_for_a_country_shows_first_the_passage_it_means(a
     from assistant.text.countries import countries_in_passage
 
     ans = archive.ask("ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟", mode="extractive")
-    if not ans.abstained:  # the known miss above is then answered some other way: nothing to check here
-        pytest.skip(f"answered: {ans.answer[:80]}")
+    # turned away today (the known miss above); if the reader learns countries, this question is answered and a
+    # case whose chosen passage is not retrieval's first must take its place here
+    assert ans.abstained, f"answered: {ans.answer[:80]}"
     assert ans.answer.endswith("لا يذكر «فرنسا».")
     first = ans.nearest[0]
     assert "france" not in countries_in_passage(f"{first.title}\n{first.chunk.text}")
