@@ -152,3 +152,24 @@ def test_a_question_turned_away_for_a_country_shows_first_the_passage_it_means(a
     assert ans.answer.endswith("لا يذكر «فرنسا».")
     first = ans.nearest[0]
     assert "france" not in countries_in_passage(f"{first.title}\n{first.chunk.text}")
+
+
+def test_an_english_questions_sentence_is_chosen_from_more_passages_its_abstention_as_before(archive):
+    """Shipped: an English question's quote is chosen from ten passages (reader.json's en-ar ``choose``), while
+    whether the archive answers is read from the five passages it was fitted on — for every English question
+    here, the same confidence and the same abstention with and without the wider pool (eval/README.md, "The
+    sentence chosen from more passages")."""
+    from assistant.answer.reading import choice_pool
+
+    assert choice_pool(archive.reader, "en-ar") and choice_pool(archive.reader, "ar-ar") is None
+    english = [q for q in QUESTIONS if q.isascii()]
+    shipped = {q: archive.ask(q, mode="extractive") for q in english}
+    model = archive.reader.record["calibration"]["pairs"]["en-ar"]
+    saved = model.pop("choose")
+    try:
+        one_pool = {q: archive.ask(q, mode="extractive") for q in english}
+    finally:
+        model["choose"] = saved
+    for q in english:
+        assert shipped[q].abstained == one_pool[q].abstained, q
+        assert shipped[q].confidence == pytest.approx(one_pool[q].confidence, abs=1e-4), q

@@ -20,11 +20,20 @@ import numpy as np
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
 from assistant.answer.quote import _extractive, asked_country_first, choose_sentences
-from assistant.answer.reading import Decision, Reads, read, reader_candidates, reader_passages
+from assistant.answer.reading import (
+    Decision,
+    Reads,
+    Remembered,
+    choice_pool,
+    read,
+    reader_candidates,
+    reader_passages,
+)
 from assistant.answer.relevance import on_the_question
 from assistant.answer.scoring import (
     Asked,
     Candidate,
+    Question,
     Scorer,
     analyse_question,
     answerable,
@@ -240,12 +249,8 @@ def decide_answers(
     threshold = scorer.threshold(scored[0].pair) if scored else 1.0
     decisions = [Decision(scored, scorer_confidence, threshold, "scorer")]
     if reader is not None and scored:
-        pool = _reader_pool(question, found, cands, scored, options, reader)
-        if pool is None:
-            decisions.append(read(question, scored, scorer_confidence, reader))
-        else:
-            mine = score_candidates(q, pool[0], retriever, embedder, qvec, pool[1], scorer, vectors)
-            decisions.append(read(question, mine, answerable(mine, scorer), reader))
+        work = _Work(question, q, retriever, embedder, qvec, scorer, vectors, options)
+        decisions.append(_reader_decision(work, found, cands, scored, scorer_confidence, reader))
     answers = {}
     for d in decisions:
         limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
@@ -284,6 +289,59 @@ def _not_named(question: str, chosen: Candidate, lang: str) -> str | None:
 
 def _widest(reader: Reads | None) -> int:
     return reader_passages(reader) if reader is not None else 0
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What scoring a question's sentences needs, kept for a second pool of candidates."""
+
+    question: str
+    q: Question
+    retriever: Retriever
+    embedder: Embedder
+    qvec: np.ndarray
+    scorer: Scorer
+    vectors: dict[str, np.ndarray]  # the sentences embedded for this question, by text (none twice)
+    options: AnswerOptions
+
+    def score(self, cands: list[Candidate], limit: int) -> list[Candidate]:
+        return score_candidates(
+            self.q, cands, self.retriever, self.embedder, self.qvec, limit, self.scorer, self.vectors
+        )
+
+
+def _reader_decision(
+    work: _Work,
+    found: list[Hit],
+    cands: list[Candidate],
+    scored: list[Candidate],
+    scorer_confidence: float,
+    reader: Reads,
+) -> Decision:
+    """The reader's decision. Where its calibration has it choose from a wider pool for the question's pair
+    (``reading.choice_pool``), the sentence is chosen there and the confidence is the one read from the pool it
+    was fitted on, so whether the archive answers is decided as before (eval/README.md)."""
+    memo = Remembered(reader)  # each sentence read once across the two pools
+    pool = _reader_pool(work.question, found, cands, scored, work.options, reader)
+    if pool is None:
+        decided = read(work.question, scored, scorer_confidence, memo)
+    else:
+        mine = work.score(pool[0], pool[1])
+        decided = read(work.question, mine, answerable(mine, work.scorer), memo)
+    choose = choice_pool(reader, scored[0].pair)
+    if choose is None or not decided.ranked:
+        return decided
+    n, read_count = int(choose["passages"]), int(choose["candidates"])
+    if choose.get("names"):
+        opts = work.options
+        hits = work.retriever.search(work.question, k=n, retriever=opts.retriever, qvec=work.qvec, names=True)
+    else:
+        hits = found[:n]
+    sentences = max(read_count, work.options.sentences) if work.options.sentences else 0
+    wide = work.score(candidates(work.question, hits), sentences)
+    if not wide:
+        return decided
+    return replace(decided, ranked=read(work.question, wide, 0.0, memo, count=read_count).ranked)
 
 
 def _reader_pool(

@@ -73,9 +73,37 @@ def reader_passages(reader: Reads, pair: str | None = None) -> int:
     """How many passages the reader's candidates come from for a question of ``pair`` (0: the answer's
     own count); with no pair, the most any pair asks (what to retrieve before the pair is known)."""
     cal = calibration(reader)
-    if pair is None:
-        return max((int(m.get("passages", 0)) for m in cal["pairs"].values()), default=0)
+    if pair is None:  # a pool the sentence is chosen from counts too (``choice_pool``)
+        counts = [int(m.get("passages", 0)) for m in cal["pairs"].values()]
+        counts += [int(m["choose"]["passages"]) for m in cal["pairs"].values() if m.get("choose")]
+        return max(counts, default=0)
     return int(pair_model(cal, pair).get("passages", 0))
+
+
+def choice_pool(reader: Reads, pair: str) -> dict | None:
+    """Where the calibration has the reader *choose* the sentence for a question of ``pair`` from a wider pool
+    than the one its confidence is read from: ``{"passages": P, "candidates": C, "names": bool}`` — the
+    sentences of the first P passages (lifted by the question's names when ``names``), the scorer's best C of
+    them read. Whether the archive answers stays the decision over the pool it was fitted on (eval/README.md,
+    "The sentence chosen from more passages"). None: one pool for both."""
+    spec = pair_model(calibration(reader), pair).get("choose")
+    return dict(spec) if spec else None
+
+
+class Remembered:
+    """A reader that reads each (question, sentence) once: the decision's pool and the choice's pool share
+    sentences, and a question's second reading of one is taken from the first."""
+
+    def __init__(self, reader: Reads) -> None:
+        self.reader = reader
+        self.record = reader.record
+        self.seen: dict[tuple[str, str], float] = {}
+
+    def logits(self, question: str, sentences: list[str]) -> np.ndarray:
+        new = [s for s in dict.fromkeys(sentences) if (question, s) not in self.seen]
+        if new:
+            self.seen.update(((question, s), float(z)) for s, z in zip(new, self.reader.logits(question, new)))
+        return np.array([self.seen[(question, s)] for s in sentences], dtype=np.float32)
 
 
 def reader_texts(reader: Reads, cands: list[Candidate]) -> list[str]:
@@ -92,17 +120,24 @@ def features(best_logit: float, scorer_confidence: float) -> list[float]:
 
 
 def read(
-    question: str, scored: list[Candidate], scorer_confidence: float, reader: Reads, threshold: float | None = None
+    question: str,
+    scored: list[Candidate],
+    scorer_confidence: float,
+    reader: Reads,
+    threshold: float | None = None,
+    count: int | None = None,
 ) -> Decision:
     """The reader's order of the scorer's best candidates, and its calibrated confidence.
 
     ``scored``: the scorer's candidates, best first, each with its probability; the first ``candidates``
     (calibration) are read. Each read candidate's ``prob`` becomes the reader's probability (what the
-    quote's second sentence is compared with); ``threshold`` overrides the calibrated one."""
+    quote's second sentence is compared with); ``threshold`` overrides the calibrated one, ``count`` the
+    calibrated number read."""
     cal = calibration(reader)
     if not scored:
         return Decision([], 0.0, 1.0, "reader")
-    top = [replace(c) for c in scored[: reader_candidates(reader, scored[0].pair)]]  # the scorer's own stay
+    n = count if count is not None else reader_candidates(reader, scored[0].pair)
+    top = [replace(c) for c in scored[:n]]  # the scorer's own stay
     z = reader.logits(question, reader_texts(reader, top))
     m = pair_model(cal, top[0].pair)
     blend = float(m.get("blend", cal.get("blend", 0.0)))
