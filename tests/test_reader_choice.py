@@ -132,3 +132,4 @@ def test_the_widest_retrieval_counts_the_choice_pool():
     assert reader_passages(reader) == 10 and reader_passages(reader, "en-ar") == 0
     assert choice_pool(reader, "en-ar") == {"passages": 10, "candidates": 50, "names": True}
     assert choice_pool(reader, "ar-ar") is None
+    assert choice_pool(reader, "ar-en") is None  # borrows en-ar's model, not its pool (never measured)

@@ -85,8 +85,9 @@ def choice_pool(reader: Reads, pair: str) -> dict | None:
     than the one its confidence is read from: ``{"passages": P, "candidates": C, "names": bool}`` — the
     sentences of the first P passages (lifted by the question's names when ``names``), the scorer's best C of
     them read. Whether the archive answers stays the decision over the pool it was fitted on (eval/README.md,
-    "The sentence chosen from more passages"). None: one pool for both."""
-    spec = pair_model(calibration(reader), pair).get("choose")
+    "The sentence chosen from more passages"). None: one pool for both. Only the pair named: a pair that borrows
+    another's model (``pair_model``: an Arabic question over English text) keeps one pool, as it was measured."""
+    spec = (calibration(reader)["pairs"].get(pair) or {}).get("choose")
     return dict(spec) if spec else None
 
 
