@@ -107,6 +107,21 @@ def fake_assistant(tmp_path):
     return make
 
 
+@pytest.fixture
+def seed_among_news(fake_assistant, seed_path, tmp_path):
+    """A fake Assistant over the seed article and four short Arabic news items that share its words (more
+    passages than a small k: what a reader reading from more passages finds)."""
+    a = fake_assistant()
+    a.ingest([seed_path])
+    for i in range(4):
+        (tmp_path / f"n{i}.txt").write_text(
+            f"خبر {i}\n\nناقش وزراء الخارجية العرب في الاجتماع {i} أمن الملاحة في البحر الأحمر وإرسال جنود.\n",
+            encoding="utf-8",
+        )
+    a.ingest([tmp_path / f"n{i}.txt" for i in range(4)])
+    return a
+
+
 @pytest.fixture(scope="session")
 def model_cache() -> Path:
     """The real model cache: conversion runs once per machine, as for a user."""

@@ -56,20 +56,13 @@ def test_a_pair_can_have_the_reader_read_more_sentences_than_the_scorer_embeds(f
     assert reader.read[-1] == 2  # the Arabic pair keeps the count for all
 
 
-def test_a_pair_can_have_the_reader_read_from_more_passages(fake_assistant, seed_path, tmp_path):
+def test_a_pair_can_have_the_reader_read_from_more_passages(seed_among_news):
     """English questions over Arabic text: the reader's candidates may come from more passages than the
     answer's k; the scorer's answer keeps the first k, the same as a search for k."""
     from assistant.answer.ask import AnswerOptions, decide_answers
     from assistant.answer.scoring import default_scorer
 
-    a = fake_assistant()
-    a.ingest([seed_path])
-    for i in range(4):  # more passages than k
-        (tmp_path / f"n{i}.txt").write_text(
-            f"خبر {i}\n\nناقش وزراء الخارجية العرب في الاجتماع {i} أمن الملاحة في البحر الأحمر وإرسال جنود.\n",
-            encoding="utf-8",
-        )
-    a.ingest([tmp_path / f"n{i}.txt" for i in range(4)])
+    a = seed_among_news  # more passages than k
     options = AnswerOptions(k=2, sentences=0, abstain_threshold=0.0)
     question = "How many countries committed to sending troops?"
     wide = {**CAL, "pairs": {**CAL["pairs"], "en-ar": {**CAL["pairs"]["ar-ar"], "passages": 4, "candidates": 50}}}

@@ -23,16 +23,8 @@ class Table:
 
 
 @pytest.fixture
-def archive(fake_assistant, seed_path, tmp_path):  # noqa: ANN001, ANN201
-    a = fake_assistant()
-    a.ingest([seed_path])
-    for i in range(4):  # more passages than k
-        (tmp_path / f"n{i}.txt").write_text(
-            f"خبر {i}\n\nناقش وزراء الخارجية العرب في الاجتماع {i} أمن الملاحة في البحر الأحمر وإرسال جنود.\n",
-            encoding="utf-8",
-        )
-    a.ingest([tmp_path / f"n{i}.txt" for i in range(4)])
-    return a
+def archive(seed_among_news):  # noqa: ANN001, ANN201
+    return seed_among_news
 
 
 def _choosing(passages: int, names: bool = False) -> dict:
@@ -133,3 +125,10 @@ def test_the_widest_retrieval_counts_the_choice_pool():
     assert choice_pool(reader, "en-ar") == {"passages": 10, "candidates": 50, "names": True}
     assert choice_pool(reader, "ar-ar") is None
     assert choice_pool(reader, "ar-en") is None  # borrows en-ar's model, not its pool (never measured)
+
+
+def test_a_study_of_the_fitted_pool_takes_the_choice_pools_out():
+    from assistant.answer.reading import choice_pool, one_pool, reader_passages
+
+    reader = one_pool(Table(_choosing(10, True), set()))
+    assert choice_pool(reader, "en-ar") is None and reader_passages(reader) == 0

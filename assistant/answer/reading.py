@@ -91,6 +91,14 @@ def choice_pool(reader: Reads, pair: str) -> dict | None:
     return dict(spec) if spec else None
 
 
+def one_pool(reader: Reads) -> Reads:
+    """``reader`` with its calibration's choice pools taken out (in memory): each question is then read once, from
+    the pool the decision was fitted on — what the studies that record that pool (and wrap ``read``) ask."""
+    for model in calibration(reader)["pairs"].values():
+        model.pop("choose", None)
+    return reader
+
+
 class Remembered:
     """A reader that reads each (question, sentence) once: the decision's pool and the choice's pool share
     sentences, and a question's second reading of one is taken from the first."""

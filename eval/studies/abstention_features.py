@@ -98,6 +98,7 @@ def _recording(seen: dict[str, list[dict]]):  # noqa: ANN202
 
 def record(out: Path, english_offtopic: int = 0, nearmiss_known: int = 0) -> None:
     import assistant.answer.ask as ask_module
+    from assistant.answer.reading import one_pool
     from assistant.config import load_settings
     from assistant.evaluation.answers import contains, evaluate_answers
     from assistant.models.loading import load_embedder
@@ -106,7 +107,7 @@ def record(out: Path, english_offtopic: int = 0, nearmiss_known: int = 0) -> Non
 
     t0 = time.time()
     settings = load_settings(llm_backend="none")
-    reader = load_reader(settings.model_cache)
+    reader = one_pool(load_reader(settings.model_cache))  # the decision's pool, as fitted
     seen: dict[str, list[dict]] = {}
     ask_module.read = _recording(seen)  # type: ignore[assignment]
     spec = answer_sets(english_offtopic=english_offtopic, nearmiss_known=nearmiss_known)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answer.reading import one_pool
 from assistant.config import load_settings
 from assistant.evaluation.answers import contains, evaluate_answers
 from assistant.models.loading import load_embedder
@@ -150,7 +151,7 @@ def main() -> None:
 
 def ask_fold(english_offtopic: int) -> list[dict]:
     settings = load_settings(llm_backend="none")
-    reader = load_reader(settings.model_cache)
+    reader = one_pool(load_reader(settings.model_cache))  # the decision's pool, as fitted
     spec = answer_sets(english_offtopic=english_offtopic)
     seen = recording(reader)
     last = [0.0]

@@ -53,6 +53,7 @@ def raw_weights() -> tuple[dict, dict[str, np.ndarray]]:
 
 def product_rows() -> list[dict]:
     """Every development-fold question asked through the product, with the scorer's candidates."""
+    from assistant.answer.reading import one_pool
     from assistant.config import load_settings
     from assistant.evaluation.answers import contains, evaluate_answers
     from assistant.models.loading import load_embedder
@@ -60,7 +61,7 @@ def product_rows() -> list[dict]:
     from eval.calibrate_reader import answer_sets, by_row, record_candidates
 
     settings = load_settings(llm_backend="none")
-    reader = load_reader(settings.model_cache)
+    reader = one_pool(load_reader(settings.model_cache))  # the decision's pool, as fitted
     spec = answer_sets()
     seen = record_candidates()
     last = [0.0]
