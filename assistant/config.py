@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # embed at most this many candidate sentences per answer for the scorer (0: all); the reader reads as many
     # as its calibration names for the question's language pair, embedding the rest it needs (eval/README.md)
     answer_sentences: int = 6
+    # sentence vectors kept between questions, per embedder (0: none kept): a chat's questions return to the same
+    # passages, and embedding their sentences is ~40 % of a quote's time (assistant/answer/memory.py); ~1.5 KB each
+    sentence_memory: int = 4096
     # The reader (a cross-encoder trained here, assistant/data/reader/) chooses the quoted sentence and decides
     # abstention; "auto": on, except over the hash embedder of the fast tests (its features are not e5's)
     answer_reader: Literal["auto", "on", "off"] = "auto"

@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
+from assistant.answer.memory import SentenceVectors, kept_vectors
 from assistant.answer.quote import _extractive, asked_country_first, choose_sentences
 from assistant.answer.reading import (
     Decision,
@@ -67,6 +68,7 @@ class AnswerOptions:
     llm_context_tokens: int = default("llm_context_tokens")
     draft_min_ratio: float = default("llm_draft_min_ratio")
     translate_quote: bool = default("llm_translate_quote")
+    sentence_memory: int = default("sentence_memory")
 
     @classmethod
     def from_settings(cls, s: Settings, **given: object) -> AnswerOptions:
@@ -82,6 +84,7 @@ class AnswerOptions:
             llm_context_tokens=s.llm_context_tokens,
             draft_min_ratio=s.llm_draft_min_ratio,
             translate_quote=s.llm_translate_quote,
+            sentence_memory=s.sentence_memory,
         )
         return cls(**{**base, **{k: v for k, v in given.items() if v is not None}})
 
@@ -243,7 +246,7 @@ def decide_answers(
         return {"scorer": empty, "reader": empty}, [], None
     q = analyse_question(question, retriever)
     cands = candidates(question, hits)
-    vectors: dict[str, np.ndarray] = {}  # the sentences embedded for this question, by text
+    vectors = kept_vectors(embedder, options.sentence_memory)  # by text: none embedded twice
     scored = score_candidates(q, cands, retriever, embedder, qvec, options.sentences, scorer, vectors)
     scorer_confidence = answerable(scored, scorer)
     threshold = scorer.threshold(scored[0].pair) if scored else 1.0
@@ -301,7 +304,7 @@ class _Work:
     embedder: Embedder
     qvec: np.ndarray
     scorer: Scorer
-    vectors: dict[str, np.ndarray]  # the sentences embedded for this question, by text (none twice)
+    vectors: SentenceVectors  # the sentences embedded, by text (none twice)
     options: AnswerOptions
 
     def score(self, cands: list[Candidate], limit: int) -> list[Candidate]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answer.memory import SentenceVectors
 from assistant.models.embedder import Embedder
 from assistant.records import Hit
 from assistant.resources import DATA, load_json
@@ -360,10 +361,11 @@ def score_candidates(
     qvec: np.ndarray,
     limit: int,
     scorer: Scorer,
-    vectors: dict[str, np.ndarray] | None = None,
+    vectors: SentenceVectors | None = None,
 ) -> list[Candidate]:
     """The candidates that were embedded, best first, each with its probability. ``vectors``: sentence
-    vectors already made for this question (by text), used instead of embedding again and added to."""
+    vectors already made (by text: for this question, or kept from earlier ones), used instead of embedding
+    again and added to."""
     if not cands:
         return []
     ids = list(dict.fromkeys(c.hit.chunk.chunk_id for c in cands))
@@ -377,10 +379,7 @@ def score_candidates(
     if vectors is None:
         embed_features(cands, embedder.embed_passages(texts) @ qvec)
     else:
-        new = [t for t in dict.fromkeys(texts) if t not in vectors]
-        if new:
-            vectors.update(zip(new, embedder.embed_passages(new)))
-        embed_features(cands, np.stack([vectors[t] for t in texts]) @ qvec)
+        embed_features(cands, vectors.vectors(texts, embedder.embed_passages) @ qvec)
     for c in cands:
         c.prob = scorer.probability(c)
     return sorted(cands, key=lambda c: -c.prob)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from assistant.text.arabic import normalize, tokenize
 from assistant.text.names import _NATIONS, nation_ending, word_forms
@@ -240,18 +241,25 @@ def countries_named(text: str, by_name: bool = False) -> set[str]:
         for w in re.findall(r"[a-z]+", text.lower()):
             found |= {c for c in _ENGLISH.get(w, ()) if not by_name or c == w}
     for w in tokenize(text):
-        forms = word_forms(w)  # with whether it lost an article (الهند is India; هند alone may be a given name)
-        for stem, country in _COUNTRY_OF.items():
-            if country in found:
-                continue
-            if any(
-                f.startswith(stem)
-                and _is_form(stem, f[len(stem) :], article)
-                and (not by_name or _name_ending(stem, f[len(stem) :]))
-                for f, article in forms
-            ):
-                found.add(country)
+        found |= _word_countries(w, by_name)
     return found
+
+
+@lru_cache(maxsize=65536)
+def _word_countries(word: str, by_name: bool) -> frozenset[str]:
+    """The countries one (normalised) word names. Cached: a passage's words recur from question to question,
+    and matching each against every country's stem was ~6 % of an answer's time."""
+    forms = word_forms(word)  # with whether it lost an article (الهند is India; هند alone may be a given name)
+    return frozenset(
+        country
+        for stem, country in _COUNTRY_OF.items()
+        if any(
+            f.startswith(stem)
+            and _is_form(stem, f[len(stem) :], article)
+            and (not by_name or _name_ending(stem, f[len(stem) :]))
+            for f, article in forms
+        )
+    )
 
 
 # A passage names a country also by its capital or its seat of power («قال الكرملين», "Kyiv said"): counted
