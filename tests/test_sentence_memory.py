@@ -76,3 +76,16 @@ def test_with_no_memory_every_question_embeds_its_sentences(fake_assistant, seed
     (first, second), before, after = _ask_twice(fake_assistant, seed_path, 0)
     assert before and after == before
     assert second.answer == first.answer
+
+
+def test_country_words_are_remembered_but_not_long_blobs():
+    from assistant.text.countries import _word_countries, countries_named
+
+    _word_countries.cache_clear()
+    assert countries_named("قالت بولندا وفرنسا") == {"poland", "france"}
+    kept = _word_countries.cache_info().currsize
+    assert kept == 3  # each word once
+    assert countries_named("قالت بولندا وفرنسا") == {"poland", "france"}
+    assert _word_countries.cache_info().hits >= 3
+    assert countries_named("وبولندا" + "ب" * 60) == set()  # a blob is matched, never kept
+    assert _word_countries.cache_info().currsize == kept

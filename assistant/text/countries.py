@@ -241,7 +241,8 @@ def countries_named(text: str, by_name: bool = False) -> set[str]:
         for w in re.findall(r"[a-z]+", text.lower()):
             found |= {c for c in _ENGLISH.get(w, ()) if not by_name or c == w}
     for w in tokenize(text):
-        found |= _word_countries(w, by_name)
+        # a word longer than any name (a scraped blob) is matched uncached: the cache holds short words only
+        found |= _word_countries(w, by_name) if len(w) <= 40 else _word_countries.__wrapped__(w, by_name)
     return found
 
 
