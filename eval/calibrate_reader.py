@@ -32,6 +32,7 @@ from assistant.evaluation.splits import distractor_files, load_splits, part
 from assistant.models.loading import load_embedder
 from assistant.models.reader import READER_DIR, load_reader
 from assistant.resources import update_manifest
+from eval.progress import every
 from eval.train_reader import ANT, folds
 
 TARGET = {"ar-ar": 0.025, "en-ar": 0.04}  # false abstention on the fold, below the 3 % / 5 % held out
@@ -241,12 +242,7 @@ def main() -> None:
     }
     reader.record = {**reader.record, "calibration": provisional}  # confidence = sigmoid(best logit): read it back
     spec = answer_sets(english_offtopic=args.english_offtopic)
-    last = [0.0]
-
-    def progress(done: int, total: int, what: str) -> None:
-        if time.time() - last[0] > 30:
-            last[0] = time.time()
-            print(f"  {what}: {done}" + (f"/{total}" if total else ""), flush=True)
+    progress = every(30)
 
     seen = record_candidates()
     res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)

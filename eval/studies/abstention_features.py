@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.progress import every, stamped
+
 ROOT = Path(__file__).resolve().parents[2]
 RECORD = ROOT / "eval" / "runs" / "abstention-fold.jsonl"  # eval/runs/ is ignored
 
@@ -111,12 +113,7 @@ def record(out: Path, english_offtopic: int = 0, nearmiss_known: int = 0) -> Non
     seen: dict[str, list[dict]] = {}
     ask_module.read = _recording(seen)  # type: ignore[assignment]
     spec = answer_sets(english_offtopic=english_offtopic, nearmiss_known=nearmiss_known)
-    last = [0.0]
-
-    def progress(done: int, total: int, what: str) -> None:
-        if time.time() - last[0] > 30:
-            last[0] = time.time()
-            print(time.strftime("%H:%M:%S"), f"{what}: {done}" + (f"/{total}" if total else ""), flush=True)
+    progress = every(30, stamped)
 
     res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
     rows = res["rows"]

@@ -31,6 +31,7 @@ from assistant.evaluation.answers import contains, evaluate_answers
 from assistant.models.loading import load_embedder
 from assistant.models.reader import load_reader
 from eval.calibrate_reader import answer_sets, by_row
+from eval.progress import every
 
 COUNTS = (6, 8, 10, 12, 16)
 VARIANTS = ((6, 6), (8, 8), (10, 10), (12, 12), (16, 16), (10, 6), (12, 6), (16, 6), (16, 10))  # (embedded, read)
@@ -154,12 +155,7 @@ def ask_fold(english_offtopic: int) -> list[dict]:
     reader = one_pool(load_reader(settings.model_cache))  # the decision's pool, as fitted
     spec = answer_sets(english_offtopic=english_offtopic)
     seen = recording(reader)
-    last = [0.0]
-
-    def progress(done: int, total: int, what: str) -> None:
-        if time.time() - last[0] > 30:
-            last[0] = time.time()
-            print(f"  {what}: {done}" + (f"/{total}" if total else ""), flush=True)
+    progress = every(30)
 
     res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
     meta = meta_rows(res["rows"], seen)

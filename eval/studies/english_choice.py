@@ -40,6 +40,8 @@ import math
 import time
 from pathlib import Path
 
+from eval.progress import every, stamped
+
 KEYS = ("qid", "kind", "pair", "correct", "abstained", "confidence", "reader_seconds", "seconds")
 
 
@@ -68,12 +70,7 @@ def run(choose: dict | None, out: Path, pair: str = "en-ar") -> None:
     if choose is not None:
         model["choose"] = choose
     spec = answer_sets(english_offtopic=150, nearmiss_known=100)
-    last = [0.0]
-
-    def progress(done: int, total: int, what: str) -> None:
-        if time.time() - last[0] > 60:
-            last[0] = time.time()
-            print(time.strftime("%H:%M:%S"), f"{what}: {done}" + (f"/{total}" if total else ""), flush=True)
+    progress = every(60, stamped)
 
     res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,8 @@ from unittest import mock
 
 import numpy as np
 
+from eval.progress import every
+
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "eval" / "runs" / "gpu" / "reader-bundle.npz"  # eval/runs/ is ignored: carry it
 
@@ -64,12 +66,7 @@ def product_rows() -> list[dict]:
     reader = one_pool(load_reader(settings.model_cache))  # the decision's pool, as fitted
     spec = answer_sets()
     seen = record_candidates()
-    last = [0.0]
-
-    def progress(done: int, total: int, what: str) -> None:
-        if time.time() - last[0] > 60:
-            last[0] = time.time()
-            log(f"  {what}: {done}" + (f"/{total}" if total else ""))
+    progress = every(60, lambda line: log(f"  {line}"))
 
     res = evaluate_answers(spec, load_embedder(settings), settings, None, "extractive", progress, reader=reader)
     rows = []

@@ -17,6 +17,8 @@ import json
 import time
 from pathlib import Path
 
+from eval.progress import every
+
 OUT = Path(__file__).resolve().parents[1] / "results" / "refers-back.json"
 
 
@@ -88,12 +90,7 @@ def main() -> None:
     t0 = time.time()
     settings = load_settings(llm_backend="none")
     seen = record_widenings()
-    last = [0.0]
-
-    def progress(done: int, total: int, what: str) -> None:
-        if time.time() - last[0] > 30:
-            last[0] = time.time()
-            print(f"  {what}: {done}" + (f"/{total}" if total else ""), flush=True)
+    progress = every(30)
 
     res = evaluate_answers(
         answer_sets(),
