@@ -6,6 +6,7 @@
     python -m eval.train_reader --nearmiss 0.5  # also questions with their rarest word swapped for a name
     python -m eval.train_reader --nogold 0.5    # more questions also asked without their paragraph (0.25 shipped)
     python -m eval.train_reader --no-extra      # without ARCD's second file (the reader shipped before 2026-12-06)
+    python -m eval.train_reader --mlqa DIR      # also MLQA's Arabic development questions (eval/data/MLQA.md)
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
@@ -47,10 +48,10 @@ from assistant.models.reader_text import BEFORE_WORDS, PASSAGE_PREFIX, QUERY_PRE
 from assistant.resources import update_manifest
 from assistant.training import reader as T
 from assistant.training import reader_pairs as P
+from eval.reader_extra import mlqa_questions, more_questions, without_extra
 
 HERE = Path(__file__).resolve().parent
 ANT = HERE.parent.parent / "shared" / "data" / "ant"
-EXTRA_ARCD = HERE / "data" / "arcd-second" / "arcd-test.json"  # more training questions (its README)
 DEV_SALT = "article-assistant-reader-dev-v1"
 DATASETS = {
     "xquad": bundled("xquad-ar"),
@@ -120,27 +121,11 @@ def cache_key(parts: list) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:12]
 
 
-def more_questions(ds: dict[str, Dataset], pool: dict[str, str], record: dict) -> list[P.Question]:
-    """ARCD's second file as more training questions (all in the training fold, so the development fold
-    is the one the shipped reader was measured on): only its articles that no evaluation set holds."""
-    extra = load_dataset(EXTRA_ARCD)
-    kept, left = P.unseen_titles(extra, [ds["xquad"], ds["arcd"], ds["tydiqa"]])
-    ar = part(extra, kept)
-    record["files"][str(EXTRA_ARCD.relative_to(HERE.parent))] = sha256_file(EXTRA_ARCD)
-    record["articles"]["arcd-second"] = {"fit": len(kept), "left_out_shared_with_evaluation_sets": len(left)}
-    pool.update({f"arcd2:{pid}": t for pid, (_, t) in ar.corpus.items()})
-    return [q.__class__(**{**q.__dict__, "qid": "arcd2:" + q.qid}) for q in P.questions_of(ar, "arcd2", "ar-ar")]
-
-
-def without_extra(pool: dict[str, str]) -> dict[str, str]:
-    """The negative pool less ARCD's second file: the development pairs' negatives come from it, so the
-    development pairs are those the readers trained without that file were measured on."""
-    return {k: v for k, v in pool.items() if not k.startswith("arcd2:")}
-
-
-def gather(limit: int | None, extra: bool = False) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
+def gather(
+    limit: int | None, extra: bool = False, mlqa: Path | None = None
+) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
     """(fit questions, dev questions, the negative pool, what was read) — training articles only; with
-    ``extra``, ARCD's second file's unseen articles too (``more_questions``)."""
+    ``extra``, ARCD's second file's unseen articles too (``more_questions``); with ``mlqa``, MLQA's."""
     splits = load_splits()
     ds = {k: load_dataset(p) for k, p in DATASETS.items()}
     fit_q: list[P.Question] = []
@@ -174,6 +159,8 @@ def gather(limit: int | None, extra: bool = False) -> tuple[list[P.Question], li
             record["files"][str(f.relative_to(HERE.parent))] = sha256_file(f)
     if extra:
         fit_q += more_questions(ds, pool, record)
+    if mlqa:
+        fit_q += mlqa_questions(mlqa, ds, pool, record)
     d = splits["distractors"]
     if ANT.exists():
         from assistant.ingest.loaders import load_file
@@ -258,6 +245,7 @@ def arguments() -> argparse.Namespace:
         default=True,
         help="ARCD's second file (eval/data/arcd-second/) as more training questions (default: yes, as shipped)",
     )
+    ap.add_argument("--mlqa", type=Path, help="a folder holding MLQA v1's two Arabic-context dev files")
     ap.add_argument(
         "--before",
         type=int,
@@ -314,6 +302,7 @@ def run_key(args: argparse.Namespace, shape: list) -> str:
         + ([f"before{args.before}"] if args.before else [])
         + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
         + ([f"nogold{args.nogold}"] if args.nogold != P.NOGOLD else [])
+        + (["mlqa"] if args.mlqa else [])
     )
 
 
@@ -326,7 +315,7 @@ def main() -> None:
     torch.set_num_threads(cfg.threads)
     T.set_seed(cfg.seed)
     t0 = time.time()
-    fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra)
+    fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra, mlqa=args.mlqa)
     fit, dev, names = training_pairs(args, cfg.seed, fit_q, dev_q, pool)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")
