@@ -35,11 +35,17 @@ def more_questions(ds: dict[str, Dataset], pool: dict[str, str], record: dict) -
 
 
 def mlqa_questions(
-    folder: Path, ds: dict[str, Dataset], pool: dict[str, str], record: dict, expected: dict[str, str] = MLQA
+    folder: Path,
+    ds: dict[str, Dataset],
+    pool: dict[str, str],
+    record: dict,
+    expected: dict[str, str] = MLQA,
+    pairs: tuple[str, ...] = ("ar-ar", "en-ar"),
 ) -> list[P.Question]:
     """MLQA's development questions over Arabic paragraphs, in Arabic and in English (the same ids), as
     more training questions (all in the training fold): only its articles no evaluation set holds.
-    ``expected``: file name → sha256 (MLQA v1's two files); a missing or different file stops the run."""
+    ``expected``: file name → sha256 (MLQA v1's two files); a missing or different file stops the run.
+    ``pairs``: which of the two askings to keep (``ar-ar`` the Arabic questions, ``en-ar`` the English)."""
     files = {name: folder / name for name in expected}
     for name, f in files.items():
         if not f.is_file():
@@ -51,10 +57,11 @@ def mlqa_questions(
     ar_all, en_all = (load_dataset(f) for f in files.values())
     kept, left = P.unseen_titles(ar_all, [ds["xquad"], ds["arcd"], ds["tydiqa"], load_dataset(EXTRA_ARCD)])
     ar, en = part(ar_all, kept), part(en_all, kept)
-    record["articles"]["mlqa-dev"] = {"fit": len(kept), "left_out_shared_with_other_sets": len(left)}
+    seen = {"fit": len(kept), "left_out_shared_with_other_sets": len(left), "pairs": list(pairs)}
+    record["articles"]["mlqa-dev"] = seen
     pool.update({f"mlqa:{pid}": t for pid, (_, t) in ar.corpus.items()})
     own = P.questions_of(ar, "mlqa", "ar-ar") + P.questions_of(ar, "mlqa", "en-ar", twin=en)
-    return [q.__class__(**{**q.__dict__, "qid": "mlqa:" + q.qid}) for q in own]
+    return [q.__class__(**{**q.__dict__, "qid": "mlqa:" + q.qid}) for q in own if q.pair in pairs]
 
 
 def without_extra(pool: dict[str, str]) -> dict[str, str]:

@@ -7,6 +7,7 @@
     python -m eval.train_reader --nogold 0.5    # more questions also asked without their paragraph (0.25 shipped)
     python -m eval.train_reader --no-extra      # without ARCD's second file (the reader shipped before 2026-12-06)
     python -m eval.train_reader --mlqa DIR      # also MLQA's Arabic development questions (eval/data/MLQA.md)
+    python -m eval.train_reader --mlqa DIR --mlqa-pairs en-ar   # only their English wording
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
@@ -122,7 +123,7 @@ def cache_key(parts: list) -> str:
 
 
 def gather(
-    limit: int | None, extra: bool = False, mlqa: Path | None = None
+    limit: int | None, extra: bool = False, mlqa: Path | None = None, mlqa_pairs: tuple[str, ...] = ("ar-ar", "en-ar")
 ) -> tuple[list[P.Question], list[P.Question], dict[str, str], dict]:
     """(fit questions, dev questions, the negative pool, what was read) — training articles only; with
     ``extra``, ARCD's second file's unseen articles too (``more_questions``); with ``mlqa``, MLQA's."""
@@ -160,7 +161,7 @@ def gather(
     if extra:
         fit_q += more_questions(ds, pool, record)
     if mlqa:
-        fit_q += mlqa_questions(mlqa, ds, pool, record)
+        fit_q += mlqa_questions(mlqa, ds, pool, record, pairs=mlqa_pairs)
     d = splits["distractors"]
     if ANT.exists():
         from assistant.ingest.loaders import load_file
@@ -246,6 +247,7 @@ def arguments() -> argparse.Namespace:
         help="ARCD's second file (eval/data/arcd-second/) as more training questions (default: yes, as shipped)",
     )
     ap.add_argument("--mlqa", type=Path, help="a folder holding MLQA v1's two Arabic-context dev files")
+    ap.add_argument("--mlqa-pairs", default="ar-ar,en-ar", help="which MLQA questions: ar-ar, en-ar or both")
     ap.add_argument(
         "--before",
         type=int,
@@ -302,7 +304,7 @@ def run_key(args: argparse.Namespace, shape: list) -> str:
         + ([f"before{args.before}"] if args.before else [])
         + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
         + ([f"nogold{args.nogold}"] if args.nogold != P.NOGOLD else [])
-        + (["mlqa"] if args.mlqa else [])
+        + ([f"mlqa{args.mlqa_pairs}"] if args.mlqa else [])
     )
 
 
@@ -315,7 +317,8 @@ def main() -> None:
     torch.set_num_threads(cfg.threads)
     T.set_seed(cfg.seed)
     t0 = time.time()
-    fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra, mlqa=args.mlqa)
+    mlqa_pairs = tuple(args.mlqa_pairs.split(","))
+    fit_q, dev_q, pool, data = gather(args.limit, extra=args.extra, mlqa=args.mlqa, mlqa_pairs=mlqa_pairs)
     fit, dev, names = training_pairs(args, cfg.seed, fit_q, dev_q, pool)
     log(f"{len(fit)} training pairs ({len(fit_q)} questions), {len(dev)} development pairs ({len(dev_q)})")
     model_dir = ensure_converted(load_settings().model_cache / "embeddings")

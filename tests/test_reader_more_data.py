@@ -75,9 +75,12 @@ def test_mlqa_questions_arabic_and_english_over_the_arabic_paragraph_none_from_a
     assert {q.article for q in got} == {"دمشق"} and all(q.qid.startswith("mlqa:") for q in got)
     assert all(q.search_text == "ما عاصمة سوريا؟" for q in got)  # negatives are found with the Arabic wording
     assert list(pool.values()) == ["دمشق عاصمة سوريا وأقدم مدينة مأهولة."] and all(k.startswith("mlqa:") for k in pool)
-    assert record["articles"]["mlqa-dev"] == {"fit": 1, "left_out_shared_with_other_sets": 1}
+    seen = record["articles"]["mlqa-dev"]
+    assert seen == {"fit": 1, "left_out_shared_with_other_sets": 1, "pairs": ["ar-ar", "en-ar"]}
     assert sorted(record["files"].values()) == sorted(sums.values())
     assert without_extra({**pool, "xquad:1": "x", "arcd2:2": "y"}) == {"xquad:1": "x"}
+    english = mlqa_questions(tmp_path / "mlqa", ds, {}, {"files": {}, "articles": {}}, expected=sums, pairs=("en-ar",))
+    assert [q.text for q in english] == ["What is the capital of Syria?"]
 
 
 def test_mlqa_files_missing_or_different_stop_the_run_naming_the_file(tmp_path):
