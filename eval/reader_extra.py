@@ -54,7 +54,7 @@ def mlqa_questions(
         if digest != expected[name]:
             sys.exit(f"{f}: sha256 {digest}, not the expected {expected[name]}: another file (eval/data/MLQA.md).")
         record["files"][f"MLQA_V1/dev/{name}"] = digest
-    ar_all, en_all = (load_dataset(f) for f in files.values())
+    ar_all, en_all = (load_dataset(folder / f"dev-context-ar-question-{q}.json") for q in ("ar", "en"))
     kept, left = P.unseen_titles(ar_all, [ds["xquad"], ds["arcd"], ds["tydiqa"], load_dataset(EXTRA_ARCD)])
     ar, en = part(ar_all, kept), part(en_all, kept)
     seen = {"fit": len(kept), "left_out_shared_with_other_sets": len(left), "pairs": list(pairs)}
