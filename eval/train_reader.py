@@ -347,6 +347,7 @@ def main() -> None:
             "fit_questions": len(fit_q),
             "dev_questions": len(dev_q),
             "nogold_share": args.nogold,
+            "sha256": {"fit": P.digest(fit), "dev": P.digest(dev)},  # tests/test_recipes.py rebuilds and compares
         },
         **swap_record(args.swap, names, fit),
         **swap_record(args.nearmiss, P.name_like(names), fit, "nearmiss"),

@@ -150,6 +150,12 @@ def as_question_pairs(pairs: list[S.SupportPair]) -> list:
     return [Pair(p.group, p.claim, p.source, p.label, p.pair, p.article, p.dataset) for p in pairs]
 
 
+def digest_of(pairs: list[S.SupportPair]) -> str:
+    from assistant.training.reader_pairs import digest
+
+    return digest(as_question_pairs(pairs))
+
+
 def arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=SUPPORT_DIR)
@@ -195,6 +201,7 @@ def main() -> None:
     counts = {
         "fit": dict(Counter(f"{p.pair}/{p.kind}" for p in fit)),
         "dev": dict(Counter(f"{p.pair}/{p.kind}" for p in dev)),
+        "sha256": {"fit": digest_of(fit), "dev": digest_of(dev)},  # tests/test_recipes.py rebuilds and compares
     }
     log(f"{len(fit)} training pairs ({len(fit_p)} paragraphs), {len(dev)} development pairs ({len(dev_p)})")
     log(json.dumps(counts["fit"], ensure_ascii=False))

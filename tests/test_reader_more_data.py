@@ -93,3 +93,12 @@ def test_mlqa_files_missing_or_different_stop_the_run_naming_the_file(tmp_path):
     (tmp_path / "mlqa" / "dev-context-ar-question-ar.json").unlink()
     with pytest.raises(SystemExit, match="dev-context-ar-question-ar.json: not found.*eval/data/MLQA.md"):
         mlqa_questions(tmp_path / "mlqa", ds, {}, {"files": {}, "articles": {}}, expected=sums)
+
+
+def test_mlqa_pairs_other_than_arabic_or_english_stop_the_run(tmp_path):
+    known = squad(tmp_path)
+    sums = _mlqa(tmp_path / "mlqa", [("دمشق", "دمشق عاصمة سوريا.", "ما عاصمة سوريا؟", "What is it?")])
+    ds = {"xquad": known, "arcd": known, "tydiqa": known}
+    for wrong in (("ar",), ("en-en",), ()):
+        with pytest.raises(SystemExit, match="--mlqa-pairs .*ar-ar or en-ar"):
+            mlqa_questions(tmp_path / "mlqa", ds, {}, {"files": {}, "articles": {}}, expected=sums, pairs=wrong)

@@ -19,6 +19,7 @@ Arabic question (BM25 cannot match English words against Arabic text).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import re
@@ -47,6 +48,15 @@ class Pair:
     article: str  # the question's article (splits are by article)
     source: str  # which dataset
     before: str = ""  # the sentence before it in its paragraph, as the answer step gives it
+
+
+def digest(pairs: list[Pair]) -> str:
+    """sha256 over the pairs in order (group, question, sentence, label): recorded beside a trained model,
+    so that its one command can be checked to still build what it was trained on (tests/test_recipes.py)."""
+    h = hashlib.sha256()
+    for p in pairs:
+        h.update("\x1f".join((p.group, p.question, p.sentence, str(p.label))).encode() + b"\x1e")
+    return h.hexdigest()
 
 
 @dataclass
