@@ -251,7 +251,7 @@ class Retriever:
     ) -> list[Hit]:
         ranked = self.ranked(query, k, retriever, qvec, doc_ids, names)
         records = self.index.chunks_by_id(c for c, _ in ranked)
-        hits = []
+        hits: list[Hit] = []
         for cid, score in ranked:
             if cid not in records:  # removed since the generation we searched
                 continue

@@ -162,7 +162,7 @@ def candidates(question: str, hits: list[Hit]) -> list[Candidate]:
     return out
 
 
-def _overlap(q: Question, terms: set[str]) -> float:
+def _overlap(q: Question, terms: set[str] | frozenset[str]) -> float:
     total = sum(q.idf.get(t, 0.0) for t in q.terms) or 1.0
     return sum(q.idf.get(t, 0.0) for t in q.terms if t in terms) / total
 

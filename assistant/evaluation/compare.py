@@ -84,8 +84,10 @@ def compare(
     for name, settings, retrievers in variants:
         key = settings.embedder
         if key not in embedders:
-            same = base_embedder is not None and key == variants[0][1].embedder
-            embedders[key] = CachingEmbedder(base_embedder if same else load_embedder(settings))
+            same = key == variants[0][1].embedder
+            embedders[key] = CachingEmbedder(
+                base_embedder if base_embedder is not None and same else load_embedder(settings)
+            )
         res = evaluate_retrieval(
             ds, embedders[key], settings, retrievers, cross, out_dir / _slug(name) if out_dir else None
         )

@@ -135,7 +135,8 @@ def summarize_article(
     chosen = select(sents, n, selector, position_neutral=bool(doc.sections))
     by_number = {p.number: p for p in paras}
     findings = [Finding(s.text, (FindingCitation(s.para_number, s.text, s.start, s.end),)) for s in chosen]
-    mode_used, dropped = "extractive", []
+    mode_used = "extractive"
+    dropped: list[Dropped] = []
     if llm is not None and wants_llm(options.mode, llm) and chosen:
         findings, dropped, written = _draft_findings(
             llm, doc, chosen, by_number, language, options.llm_max_tokens, verifier or Verifier(), progress

@@ -176,7 +176,7 @@ def _tokenizer_json(f: E5File) -> str:
     for cp, out in f.norm_map.items():
         if out != unicodedata.normalize("NFKC", chr(cp)):
             exceptions.setdefault(out, []).append(cp)
-    steps = [normalizers.NFKC()]
+    steps: list[normalizers.Normalizer] = [normalizers.NFKC()]
     for out, cps in sorted(exceptions.items()):
         cls = "".join(f"\\x{{{cp:x}}}" for cp in sorted(cps))
         steps.append(normalizers.Replace(Regex(f"[{cls}]"), out))
