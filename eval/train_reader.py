@@ -1,6 +1,6 @@
 """Train the reader shipped as assistant/data/reader/ (delta.safetensors + reader.json).
 
-    python -m eval.train_reader                 # the shipped reader: ~35 min on 2 cores; resumes from eval/runs/reader/
+    python -m eval.train_reader                 # the shipped recipe: 35-55 min on 2 cores; resumes: eval/runs/reader/
     python -m eval.train_reader --limit 40 --epochs 1 --out /tmp/reader   # a smoke run (minutes)
     python -m eval.train_reader --swap 0.2      # also questions about another entity (all negatives)
     python -m eval.train_reader --nearmiss 0.5  # also questions with their rarest word swapped for a name
@@ -8,6 +8,10 @@
     python -m eval.train_reader --no-extra      # without ARCD's second file (the reader shipped before 2026-12-06)
     python -m eval.train_reader --mlqa DIR      # also MLQA's Arabic development questions (eval/data/MLQA.md)
     python -m eval.train_reader --mlqa DIR --mlqa-pairs en-ar   # only their English wording
+
+The shipped reader was trained on the pairs this command built before bedfec5 (sentence splitting): its
+record's ``rebuild`` says how to rebuild it (at commit 0343a76); on today's code it builds other pairs and
+another reader, not shipped (eval/README.md; tests/test_recipes.py).
 
 Data: the *training* articles of XQuAD (Arabic questions; their English twins over the same Arabic
 paragraphs; the English questions over the English paragraphs), ARCD and TyDi-ar (eval/splits.json:
