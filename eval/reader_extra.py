@@ -46,8 +46,7 @@ def mlqa_questions(
     more training questions (all in the training fold): only its articles no evaluation set holds.
     ``expected``: file name → sha256 (MLQA v1's two files); a missing or different file stops the run.
     ``pairs``: which of the two askings to keep (``ar-ar`` the Arabic questions, ``en-ar`` the English)."""
-    unknown = sorted(set(pairs) - {"ar-ar", "en-ar"})
-    if unknown or not pairs:
+    if not pairs or set(pairs) - {"ar-ar", "en-ar"}:
         sys.exit(f"--mlqa-pairs {','.join(pairs)}: MLQA's Arabic paragraphs are asked as ar-ar or en-ar (one or both).")
     files = {name: folder / name for name in expected}
     for name, f in files.items():
