@@ -300,16 +300,14 @@ def training_pairs(args: argparse.Namespace, seed: int, fit_q: list, dev_q: list
     return fit, dev, names
 
 
-def run_key(args: argparse.Namespace, shape: list) -> str:
-    """The run's cache key (frozen states, checkpoints): the shipped recipe's key is its shape alone."""
-    return cache_key(
-        shape
-        + ([args.swap] if args.swap else [])
-        + ([f"before{args.before}"] if args.before else [])
-        + ([f"nearmiss{args.nearmiss}"] if args.nearmiss else [])
-        + ([f"nogold{args.nogold}"] if args.nogold != P.NOGOLD else [])
-        + ([f"mlqa{args.mlqa_pairs}"] if args.mlqa else [])
-    )
+def run_keys(args: argparse.Namespace, cfg: T.TrainConfig, first: int, fit: list, dev: list) -> tuple[str, str]:
+    """(the frozen states' cache key, the checkpoint's): the states follow from the pairs themselves (their
+    sha256, so a seed or a change of code that builds other pairs never reads another run's states, even at the
+    same counts) and how they are encoded; the checkpoint also from the training configuration, its seed among
+    them, so that no run resumes another's. (Before 2026-12-07 the key was the pairs' counts and options: a
+    second seed would have resumed the first one's finished checkpoint.)"""
+    states = cache_key([cfg.max_length, first, P.digest(fit), P.digest(dev), args.before])
+    return states, cache_key([states, T.asdict(cfg)])
 
 
 def main() -> None:
@@ -330,17 +328,17 @@ def main() -> None:
     first = len(bert.encoder.layer) - cfg.train_layers
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
-    key = run_key(args, [cfg.max_length, first, len(fit), len(dev), args.limit])
+    key, run = run_keys(args, cfg, first, fit, dev)
     tok = pair_tokenizer(model_dir, cfg.max_length)
     states_fit, states_dev = frozen(bert, tok, fit, dev, first, args.work / f"states-{key}.pt", args.before)
     t_states = time.time() - t0
     base_scores = baseline(bert, model_dir, dev, cfg.max_length)
     top = T.TopModel(bert, cfg.train_layers)
-    result = T.fit(top, states_fit, fit, cfg, args.work / f"checkpoint-{key}.pt", log)
+    result = T.fit(top, states_fit, fit, cfg, args.work / f"checkpoint-{run}.pt", log)
     dev_scores = T.predict(top, states_dev)
     figures = development(dev, dev_scores, base_scores, bool(args.swap), bool(args.nearmiss))
     log(f"development fold, best candidate holds the answer: {json.dumps(figures)}")
-    np.save(args.work / f"dev-scores-{key}.npy", dev_scores)
+    np.save(args.work / f"dev-scores-{run}.npy", dev_scores)
     record = {
         **shape(bert, cfg, first, digest, args.before),
         "config": T.asdict(cfg),

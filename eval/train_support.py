@@ -214,8 +214,10 @@ def main() -> None:
     first = len(bert.encoder.layer) - cfg.train_layers
     digest = base_digest(bert.state_dict(), first)
     args.work.mkdir(parents=True, exist_ok=True)
+    # the claims themselves (their sha256), not their counts: a change of code that builds other claims at the same
+    # counts must not read another run's states or resume its checkpoint
     key = hashlib.sha256(
-        json.dumps([DATA_VERSION, T.asdict(cfg), first, len(fit), len(dev), args.limit, args.anchors]).encode()
+        json.dumps([DATA_VERSION, T.asdict(cfg), first, digest_of(fit), digest_of(dev), args.anchors]).encode()
     ).hexdigest()[:12]
     tok = pair_tokenizer(model_dir, cfg.max_length, TRUNCATION)
     qfit, qdev = as_question_pairs(fit), as_question_pairs(dev)

@@ -20,7 +20,7 @@ import numpy as np
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
 from assistant.answer.memory import SentenceVectors, kept_vectors
-from assistant.answer.quote import _extractive, asked_country_first, choose_sentences
+from assistant.answer.quote import _extractive, asked_country_first, asked_country_nearest, choose_sentences
 from assistant.answer.reading import (
     Decision,
     Reads,
@@ -254,23 +254,32 @@ def decide_answers(
     if reader is not None and scored:
         work = _Work(question, q, retriever, embedder, qvec, scorer, vectors, options)
         decisions.append(_reader_decision(work, found, cands, scored, scorer_confidence, reader))
-    answers = {}
-    for d in decisions:
-        limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
-        low = not d.ranked or d.confidence < limit
-        why = ABSTAIN[lang] if low else _not_named(question, d.ranked[0], lang)
-        if why:
-            near = hits[:3] if low else _first(d.ranked[0].hit, hits)  # "its nearest passage" is the one shown first
-            answers[d.by] = Answer(
-                question, why, "extractive", True, nearest=tuple(near), language=lang, confidence=d.confidence
-            )
-            continue
-        first = asked_country_first(question, d.ranked)
-        if first is not None:  # quoted alone: the sentence it displaced would follow as "nearly as likely"
-            d.ranked[:] = first
-        chosen = choose_sentences(d.ranked[:1] if first else d.ranked, q.qtype, limit, scorer.second_ratio)
-        answers[d.by] = replace(_extractive(question, chosen, lang), confidence=d.confidence)
+    answers = {d.by: _decided(question, lang, d, hits, q.qtype, options, scorer) for d in decisions}
     return answers, decisions[-1].ranked, Asked(q, qvec)
+
+
+def _decided(
+    question: str, lang: str, d: Decision, hits: list[Hit], qtype: str, options: AnswerOptions, scorer: Scorer
+) -> Answer:
+    """One answerer's answer: its best sentences quoted, or the question turned away — too unsure, or the country
+    it asks about named neither by the chosen sentence's passage nor by the nearest passage's sentence
+    (``quote.asked_country_nearest``). Moves the chosen sentence first in ``d.ranked`` where a rule chose it."""
+    limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
+    low = not d.ranked or d.confidence < limit
+    nearest = None if low else asked_country_nearest(question, d.ranked)
+    if nearest is not None:  # quoted alone, like the asked country's sentence below
+        d.ranked[:] = nearest
+    why = ABSTAIN[lang] if low else _not_named(question, d.ranked[0], lang)
+    if why:
+        near = hits[:3] if low else _first(d.ranked[0].hit, hits)  # "its nearest passage" is the one shown first
+        return Answer(question, why, "extractive", True, nearest=tuple(near), language=lang, confidence=d.confidence)
+    # a sentence moved for the asked country is not moved again for another one the question names
+    first = asked_country_first(question, d.ranked) if nearest is None else None
+    if first is not None:  # quoted alone: the sentence it displaced would follow as "nearly as likely"
+        d.ranked[:] = first
+    alone = first is not None or nearest is not None
+    chosen = choose_sentences(d.ranked[:1] if alone else d.ranked, qtype, limit, scorer.second_ratio)
+    return replace(_extractive(question, chosen, lang), confidence=d.confidence)
 
 
 def _first(hit: Hit, hits: list[Hit]) -> list[Hit]:

@@ -84,6 +84,7 @@ def _recording(seen: dict[str, list[dict]]):  # noqa: ANN202
                 "chosen": next((i for i, c in enumerate(top) if c.text == chosen), 0),
                 "docs": [c.hit.chunk.doc_id for c in top],
                 "chunks": [c.hit.chunk.chunk_id for c in top],
+                "ranks": [c.hit.rank for c in top],  # retrieval's rank of each candidate's passage (1: nearest)
                 "q": question_features(scored, [c.prob for c in scored]),
                 "scorer_confidence": scorer_confidence,
                 "confidence": decision.confidence,
