@@ -147,7 +147,7 @@ def test_hostile_article_text_is_inert_in_chat(page):
     page.click("#send")
     page.wait_for_function(
         "document.querySelectorAll('#conversation .msg.bot').length >= 2 && "
-        "!document.querySelector('#conversation .streaming')",
+        "!document.querySelector('#conversation [aria-busy=\"true\"]')",
         timeout=LLM_WAIT_MS,
     )
     text = page.inner_text("#conversation")
@@ -204,7 +204,8 @@ def test_a_follow_up_is_answered_as_the_earlier_question_about_its_country(page)
     _tab(page, "اسأل · Ask")
     page.click("#new-chat")
     page.wait_for_selector("#conversation .empty")
-    done = "!document.querySelector('#conversation .streaming') && !document.querySelector('#conversation .draft')"
+    # the answer's final form: the quote alone looks final for a moment before the draft starts (aria-busy marks it)
+    done = "!document.querySelector('#conversation [aria-busy=\"true\"]')"
     for i, q in enumerate(["ما نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟", "وماذا عن بولندا؟"], 1):
         page.fill("#question textarea", q)
         page.click("#send")

@@ -104,13 +104,15 @@ def test_no_lie_reaches_the_answer_of_record_and_the_truth_does(samples_assistan
 
 
 def test_a_question_whose_chosen_passage_never_names_its_country_is_said_before_any_draft(samples_assistant):
-    """Over the samples, «What did Poland say …» is read best by Rutte's sentence and «كم بلغت نسبة تأييد … في
-    السويد؟» by the NATO voters' 59 % — passages that never name Poland or Sweden: the answer says so instead of
-    quoting them or asking the LLM (so no lie can reach it; without the rule both were answered wrong, the LLM's
-    draft unusable). The phrasings above reach the Poland and Sweden sentences, and the lies are checked."""
+    """Over the samples, «What did Poland say …» is read best by Rutte's sentence, a passage that never names
+    Poland, and «ما موقف نيكاراغوا …؟» asks about a country the samples never name: the answer says so instead of
+    quoting or asking the LLM (so no lie can reach it; without the rule the Poland one was answered wrong, the
+    LLM's draft unusable). The phrasings above reach the Poland sentence, and the lies are checked.
+    («كم بلغت نسبة تأييد … في السويد؟», read best by the NATO voters' 59 %, was the Arabic case here until
+    2026-12-07: the nearest passage's Sweden sentence is now quoted, answer.quote.asked_country_nearest.)"""
     for question, word in (
         ("What did Poland say about sending ground troops to Ukraine?", "'Poland'"),
-        ("كم بلغت نسبة تأييد انضمام أوكرانيا إلى الاتحاد الأوروبي في السويد؟", "«السويد»"),
+        ("ما موقف نيكاراغوا من إرسال قوات برية إلى أوكرانيا؟", "«نيكاراغوا»"),
     ):
         ans = samples_assistant.ask(question, mode="generative")
         assert ans.abstained and word in ans.answer and ans.citations == (), ans.answer

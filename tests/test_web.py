@@ -83,6 +83,9 @@ def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assist
     assert any('class="draft streaming"' in st[0] for st in states[2:-1])  # the draft as it streams
     html, history, box = states[-1]
     assert box == "" and len(history) == 1
+    # every state before the final one is marked as still coming, the quote's too; the final one is not
+    assert all('<div class="msg bot" aria-busy="true">' in st[0] for st in states[:-1])
+    assert "aria-busy" not in html
     assert 'data-mode="generative"' in html and "26 دولة" in html and '<div class="source"' in html
     assert "<mark>" in html  # the quote is highlighted in its passage
 

@@ -49,7 +49,11 @@ def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: 
     turn = len(history) + 1
     # the question a follow-up («وماذا عن فرنسا؟») asks, written out from the one before (kept third in a turn)
     asked = a.asked(q, (history[-1][2] if len(history[-1]) > 2 else history[-1][0]) if history else None)
-    yield conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>', asked)]), history, ""
+    yield (
+        conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>', asked)], True),
+        history,
+        "",
+    )
     quote_html, draft = "", ""
     for ev in a.ask_events(asked, k=int(k), retriever=retriever, mode=mode):
         if ev.kind == "quote" and ev.answer is not None:
@@ -65,7 +69,7 @@ def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: 
             new = history + [(q, final, asked)]
             yield conversation_html(new), new, ""
             return
-        yield conversation_html(history + [(q, live, asked)]), history, ""
+        yield conversation_html(history + [(q, live, asked)], True), history, ""
 
 
 @user_errors

@@ -111,18 +111,22 @@ def hit_card(h: Hit) -> str:
     )
 
 
-def conversation_html(turns: list[tuple[str, ...]]) -> str:
-    """turns: (question, rendered answer HTML[, the question answered, when a follow-up was written out])."""
+def conversation_html(turns: list[tuple[str, ...]], busy: bool = False) -> str:
+    """turns: (question, rendered answer HTML[, the question answered, when a follow-up was written out]).
+    ``busy``: the last answer is still coming (the quote shown, the draft awaited or streaming) — marked
+    ``aria-busy="true"`` until its final form, for screen readers and for whoever waits on it (the quote alone
+    looks final for a moment before the draft starts)."""
     if not turns:
         return '<div class="empty" dir="auto">اطرح سؤالاً عن المقالات المفهرسة · Ask a question about the indexed articles</div>'  # noqa: E501
     out = []
-    for q, a_html, *asked in turns:
+    for i, (q, a_html, *asked) in enumerate(turns, 1):
         out.append(f'<div class="msg user" dir="{_dir(q)}">{esc(q)}')
         if asked and asked[0] != q:
             label = "أُجيب بوصفه" if detect_language(asked[0]) == "ar" else "answered as"
             out.append(f'<div class="asked-as">{esc(label)}: «{esc(asked[0])}»</div>')
         out.append("</div>")
-        out.append(f'<div class="msg bot">{a_html}</div>')
+        pending = ' aria-busy="true"' if busy and i == len(turns) else ""
+        out.append(f'<div class="msg bot"{pending}>{a_html}</div>')
     return '<div class="conversation">' + "".join(out) + "</div>"
 
 
