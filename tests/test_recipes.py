@@ -38,7 +38,9 @@ def test_the_reader_recipe_builds_the_pairs_the_shipped_reader_was_trained_on(mo
     from eval import train_reader as R
 
     if not R.ANT.exists():
-        pytest.skip(f"{R.ANT}: the 300 ANT articles of the negative pool are not here (../shared/data/ant)")
+        pytest.fail(
+            f"{R.ANT}: the 300 ANT articles of the negative pool are needed beside the checkout (../shared/data/ant)"
+        )
     record = _record("reader/reader.json")
     monkeypatch.setattr(sys, "argv", ["train_reader"])
     args = R.arguments()

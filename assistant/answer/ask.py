@@ -20,7 +20,13 @@ import numpy as np
 from assistant.answer.generate import draft_answer, render_quote, sources_for, with_draft
 from assistant.answer.grounding import Verifier, default_verifier
 from assistant.answer.memory import SentenceVectors, kept_vectors
-from assistant.answer.quote import _extractive, asked_country_first, asked_country_nearest, choose_sentences
+from assistant.answer.quote import (
+    _extractive,
+    asked_country_first,
+    asked_country_nearest,
+    choose_sentences,
+    not_named_where,
+)
 from assistant.answer.reading import (
     Decision,
     Reads,
@@ -49,7 +55,6 @@ from assistant.prompts import ABSTAIN, EMPTY_INDEX, NOT_NAMED, UNKNOWN_WORD
 from assistant.records import Answer, Hit
 from assistant.retrieval import Retriever
 from assistant.text.arabic import detect_language
-from assistant.text.countries import countries_not_named
 from assistant.text.words import strip_controls
 
 
@@ -261,9 +266,8 @@ def decide_answers(
 def _decided(
     question: str, lang: str, d: Decision, hits: list[Hit], qtype: str, options: AnswerOptions, scorer: Scorer
 ) -> Answer:
-    """One answerer's answer: its best sentences quoted, or the question turned away — too unsure, or the country
-    it asks about named neither by the chosen sentence's passage nor by the nearest passage's sentence
-    (``quote.asked_country_nearest``). Moves the chosen sentence first in ``d.ranked`` where a rule chose it."""
+    """One answerer's answer: its best sentences quoted, or the question turned away (too unsure, or the country asked
+    about named neither where its sentence stands nor in the nearest passage); ``d.ranked``: the quoted one first."""
     limit = options.abstain_threshold if options.abstain_threshold is not None else d.threshold
     low = not d.ranked or d.confidence < limit
     nearest = None if low else asked_country_nearest(question, d.ranked)
@@ -273,8 +277,7 @@ def _decided(
     if why:
         near = hits[:3] if low else _first(d.ranked[0].hit, hits)  # "its nearest passage" is the one shown first
         return Answer(question, why, "extractive", True, nearest=tuple(near), language=lang, confidence=d.confidence)
-    # a sentence moved for the asked country is not moved again for another one the question names
-    first = asked_country_first(question, d.ranked) if nearest is None else None
+    first = asked_country_first(question, d.ranked) if nearest is None else None  # moved once, not for another
     if first is not None:  # quoted alone: the sentence it displaced would follow as "nearly as likely"
         d.ranked[:] = first
     alone = first is not None or nearest is not None
@@ -292,7 +295,7 @@ def _not_named(question: str, chosen: Candidate, lang: str) -> str | None:
     """Why the archive does not answer, where the question names a country (or its people) that the chosen
     sentence's passage and its article's title never name, by name, adjective or capital: its nearest
     passage is about something else (eval/README.md, "A near miss names a country the passage does not")."""
-    absent = countries_not_named(question, f"{chosen.hit.title}\n{chosen.hit.chunk.text}")
+    absent = not_named_where(question, chosen)
     if not absent:
         return None
     quoted = [f"«{w}»" if lang == "ar" else f"'{w}'" for w in absent.values()]

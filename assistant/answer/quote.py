@@ -55,6 +55,12 @@ def asked_country_first(question: str, ranked: list[Candidate]) -> list[Candidat
     return None
 
 
+def not_named_where(question: str, c: Candidate) -> dict[str, str]:
+    """The countries the question asks about that the candidate's passage and its article's title never name (by
+    name, adjective, people or capital), each with the question's word for it: why the answer is turned away."""
+    return countries_not_named(question, f"{c.hit.title}\n{c.hit.chunk.text}")
+
+
 def asked_country_nearest(question: str, ranked: list[Candidate]) -> list[Candidate] | None:
     """The ranking with the best read sentence that names the country the question asks about (by its name)
     first, where the chosen sentence's passage and title never name it (the answer would be turned away:
@@ -67,13 +73,13 @@ def asked_country_nearest(question: str, ranked: list[Candidate]) -> list[Candid
     asked = asked_countries(question, by_name=True)
     if not asked or not ranked:
         return None
-    missing = asked & set(countries_not_named(question, f"{ranked[0].hit.title}\n{ranked[0].hit.chunk.text}"))
+    missing = asked & set(not_named_where(question, ranked[0]))
     if not missing:
         return None
     for i, c in enumerate(ranked[1:ASKED_WITHIN], 1):
         if c.hit.rank != 1 or not missing & countries_in_passage(c.text):
             continue
-        if not countries_not_named(question, f"{c.hit.title}\n{c.hit.chunk.text}"):  # every country asked about
+        if not not_named_where(question, c):  # every country asked about
             return [c, *ranked[:i], *ranked[i + 1 :]]
     return None
 
