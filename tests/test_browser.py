@@ -220,6 +220,37 @@ def test_a_follow_up_is_answered_as_the_earlier_question_about_its_country(page)
     page.screenshot(path=str(OUT / "follow-up.png"), full_page=True)
 
 
+def test_a_question_sent_while_the_answer_before_it_is_drafting_waits_its_turn_and_loses_nothing(page):
+    """An analyst types the next question while the model drafts the last answer, and presses Enter: the question is
+    answered after it, as its follow-up, and both turns stay in the conversation."""
+    _tab(page, "اسأل · Ask")
+    page.click("#new-chat")
+    page.wait_for_selector("#conversation .empty")
+    page.fill("#question textarea", "ما موقف ألمانيا من إرسال قوات برية إلى أوكرانيا؟")
+    page.click("#send")
+    page.wait_for_selector(
+        '#conversation .msg.bot[aria-busy="true"] .source', timeout=120_000
+    )  # the quote; a draft to come
+    page.fill("#question textarea", "وماذا عن فرنسا؟")
+    page.press("#question textarea", "Enter")
+    # shown at once, waiting its turn, and the box emptied for the next question
+    page.wait_for_selector("#conversation .answer.waiting", timeout=30_000)
+    assert page.input_value("#question textarea") == ""
+    page.screenshot(path=str(OUT / "waiting-its-turn.png"), full_page=True)
+    page.wait_for_function(
+        "document.querySelectorAll('#conversation .msg.bot').length >= 2 && "
+        "!document.querySelector('#conversation [aria-busy=\"true\"]')",
+        timeout=2 * LLM_WAIT_MS,
+    )
+    users = page.query_selector_all("#conversation .msg.user")
+    assert len(users) == 2 and "ألمانيا" in users[0].inner_text()
+    said = users[1].inner_text()
+    assert "أُجيب بوصفه" in said and "موقف فرنسا" in said, said
+    bots = page.query_selector_all("#conversation .msg.bot")
+    assert len(bots) == 2 and "فرنسا" in bots[1].inner_text()
+    page.screenshot(path=str(OUT / "sent-while-drafting.png"), full_page=True)
+
+
 def test_named_api_endpoints_with_gradio_client(app_url):
     from gradio_client import Client
 

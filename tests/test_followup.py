@@ -78,21 +78,73 @@ def test_the_facade_answers_the_written_out_question(fake_assistant, tmp_path):
     assert a.ask("وماذا عن فرنسا؟", mode="extractive").question == "وماذا عن فرنسا؟"  # no earlier question
 
 
+def _chat_turn(a, chat, question):  # noqa: ANN001, ANN202 - one question sent and answered: the last page
+    from assistant.web import chat as web_chat
+
+    web_chat.on_send(chat, question)
+    return list(web_chat.on_answer(a, chat, 5, "hybrid", "extractive"))[-1]
+
+
 def test_the_chat_follows_up_and_shows_what_it_answered(fake_assistant, tmp_path):
-    from assistant.web import handlers
+    from assistant.web.chat import Chat
 
     a = _ukraine_archive(fake_assistant, tmp_path)
-    *_, (html, history, _) = handlers.on_ask(a, GERMANY, [], 5, "hybrid", "extractive")
-    assert len(history[0]) == 3 and history[0][2] == GERMANY and "أُجيب بوصفه" not in html
-    *_, (html, history, _) = handlers.on_ask(a, "وماذا عن فرنسا؟", history, 5, "hybrid", "extractive")
-    assert history[1][2] == "ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟"
+    chat = Chat()
+    html = _chat_turn(a, chat, GERMANY)
+    assert chat.turns[0][2] == GERMANY and "أُجيب بوصفه" not in html
+    html = _chat_turn(a, chat, "وماذا عن فرنسا؟")
+    assert chat.turns[1][2] == "ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟"
     assert "أُجيب بوصفه: «ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟»" in html
     # a follow-up of a follow-up starts from the question answered, not the words typed
-    *_, (html, history, _) = handlers.on_ask(a, "وماذا عن بولندا؟", history, 5, "hybrid", "extractive")
-    assert history[2][2] == "ما موقف بولندا من إرسال قوات برية إلى أوكرانيا؟"
-    # a turn kept before follow-ups were written out (question, answer) still serves as the earlier one
-    *_, (html, history, _) = handlers.on_ask(a, "وماذا عن فرنسا؟", [(GERMANY, "<p>…</p>")], 5, "hybrid", "extractive")
-    assert history[-1][2].startswith("ما موقف فرنسا")
+    _chat_turn(a, chat, "وماذا عن بولندا؟")
+    assert chat.turns[2][2] == "ما موقف بولندا من إرسال قوات برية إلى أوكرانيا؟"
+
+
+def test_a_question_sent_while_an_answer_is_coming_waits_and_is_answered_after_it(fake_assistant, tmp_path):
+    """Enter pressed while the model still drafts: the question is shown at once as waiting, the box is emptied
+    for the next one, and it is answered after the answer before it — as its follow-up."""
+    from assistant.web.chat import Chat, on_answer, on_send
+
+    a = _ukraine_archive(fake_assistant, tmp_path)
+    chat = Chat()
+    on_send(chat, GERMANY)
+    pages = on_answer(a, chat, 5, "hybrid", "extractive")
+    while "أعلنت ألمانيا" not in next(pages):  # Germany's quote shown, its answer not yet final
+        pass
+    box, page = on_send(chat, "وماذا عن فرنسا؟")
+    assert box == "" and page.count('class="msg user"') == 2 and "ينتظر اكتمال الإجابة السابقة" in page
+    assert page.count('aria-busy="true"') == 2  # the answer coming and the question waiting
+    *_, last = pages
+    assert [t[0] for t in chat.turns] == [GERMANY, "وماذا عن فرنسا؟"] and not chat.waiting
+    assert chat.turns[1][2] == "ما موقف فرنسا من إرسال قوات برية إلى أوكرانيا؟"
+    assert "aria-busy" not in last and "ينتظر" not in last and "قالت فرنسا" in last
+
+
+def test_a_new_chat_drops_what_the_answer_under_way_would_write(fake_assistant, tmp_path):
+    from assistant.web.chat import Chat, on_answer, on_new_chat, on_send
+
+    a = _ukraine_archive(fake_assistant, tmp_path)
+    chat = Chat()
+    on_send(chat, GERMANY)
+    on_send(chat, "وماذا عن فرنسا؟")
+    pages = on_answer(a, chat, 5, "hybrid", "extractive")
+    next(pages), next(pages)  # the page, then Germany's question being answered
+    assert on_new_chat(chat) == chat.html() and 'class="empty"' in chat.html()
+    rest = list(pages)
+    assert chat.turns == [] and not chat.waiting and chat.live is None
+    assert all('class="empty"' in p for p in rest)  # nothing of the old chat comes back
+
+
+def test_each_tab_gets_its_own_chat():
+    import copy
+
+    from assistant.web.chat import Chat
+
+    first = Chat()
+    first.send(GERMANY)
+    tab = copy.deepcopy(first)  # what Gradio does with a state's first value for each new tab
+    tab.send("وماذا عن فرنسا؟")
+    assert list(first.waiting) == [GERMANY] and list(tab.waiting) == [GERMANY, "وماذا عن فرنسا؟"]
 
 
 def test_the_api_takes_the_earlier_question(fake_assistant, tmp_path):

@@ -76,15 +76,18 @@ def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assist
     llm = ScriptedLLM("أكد ماكرون أن 26 دولة على الأقل التزمت بإرسال جنود ضمن قوة أمنية [1].")
     a = fake_assistant(llm=llm)
     a.ingest([seed_path])
-    states = list(web.on_ask(a, Q, [], 5, "hybrid", "generative"))
-    assert len(states) >= 4  # the question, the quote, streamed pieces, the final answer
-    assert 'class="answer streaming"' in states[0][0]
-    assert 'data-mode="extractive"' in states[1][0] and "26" in states[1][0]  # the quote, at once
-    assert any('class="draft streaming"' in st[0] for st in states[2:-1])  # the draft as it streams
-    html, history, box = states[-1]
-    assert box == "" and len(history) == 1
+    chat = web.Chat()
+    box, shown = web.on_send(chat, Q)
+    assert box == "" and Q in shown and 'aria-busy="true"' in shown  # the question at once, its answer to come
+    states = list(web.on_answer(a, chat, 5, "hybrid", "generative"))
+    assert len(states) >= 5  # the page, the question, the quote, streamed pieces, the final answer
+    assert 'class="answer streaming"' in states[1]
+    assert 'data-mode="extractive"' in states[2] and "26" in states[2]  # the quote, at once
+    assert any('class="draft streaming"' in st for st in states[3:-1])  # the draft as it streams
+    html = states[-1]
+    assert len(chat.turns) == 1 and not chat.waiting and chat.live is None
     # every state before the final one is marked as still coming, the quote's too; the final one is not
-    assert all('<div class="msg bot" aria-busy="true">' in st[0] for st in states[:-1])
+    assert all('<div class="msg bot" aria-busy="true">' in st for st in states[:-1])
     assert "aria-busy" not in html
     assert 'data-mode="generative"' in html and "26 دولة" in html and '<div class="source"' in html
     assert "<mark>" in html  # the quote is highlighted in its passage
@@ -92,17 +95,29 @@ def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assist
 
 def test_chat_ignores_an_empty_question(web):
     web_, a = web
-    assert list(web_.on_ask(a, "   ", [], 5, "hybrid", "auto")) == [(web_.conversation_html([]), [], "")]
+    chat = web_.Chat()
+    assert web_.on_send(chat, "   ") == ("", web_.conversation_html([]))
+    assert list(web_.on_answer(a, chat, 5, "hybrid", "auto")) == [web_.conversation_html([])]
+
+
+def test_a_question_that_cannot_be_answered_stays_with_the_reason_and_the_next_is_answered(web):
+    web_, a = web
+    chat = web_.Chat()
+    web_.on_send(chat, Q)
+    *_, html = web_.on_answer(a, chat, 5, "bm52", "extractive")
+    # Arabic first, then the English the CLI prints, beside the question kept in the conversation
+    said = "طريقة بحث غير معروفة «bm52»؛ اختر واحدة من: hybrid, dense, bm25 · unknown retriever &#x27;bm52&#x27;"
+    assert chat.turns[0][0] == Q and 'class="answer error" role="alert"' in html and said in html, html
+    web_.on_send(chat, Q)
+    web_.on_send(chat, Q)
+    *_, html = web_.on_answer(a, chat, 5, "hybrid", "extractive")
+    assert len(chat.turns) == 3 and html.count('data-mode="extractive"') == 2
 
 
 def test_handler_errors_are_one_clear_message(web):
     import gradio as gr
 
     web_, a = web
-    # Arabic first, then the English the CLI prints
-    said = "طريقة بحث غير معروفة «bm52»؛ اختر واحدة من: hybrid, dense, bm25 · unknown retriever 'bm52'; choose"
-    with pytest.raises(gr.Error, match=said):
-        list(web_.on_ask(a, Q, [], 5, "bm52", "auto"))
     with pytest.raises(gr.Error, match="لا وثيقة بالمعرّف «nope» في الفهرس.* · no document with id 'nope'"):
         web_.on_delete(a, "nope", "")
 

@@ -27,25 +27,34 @@ def both_languages(exc: AssistantError) -> str:
     return f"{no_paths(arabic)} · {no_paths(str(exc))}"
 
 
+def error_message(exc: Exception) -> str:
+    """What the page says of a failure: our errors as they are (Arabic first), anything else logged and named."""
+    import gradio as gr
+
+    if isinstance(exc, gr.Error):
+        return str(exc.message)
+    partial = getattr(exc, "ingest_report", None)  # an ingest that stopped part-way: what it kept
+    kept = f" — {partial.stopped_summary()}" if partial is not None else ""
+    if isinstance(exc, AssistantError):
+        return both_languages(exc) + kept
+    if (found := storage_error(exc)) is not None:
+        log.error("storage error in a web handler: %s", exc)
+        return both_languages(found) + kept
+    log.exception("unexpected error in a web handler")
+    name = type(exc).__name__
+    english = f"unexpected error ({name}); the details are in the server log"
+    return f"{UNEXPECTED_ERROR_AR.format(name=name)} · {english}"
+
+
 def user_errors(fn: Callable) -> Callable:
-    """The one error rule of every handler: our errors as they are, anything else logged and named."""
+    """The one error rule of every handler: a failure becomes one gr.Error saying ``error_message``."""
 
     def fail(exc: Exception) -> None:
         import gradio as gr
 
         if isinstance(exc, gr.Error):
             raise exc
-        partial = getattr(exc, "ingest_report", None)  # an ingest that stopped part-way: what it kept
-        kept = f" — {partial.stopped_summary()}" if partial is not None else ""
-        if isinstance(exc, AssistantError):
-            raise gr.Error(both_languages(exc) + kept) from exc
-        if (found := storage_error(exc)) is not None:
-            log.error("storage error in a web handler: %s", exc)
-            raise gr.Error(both_languages(found) + kept) from exc
-        log.exception("unexpected error in a web handler")
-        name = type(exc).__name__
-        english = f"unexpected error ({name}); the details are in the server log"
-        raise gr.Error(f"{UNEXPECTED_ERROR_AR.format(name=name)} · {english}") from exc
+        raise gr.Error(error_message(exc)) from exc
 
     if inspect.isgeneratorfunction(fn):
 

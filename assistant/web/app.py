@@ -15,13 +15,13 @@ from assistant.errors import ConfigError
 from assistant.resources import sample_articles
 from assistant.text.words import safe_name
 from assistant.web.api import LoginGuard, is_loopback, parse_auth
+from assistant.web.chat import Chat, on_answer, on_new_chat, on_send
 from assistant.web.handlers import (  # noqa: E402
     ASK_CONCURRENCY,
     BUNDLED_SETS,
     EVAL_COLUMNS,
     Api,
     docs_rows,
-    on_ask,
     on_delete,
     on_eval,
     on_findings,
@@ -71,7 +71,7 @@ def _ask_tab(a: Assistant) -> None:
     import gradio as gr
 
     s = a.settings
-    turns = gr.State([])
+    chat = gr.State(Chat())  # each tab gets its own copy
     convo = gr.HTML(conversation_html([]), elem_id="conversation")
     with gr.Row():
         # lines=1 with room to grow: Enter sends, Shift+Enter starts a new line (Gradio's rule).
@@ -90,18 +90,30 @@ def _ask_tab(a: Assistant) -> None:
         k = gr.Slider(1, 20, value=s.top_k, step=1, label=L("عدد المقاطع", "Passages (k)"))
         retriever = gr.Radio(list(RETRIEVERS), value=s.retriever, label=L("المسترجع", "Retriever"))
         mode = gr.Radio(list(ANSWER_MODES), value=s.answer_mode, label=L("نمط الإجابة", "Answer mode"))
-    inputs, outputs = [question, turns, k, retriever, mode], [convo, turns, question]
-    # Many askers at once: each gets the quote at once; the LLM itself takes one at a time (Assistant.gate).
-    for event in (send.click, question.submit):
-        event(
-            _bind(on_ask, a),
-            inputs,
-            outputs,
-            api_visibility="private",
-            concurrency_id="ask",
-            concurrency_limit=ASK_CONCURRENCY,
-        )
-    clear.click(lambda: (conversation_html([]), []), None, [convo, turns], api_visibility="private")
+    # Every Enter or Send counts, even while an answer is still coming: the question is taken at once (shown,
+    # waiting its turn) and the answering runs after it; sent meanwhile, it runs again when it ends, so a
+    # question is never dropped (web/chat.py). Many askers at once: each gets the quote at once; the LLM
+    # itself takes one at a time (Assistant.gate).
+    sent = gr.on(
+        [send.click, question.submit],
+        on_send,
+        [chat, question],
+        [question, convo],
+        api_visibility="private",
+        trigger_mode="multiple",
+        show_progress="hidden",
+    )
+    sent.then(
+        _bind(on_answer, a),
+        [chat, k, retriever, mode],
+        [convo],
+        api_visibility="private",
+        concurrency_id="ask",
+        concurrency_limit=ASK_CONCURRENCY,
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
+    clear.click(on_new_chat, [chat], [convo], api_visibility="private", show_progress="hidden")
 
 
 def _findings_tab(a: Assistant) -> None:

@@ -16,9 +16,6 @@ from typing import Any
 from assistant.core import Assistant, load_dataset, open_dataset, unpack_uploads
 from assistant.web.api import no_paths, public, user_errors
 from assistant.web.render import (
-    answer_html,
-    conversation_html,
-    draft_html,
     findings_html,
     findings_markdown,
 )
@@ -36,40 +33,6 @@ def docs_rows(a: Assistant, needle: str = "") -> list[list[Any]]:
             continue
         rows.append([d["doc_id"], d["title"], d["date"] or "", Path(d["source"]).name, d["language"], d["n_chunks"]])
     return rows
-
-
-@user_errors
-def on_ask(a: Assistant, q: str, history: list, k: float, retriever: str, mode: str) -> Iterator[tuple]:
-    """The chat: the quote at once, then the place in the model's queue, the draft as it streams, and the
-    answer to keep with its sources (the verified draft, or the quote with what was removed and why)."""
-    q = (q or "").strip()
-    if not q:
-        yield conversation_html(history), history, ""
-        return
-    turn = len(history) + 1
-    # the question a follow-up («وماذا عن فرنسا؟») asks, written out from the one before (kept third in a turn)
-    asked = a.asked(q, (history[-1][2] if len(history[-1]) > 2 else history[-1][0]) if history else None)
-    yield (
-        conversation_html(history + [(q, '<div class="answer streaming" dir="auto">…</div>', asked)], True),
-        history,
-        "",
-    )
-    quote_html, draft = "", ""
-    for ev in a.ask_events(asked, k=int(k), retriever=retriever, mode=mode):
-        if ev.kind == "quote" and ev.answer is not None:
-            quote_html = answer_html(ev.answer, turn)  # citations carry their passages
-            live = quote_html
-        elif ev.kind in ("waiting", "drafting"):
-            live = quote_html + draft_html("", ev.ahead)
-        elif ev.kind == "token":
-            draft += ev.text
-            live = quote_html + draft_html(draft)
-        elif ev.answer is not None:  # final
-            final = answer_html(ev.answer, turn)
-            new = history + [(q, final, asked)]
-            yield conversation_html(new), new, ""
-            return
-        yield conversation_html(history + [(q, live, asked)], True), history, ""
 
 
 @user_errors

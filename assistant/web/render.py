@@ -111,23 +111,36 @@ def hit_card(h: Hit) -> str:
     )
 
 
-def conversation_html(turns: list[tuple[str, ...]], busy: bool = False) -> str:
+def conversation_html(turns: list[tuple[str, ...]], coming: int = 0) -> str:
     """turns: (question, rendered answer HTML[, the question answered, when a follow-up was written out]).
-    ``busy``: the last answer is still coming (the quote shown, the draft awaited or streaming) — marked
+    ``coming``: how many of the last turns are not final yet (the answer being written — the quote shown, the
+    draft awaited or streaming — and the questions waiting their turn after it): each is marked
     ``aria-busy="true"`` until its final form, for screen readers and for whoever waits on it (the quote alone
     looks final for a moment before the draft starts)."""
     if not turns:
         return '<div class="empty" dir="auto">اطرح سؤالاً عن المقالات المفهرسة · Ask a question about the indexed articles</div>'  # noqa: E501
     out = []
-    for i, (q, a_html, *asked) in enumerate(turns, 1):
+    for i, (q, a_html, *asked) in enumerate(turns):
         out.append(f'<div class="msg user" dir="{_dir(q)}">{esc(q)}')
         if asked and asked[0] != q:
             label = "أُجيب بوصفه" if detect_language(asked[0]) == "ar" else "answered as"
             out.append(f'<div class="asked-as">{esc(label)}: «{esc(asked[0])}»</div>')
         out.append("</div>")
-        pending = ' aria-busy="true"' if busy and i == len(turns) else ""
+        pending = ' aria-busy="true"' if i >= len(turns) - coming else ""
         out.append(f'<div class="msg bot"{pending}>{a_html}</div>')
     return '<div class="conversation">' + "".join(out) + "</div>"
+
+
+def waiting_html() -> str:
+    """A question sent while the answer before it is still coming: it waits its turn."""
+    return (
+        '<div class="answer waiting" dir="auto">ينتظر اكتمال الإجابة السابقة · waiting for the answer before it</div>'
+    )
+
+
+def error_html(message: str) -> str:
+    """A question that could not be answered: why, in the conversation beside it (the question is kept)."""
+    return f'<div class="answer error" role="alert" dir="auto">{esc(message)}</div>'
 
 
 def findings_html(f: Findings) -> str:
@@ -176,6 +189,8 @@ CSS = """
 .msg.bot { background: #f8fafc; border: 1px solid #e2e8f0; }
 .answer { font-size: 1.05em; margin-bottom: 8px; }
 .answer.abstained { color: #92400e; }
+.answer.waiting { color: #64748b; font-style: italic; }
+.answer.error { color: #b91c1c; }
 .draft { margin-top: 8px; padding: 6px 10px; border: 1px dashed #94a3b8; color: #334155; }
 .draft .draft-label { font-size: 0.8em; color: #64748b; }
 .llm-status { font-size: 0.85em; color: #64748b; margin-top: 6px; }
