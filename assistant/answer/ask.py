@@ -281,7 +281,7 @@ def _decided(
     if first is not None:  # quoted alone: the sentence it displaced would follow as "nearly as likely"
         d.ranked[:] = first
     alone = first is not None or nearest is not None
-    chosen = choose_sentences(d.ranked[:1] if alone else d.ranked, qtype, limit, scorer.second_ratio)
+    chosen = choose_sentences(d.ranked[:1] if alone else d.ranked, qtype, limit, scorer.second_ratio, question)
     return replace(_extractive(question, chosen, lang), confidence=d.confidence)
 
 

@@ -30,6 +30,35 @@ _REFERS_BACK = re.compile(
     re.IGNORECASE,
 )
 
+# A sentence that answers with a pointer to the one before it: a demonstrative whose noun is what the question
+# asks about — «تستعمل حزمة البروتوكولات إكس 25 هذا النوع من الشبكة.» for «ما هو نوع الشبكة الذي تستعمله إكس 25؟»
+# (the type is named in the sentence before), «… باستخدام هذه الأجهزة.» for «ما هو الجهاز المستخدم …؟». The noun
+# is definite, as after a demonstrative (so «بعد ذلك نائب…» is not one), and «بما في ذلك» ("including") is not.
+_POINTER = re.compile(
+    r"(?:^|(?<=[\s«(\"'،,]))(?<!بما في )[وفبلك]?(?:هذا|هذه|ذلك|تلك|هؤلاء|هذان|هاتان|هذين|هاتين)\s+"
+    r"((?:[وفبك]?ال|لل)\S+)"
+    r"|\b(?:this|these|those|such)\s+(\w+)",
+    re.IGNORECASE,
+)
+_LONG_VOWELS = str.maketrans("", "", "اأإآويىة")
+
+
+def _points_back(question: str, sentence: str) -> bool:
+    """The sentence points back (``_POINTER``) at a thing the question names and the sentence did not name
+    before the pointer: the demonstrative's noun has a question word's stem, or its letters without long vowels
+    (أجهزة and جهاز, a broken plural), or shares its first four letters (devices, device)."""
+    asked = set(analyze(question))
+    for m in _POINTER.finditer(sentence):
+        before = set(analyze(sentence[: m.start()]))  # «… اللغات …، وكانت هذه اللغات»: named in the sentence itself
+        for noun in set(analyze(m.group(1) or m.group(2))) - before:
+            bare = noun.translate(_LONG_VOWELS)
+            for w in asked:
+                if noun == w or (len(bare) >= 3 and bare == w.translate(_LONG_VOWELS)):
+                    return True
+                if min(len(noun), len(w)) >= 4 and noun[:4] == w[:4] and noun[0].isascii():
+                    return True
+    return False
+
 
 # How far down the ranking a sentence naming the asked country is looked for: the candidates the reader reads.
 ASKED_WITHIN = 6
@@ -85,13 +114,13 @@ def asked_country_nearest(question: str, ranked: list[Candidate]) -> list[Candid
 
 
 def choose_sentences(
-    scored: list[Candidate], qtype: str, threshold: float, second_ratio: float
+    scored: list[Candidate], qtype: str, threshold: float, second_ratio: float, question: str = ""
 ) -> list[tuple[Candidate, int, int]]:
     """(candidate, start, end) spans to quote: the best sentence, widened to the sentence before when it
-    refers back to it and to the next sentence when it announces what that one gives, and a second
-    sentence when it is nearly as likely."""
+    refers back to it (or points back at what ``question`` asks about) and to the next sentence when it
+    announces what that one gives, and a second sentence when it is nearly as likely."""
     best = scored[0]
-    chosen = [(best, *_widen(best, qtype))]
+    chosen = [(best, *_widen(best, qtype, question))]
     for c in scored[1:3]:
         if c.prob < second_ratio * best.prob:
             break
@@ -102,14 +131,14 @@ def choose_sentences(
     return sorted(chosen, key=lambda t: (t[0].hit.rank, t[1]))
 
 
-def _widen(c: Candidate, qtype: str) -> tuple[int, int]:
+def _widen(c: Candidate, qtype: str, question: str = "") -> tuple[int, int]:
     """The best sentence's span, starting at the sentence before it when it refers back to that one
-    (``_REFERS_BACK``), and running on to the next sentence of its passage when it announces a list
-    or a figure that the next one gives."""
+    (``_REFERS_BACK``, or ``_points_back`` at what the question asks about), and running on to the next
+    sentence of its passage when it announces a list or a figure that the next one gives."""
     chunk = c.hit.chunk
     spans = split_sentences(chunk.text)
     start, end = c.start, c.end
-    if 0 < c.position < len(spans) and _REFERS_BACK.match(c.text):
+    if 0 < c.position < len(spans) and (_REFERS_BACK.match(c.text) or _points_back(question, c.text)):
         a, b = spans[c.position - 1]
         prev = chunk.text[a:b]
         if len(prev.split()) >= 3 and not is_planted(prev):  # a quote never rests on a line addressed to us

@@ -1,2 +1,4 @@
-"""The web app (a door, like ``cli``): ``app`` (Gradio layout and handlers; only the facade),
-``api`` (the named endpoints' checks), ``render`` (HTML, every document text escaped)."""
+"""The web app (a door, like ``cli``): ``app`` (Gradio layout; only the facade), ``handlers`` (the tabs'
+handlers), ``chat`` (one tab's conversation: questions answered in the order sent, none dropped while an
+answer is coming), ``api`` (the named endpoints' checks, the one error rule), ``render`` (HTML, every document
+text escaped)."""
