@@ -81,8 +81,8 @@ def test_the_facade_answers_the_written_out_question(fake_assistant, tmp_path):
 def _chat_turn(a, chat, question):  # noqa: ANN001, ANN202 - one question sent and answered: the last page
     from assistant.web import chat as web_chat
 
-    web_chat.on_send(chat, question)
-    return list(web_chat.on_answer(a, chat, 5, "hybrid", "extractive"))[-1]
+    web_chat.on_send(chat, question, 5, "hybrid", "extractive")
+    return list(web_chat.on_answer(a, chat))[-1]
 
 
 def test_the_chat_follows_up_and_shows_what_it_answered(fake_assistant, tmp_path):
@@ -107,11 +107,11 @@ def test_a_question_sent_while_an_answer_is_coming_waits_and_is_answered_after_i
 
     a = _ukraine_archive(fake_assistant, tmp_path)
     chat = Chat()
-    on_send(chat, GERMANY)
-    pages = on_answer(a, chat, 5, "hybrid", "extractive")
+    on_send(chat, GERMANY, 5, "hybrid", "extractive")
+    pages = on_answer(a, chat)
     while "أعلنت ألمانيا" not in next(pages):  # Germany's quote shown, its answer not yet final
         pass
-    box, page = on_send(chat, "وماذا عن فرنسا؟")
+    box, page = on_send(chat, "وماذا عن فرنسا؟", 5, "hybrid", "extractive")
     assert box == "" and page.count('class="msg user"') == 2 and "ينتظر اكتمال الإجابة السابقة" in page
     assert page.count('aria-busy="true"') == 2  # the answer coming and the question waiting
     *_, last = pages
@@ -125,9 +125,9 @@ def test_a_new_chat_drops_what_the_answer_under_way_would_write(fake_assistant, 
 
     a = _ukraine_archive(fake_assistant, tmp_path)
     chat = Chat()
-    on_send(chat, GERMANY)
-    on_send(chat, "وماذا عن فرنسا؟")
-    pages = on_answer(a, chat, 5, "hybrid", "extractive")
+    on_send(chat, GERMANY, 5, "hybrid", "extractive")
+    on_send(chat, "وماذا عن فرنسا؟", 5, "hybrid", "extractive")
+    pages = on_answer(a, chat)
     next(pages), next(pages)  # the page, then Germany's question being answered
     assert on_new_chat(chat) == chat.html() and 'class="empty"' in chat.html()
     rest = list(pages)
@@ -144,7 +144,8 @@ def test_each_tab_gets_its_own_chat():
     first.send(GERMANY)
     tab = copy.deepcopy(first)  # what Gradio does with a state's first value for each new tab
     tab.send("وماذا عن فرنسا؟")
-    assert list(first.waiting) == [GERMANY] and list(tab.waiting) == [GERMANY, "وماذا عن فرنسا؟"]
+    assert [w[0] for w in first.waiting] == [GERMANY]
+    assert [w[0] for w in tab.waiting] == [GERMANY, "وماذا عن فرنسا؟"]
 
 
 def test_the_api_takes_the_earlier_question(fake_assistant, tmp_path):

@@ -77,9 +77,9 @@ def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assist
     a = fake_assistant(llm=llm)
     a.ingest([seed_path])
     chat = web.Chat()
-    box, shown = web.on_send(chat, Q)
+    box, shown = web.on_send(chat, Q, 5, "hybrid", "generative")
     assert box == "" and Q in shown and 'aria-busy="true"' in shown  # the question at once, its answer to come
-    states = list(web.on_answer(a, chat, 5, "hybrid", "generative"))
+    states = list(web.on_answer(a, chat))
     assert len(states) >= 5  # the page, the question, the quote, streamed pieces, the final answer
     assert 'class="answer streaming"' in states[1]
     assert 'data-mode="extractive"' in states[2] and "26" in states[2]  # the quote, at once
@@ -96,22 +96,22 @@ def test_chat_streams_then_shows_the_verified_answer_with_its_source(fake_assist
 def test_chat_ignores_an_empty_question(web):
     web_, a = web
     chat = web_.Chat()
-    assert web_.on_send(chat, "   ") == ("", web_.conversation_html([]))
-    assert list(web_.on_answer(a, chat, 5, "hybrid", "auto")) == [web_.conversation_html([])]
+    assert web_.on_send(chat, "   ", 5, "hybrid", "auto") == ("", web_.conversation_html([]))
+    assert list(web_.on_answer(a, chat)) == [web_.conversation_html([])]
 
 
-def test_a_question_that_cannot_be_answered_stays_with_the_reason_and_the_next_is_answered(web):
+def test_each_question_is_answered_with_its_settings_and_one_that_fails_stays_with_the_reason(web):
     web_, a = web
     chat = web_.Chat()
-    web_.on_send(chat, Q)
-    *_, html = web_.on_answer(a, chat, 5, "bm52", "extractive")
+    web_.on_send(chat, Q, 5, "bm52", "extractive")  # sent with a retriever that does not exist
+    web_.on_send(chat, Q, 5, "hybrid", "extractive")
+    web_.on_send(chat, Q, 3, "bm25", "extractive")
+    *_, html = web_.on_answer(a, chat)
     # Arabic first, then the English the CLI prints, beside the question kept in the conversation
     said = "طريقة بحث غير معروفة «bm52»؛ اختر واحدة من: hybrid, dense, bm25 · unknown retriever &#x27;bm52&#x27;"
-    assert chat.turns[0][0] == Q and 'class="answer error" role="alert"' in html and said in html, html
-    web_.on_send(chat, Q)
-    web_.on_send(chat, Q)
-    *_, html = web_.on_answer(a, chat, 5, "hybrid", "extractive")
-    assert len(chat.turns) == 3 and html.count('data-mode="extractive"') == 2
+    assert [t[0] for t in chat.turns] == [Q, Q, Q] and not chat.waiting
+    assert 'class="answer error" role="alert"' in chat.turns[0][1] and said in chat.turns[0][1], html
+    assert all('data-mode="extractive"' in t[1] for t in chat.turns[1:])  # the next ones answered
 
 
 def test_handler_errors_are_one_clear_message(web):

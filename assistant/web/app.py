@@ -97,7 +97,7 @@ def _ask_tab(a: Assistant) -> None:
     sent = gr.on(
         [send.click, question.submit],
         on_send,
-        [chat, question],
+        [chat, question, k, retriever, mode],  # a question is answered with the settings it was sent with
         [question, convo],
         api_visibility="private",
         trigger_mode="multiple",
@@ -105,7 +105,7 @@ def _ask_tab(a: Assistant) -> None:
     )
     sent.then(
         _bind(on_answer, a),
-        [chat, k, retriever, mode],
+        [chat],
         [convo],
         api_visibility="private",
         concurrency_id="ask",

@@ -16,18 +16,20 @@ from assistant.web.api import error_message
 from assistant.web.render import answer_html, conversation_html, draft_html, error_html, waiting_html
 
 Turn = tuple[str, str, str]  # (the question typed, its answer's HTML, the question answered)
+Sent = tuple[str, int, str, str]  # (the question, and the settings it was sent with: k, retriever, answer mode)
 STARTED = '<div class="answer streaming" dir="auto">…</div>'
 
 
 class Chat:
     """One tab's conversation, kept by Gradio as the tab's state (the same object is handed to every handler of
-    the tab): ``turns`` answered, ``waiting`` the questions sent and not yet taken, ``live`` the turn being
-    answered. The send handler and the answering one run side by side and meet here, under one lock. ``epoch``
-    counts new chats: what an answer started in an earlier chat would write is dropped."""
+    the tab): ``turns`` answered, ``waiting`` the questions sent and not yet taken, each with the settings it was
+    sent with, ``live`` the turn being answered. The send handler and the answering one run side by side and
+    meet here, under one lock. ``epoch`` counts new chats: what an answer started in an earlier chat would write
+    is dropped."""
 
     def __init__(self) -> None:
         self.turns: list[Turn] = []
-        self.waiting: deque[str] = deque()
+        self.waiting: deque[Sent] = deque()
         self.live: Turn | None = None
         self.epoch = 0
         self._lock = threading.Lock()
@@ -37,13 +39,13 @@ class Chat:
         new.turns, new.waiting, new.live = copy.deepcopy(self.turns), deque(self.waiting), self.live
         return new
 
-    def send(self, question: str) -> None:
+    def send(self, question: str, k: float = 5, retriever: str = "hybrid", mode: str = "auto") -> None:
         if question := (question or "").strip():
             with self._lock:
-                self.waiting.append(question)
+                self.waiting.append((question, int(k), retriever, mode))
 
-    def take(self) -> tuple[str, int] | None:
-        """The next question to answer and the chat it belongs to, or None when none waits."""
+    def take(self) -> tuple[Sent, int] | None:
+        """The next question to answer (with its settings) and the chat it belongs to, or None when none waits."""
         with self._lock:
             return (self.waiting.popleft(), self.epoch) if self.waiting else None
 
@@ -71,14 +73,14 @@ class Chat:
     def html(self) -> str:
         with self._lock:
             live = [self.live] if self.live else []
-            waiting = [(q, waiting_html()) for q in self.waiting]
+            waiting = [(sent[0], waiting_html()) for sent in self.waiting]
             return conversation_html([*self.turns, *live, *waiting], coming=len(live) + len(waiting))
 
 
-def on_send(chat: Chat, question: str) -> tuple[str, str]:
-    """Enter or Send: the question joins the chat (shown at once, waiting if an answer is still coming) and the
-    box is emptied for the next one. Answering is ``on_answer``'s, run after this."""
-    chat.send(question)
+def on_send(chat: Chat, question: str, k: float, retriever: str, mode: str) -> tuple[str, str]:
+    """Enter or Send: the question joins the chat with the settings it was sent with (shown at once, waiting if
+    an answer is still coming) and the box is emptied for the next one. Answering is ``on_answer``'s, run after."""
+    chat.send(question, k, retriever, mode)
     return "", chat.html()
 
 
@@ -87,16 +89,17 @@ def on_new_chat(chat: Chat) -> str:
     return chat.html()
 
 
-def on_answer(a: Assistant, chat: Chat, k: float, retriever: str, mode: str) -> Iterator[str]:
+def on_answer(a: Assistant, chat: Chat) -> Iterator[str]:
     """Answers the questions waiting, in the order sent, each as it is made: the quote at once, then the place
     in the model's queue, the draft as it streams, and the answer to keep with its sources (the verified draft,
     or the quote with what was removed and why). A question sent meanwhile is taken in its turn."""
     yield chat.html()
     while (taken := chat.take()) is not None:
-        yield from _answer(a, chat, *taken, k, retriever, mode)
+        yield from _answer(a, chat, *taken)
 
 
-def _answer(a: Assistant, chat: Chat, q: str, epoch: int, k: float, retriever: str, mode: str) -> Iterator[str]:
+def _answer(a: Assistant, chat: Chat, sent: Sent, epoch: int) -> Iterator[str]:
+    q, k, retriever, mode = sent
     turn_no = len(chat.turns) + 1
     asked = q
     try:
@@ -105,7 +108,7 @@ def _answer(a: Assistant, chat: Chat, q: str, epoch: int, k: float, retriever: s
             return
         yield chat.html()
         quote_html, draft, live = "", "", STARTED
-        for ev in a.ask_events(asked, k=int(k), retriever=retriever, mode=mode):
+        for ev in a.ask_events(asked, k=k, retriever=retriever, mode=mode):
             if ev.kind == "quote" and ev.answer is not None:
                 live = quote_html = answer_html(ev.answer, turn_no)  # citations carry their passages
             elif ev.kind in ("waiting", "drafting"):
