@@ -188,3 +188,23 @@ def test_the_app_builds_with_defaults_from_settings(fake_assistant):
     assert {"/ask", "/search", "/summarize", "/documents", "/ingest"} <= {
         f"/{d.api_name}" for d in demo.fns.values() if d.api_name
     }
+
+
+def test_an_answer_that_ends_without_its_final_form_is_kept_as_it_stands():
+    from assistant.answer.ask import AnswerEvent
+    from assistant.web.chat import Chat, on_answer, on_send
+
+    class Stops:  # an answer stream that stops after the draft's first words (a model server gone)
+        def asked(self, q, previous):  # noqa: ANN001, ANN202
+            return q
+
+        def ask_events(self, q, **_):  # noqa: ANN001, ANN003, ANN202
+            yield AnswerEvent("drafting")
+            yield AnswerEvent("token", text="أكد ماكرون")
+
+    chat = Chat()
+    on_send(chat, Q, 5, "hybrid", "generative")
+    on_send(chat, "وماذا عن فرنسا؟", 5, "hybrid", "generative")
+    *_, html = on_answer(Stops(), chat)  # type: ignore[arg-type]
+    assert len(chat.turns) == 2 and chat.live is None and "aria-busy" not in html
+    assert all("أكد ماكرون" in t[1] for t in chat.turns)

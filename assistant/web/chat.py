@@ -123,6 +123,8 @@ def _answer(a: Assistant, chat: Chat, sent: Sent, epoch: int) -> Iterator[str]:
             if not chat.show(epoch, (q, live, asked)):
                 return
             yield chat.html()
+        if chat.show(epoch, (q, live, asked), final=True):  # ended without its final form: kept as it stands
+            yield chat.html()
     except Exception as exc:  # the question stays, with the reason beside it; the next one is answered
         if chat.show(epoch, (q, error_html(error_message(exc)), asked), final=True):
             yield chat.html()
