@@ -141,9 +141,9 @@ def test_each_tab_gets_its_own_chat():
     from assistant.web.chat import Chat
 
     first = Chat()
-    first.send(GERMANY)
+    first.send(GERMANY, 5, "hybrid", "extractive")
     tab = copy.deepcopy(first)  # what Gradio does with a state's first value for each new tab
-    tab.send("وماذا عن فرنسا؟")
+    tab.send("وماذا عن فرنسا؟", 5, "hybrid", "extractive")
     assert [w[0] for w in first.waiting] == [GERMANY]
     assert [w[0] for w in tab.waiting] == [GERMANY, "وماذا عن فرنسا؟"]
 

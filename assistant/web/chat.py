@@ -1,7 +1,7 @@
 """The chat of one browser tab. Questions are answered one after the other, in the order they were sent: one
 sent while the answer before it is still coming is shown at once, waits its turn, and is then answered as the
 question after it (a follow-up about another country is written out from it). Nothing typed is lost: the box is
-emptied only when its question is taken, and a question that cannot be answered stays in the conversation with
+emptied when its question joins the chat, and a question that cannot be answered stays in the conversation with
 the reason beside it."""
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from collections.abc import Iterator
 
 from assistant.core import Assistant
 from assistant.web.api import error_message
-from assistant.web.render import answer_html, conversation_html, draft_html, error_html, waiting_html
+from assistant.web.render import STARTED, answer_html, conversation_html, draft_html, error_html, waiting_html
 
 Turn = tuple[str, str, str]  # (the question typed, its answer's HTML, the question answered)
 Sent = tuple[str, int, str, str]  # (the question, and the settings it was sent with: k, retriever, answer mode)
-STARTED = '<div class="answer streaming" dir="auto">…</div>'
 
 
 class Chat:
@@ -39,7 +38,7 @@ class Chat:
         new.turns, new.waiting, new.live = copy.deepcopy(self.turns), deque(self.waiting), self.live
         return new
 
-    def send(self, question: str, k: float = 5, retriever: str = "hybrid", mode: str = "auto") -> None:
+    def send(self, question: str, k: float, retriever: str, mode: str) -> None:
         if question := (question or "").strip():
             with self._lock:
                 self.waiting.append((question, int(k), retriever, mode))

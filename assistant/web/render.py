@@ -131,6 +131,9 @@ def conversation_html(turns: list[tuple[str, ...]], coming: int = 0) -> str:
     return '<div class="conversation">' + "".join(out) + "</div>"
 
 
+STARTED = '<div class="answer streaming" dir="auto">…</div>'  # an answer begun, nothing of it shown yet
+
+
 def waiting_html() -> str:
     """A question sent while the answer before it is still coming: it waits its turn."""
     return (
