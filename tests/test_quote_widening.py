@@ -106,3 +106,26 @@ def test_a_pointer_at_a_noun_the_sentence_itself_named_pulls_nothing_in():
     cands = _candidates(["اللغات الكنعانية مجموعة من اللغات السامية الشمالية الغربية.", said])
     [(_, start, end)] = choose_sentences([cands[1]], "place", 0.1, 0.7, "أين انتشرت اللغات الكنعانية؟")
     assert (start, end) == (cands[1].start, cands[1].end)
+
+
+X25_CHAIN = [
+    "تضمن الشبكات ذات الدارات الافتراضية وصول الرسائل بترتيبها إلى المستقبل.",
+    "وهذا ما ينتج عنه تأخير أطول في إرسال الرسائل القصيرة.",
+    "تستعمل حزمة البروتوكولات إكس 25 هذا النوع من الشبكة.",
+]
+
+
+def test_a_quote_reaches_back_again_while_the_sentence_it_took_in_refers_back_itself():
+    cands = _candidates(X25_CHAIN)
+    [(_, start, end)] = choose_sentences([cands[2]], "other", 0.1, 0.7, "ما هو نوع الشبكة الذي تستعمله إكس 25؟")
+    assert (start, end) == (cands[0].start, cands[2].end)  # the type is named two sentences back
+
+
+def test_a_quote_reaches_back_two_sentences_at_most_and_stops_at_one_that_names_its_subject():
+    chain = ["قاد بايتون مانينغ الفريق.", "وهو لاعب قديم في الدوري.", "وهو كذلك قائد الفريق منذ سنوات.", MANNING[1]]
+    cands = _candidates(chain)
+    [(_, start, _)] = choose_sentences([cands[3]], "person", 0.1, 0.7)
+    assert start == cands[1].start  # three sentences refer back: two are taken in, no more
+    cands = _candidates([MANNING[2], MANNING[0], MANNING[1]])
+    [(_, start, _)] = choose_sentences([cands[2]], "person", 0.1, 0.7)
+    assert start == cands[1].start  # the sentence before names him: nothing further back

@@ -10,7 +10,7 @@ from assistant.answer.grounding import neutralize_markers
 from assistant.answer.scoring import (
     Candidate,
 )
-from assistant.records import Answer, Citation, Hit
+from assistant.records import Answer, Chunk, Citation, Hit
 from assistant.text.arabic import analyze, split_sentences
 from assistant.text.countries import asked_countries, countries_in_passage, countries_not_named
 from assistant.text.planted import is_planted
@@ -133,16 +133,14 @@ def choose_sentences(
 
 def _widen(c: Candidate, qtype: str, question: str = "") -> tuple[int, int]:
     """The best sentence's span, starting at the sentence before it when it refers back to that one
-    (``_REFERS_BACK``, or ``_points_back`` at what the question asks about), and running on to the next
+    (``_REFERS_BACK``, or ``_points_back`` at what the question asks about; once more where that one refers
+    back too, ``_back_to``), and running on to the next
     sentence of its passage when it announces a list or a figure that the next one gives."""
     chunk = c.hit.chunk
     spans = split_sentences(chunk.text)
     start, end = c.start, c.end
     if 0 < c.position < len(spans) and (_REFERS_BACK.match(c.text) or _points_back(question, c.text)):
-        a, b = spans[c.position - 1]
-        prev = chunk.text[a:b]
-        if len(prev.split()) >= 3 and not is_planted(prev):  # a quote never rests on a line addressed to us
-            start = chunk.start + a
+        start = _back_to(chunk, spans, c.position, start)
     if c.position + 1 >= len(spans):
         return start, end
     nxt = chunk.text[spans[c.position + 1][0] : spans[c.position + 1][1]]
@@ -154,6 +152,26 @@ def _widen(c: Candidate, qtype: str, question: str = "") -> tuple[int, int]:
     if announces or (lacking and not cues[lacking] and nxt_cues[lacking]):
         return start, chunk.start + spans[c.position + 1][1]
     return start, end
+
+
+# How many sentences before the best one a quote may reach back: the one it refers to, and the one before that
+# when the first itself opens by referring back («وهذا ما ينتج عنه…» before «… هذا النوع من الشبكة.»).
+BACK_AT_MOST = 2
+
+
+def _back_to(chunk: Chunk, spans: list[tuple[int, int]], position: int, start: int) -> int:
+    """Where the quote of the sentence at ``position`` starts when it refers back: at the sentence before
+    it, and again at the one before that while the sentence just taken in opens by referring back itself
+    (``BACK_AT_MOST`` in all). A short line or a planted one is never taken in, nor anything before it."""
+    for i in range(position - 1, max(-1, position - 1 - BACK_AT_MOST), -1):
+        a, b = spans[i]
+        prev = chunk.text[a:b]
+        if len(prev.split()) < 3 or is_planted(prev):  # a quote never rests on a line addressed to us
+            break
+        start = chunk.start + a
+        if not _REFERS_BACK.match(prev):
+            break
+    return start
 
 
 def _overlaps(c: Candidate, other: Candidate, start: int, end: int) -> bool:

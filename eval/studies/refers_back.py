@@ -3,11 +3,16 @@ way…") quoted with the sentence before it (``quote._REFERS_BACK``) — how oft
 
     python -m eval.studies.refers_back           # ~5 min on 2 cores; results/refers-back.json
     python -m eval.studies.refers_back --pointer # only the pointer rule's widenings; results/points-back.json
+    python -m eval.studies.refers_back --chain   # only the second step back; results/refers-back-chain.json
 
 ``--pointer``: the sentence that points back at what the question asks about («… هذا النوع من الشبكة.» for
 «ما هو نوع الشبكة …؟», ``quote._points_back``), judged against the same answers without it. Its rule, set
 before the first run: ship when no answer is lost (none can be: a quote only grows, abstention cannot move)
 and the mean quote grows by at most 1.5 words in each pair, on this fold and then held out.
+
+``--chain``: the quote that reaches back a second sentence because the one it took in opens by referring back
+itself («وهذا ما ينتج عنه…» before «… هذا النوع من الشبكة.», ``quote.BACK_AT_MOST``), judged against the same answers
+reaching back one sentence only; the same rule as ``--pointer``.
 
 Asks the development fold as ``eval/calibrate_reader.py`` asks it (the 20 % of the training articles of
 XQuAD, ARCD and TyDi-ar the reader did not train on, XQuAD's English twins, among 300 ANT articles of
@@ -28,20 +33,25 @@ from eval.progress import every
 OUT = Path(__file__).resolve().parents[1] / "results" / "refers-back.json"
 
 
-def record_widenings(pointer_only: bool = False) -> dict[str, str]:
+def record_widenings(pointer_only: bool = False, chain_only: bool = False) -> dict[str, str]:
     """Wrap ``quote._widen``: widened quoted text → the text it would have been without the sentence before
-    (``pointer_only``: only where the sentence does not open by referring back, the pointer rule's own)."""
+    (``pointer_only``: only where the sentence does not open by referring back, the pointer rule's own;
+    ``chain_only``: only quotes reaching back two sentences → the text reaching back one)."""
     from assistant.answer import quote
+    from assistant.text.arabic import split_sentences
 
     seen: dict[str, str] = {}
     original = quote._widen
 
     def widen(c, qtype, question=""):  # noqa: ANN001, ANN202
         start, end = original(c, qtype, question)
-        if start < c.start and not (pointer_only and quote._REFERS_BACK.match(c.text)):
-            chunk = c.hit.chunk
+        chunk = c.hit.chunk
+        was = c.start
+        if chain_only and start < c.start:
+            was = chunk.start + split_sentences(chunk.text)[c.position - 1][0]
+        if start < was and not (pointer_only and quote._REFERS_BACK.match(c.text)):
             seen[chunk.text[start - chunk.start : end - chunk.start]] = chunk.text[
-                c.start - chunk.start : end - chunk.start
+                was - chunk.start : end - chunk.start
             ]
         return start, end
 
@@ -98,9 +108,9 @@ def main() -> None:
 
     t0 = time.time()
     settings = load_settings(llm_backend="none")
-    pointer = "--pointer" in sys.argv[1:]
-    seen = record_widenings(pointer)
-    out = OUT.with_name("points-back.json") if pointer else OUT
+    pointer, chain = "--pointer" in sys.argv[1:], "--chain" in sys.argv[1:]
+    seen = record_widenings(pointer, chain)
+    out = OUT.with_name("points-back.json") if pointer else OUT.with_name("refers-back-chain.json") if chain else OUT
     progress = every(30)
 
     res = evaluate_answers(
@@ -113,7 +123,7 @@ def main() -> None:
         reader=load_reader(settings.model_cache),
     )
     result = {
-        "command": "python -m eval.studies.refers_back" + (" --pointer" if pointer else ""),
+        "command": "python -m eval.studies.refers_back" + (" --pointer" if pointer else " --chain" if chain else ""),
         "pairs": figures(res["rows"], seen),
         "widenings_recorded": len(seen),
         "seconds": round(time.time() - t0),
