@@ -2,6 +2,7 @@
 
     python -m eval.train_support                 # ~50 min on 2 cores; resumes from eval/runs/support/
     python -m eval.train_support --limit 40 --epochs 1 --out /tmp/support   # a smoke run (minutes)
+    python -m eval.train_support --llm 4 --out DIR   # also the LLM's own labelled training sentences, 4 times each
 
 The checker reads a claim and the source it cites *together* and gives the probability that the
 source supports it — for Arabic claims and for English claims over Arabic sources. It is the
@@ -12,7 +13,9 @@ articles of XQuAD (Arabic paragraphs; their English translations give the Englis
 TyDi-ar (eval/splits.json, split by article). Never read: the test articles, and the articles of the
 labelled faithfulness set that are held out for the checker's figures
 (eval/faithfulness/common.py:held_out_articles). 15 % of the remaining articles (a seeded hash of
-the title) are a development fold, for the figures recorded beside the model.
+the title) are a development fold, for the figures recorded beside the model. ``--llm N`` adds the
+default LLM's own sentences for training questions, labelled by hand (eval/faithfulness/trainset.py;
+kind ``llm``), each in the fold of its article, the training ones N times.
 
 The model: multilingual-e5-small as the product converts it, embeddings and lower layers frozen,
 the top layers and a head trained with binary cross-entropy (the checker's output is a probability
@@ -32,6 +35,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +55,7 @@ HERE = Path(__file__).resolve().parent
 DEV_SALT = "article-assistant-support-dev-v1"
 TRUNCATION = "longest_first"  # a claim can be long too: the longer of the two texts is cut
 DATA_VERSION = 2  # 2: every anchor's exact copy, attributions on any claim (v1 taught a shortcut)
+_FOLDS = {"fit": 0.85, "dev": 0.15}
 MAX_CLAIM_WORDS = 60  # longer claims are left out of training (the LLM's sentences are shorter)
 DATASETS = {
     "xquad": bundled("xquad-ar"),
@@ -75,7 +80,7 @@ def gather(limit: int | None, embedder) -> tuple[list[S.Paragraph], list[S.Parag
     record: dict = {"files": {}, "articles": {}}
     for name in ("xquad", "arcd", "tydiqa"):
         train = [t for t in splits[name]["train"] if t not in held.get(name, set())]
-        parts = split_titles(train, {"fit": 0.85, "dev": 0.15}, DEV_SALT)
+        parts = split_titles(train, _FOLDS, DEV_SALT)
         record["articles"][name] = {
             "fit": len(parts["fit"]),
             "dev": len(parts["dev"]),
@@ -108,6 +113,45 @@ def gather(limit: int | None, embedder) -> tuple[list[S.Paragraph], list[S.Parag
                 aligned[p.pid] = S.align(ar, en, (np.asarray(va) @ np.asarray(ve).T).tolist())
     record["aligned_sentences"] = sum(len(a) for a in aligned.values())
     return fit, dev, aligned, record
+
+
+def llm_pairs(repeat: int) -> tuple[list[S.SupportPair], list[S.SupportPair], dict]:
+    """The LLM's own sentences from training questions, labelled by hand (eval/faithfulness/trainset.py), as
+    (fit, dev) pairs of kind ``llm``: each in the fold of its article, as the claims made from its paragraphs
+    are; the fit ones ``repeat`` times (a few hundred among thousands), each copy its own group. Never a
+    sentence of the labelled set's held-out articles (trainset.py does not ask them; checked again here)."""
+    from eval.faithfulness import trainset
+    from eval.faithfulness.common import article_of, is_held_out
+
+    splits, held, of = load_splits(), held_out_articles(), article_of()
+    dev_titles = {
+        name: set(
+            split_titles([t for t in splits[name]["train"] if t not in held.get(name, set())], _FOLDS, DEV_SALT)["dev"]
+        )
+        for name in ("xquad", "arcd")
+    }
+    fit: list[S.SupportPair] = []
+    dev: list[S.SupportPair] = []
+    rows = trainset.labelled()
+    for r in rows:
+        if is_held_out(r["qid"], held, of):
+            raise SystemExit(f"{trainset.LABELS}: sentence {r['id']} is of a held-out article")
+        section, title = of(r["qid"])
+        label = int(r["label"] == "supported")
+        one = S.SupportPair(f"llm:{r['id']}", r["source"], r["sentence"], label, "llm", r["pair"], title, section)
+        if title in dev_titles[section]:
+            dev.append(one)
+        else:
+            fit += [replace(one, group=f"llm:{r['id']}#{k}") for k in range(repeat)]
+    file = trainset.LABELS
+    record = {
+        "sentences": len(rows),
+        "fit": len(fit) // max(1, repeat),
+        "dev": len(dev),
+        "repeat": repeat,
+        "files": {str(f.relative_to(HERE.parent)): sha256_file(f) for f in (trainset.OUT, file)},
+    }
+    return fit, dev, record
 
 
 def build(paragraphs: list[S.Paragraph], aligned: dict, seed: int, max_anchors: int) -> list[S.SupportPair]:
@@ -172,6 +216,8 @@ def arguments() -> argparse.Namespace:
     )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=None, help="paragraphs (smoke runs)")
+    llm = "also the LLM's own hand-labelled sentences from training questions (eval/faithfulness/trainset.py), N times"
+    ap.add_argument("--llm", type=int, default=0, metavar="N", help=llm)
     ap.add_argument("--pairs-only", action="store_true", help="build and count the pairs, then stop")
     return ap.parse_args()
 
@@ -196,8 +242,10 @@ def main() -> None:
     t0 = time.time()
     settings = load_settings(llm_backend="none")
     fit_p, dev_p, aligned, data = gather(args.limit, load_embedder(settings))
-    fit = build(fit_p, aligned, cfg.seed, args.anchors)
-    dev = build(dev_p, aligned, cfg.seed + 1, args.anchors)
+    fit, dev = build(fit_p, aligned, cfg.seed, args.anchors), build(dev_p, aligned, cfg.seed + 1, args.anchors)
+    if args.llm:
+        llm_fit, llm_dev, data["llm_sentences"] = llm_pairs(args.llm)
+        fit, dev = fit + llm_fit, dev + llm_dev
     counts = {
         "fit": dict(Counter(f"{p.pair}/{p.kind}" for p in fit)),
         "dev": dict(Counter(f"{p.pair}/{p.kind}" for p in dev)),

@@ -67,17 +67,30 @@ def main() -> None:
     xq_ar = part(load_dataset(bundled("xquad-ar")), test)
     xq_en = part(load_dataset(bundled("xquad-en")), test)
     retriever = test_retriever(settings, embedder, xq_ar)
-    options = AnswerOptions(abstain_threshold=-1.0)
     reader = load_reader(settings.model_cache)  # the sources are chosen as the product chooses them
     llm = LlamaCppLLM(llm_path(settings), 4096, args.threads)
     qids, rows = question_order(sorted(xq_ar.qrels), args.more)
     first_new = len(rows)
-    t0 = time.perf_counter()
     # different questions for the two pairs: the English ones are not the Arabic ones' twins
-    for pair, ds, chosen in (("ar-ar", xq_ar, qids[: args.questions]), ("en-ar", xq_en, qids[args.questions :])):
+    asked = (("ar-ar", xq_ar, "xq:", qids[: args.questions]), ("en-ar", xq_en, "xq:", qids[args.questions :]))
+    draft_rows(asked, args.questions, retriever, embedder, reader, llm, settings, rows)
+    with OUT.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    new = f"{len(rows) - first_new} new, ids {first_new}-{len(rows) - 1}"
+    print(f"wrote {OUT}: {len(rows)} sentences ({new}); label them in {LABELS.name} before running the checker")
+
+
+def draft_rows(asked, per_pair: int, retriever, embedder, reader, llm, settings, rows: list[dict]) -> None:  # noqa: ANN001
+    """For each (pair, dataset, id prefix, question ids) of ``asked``, ``per_pair`` questions answered as the product
+    answers them (the sources chosen with the reader, the default LLM writing): every sentence it writes, with the
+    source it cites, appended to ``rows`` unlabelled. A question whose answer step finds no source is passed over."""
+    options = AnswerOptions(abstain_threshold=-1.0)
+    t0 = time.perf_counter()
+    for pair, ds, prefix, chosen in asked:
         done = 0
         for qid in chosen:
-            if done == args.questions:
+            if done == per_pair:
                 break
             question = ds.queries.get(qid)
             if not question:
@@ -98,7 +111,7 @@ def main() -> None:
                                 "id": len(rows),
                                 "model": settings.llm,
                                 "pair": pair,
-                                "qid": f"xq:{qid}",
+                                "qid": f"{prefix}{qid}",
                                 "question": question,
                                 "sentence": claim.text,
                                 "source": src.text,
@@ -107,11 +120,6 @@ def main() -> None:
                             }
                         )
             print(f"{pair}: {done} questions, {len(rows)} sentences, {time.perf_counter() - t0:.0f} s", flush=True)
-    with OUT.open("w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    new = f"{len(rows) - first_new} new, ids {first_new}-{len(rows) - 1}"
-    print(f"wrote {OUT}: {len(rows)} sentences ({new}); label them in {LABELS.name} before running the checker")
 
 
 def question_order(qids: list[str], more: bool) -> tuple[list[str], list[dict]]:
