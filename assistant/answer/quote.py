@@ -134,8 +134,8 @@ def choose_sentences(
 def _widen(c: Candidate, qtype: str, question: str = "") -> tuple[int, int]:
     """The best sentence's span, starting at the sentence before it when it refers back to that one
     (``_REFERS_BACK``, or ``_points_back`` at what the question asks about; once more where that one refers
-    back too, ``_back_to``), and running on to the next
-    sentence of its passage when it announces a list or a figure that the next one gives."""
+    back too, ``_back_to``), and running on to the next sentence of its passage when it announces a list or
+    a figure that the next one gives."""
     chunk = c.hit.chunk
     spans = split_sentences(chunk.text)
     start, end = c.start, c.end
