@@ -2,7 +2,7 @@
 
     python -m eval.faithfulness.trainset --questions 60          # ~20 min: writes trainset.jsonl (unlabelled)
     python -m eval.faithfulness.trainset --questions 60 --more   # appends as many again, for further questions
-    python -m eval.train_support --llm                      # trains with them (trainset-labels.json)
+    python -m eval.train_support --llm 4 --out DIR              # trains with them (trainset-labels.json)
 
 The checker learnt from claims made on purpose (assistant/training/support_pairs.py) and barely separates
 the LLM's real sentences (eval/README.md, "Support checker"): a right sentence that summarises or reorders
@@ -13,7 +13,9 @@ training articles of XQuAD and ARCD (eval/splits.json) less the labelled set's h
 sample of their questions none of the labelled set asked — Arabic from both sets, and the English twins
 of other XQuAD questions — is answered as the product answers (the reader choosing the sources, the
 default LLM writing), and every sentence is kept with the source it cites, unlabelled. They are then
-labelled by hand (trainset-labels.json; the rules of labels.json) before any checker reads them.
+labelled by hand (trainset-labels.json; the rules of heldout-labels.json) before any checker reads them.
+Tried once (2026-12-07, eval/README.md "The LLM's own sentences in training"): 126 of them in training did not
+make a checker worth shipping.
 """
 
 from __future__ import annotations
