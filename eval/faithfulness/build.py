@@ -31,11 +31,6 @@ from assistant.answer.generate import STOP, answer_messages, clean_reply, source
 from assistant.answer.grounding import parse_claims
 from assistant.answer.scoring import default_scorer
 from assistant.config import load_settings
-from assistant.evaluation.datasets import (
-    bundled,
-    load_dataset,
-)
-from assistant.evaluation.splits import load_splits, part
 from assistant.evaluation.unanswerable import NAME_POOL
 from assistant.ingest.cleaning import clean
 from assistant.ingest.loaders.base import Loaded
@@ -46,6 +41,7 @@ from assistant.retrieval import Retriever
 from assistant.store import open_index
 from assistant.text.arabic import normalize, numbers_in
 from assistant.text.questions import latin_names
+from eval.faithfulness.common import training_parts
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -109,10 +105,7 @@ def main() -> None:
         return
     settings = load_settings(llm_backend="none")
     embedder = load_embedder(settings)
-    splits = load_splits()
-    xq_ar = part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"])
-    xq_en = part(load_dataset(bundled("xquad-en")), splits["xquad"]["train"])
-    arcd = part(load_dataset(bundled("arcd")), splits["arcd"]["train"])
+    xq_ar, xq_en, arcd = training_parts()
     import tempfile
 
     tmp = Path(tempfile.mkdtemp(prefix="faithfulness-"))

@@ -26,11 +26,36 @@ def labelled_rows() -> list[dict]:
     return [json.loads(line) for line in (HERE / "faithfulness.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
+def hand_labelled(rows_file: Path, labels_file: Path) -> list[dict]:
+    """Drafted sentences (one JSON a line) with their hand labels (``labels_file``: lists of ids under supported /
+    unsupported / exclude); excluded ones left out, none without a label; none at all while either file is missing."""
+    if not rows_file.exists() or not labels_file.exists():
+        return []
+    labels = json.loads(labels_file.read_text(encoding="utf-8"))
+    verdict = {i: name for name in ("supported", "unsupported", "exclude") for i in labels[name]}
+    out = []
+    for r in (json.loads(line) for line in rows_file.read_text(encoding="utf-8").splitlines()):
+        label = verdict.get(r["id"])
+        if label is None:
+            raise SystemExit(f"{labels_file}: sentence {r['id']} has no label")
+        if label != "exclude":
+            out.append({**r, "label": label, "label_source": "hand"})
+    return out
+
+
+def training_parts():  # noqa: ANN201
+    """The training parts (eval/splits.json) of XQuAD-ar, its English twin and ARCD."""
+    splits = load_splits()
+    return (
+        part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"]),
+        part(load_dataset(bundled("xquad-en")), splits["xquad"]["train"]),
+        part(load_dataset(bundled("arcd")), splits["arcd"]["train"]),
+    )
+
+
 def training_retriever(settings, embedder, data_dir: Path) -> Retriever:  # noqa: ANN001
     """The index build.py wrote the set from: the training articles of XQuAD-ar and ARCD, in ``data_dir``."""
-    splits = load_splits()
-    xq = part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"])
-    arcd = part(load_dataset(bundled("arcd")), splits["arcd"]["train"])
+    xq, _, arcd = training_parts()
     index = open_index(settings, embedder.model_id, embedder.dim, data_dir=data_dir)
     docs = [
         (clean(Loaded(text=t, fmt="text", title=title, scraped=False), source=f"{pre}{pid}"), f"{pre}{pid}")

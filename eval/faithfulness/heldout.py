@@ -36,6 +36,7 @@ from assistant.models.loading import load_embedder
 from assistant.models.reader import load_reader
 from assistant.retrieval import Retriever
 from assistant.store import open_index
+from eval.faithfulness.common import hand_labelled
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "heldout.jsonl"
@@ -135,19 +136,7 @@ def question_order(qids: list[str], more: bool) -> tuple[list[str], list[dict]]:
 
 def labelled() -> list[dict]:
     """The held-out sentences with their hand labels (supported / unsupported; excluded ones left out)."""
-    if not OUT.exists() or not LABELS.exists():
-        return []
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))
-    verdict = {i: name for name in ("supported", "unsupported", "exclude") for i in labels[name]}
-    rows = [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines()]
-    out = []
-    for r in rows:
-        label = verdict.get(r["id"])
-        if label is None:
-            raise SystemExit(f"{LABELS}: sentence {r['id']} has no label")
-        if label != "exclude":
-            out.append({**r, "label": label, "label_source": "hand"})
-    return out
+    return hand_labelled(OUT, LABELS)
 
 
 if __name__ == "__main__":

@@ -27,12 +27,18 @@ import tempfile
 from pathlib import Path
 
 from assistant.config import load_settings
-from assistant.evaluation.datasets import bundled, load_dataset
-from assistant.evaluation.splits import load_splits, part
 from assistant.models.llm import LlamaCppLLM, llm_path
 from assistant.models.loading import load_embedder
 from assistant.models.reader import load_reader
-from eval.faithfulness.common import article_of, held_out_articles, is_held_out, labelled_rows, training_retriever
+from eval.faithfulness.common import (
+    article_of,
+    hand_labelled,
+    held_out_articles,
+    is_held_out,
+    labelled_rows,
+    training_parts,
+    training_retriever,
+)
 from eval.faithfulness.heldout import draft_rows
 
 HERE = Path(__file__).resolve().parent
@@ -58,10 +64,7 @@ def main() -> None:
     args = ap.parse_args()
     settings = load_settings(llm_backend="none")
     embedder = load_embedder(settings)
-    splits = load_splits()
-    xq_ar = part(load_dataset(bundled("xquad-ar")), splits["xquad"]["train"])
-    xq_en = part(load_dataset(bundled("xquad-en")), splits["xquad"]["train"])
-    arcd = part(load_dataset(bundled("arcd")), splits["arcd"]["train"])
+    xq_ar, xq_en, arcd = training_parts()
     asked = {r["qid"] for r in labelled_rows()}
     held, of = held_out_articles(), article_of()
     xq = candidates("xq:", list(xq_ar.qrels), asked, held, of)
@@ -96,18 +99,7 @@ def main() -> None:
 
 def labelled() -> list[dict]:
     """The training sentences with their hand labels (supported / unsupported; excluded ones left out)."""
-    if not OUT.exists() or not LABELS.exists():
-        return []
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))
-    verdict = {i: name for name in ("supported", "unsupported", "exclude") for i in labels[name]}
-    out = []
-    for r in (json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines()):
-        label = verdict.get(r["id"])
-        if label is None:
-            raise SystemExit(f"{LABELS}: sentence {r['id']} has no label")
-        if label != "exclude":
-            out.append({**r, "label": label, "label_source": "hand"})
-    return out
+    return hand_labelled(OUT, LABELS)
 
 
 if __name__ == "__main__":
