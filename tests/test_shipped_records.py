@@ -1,9 +1,10 @@
 """A shipped model's record says how to rebuild it.
 
 reader.json and support.json carry the command that trained each delta and its pairs' counts. Where today's
-command no longer builds those pairs (tests/test_recipes.py, real tier, strict known failures), the record must
-say which commit does (`rebuild`: the command, the sha256 of its pairs, how the rebuild was checked), so the
-model in the package is never one that nobody can make again."""
+command no longer builds those pairs (tests/test_recipes.py, real tier, strict known failures: both shipped models
+today), the record says which commit does (`rebuild`: the command, the sha256 of its pairs, how the rebuild was
+checked); these tests hold such a record to a command that names a commit of this repository. A model retrained on
+today's code needs no `rebuild` (its recipe test then passes)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,17 @@ def test_the_record_names_its_command_seed_and_pairs(name) -> None:
     assert record["pairs"]["fit"] and record["pairs"]["dev"]
 
 
-@pytest.mark.parametrize("name", sorted(RECORDS))
-def test_a_model_todays_code_does_not_rebuild_says_which_commit_does(name) -> None:
-    rebuild = _record(name).get("rebuild")
-    assert rebuild, f"{RECORDS[name]}: no 'rebuild' (tests/test_recipes.py says today's command builds other pairs)"
+REBUILT_ELSEWHERE = sorted(n for n in RECORDS if "rebuild" in _record(n))
+
+
+def test_both_shipped_models_say_which_commit_rebuilds_them() -> None:
+    # today's code builds other pairs for both (tests/test_recipes.py); drop a name here when its model is retrained
+    assert REBUILT_ELSEWHERE == ["reader", "support"]
+
+
+@pytest.mark.parametrize("name", REBUILT_ELSEWHERE)
+def test_a_rebuild_names_a_commit_of_this_repository_and_its_pairs(name) -> None:
+    rebuild = _record(name)["rebuild"]
     match = COMMAND.match(rebuild["command"])
     assert match and match.group(2) == name, rebuild["command"]
     assert set(rebuild["pairs_sha256"]) == {"fit", "dev"}
