@@ -50,6 +50,13 @@ def test_a_rebuild_names_a_commit_of_this_repository_and_its_pairs(name) -> None
     assert set(rebuild["pairs_sha256"]) == {"fit", "dev"}
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in rebuild["pairs_sha256"].values())
     assert rebuild["why"] and rebuild["rebuilt"], "say why, and how the rebuild was checked"
+
+
+@pytest.mark.parametrize("name", REBUILT_ELSEWHERE)
+def test_the_rebuild_commit_exists(name) -> None:
+    rebuild = _record(name)["rebuild"]
+    match = COMMAND.match(rebuild["command"])
+    assert match, rebuild["command"]
     shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True)
     if shallow.returncode != 0 or shallow.stdout.strip() != "false":
         pytest.skip("not a full git checkout: the commit cannot be looked up")
